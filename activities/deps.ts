@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import type OpenAI from 'openai';
+import type { Twilio } from 'twilio';
+import type { Database } from '../db/schema';
+
+/** Everything activities touch, built once by the worker. Activities never read env or keep module-level handles. */
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  twilio: Twilio;
+  /** null: no OPENAI_API_KEY, replies come from the extractive knowledge responder. */
+  openai: OpenAI | null;
+  llm: {
+    model: string;
+    /** Token budget for the conversation history sent with each turn. */
+    contextTokens: number;
+  };
+  /** Twilio posts delivery status here; null leaves StatusCallback unset. */
+  statusCallbackUrl: string | null;
+}

@@ -1,0 +1,20 @@
+import type { ActivityDeps } from './deps';
+import { knowledgeActivities } from './knowledge';
+import { llmActivities } from './llm';
+import { messageActivities } from './messages';
+import { summaryActivities } from './summary';
+import { twilioActivities } from './twilio';
+
+export type { ActivityDeps } from './deps';
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...messageActivities(deps),
+    ...llmActivities(deps),
+    ...knowledgeActivities(deps),
+    ...twilioActivities(deps),
+    ...summaryActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1');
+
+const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/**
+ * Every setting the service reads. Variables that are unset take the embedded defaults, so `npm start` works on a
+ * bare machine; `requireProduction` lists what a deployment must set explicitly.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATABASE_URL: z.url().optional(),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('conversations'),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: ms(30_000),
+  LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(10).default(4),
+  LLM_CONTEXT_TOKENS: z.coerce.number().int().min(200).default(3000),
+  BATCH_QUIET_MS: ms(1500),
+  BATCH_MAX_WAIT_MS: ms(8000),
+  CONVERSATION_IDLE_MS: ms(30 * 60_000),
+  HANDOFF_TIMEOUT_MS: ms(10 * 60_000),
+  REDACT_PII: bool.default(false),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = Readonly<z.infer<typeof schema> & { PUBLIC_BASE_URL: string }>;
+
+export const configKeys = Object.keys(schema.shape) as (keyof z.infer<typeof schema>)[];
+
+const productionKeys = [
+  'PUBLIC_BASE_URL',
+  'DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+] as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once. Empty strings count as unset (compose files and shells often export `X=`).
+ * Every problem is reported at once so an operator fixes the deployment in one pass.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { requireProduction?: boolean } = {},
+): Config {
+  const input = Object.fromEntries(
+    configKeys.map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = schema.safeParse(input);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  if (options.requireProduction) {
+    for (const key of productionKeys) {
+      if (input[key] === undefined) problems.push(`${key}: required`);
+    }
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const data = parsed.data;
+  if (data.BATCH_MAX_WAIT_MS < data.BATCH_QUIET_MS) {
+    throw new ConfigError(['BATCH_MAX_WAIT_MS: must be at least BATCH_QUIET_MS']);
+  }
+  return Object.freeze({
+    ...data,
+    PUBLIC_BASE_URL: (data.PUBLIC_BASE_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, ''),
+  });
+}

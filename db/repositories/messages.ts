@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type { Database, Message, MessageUpdate, NewMessage } from '../schema';
+
+/** Inserts unless a row with the same id (or provider id) exists; returns whether this call wrote it. */
+export async function insertMessageOnce(db: Kysely<Database>, message: NewMessage): Promise<boolean> {
+  const inserted = await db
+    .insertInto('messages')
+    .values(message)
+    .onConflict((oc) => oc.doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function getMessage(db: Kysely<Database>, id: string): Promise<Message | undefined> {
+  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateMessage(db: Kysely<Database>, id: string, update: MessageUpdate): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ ...update, updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A conversation's messages in order (oldest first), or its newest ones with `newestFirst`. */
+export async function listMessages(
+  db: Kysely<Database>,
+  conversationId: string,
+  options: { limit: number; newestFirst?: boolean },
+): Promise<Message[]> {
+  const order = options.newestFirst ? 'desc' : 'asc';
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .orderBy('created_at', order)
+    .orderBy('id', order)
+    .limit(options.limit)
+    .execute();
+}
+
+/**
+ * The newest messages of a conversation up to and including `untilId` (newest first), so a reply turn sees
+ * exactly the batch it answers and nothing that arrived after it started.
+ */
+export async function recentMessagesUntil(
+  db: Kysely<Database>,
+  conversationId: string,
+  untilId: string,
+  limit: number,
+): Promise<Message[]> {
+  const until = db.selectFrom('messages').select('created_at').where('id', '=', untilId);
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('created_at', '<=', until)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from 'kysely';
+import type { Database, NewTenant, Tenant } from '../schema';
+
+export const defaultTenantId = 'default';
+
+export async function upsertTenant(db: Kysely<Database>, tenant: NewTenant): Promise<void> {
+  await db
+    .insertInto('tenants')
+    .values(tenant)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+export async function registerNumber(db: Kysely<Database>, number: string, tenantId: string): Promise<void> {
+  await db
+    .insertInto('phone_numbers')
+    .values({ number, tenant_id: tenantId })
+    .onConflict((oc) => oc.column('number').doUpdateSet({ tenant_id: tenantId }))
+    .execute();
+}
+
+/**
+ * The tenant that owns the number a customer wrote to. With no numbers registered at all, the default tenant answers
+ * every number, so a fresh install works before any setup; once numbers are registered, an unknown one is refused.
+ */
+export async function tenantForNumber(db: Kysely<Database>, number: string): Promise<string | null> {
+  const row = await db.selectFrom('phone_numbers').select('tenant_id').where('number', '=', number).executeTakeFirst();
+  if (row) return row.tenant_id;
+  const any = await db.selectFrom('phone_numbers').select('number').limit(1).executeTakeFirst();
+  if (any) return null;
+  const fallback = await getTenant(db, defaultTenantId);
+  return fallback ? fallback.id : null;
+}
+
+export async function getTenant(db: Kysely<Database>, id: string): Promise<Tenant | undefined> {
+  return db.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+}

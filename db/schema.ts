@@ -1,0 +1,96 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamp with a database default: optional on insert. */
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+interface TenantsTable {
+  id: string;
+  name: string;
+  system_prompt: string;
+  help_text: string;
+  created_at: DefaultedTimestamp;
+}
+
+interface PhoneNumbersTable {
+  number: string;
+  tenant_id: string;
+}
+
+interface ContactsTable {
+  tenant_id: string;
+  contact_key: string;
+  phone: string | null;
+  opted_out_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+}
+
+interface ConversationsTable {
+  /** The conversation workflow id: one per (tenant, contact), stable across workflow runs. */
+  id: string;
+  tenant_id: string;
+  contact_key: string;
+  last_channel: string;
+  summary: string | null;
+  message_count: Generated<number>;
+  last_message_at: Timestamp;
+  created_at: DefaultedTimestamp;
+}
+
+export type MessageDirection = 'inbound' | 'outbound';
+export type MessageAuthor = 'customer' | 'ai' | 'agent' | 'system';
+
+interface MessagesTable {
+  /** Deterministic: inbound `in:<tenant>:<provider id>`, outbound the outbox id chosen by the workflow. */
+  id: string;
+  conversation_id: string;
+  tenant_id: string;
+  direction: MessageDirection;
+  author: MessageAuthor;
+  channel: string;
+  from_address: string;
+  to_address: string;
+  body: string;
+  media: ColumnType<unknown, string | undefined, string>;
+  /** Twilio's MessageSid: unique per tenant, so a retried webhook never yields a second row. */
+  provider_message_id: string | null;
+  status: string;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+interface KnowledgeDocumentsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  title: string;
+  body: string;
+  created_at: DefaultedTimestamp;
+}
+
+interface KnowledgeChunksTable {
+  id: Generated<string>;
+  document_id: string;
+  tenant_id: string;
+  position: number;
+  content: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  phone_numbers: PhoneNumbersTable;
+  contacts: ContactsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  knowledge_documents: KnowledgeDocumentsTable;
+  knowledge_chunks: KnowledgeChunksTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type NewTenant = Insertable<TenantsTable>;
+export type Conversation = Selectable<ConversationsTable>;
+export type Message = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;
+export type MessageUpdate = Updateable<MessagesTable>;
+export type KnowledgeDocument = Selectable<KnowledgeDocumentsTable>;

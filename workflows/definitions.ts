@@ -1,0 +1,88 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Channels a customer message can arrive on; a reply goes out on the channel of the message it answers. */
+export type Channel = 'sms' | 'whatsapp';
+
+/** One customer message as the API hands it to the workflow. */
+export interface InboundMessage {
+  providerMessageId: string;
+  channel: Channel;
+  /** The customer's address as Twilio gave it (`+1604…` or `whatsapp:+1604…`). */
+  from: string;
+  /** Our number the customer wrote to, as Twilio gave it. */
+  to: string;
+  body: string;
+  media: { url: string; contentType: string }[];
+  receivedAt: string;
+}
+
+/** Timing and limits, decided from config by whoever starts the workflow (workflow code cannot read env). */
+export interface ConversationSettings {
+  batchQuietMs: number;
+  batchMaxWaitMs: number;
+  idleMs: number;
+  maxToolRounds: number;
+  /** Restarts of a reply turn because newer messages arrived while it was generated. */
+  maxStaleRestarts: number;
+}
+
+/** A message waiting for its answer; `messageId` is set once it is recorded in Postgres. */
+export interface PendingMessage {
+  message: InboundMessage;
+  messageId: string | null;
+  /** Workflow time of arrival, for the batching window. */
+  arrivedAt: number;
+}
+
+/** What survives continueAsNew: the unanswered messages and the de-duplication window. */
+export interface CarriedState {
+  pending: PendingMessage[];
+  recentProviderIds: string[];
+  mode: ConversationMode;
+  turns: number;
+}
+
+export interface ConversationInput {
+  tenantId: string;
+  contactKey: string;
+  /** The ContactKey search attribute: the contact key itself, or its hash when PII is redacted. */
+  contactLabel: string;
+  settings: ConversationSettings;
+  carried?: CarriedState;
+}
+
+export type ConversationMode = 'ai' | 'handoff';
+
+export interface ConversationSnapshot {
+  mode: ConversationMode;
+  pendingCount: number;
+  turns: number;
+  lastActivityAt: string | null;
+  lastChannel: Channel | null;
+}
+
+export const inboundSignal = defineSignal<[InboundMessage]>('inbound');
+export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
+
+export const searchAttributes = {
+  tenantId: defineSearchAttributeKey('TenantId', 'KEYWORD'),
+  contactKey: defineSearchAttributeKey('ContactKey', 'KEYWORD'),
+  channel: defineSearchAttributeKey('Channel', 'KEYWORD'),
+  mode: defineSearchAttributeKey('ConversationMode', 'KEYWORD'),
+  handoffOpen: defineSearchAttributeKey('HandoffOpen', 'BOOL'),
+} as const;
+
+/** The same attributes in the form the dev server's `--search-attribute NAME=Type` flag takes. */
+export const searchAttributeTypes: Record<string, 'Keyword' | 'Bool'> = {
+  TenantId: 'Keyword',
+  ContactKey: 'Keyword',
+  Channel: 'Keyword',
+  ConversationMode: 'Keyword',
+  HandoffOpen: 'Bool',
+};
+
+/** One workflow per (tenant, contact): SMS, WhatsApp and voice from one number share a conversation. */
+export function conversationWorkflowId(tenantId: string, contactKey: string): string {
+  return `conversation:${tenantId}:${contactKey}`;
+}
