@@ -1,0 +1,17 @@
+import { Hono } from 'hono';
+import type { ApiDeps } from './deps';
+import { errorBody, handleError } from './errors';
+import { conversationRoutes } from './routes/conversations';
+import { healthRoutes } from './routes/health';
+import { twilioRoutes } from './routes/twilio';
+
+export function createApp(deps: ApiDeps) {
+  const app = new Hono();
+  app.onError(handleError(deps.log));
+  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.route('/', healthRoutes(deps));
+  app.route('/webhooks/twilio', twilioRoutes(deps));
+  app.route('/api/conversations', conversationRoutes(deps));
+  return app;
+}
+

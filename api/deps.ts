@@ -1,0 +1,12 @@
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config';
+import type { Logger } from '../config/logger';
+import type { Database } from '../db/schema';
+
+export interface ApiDeps {
+  config: Config;
+  db: Kysely<Database>;
+  temporal: Client;
+  log: Logger;
+}

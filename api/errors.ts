@@ -1,0 +1,33 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../config/logger';
+
+/** The one error type routes throw; `app.onError` turns it into `{ error: { code, message } }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export function handleError(log: Logger) {
+  return (error: Error, c: Context) => {
+    if (error instanceof HttpError) return c.json(errorBody(error.code, error.message), error.status);
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      const code = status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal';
+      return c.json(errorBody(code, error.message || 'request rejected'), status);
+    }
+    log.error('unhandled error', { path: c.req.path, error: error.stack ?? String(error) });
+    return c.json(errorBody('internal', 'internal error'), 500);
+  };
+}

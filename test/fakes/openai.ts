@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { sendJson, startHttpServer, type RunningServer } from './http';
+
+interface ChatRequestMessage {
+  role: string;
+  content: string | null;
+  tool_calls?: { id: string; function: { name: string; arguments: string } }[];
+  tool_call_id?: string;
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatRequestMessage[];
+  tools?: { function: { name: string } }[];
+  stream?: boolean;
+}
+
+export type FakeReply =
+  | { content: string }
+  | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
+  | { error: { status: number; message: string; headers?: Record<string, string> } };
+
+export interface FakeOpenAI extends RunningServer {
+  /** The base URL to give the openai client (ends in /v1). */
+  baseURL: string;
+  apiKey: string;
+  requests: ChatRequest[];
+  /** Replies used in order before falling back to `respond`. */
+  script(...replies: FakeReply[]): void;
+  respond: (request: ChatRequest) => FakeReply;
+  /** Milliseconds every completion waits before answering. */
+  delayMs: number;
+  reset(): void;
+}
+
+/** The default model: repeats the customer's latest message so tests can tell which batch a reply answers. */
+export function echoReply(request: ChatRequest): FakeReply {
+  const users = request.messages.filter((m) => m.role === 'user');
+  return { content: `echo: ${users.at(-1)?.content ?? ''}` };
+}
+
+function estimateTokens(messages: ChatRequestMessage[]): number {
+  return messages.reduce((sum, m) => sum + Math.ceil((m.content ?? '').length / 4) + 4, 0);
+}
+
+/**
+ * An OpenAI-compatible chat completions server: Bearer auth, `tools` and `tool_calls`, `stream: true` as
+ * server-sent events, and OpenAI's error body with `retry-after` headers on scripted failures.
+ */
+export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+  const apiKey = `sk-test-${randomBytes(8).toString('hex')}`;
+  const requests: ChatRequest[] = [];
+  const queue: FakeReply[] = [];
+
+  const fake = {
+    apiKey,
+    requests,
+    respond: echoReply,
+    delayMs: 0,
+    script: (...replies: FakeReply[]) => void queue.push(...replies),
+    reset() {
+      requests.length = 0;
+      queue.length = 0;
+      fake.respond = echoReply;
+      fake.delayMs = 0;
+    },
+  };
+
+  const server = await startHttpServer(async (req, body, res) => {
+    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+      return sendJson(res, 404, { error: { message: 'Not found', type: 'invalid_request_error' } });
+    }
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      return sendJson(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
+    }
+    const request = JSON.parse(body) as ChatRequest;
+    requests.push(request);
+    if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
+    const reply = queue.shift() ?? fake.respond(request);
+    if ('error' in reply) {
+      return sendJson(
+        res,
+        reply.error.status,
+        { error: { message: reply.error.message, type: reply.error.status === 429 ? 'rate_limit_exceeded' : 'server_error' } },
+        reply.error.headers,
+      );
+    }
+    const id = `chatcmpl-${randomBytes(6).toString('hex')}`;
+    const toolCalls =
+      'toolCalls' in reply
+        ? reply.toolCalls.map((call, index) => ({
+            index,
+            id: `call_${randomBytes(6).toString('hex')}`,
+            type: 'function',
+            function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+          }))
+        : undefined;
+    const content = 'content' in reply ? reply.content : null;
+    const finishReason = toolCalls ? 'tool_calls' : 'stop';
+    const usage = { prompt_tokens: estimateTokens(request.messages), completion_tokens: Math.ceil((content ?? '').length / 4), total_tokens: 0 };
+    usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    if (request.stream) return streamCompletion(res, { id, model: request.model, content, toolCalls, finishReason, usage });
+    return sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: request.model,
+      choices: [{ index: 0, message: { role: 'assistant', content, tool_calls: toolCalls, refusal: null }, finish_reason: finishReason, logprobs: null }],
+      usage,
+    });
+  });
+
+  return Object.assign(fake, server, { baseURL: `${server.url}/v1` });
+}
+
+function streamCompletion(
+  res: ServerResponse,
+  reply: { id: string; model: string; content: string | null; toolCalls: unknown[] | undefined; finishReason: string; usage: object },
+) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const chunk = (delta: object, finish: string | null, usage: object | null = null) =>
+    res.write(
+      `data: ${JSON.stringify({ id: reply.id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: reply.model, choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], usage })}\n\n`,
+    );
+  chunk({ role: 'assistant', content: '' }, null);
+  if (reply.toolCalls) chunk({ tool_calls: reply.toolCalls }, null);
+  for (const token of (reply.content ?? '').match(/\S+\s*/g) ?? []) chunk({ content: token }, null);
+  chunk({}, reply.finishReason);
+  chunk({}, null, reply.usage);
+  res.end('data: [DONE]\n\n');
+}

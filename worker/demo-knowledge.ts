@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import { addDocument } from '../db/repositories/knowledge';
+import type { Database } from '../db/schema';
+
+/** A few documents so a fresh install answers questions before anyone loads a real knowledge base. */
+const documents = [
+  {
+    title: 'Opening hours',
+    body: 'We are open Monday to Friday from 9am to 6pm and Saturday from 10am to 4pm. We are closed on Sundays and public holidays.',
+  },
+  {
+    title: 'Returns and refunds',
+    body: 'You can return any unused item within 30 days of delivery for a full refund. Refunds reach your card within 5 business days after we receive the item.',
+  },
+  {
+    title: 'Delivery',
+    body: 'Standard delivery takes 2 to 4 business days and is free on orders over $50. Express delivery arrives the next business day for $12.',
+  },
+];
+
+export async function seedDemoKnowledge(db: Kysely<Database>, tenantId: string): Promise<number> {
+  const existing = await db
+    .selectFrom('knowledge_documents')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('tenant_id', '=', tenantId)
+    .executeTakeFirstOrThrow();
+  if (Number(existing.count) > 0) return 0;
+  for (const document of documents) await addDocument(db, { tenantId, ...document });
+  return documents.length;
+}
