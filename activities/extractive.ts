@@ -27,7 +27,8 @@ export async function extractiveReply(
       text: "Thanks for your message. I don't have an answer to that, so I've passed it to our team.",
     };
   }
-  return { kind: 'text', text: trimToSentence(best.content, maxReplyChars) };
+  const passage = best.content.startsWith(best.title) ? best.content.slice(best.title.length).trim() : best.content;
+  return { kind: 'text', text: trimToSentence(passage, maxReplyChars) };
 }
 
 function trimToSentence(text: string, limit: number): string {

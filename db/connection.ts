@@ -13,5 +13,7 @@ export function createDb(connectionString: string, options: { max?: number } = {
     // A statement that hangs (lock, failover) fails the activity, which Temporal retries.
     statement_timeout: 15_000,
   });
+  // An idle client losing its connection (restart, failover) must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

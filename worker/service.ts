@@ -1,6 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import type { WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { createConversationWorker } from './conversation-worker';
 import { createOpenAIClient, createTwilioClient } from './clients';
 import { createApp } from '../api/app';
@@ -24,6 +24,7 @@ export async function startService(
   log: Logger,
   options: Pick<WorkerOptions, 'workflowBundle' | 'maxCachedWorkflows'> = {},
 ): Promise<RunningService> {
+  installSdkLogging(config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
   await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '', help_text: '' });
@@ -56,7 +57,8 @@ export async function startService(
     apiUrl: `http://localhost:${port}`,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      // The SDK already drains the worker on SIGINT/SIGTERM; shut it down only if nothing else has.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerDone;
       await workerConnection.close();
       await clientConnection.close();
@@ -70,4 +72,15 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
     const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+const sdkLevels = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+
+/** The Temporal SDK logs at LOG_LEVEL too. The runtime is process-wide and can be installed once. */
+function installSdkLogging(level: Config['LOG_LEVEL']): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(sdkLevels[level]) });
+  } catch {
+    // Already installed by an earlier service in this process.
+  }
 }

@@ -1,0 +1,44 @@
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { createDb } from '../db/connection';
+import { migrateToLatest } from '../db/migrate';
+import { startDevServer } from '../worker/temporal-dev-server';
+import { temporalCliPath, temporalTestServerPath } from '../worker/temporal-binaries';
+import { freePort } from './support/ports';
+import type {} from './support/provided';
+
+/**
+ * Starts what every integration test needs, once per run: a fresh, migrated database on the machine's PostgreSQL
+ * (TEST_DATABASE_URL names the server's admin database; default postgres://postgres@127.0.0.1:5432/postgres) and a
+ * Temporal dev server with the conversation search attributes.
+ */
+export default async function setup(project: TestProject) {
+  const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const databaseName = `conversations_test_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${databaseName} with (force)`);
+  await admin.query(`create database ${databaseName}`);
+  const databaseUrl = new URL(adminUrl);
+  databaseUrl.pathname = `/${databaseName}`;
+  const db = createDb(databaseUrl.toString(), { max: 1 });
+  await migrateToLatest(db);
+  await db.destroy();
+
+  const temporal = await startDevServer({
+    cliPath: temporalCliPath(),
+    port: await freePort(),
+    uiPort: null,
+    dbFile: null,
+  });
+
+  project.provide('databaseUrl', databaseUrl.toString());
+  project.provide('temporalAddress', temporal.address);
+  project.provide('testServerPath', temporalTestServerPath());
+
+  return async () => {
+    await temporal.stop();
+    await admin.query(`drop database if exists ${databaseName} with (force)`);
+    await admin.end();
+  };
+}

@@ -1,0 +1,10 @@
+import type {} from 'vitest';
+
+/** Values the global setup hands to every test file through `inject()`. */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    testServerPath: string;
+  }
+}

@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { sql, type Kysely } from 'kysely';
+import twilio from 'twilio';
+import { inject } from 'vitest';
+import { loadConfig, type Config } from '../../config';
+import { createLogger } from '../../config/logger';
+import { createDb } from '../../db/connection';
+import type { Database } from '../../db/schema';
+import { startService, type RunningService } from '../../worker/service';
+import { workflowsPath } from '../../worker/conversation-worker';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
+import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio';
+import './provided';
+
+/** The public URL Twilio signs against; deliberately not the address the server listens on (as behind a proxy). */
+export const publicBaseUrl = 'https://conversations.example.test';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+function workflowBundle() {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return bundle;
+}
+const quietBundlerLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (message: string) => console.error(message),
+};
+
+export interface Stack {
+  config: Config;
+  service: RunningService;
+  db: Kysely<Database>;
+  temporal: Client;
+  twilio: FakeTwilio;
+  openai: FakeOpenAI;
+  /** Posts a Twilio-signed messaging webhook; returns the response. */
+  postSms(params: Record<string, string>, options?: { signature?: string; path?: string }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole service (API + worker, in-process) against the run's real Temporal dev server and real Postgres, with
+ * fake Twilio and OpenAI servers behind the real clients. Each stack has its own task queue.
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+  const fakeTwilio = await startFakeTwilio();
+  const fakeOpenAI = await startFakeOpenAI();
+  const databaseUrl = inject('databaseUrl');
+  const temporalAddress = inject('temporalAddress');
+  const config = loadConfig({
+    PORT: '0',
+    PUBLIC_BASE_URL: publicBaseUrl,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_TASK_QUEUE: `conversations-${randomBytes(4).toString('hex')}`,
+    TWILIO_ACCOUNT_SID: fakeTwilio.accountSid,
+    TWILIO_AUTH_TOKEN: fakeTwilio.authToken,
+    TWILIO_API_BASE_URL: fakeTwilio.url,
+    OPENAI_API_KEY: fakeOpenAI.apiKey,
+    OPENAI_BASE_URL: fakeOpenAI.baseURL,
+    BATCH_QUIET_MS: '300',
+    BATCH_MAX_WAIT_MS: '3000',
+    LOG_LEVEL: 'error',
+    ...env,
+  });
+  const service = await startService(
+    { ...config, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress },
+    createLogger('error'),
+    { workflowBundle: await workflowBundle() },
+  );
+  const db = createDb(databaseUrl, { max: 2 });
+  const connection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+
+  return {
+    config,
+    service,
+    db,
+    temporal,
+    twilio: fakeTwilio,
+    openai: fakeOpenAI,
+    async postSms(params, options = {}) {
+      const path = options.path ?? '/webhooks/twilio/messaging';
+      const signature =
+        options.signature ?? twilio.getExpectedTwilioSignature(fakeTwilio.authToken, `${publicBaseUrl}${path}`, params);
+      return fetch(`${service.apiUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params),
+      });
+    },
+    async stop() {
+      await service.stop();
+      await connection.close();
+      await db.destroy();
+      await fakeTwilio.close();
+      await fakeOpenAI.close();
+    },
+  };
+}
+
+/** Empties the read model between tests; the default tenant stays. */
+export async function resetDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`truncate messages, conversations, contacts, phone_numbers, knowledge_chunks, knowledge_documents`.execute(db);
+  await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
+}
+
+/** A number no other test uses, so each test talks to a fresh conversation workflow. */
+let phoneCounter = Math.floor(Math.random() * 5000);
+export function uniquePhone(): string {
+  phoneCounter = (phoneCounter + 1) % 10_000;
+  return `+1604555${String(phoneCounter).padStart(4, '0')}`;
+}
+
+export function smsParams(fields: { from: string; body: string; to?: string; sid?: string }): Record<string, string> {
+  return {
+    MessageSid: fields.sid ?? messageSid(),
+    AccountSid: `AC${'0'.repeat(32)}`,
+    From: fields.from,
+    To: fields.to ?? '+15005550006',
+    Body: fields.body,
+    NumMedia: '0',
+    NumSegments: '1',
+  };
+}
+
+export function messageSid(): string {
+  return `SM${randomBytes(16).toString('hex')}`;
+}
