@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { buildContext, estimateTokens } from '../../activities/context';
+import { chunkText, toOrQuery } from '../../db/repositories/knowledge';
+import type { Message } from '../../db/schema';
+
+function message(i: number, author: Message['author'], body: string): Message {
+  return {
+    id: `m${i}`, conversation_id: 'c', tenant_id: 't', direction: author === 'customer' ? 'inbound' : 'outbound', author,
+    channel: 'sms', from_address: 'a', to_address: 'b', body, media: [], provider_message_id: null, status: 'sent',
+    error_code: null, error_message: null, created_at: new Date(i * 1000), updated_at: new Date(i * 1000),
+  };
+}
+
+describe('buildContext', () => {
+  it('keeps the newest messages that fit the budget, in chronological order', () => {
+    const newestFirst = Array.from({ length: 500 }, (_, i) => message(500 - i, i % 2 ? 'ai' : 'customer', `message ${500 - i} `.repeat(10)));
+    const context = buildContext({ systemPrompt: 'Be brief.', summary: 'Asked about a refund.', newestFirst, budgetTokens: 1000 });
+    const total = context.reduce((sum, m) => sum + estimateTokens(('content' in m && m.content) || ''), 0);
+    expect(total).toBeLessThanOrEqual(1000);
+    expect(context[0]).toEqual({ role: 'system', content: expect.stringContaining('Asked about a refund.') });
+    expect(context.at(-1)?.content).toContain('message 500');
+    expect(context.length).toBeGreaterThan(5);
+    expect(context.length).toBeLessThan(60);
+  });
+
+  it('maps customers to user turns and the AI and agents to assistant turns', () => {
+    const context = buildContext({
+      systemPrompt: 's',
+      summary: null,
+      newestFirst: [message(3, 'agent', 'human here'), message(2, 'ai', 'bot here'), message(1, 'customer', 'hi'), message(0, 'system', 'x')],
+      budgetTokens: 1000,
+    });
+    expect(context.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'assistant']);
+  });
+});
+
+describe('knowledge text', () => {
+  it('turns a question into an OR query of its words', () => {
+    expect(toOrQuery('When are you open on Sundays?')).toBe('when | are | you | open | on | sundays');
+    expect(toOrQuery("'); drop table x; --")).toBe('drop | table');
+    expect(toOrQuery('?!')).toBeNull();
+  });
+
+  it('packs paragraphs into passages', () => {
+    const body = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} ${'text '.repeat(30)}`).join('\n\n');
+    const chunks = chunkText(body);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((c) => c.length <= 1000)).toBe(true);
+    expect(chunks.join(' ').replace(/\s+/g, ' ')).toBe(body.replace(/\s+/g, ' ').trim());
+  });
+});
