@@ -1,7 +1,9 @@
 import type { ActivityDeps } from './deps';
 import type { InboundMessage } from '../workflows/definitions';
 import { bumpConversation, ensureConversation } from '../db/repositories/conversations';
+import { ensureContact, optIn, optOut } from '../db/repositories/contacts';
 import { insertMessageOnce } from '../db/repositories/messages';
+import { keywordOf } from '../workflows/keywords';
 
 export interface RecordInboundInput {
   conversationId: string;
@@ -22,7 +24,11 @@ export function inboundMessageId(tenantId: string, providerMessageId: string): s
 
 export function messageActivities({ db }: ActivityDeps) {
   return {
-    /** Idempotent: the row id and the unique (tenant, provider id) index make a retry or a re-delivery a no-op. */
+    /**
+     * Idempotent: the row id and the unique (tenant, provider id) index make a retry or a re-delivery a no-op.
+     * An opt-out keyword (STOP, START, ...) changes the contact's opt-out state for that channel in the same
+     * transaction, so the record and the state never disagree.
+     */
     async recordInbound({ conversationId, tenantId, contactKey, message }: RecordInboundInput): Promise<RecordInboundResult> {
       const messageId = inboundMessageId(tenantId, message.providerMessageId);
       const at = new Date(message.receivedAt);
@@ -43,8 +49,14 @@ export function messageActivities({ db }: ActivityDeps) {
           status: 'received',
           created_at: at,
         });
-        if (wrote) await bumpConversation(trx, { id: conversationId, channel: message.channel, at });
-        return wrote;
+        if (!wrote) return false;
+        await bumpConversation(trx, { id: conversationId, channel: message.channel, at });
+        await ensureContact(trx, { tenantId, contactKey, phone: contactKey.startsWith('+') ? contactKey : null });
+        const keyword = keywordOf(message.body);
+        const target = { tenantId, contactKey, channel: message.channel };
+        if (keyword === 'stop') await optOut(trx, target, message.body.trim().toUpperCase());
+        if (keyword === 'start') await optIn(trx, target);
+        return true;
       });
       return { messageId, duplicate: !inserted };
     },

@@ -1,8 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { splitBody } from './split-body';
+import { describeRejection, isFinalRejection, unsubscribedCode } from './twilio-errors';
+import { isOptedOut, optOut } from '../db/repositories/contacts';
 import { bumpConversation } from '../db/repositories/conversations';
+import { applyDeliveryEvents } from '../db/repositories/delivery';
 import { getMessage, insertMessageOnce, updateMessage } from '../db/repositories/messages';
+import { getTenant } from '../db/repositories/tenants';
 import type { MessageAuthor } from '../db/schema';
 import type { Channel } from '../workflows/definitions';
 
@@ -11,6 +15,7 @@ export interface SendMessageInput {
   outboxId: string;
   conversationId: string;
   tenantId: string;
+  contactKey: string;
   channel: Channel;
   /** Twilio addresses: `+1604…` for SMS, `whatsapp:+1604…` for WhatsApp. */
   to: string;
@@ -23,68 +28,73 @@ export interface SendMessageResult {
   providerMessageIds: string[];
 }
 
-interface TwilioRestError {
-  status: number;
-  code?: number;
-  message: string;
-}
-
-function isTwilioRestError(error: unknown): error is TwilioRestError {
-  return typeof error === 'object' && error !== null && typeof (error as TwilioRestError).status === 'number';
-}
+export const defaultHelpText = 'Reply with your question and we will answer. Reply STOP to unsubscribe.';
 
 export function twilioActivities({ db, twilio, statusCallbackUrl }: ActivityDeps) {
+  /** Marks an outbox row as finally failed and stops the activity from retrying. */
+  async function reject(id: string, code: string, reason: string): Promise<never> {
+    await updateMessage(db, id, { status: 'failed', error_code: code, error_message: reason });
+    throw ApplicationFailure.nonRetryable(`message ${id} not sent: ${reason}`, 'SendRejected');
+  }
+
+  async function sendPart(input: SendMessageInput, id: string, body: string): Promise<string> {
+    const created = await insertMessageOnce(db, {
+      id,
+      conversation_id: input.conversationId,
+      tenant_id: input.tenantId,
+      direction: 'outbound',
+      author: input.author,
+      channel: input.channel,
+      from_address: input.from,
+      to_address: input.to,
+      body,
+      status: 'pending',
+    });
+    if (created) await bumpConversation(db, { id: input.conversationId, channel: input.channel, at: new Date() });
+    const row = await getMessage(db, id);
+    if (row?.provider_message_id) return row.provider_message_id;
+    if (row?.status === 'failed') return reject(id, row.error_code ?? 'failed', row.error_message ?? 'failed earlier');
+    if (await isOptedOut(db, input)) return reject(id, 'opted_out', `the contact opted out of ${input.channel}`);
+    try {
+      const sent = await twilio.messages.create({
+        to: input.to,
+        from: input.from,
+        body,
+        ...(statusCallbackUrl ? { statusCallback: statusCallbackUrl } : {}),
+      });
+      await updateMessage(db, id, { provider_message_id: sent.sid, status: sent.status });
+      await applyDeliveryEvents(db, sent.sid);
+      return sent.sid;
+    } catch (error) {
+      if (!isFinalRejection(error)) throw error;
+      const { code, reason } = describeRejection(error);
+      if (error.code === unsubscribedCode) await optOut(db, input, `twilio:${code}`);
+      return reject(id, code, reason);
+    }
+  }
+
   return {
     /**
      * Writes each part to the outbox before calling Twilio and skips parts that already carry a provider id, so a
-     * retried activity resumes where the last attempt stopped and never sends a part twice. A 4xx from Twilio is
-     * final (recorded on the row, not retried); 429, 5xx and network errors are thrown for Temporal to retry.
+     * retried activity resumes where the last attempt stopped and never sends a part twice. Refuses contacts who
+     * opted out. A 4xx from Twilio is final (recorded on the row with a readable reason, not retried); 429, 5xx and
+     * network errors are thrown for Temporal to retry with backoff.
      */
     async sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
       const parts = splitBody(input.body);
       const providerMessageIds: string[] = [];
       for (const [index, body] of parts.entries()) {
         const id = parts.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
-        const created = await insertMessageOnce(db, {
-          id,
-          conversation_id: input.conversationId,
-          tenant_id: input.tenantId,
-          direction: 'outbound',
-          author: input.author,
-          channel: input.channel,
-          from_address: input.from,
-          to_address: input.to,
-          body,
-          status: 'pending',
-        });
-        if (created) await bumpConversation(db, { id: input.conversationId, channel: input.channel, at: new Date() });
-        const row = await getMessage(db, id);
-        if (row?.provider_message_id) {
-          providerMessageIds.push(row.provider_message_id);
-          continue;
-        }
-        if (row?.status === 'failed') {
-          throw ApplicationFailure.nonRetryable(`send ${id} failed earlier: ${row.error_message}`, 'SendRejected');
-        }
-        try {
-          const sent = await twilio.messages.create({
-            to: input.to,
-            from: input.from,
-            body,
-            ...(statusCallbackUrl ? { statusCallback: statusCallbackUrl } : {}),
-          });
-          await updateMessage(db, id, { provider_message_id: sent.sid, status: sent.status });
-          providerMessageIds.push(sent.sid);
-        } catch (error) {
-          if (isTwilioRestError(error) && error.status >= 400 && error.status < 500 && error.status !== 429) {
-            const code = error.code !== undefined ? String(error.code) : String(error.status);
-            await updateMessage(db, id, { status: 'failed', error_code: code, error_message: error.message });
-            throw ApplicationFailure.nonRetryable(`Twilio refused the message (${code}): ${error.message}`, 'SendRejected');
-          }
-          throw error;
-        }
+        providerMessageIds.push(await sendPart(input, id, body));
       }
       return { providerMessageIds };
+    },
+
+    /** Answers HELP / INFO with the tenant's help text (no model turn). Idempotent like sendMessage. */
+    async sendHelpReply(input: Omit<SendMessageInput, 'body' | 'author'>): Promise<SendMessageResult> {
+      const tenant = await getTenant(db, input.tenantId);
+      const body = tenant?.help_text || defaultHelpText;
+      return { providerMessageIds: [await sendPart({ ...input, body, author: 'system' }, input.outboxId, body)] };
     },
   };
 }

@@ -21,7 +21,6 @@ interface ContactsTable {
   tenant_id: string;
   contact_key: string;
   phone: string | null;
-  opted_out_at: Timestamp | null;
   created_at: DefaultedTimestamp;
 }
 
@@ -77,6 +76,23 @@ interface KnowledgeChunksTable {
   content: string;
 }
 
+interface OptOutsTable {
+  tenant_id: string;
+  contact_key: string;
+  channel: string;
+  /** The keyword the customer sent, or the Twilio error that told us (21610). */
+  reason: string;
+  created_at: DefaultedTimestamp;
+}
+
+interface DeliveryEventsTable {
+  id: Generated<string>;
+  provider_message_id: string;
+  status: string;
+  error_code: string | null;
+  received_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -85,6 +101,8 @@ export interface Database {
   messages: MessagesTable;
   knowledge_documents: KnowledgeDocumentsTable;
   knowledge_chunks: KnowledgeChunksTable;
+  opt_outs: OptOutsTable;
+  delivery_events: DeliveryEventsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

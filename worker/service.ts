@@ -40,7 +40,7 @@ export async function startService(
       twilio: createTwilioClient(config),
       openai,
       llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS },
-      statusCallbackUrl: null,
+      statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
     },
     options,
   );

@@ -14,6 +14,7 @@ import type { Activities } from '../activities';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
 import { batchDeadline, rememberId } from './batching';
+import { keywordOf } from './keywords';
 import {
   inboundSignal,
   searchAttributes,
@@ -43,7 +44,7 @@ const { searchKnowledge } = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
 });
 
-const { sendMessage } = proxyActivities<Activities>({
+const { sendMessage, sendHelpReply } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // The outbox row makes a repeat skip parts Twilio already accepted; Twilio 4xx fail at once (non-retryable).
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
@@ -72,6 +73,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   let pending: PendingMessage[] = [...(input.carried?.pending ?? [])];
   let recentIds = input.carried?.recentProviderIds ?? [];
   let turns = input.carried?.turns ?? 0;
+  const optedOut = new Set(input.carried?.optedOutChannels ?? []);
   const mode = input.carried?.mode ?? 'ai';
   let arrivals = 0;
   let lastActivityAt: number | null = null;
@@ -97,8 +99,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       upsertSearchAttributes([{ key: searchAttributes.channel, value: message.channel }]);
     }
     const recorded = await recordInbound({ conversationId, tenantId, contactKey, message });
-    if (recorded.duplicate) pending = pending.filter((p) => p !== entry);
+    const keyword = keywordOf(message.body);
+    if (!recorded.duplicate && keyword === 'stop') optedOut.add(message.channel);
+    if (!recorded.duplicate && keyword === 'start') optedOut.delete(message.channel);
+    // Opt-out keywords are handled by recordInbound (and by Twilio's own replies), never by a model turn.
+    if (recorded.duplicate || keyword) pending = pending.filter((p) => p !== entry);
     else entry.messageId = recorded.messageId;
+    if (!recorded.duplicate && keyword === 'help') await deliver(message, { help: true });
   });
 
   upsertSearchAttributes([
@@ -180,29 +187,36 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       const batch = [...pending];
       const newest = batch.at(-1);
       if (!newest?.messageId) return;
+      if (optedOut.has(newest.message.channel)) {
+        // Recorded, but the customer asked us to stop writing on this channel: no model turn, no reply.
+        pending = pending.filter((p) => !batch.includes(p));
+        return;
+      }
       const reply = await replyTurn(newest.messageId);
       if (pending.length > batch.length && restarts < settings.maxStaleRestarts) continue;
       pending = pending.filter((p) => !batch.includes(p));
       turns += 1;
-      await deliver(newest.message, reply?.text ?? fallbackReply);
+      await deliver(newest.message, { text: reply?.text ?? fallbackReply });
       return;
     }
   }
 
-  async function deliver(answered: PendingMessage['message'], body: string): Promise<void> {
+  /** Sends on the channel of the message answered, to its sender, from the number it was sent to. */
+  async function deliver(answered: PendingMessage['message'], content: { text: string } | { help: true }): Promise<void> {
+    const target = {
+      outboxId: `out:${uuid4()}`,
+      conversationId,
+      tenantId,
+      contactKey,
+      channel: answered.channel,
+      to: answered.from,
+      from: answered.to,
+    };
     try {
-      await sendMessage({
-        outboxId: `out:${uuid4()}`,
-        conversationId,
-        tenantId,
-        channel: answered.channel,
-        to: answered.from,
-        from: answered.to,
-        body,
-        author: 'ai',
-      });
+      if ('help' in content) await sendHelpReply(target);
+      else await sendMessage({ ...target, body: content.text, author: 'ai' });
     } catch (error) {
-      // Already recorded on the outbound row (a Twilio rejection, or retries exhausted); the conversation goes on.
+      // Recorded on the outbound row (opted out, a Twilio rejection, or retries exhausted); the conversation goes on.
       if (!(error instanceof ActivityFailure)) throw error;
       log.warn('reply not delivered', { error: error.message });
     }
@@ -220,7 +234,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > maxHistoryEvents) {
       await condition(allHandlersFinished);
-      const carried: CarriedState = { pending, recentProviderIds: recentIds, mode, turns };
+      const carried: CarriedState = { pending, recentProviderIds: recentIds, mode, turns, optedOutChannels: [...optedOut] };
       await continueAsNew<typeof conversationWorkflow>({ ...input, carried });
     }
   }

@@ -41,6 +41,8 @@ export interface CarriedState {
   recentProviderIds: string[];
   mode: ConversationMode;
   turns: number;
+  /** Channels the customer opted out of with STOP; no model turn runs for messages on them until START. */
+  optedOutChannels: Channel[];
 }
 
 export interface ConversationInput {

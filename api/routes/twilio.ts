@@ -6,6 +6,8 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { deliverInbound } from '../inbound';
 import { readForm, verifyTwilioSignature } from '../twilio-signature';
+import { knownStatuses } from '../../db/delivery-status';
+import { recordDeliveryEvent } from '../../db/repositories/delivery';
 import { tenantForNumber } from '../../db/repositories/tenants';
 import type { InboundMessage } from '../../workflows/definitions';
 
@@ -19,6 +21,12 @@ const messagingForm = z.object({
   To: z.string().min(1).max(64),
   Body: z.string().max(1600).default(''),
   NumMedia: z.coerce.number().int().min(0).max(10).default(0),
+});
+
+const statusForm = z.object({
+  MessageSid: sid,
+  MessageStatus: z.enum(knownStatuses as [string, ...string[]]),
+  ErrorCode: z.string().regex(/^\d{1,6}$/).optional(),
 });
 
 function firstIssue(error: z.ZodError): string {
@@ -80,6 +88,18 @@ export function twilioRoutes(deps: ApiDeps) {
       receivedAt: new Date().toISOString(),
     });
     return c.body(emptyTwiml, 200, { 'Content-Type': 'text/xml' });
+  });
+
+  /** Delivery status callbacks: stored as events and applied so a status only ever moves forward. */
+  app.post('/status', async (c) => {
+    const parsed = statusForm.safeParse(await signedForm(c.req.raw));
+    if (!parsed.success) throw new HttpError(400, 'invalid_webhook', firstIssue(parsed.error));
+    await recordDeliveryEvent(db, {
+      providerMessageId: parsed.data.MessageSid,
+      status: parsed.data.MessageStatus,
+      errorCode: parsed.data.ErrorCode ?? null,
+    });
+    return c.body(null, 204);
   });
 
   return app;

@@ -21,7 +21,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     .addColumn('contact_key', 'text', (c) => c.notNull())
     .addColumn('phone', 'text')
-    .addColumn('opted_out_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('contacts_pkey', ['tenant_id', 'contact_key'])
     .execute();
@@ -68,6 +67,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['tenant_id', 'provider_message_id'])
     .unique()
     .execute();
+  // Status callbacks name only the provider id.
+  await db.schema.createIndex('messages_provider_id').on('messages').column('provider_message_id').execute();
   await db.schema
     .createIndex('messages_conversation_time')
     .on('messages')
@@ -96,10 +97,38 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`create index knowledge_chunks_search on knowledge_chunks using gin (search)`.execute(db);
   await db.schema.createIndex('knowledge_chunks_tenant').on('knowledge_chunks').column('tenant_id').execute();
+
+  // Opt-out is per channel: STOP by SMS does not silence WhatsApp.
+  await db.schema
+    .createTable('opt_outs')
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('contact_key', 'text', (c) => c.notNull())
+    .addColumn('channel', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('opt_outs_pkey', ['tenant_id', 'contact_key', 'channel'])
+    .execute();
+
+  // Status callbacks are kept as events: one can arrive before the send has stored its provider id.
+  await db.schema
+    .createTable('delivery_events')
+    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('provider_message_id', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('error_code', 'text')
+    .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  await db.schema
+    .createIndex('delivery_events_provider_id')
+    .on('delivery_events')
+    .column('provider_message_id')
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
+    'delivery_events',
+    'opt_outs',
     'knowledge_chunks',
     'knowledge_documents',
     'messages',

@@ -106,7 +106,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
 
 /** Empties the read model between tests; the default tenant stays. */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate messages, conversations, contacts, phone_numbers, knowledge_chunks, knowledge_documents`.execute(db);
+  await sql`truncate messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents`.execute(db);
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
 }
 

@@ -76,6 +76,10 @@ function activities(): Activities {
       calls.sent.push(input);
       return { providerMessageIds: [`SM${calls.sent.length}`] };
     },
+    async sendHelpReply(input) {
+      calls.sent.push({ ...input, body: 'help text', author: 'system' });
+      return { providerMessageIds: ['SMhelp'] };
+    },
     async summarizeConversation() {
       calls.summaries += 1;
     },

@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import { furthestStatus } from '../delivery-status';
+import type { Database } from '../schema';
+
+/** Stores a status callback and applies it; a callback for a send not yet recorded is applied when it is. */
+export async function recordDeliveryEvent(
+  db: Kysely<Database>,
+  event: { providerMessageId: string; status: string; errorCode: string | null },
+): Promise<void> {
+  await db
+    .insertInto('delivery_events')
+    .values({ provider_message_id: event.providerMessageId, status: event.status, error_code: event.errorCode })
+    .execute();
+  await applyDeliveryEvents(db, event.providerMessageId);
+}
+
+/** Moves the message's status forward to the furthest one any callback reported; never backwards. */
+export async function applyDeliveryEvents(db: Kysely<Database>, providerMessageId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const message = await trx
+      .selectFrom('messages')
+      .select(['id', 'status', 'error_code'])
+      .where('provider_message_id', '=', providerMessageId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!message) return;
+    const events = await trx
+      .selectFrom('delivery_events')
+      .select(['status', 'error_code'])
+      .where('provider_message_id', '=', providerMessageId)
+      .orderBy('id')
+      .execute();
+    const best = furthestStatus({ status: message.status, error_code: message.error_code }, events);
+    if (best.status === message.status) return;
+    await trx
+      .updateTable('messages')
+      .set({ status: best.status, error_code: best.error_code ?? message.error_code, updated_at: new Date() })
+      .where('id', '=', message.id)
+      .execute();
+  });
+}
