@@ -11,6 +11,8 @@ import type { conversationWorkflow } from '../workflows/conversation';
 
 /** Stops bursts at the outer edge: a turn regenerated this often is answered and the rest wait for the next. */
 const maxStaleRestarts = 2;
+/** Far below Temporal's limits (50k events), so a replay after a cache eviction stays quick. */
+const maxHistoryEvents = 10_000;
 
 /**
  * Hands one customer message to its conversation workflow, starting the workflow if it is not running. The
@@ -32,6 +34,7 @@ export async function deliverInbound(
       idleMs: config.CONVERSATION_IDLE_MS,
       maxToolRounds: config.LLM_MAX_TOOL_ROUNDS,
       maxStaleRestarts,
+      maxHistoryEvents,
     },
   };
   try {

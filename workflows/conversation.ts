@@ -57,7 +57,6 @@ const { summarizeConversation } = proxyActivities<Activities>({
 });
 
 const dedupeWindow = 500;
-const maxHistoryEvents = 10_000;
 
 export const fallbackReply =
   "Sorry, I can't answer right now. Your message is saved and we'll get back to you as soon as we can.";
@@ -232,7 +231,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     }
     await answerPending();
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > maxHistoryEvents) {
+    if (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents) {
+      // The summary keeps what the next run's model turns cannot see any more within their token budget.
+      await summarizeConversation({ conversationId });
       await condition(allHandlersFinished);
       const carried: CarriedState = { pending, recentProviderIds: recentIds, mode, turns, optedOutChannels: [...optedOut] };
       await continueAsNew<typeof conversationWorkflow>({ ...input, carried });

@@ -25,6 +25,8 @@ export interface ConversationSettings {
   maxToolRounds: number;
   /** Restarts of a reply turn because newer messages arrived while it was generated. */
   maxStaleRestarts: number;
+  /** History length after which the run continues as new (Temporal may suggest it earlier). */
+  maxHistoryEvents: number;
 }
 
 /** A message waiting for its answer; `messageId` is set once it is recorded in Postgres. */

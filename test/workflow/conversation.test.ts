@@ -87,17 +87,20 @@ function activities(): Activities {
   return fake as Activities;
 }
 
-const settings = { batchQuietMs: 1500, batchMaxWaitMs: 8000, idleMs: 30 * 60_000, maxToolRounds: 3, maxStaleRestarts: 2 };
+const settings = { batchQuietMs: 1500, batchMaxWaitMs: 8000, idleMs: 30 * 60_000, maxToolRounds: 3, maxStaleRestarts: 2, maxHistoryEvents: 10_000 };
 
 function message(id: string, body = id, channel: 'sms' | 'whatsapp' = 'sms'): InboundMessage {
   const prefix = channel === 'whatsapp' ? 'whatsapp:' : '';
   return { providerMessageId: id, channel, from: `${prefix}+16045550100`, to: `${prefix}+15005550006`, body, media: [], receivedAt: new Date().toISOString() };
 }
 
-async function withWorker(run: (send: (m: InboundMessage) => Promise<void>, workflowId: string) => Promise<void>) {
+async function withWorker(
+  run: (send: (m: InboundMessage) => Promise<void>, workflowId: string) => Promise<void>,
+  overrides: Partial<typeof settings> = {},
+) {
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: activities() });
   const workflowId = conversationWorkflowId('default', `+1604555${taskQueue}`);
-  const input: ConversationInput = { tenantId: 'default', contactKey: '+16045550100', contactLabel: '+16045550100', settings };
+  const input: ConversationInput = { tenantId: 'default', contactKey: '+16045550100', contactLabel: '+16045550100', settings: { ...settings, ...overrides } };
   const send = async (m: InboundMessage) => {
     await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>('conversationWorkflow', {
       workflowId,
@@ -236,6 +239,34 @@ describe('replies', () => {
       const snapshot = await env.client.workflow.getHandle(workflowId).query(snapshotQuery);
       expect(snapshot).toMatchObject({ pendingCount: 0, turns: 1 });
     });
+  });
+});
+
+describe('long lives', () => {
+  it('continues as new past the history bound, keeping the de-duplication window, counters and opt-outs', async () => {
+    await withWorker(
+      async (send, workflowId) => {
+        await send(message('m1'));
+        const firstRun = (await env.client.workflow.getHandle(workflowId).describe()).runId;
+        await env.sleep(5000);
+        await send(message('stop-1', 'STOP', 'whatsapp'));
+        await send(message('m2'));
+        await env.sleep(5000);
+        const secondRun = (await env.client.workflow.getHandle(workflowId).describe()).runId;
+        expect(secondRun).not.toBe(firstRun);
+        expect(calls.summaries).toBeGreaterThanOrEqual(1);
+
+        // A retried webhook from before the new run is still recognised; WhatsApp stays opted out.
+        await send(message('m1'));
+        await send(message('m3', 'on whatsapp', 'whatsapp'));
+        await send(message('m4'));
+        await env.sleep(5000);
+        expect(calls.recorded.filter((id) => id === 'm1')).toHaveLength(1);
+        expect(calls.sent.map((s) => s.body)).toEqual(['reply to in:m1', 'reply to in:m2', 'reply to in:m4']);
+        expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ turns: 3, pendingCount: 0 });
+      },
+      { maxHistoryEvents: 20 },
+    );
   });
 });
 
