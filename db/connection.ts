@@ -13,7 +13,9 @@ export function createDb(connectionString: string, options: { max?: number } = {
     // A statement that hangs (lock, failover) fails the activity, which Temporal retries.
     statement_timeout: 15_000,
   });
-  // An idle client losing its connection (restart, failover) must not crash the process; the next query reconnects.
+  // A client losing its connection (restart, failover) must not crash the process: the query in flight fails (and
+  // its activity retries), the pool drops the client, and the next query connects afresh.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -75,7 +75,7 @@ stops.unshift(service.stop);
 console.log(
   [
     '',
-    `API:                  ${service.apiUrl}   (Twilio webhooks: ${config.PUBLIC_BASE_URL}/webhooks/twilio/messaging)`,
+    `API:                  ${service.apiUrl ?? ''}   (Twilio webhooks: ${config.PUBLIC_BASE_URL}/webhooks/twilio/messaging)`,
     ...lines,
     `LLM:                  ${config.OPENAI_API_KEY ? `${config.OPENAI_MODEL} at ${config.OPENAI_BASE_URL ?? 'OpenAI'}` : 'none (OPENAI_API_KEY unset): answers from the knowledge base'}`,
     '',

@@ -2,7 +2,13 @@ import { loadConfig, ConfigError } from '../config';
 import { createLogger } from '../config/logger';
 import { startService } from './service';
 
-/** Production entry: API + worker against the Postgres and Temporal named in the environment. */
+/**
+ * Production entry: API + worker against the Postgres and Temporal named in the environment.
+ * `--api-only` / `--worker-only` run one half, to scale them separately.
+ */
+const args = new Set(process.argv.slice(2));
+const roles = { api: !args.has('--worker-only'), worker: !args.has('--api-only') };
+
 let config;
 try {
   config = loadConfig(process.env, { requireProduction: true });
@@ -11,12 +17,11 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+const { DATABASE_URL, TEMPORAL_ADDRESS } = config;
+if (!DATABASE_URL || !TEMPORAL_ADDRESS) throw new Error('unreachable: production config requires both');
 const log = createLogger(config.LOG_LEVEL);
-const service = await startService(
-  { ...config, DATABASE_URL: config.DATABASE_URL!, TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS! },
-  log,
-);
-log.info('serving', { api: service.apiUrl, temporal: config.TEMPORAL_ADDRESS, taskQueue: config.TEMPORAL_TASK_QUEUE });
+const service = await startService({ ...config, DATABASE_URL, TEMPORAL_ADDRESS }, log, { roles });
+log.info('serving', { api: service.apiUrl, worker: roles.worker, temporal: TEMPORAL_ADDRESS, taskQueue: config.TEMPORAL_TASK_QUEUE });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -11,58 +11,68 @@ import { migrateToLatest } from '../db/migrate';
 import { defaultTenantId, upsertTenant } from '../db/repositories/tenants';
 
 export interface RunningService {
-  apiUrl: string;
+  /** null when this process runs no API. */
+  apiUrl: string | null;
   stop(): Promise<void>;
 }
 
-/**
- * Runs the API and the Temporal worker in one process against an existing Postgres and Temporal. Both halves are
- * stateless and can also run as many copies as the load needs.
- */
-export async function startService(
-  config: Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string },
-  log: Logger,
-  options: Pick<WorkerOptions, 'workflowBundle' | 'maxCachedWorkflows'> = {},
-): Promise<RunningService> {
+export interface ServiceOptions extends Pick<WorkerOptions, 'workflowBundle' | 'maxCachedWorkflows'> {
+  /** Which halves run in this process; both by default. They are stateless and scale separately. */
+  roles?: { api: boolean; worker: boolean };
+}
+
+type ConnectedConfig = Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
+
+/** Runs the API and/or the Temporal worker against an existing Postgres and Temporal. */
+export async function startService(config: ConnectedConfig, log: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+  const roles = options.roles ?? { api: true, worker: true };
   installSdkLogging(config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
   await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '', help_text: '' });
+  const stops: (() => Promise<void>)[] = [() => db.destroy()];
 
-  const openai = createOpenAIClient(config);
-  if (!openai) log.info('OPENAI_API_KEY is not set: replies come from the knowledge base (extractive responder)');
-
-  const { worker, connection: workerConnection } = await createConversationWorker(
-    config,
-    config.TEMPORAL_ADDRESS,
-    {
-      db,
-      twilio: createTwilioClient(config),
-      openai,
-      llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS },
-      statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
-    },
-    options,
-  );
-  const workerDone = worker.run();
-
-  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ config, db, temporal, log });
-  const server = await listen(app.fetch, config.PORT);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-
-  return {
-    apiUrl: `http://localhost:${port}`,
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (roles.worker) {
+    const openai = createOpenAIClient(config);
+    if (!openai) log.info('OPENAI_API_KEY is not set: replies come from the knowledge base (extractive responder)');
+    const { worker, connection } = await createConversationWorker(
+      config,
+      config.TEMPORAL_ADDRESS,
+      {
+        db,
+        twilio: createTwilioClient(config),
+        openai,
+        llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS },
+        statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
+      },
+      options,
+    );
+    const running = worker.run();
+    stops.unshift(async () => {
       // The SDK already drains the worker on SIGINT/SIGTERM; shut it down only if nothing else has.
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerDone;
-      await workerConnection.close();
-      await clientConnection.close();
-      await db.destroy();
+      await running;
+      await connection.close();
+    });
+  }
+
+  let apiUrl: string | null = null;
+  if (roles.api) {
+    const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const server = await listen(createApp({ config, db, temporal, log }).fetch, config.PORT);
+    const address = server.address();
+    apiUrl = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
+    stops.unshift(async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+    });
+  }
+
+  return {
+    apiUrl,
+    async stop() {
+      for (const stop of stops) await stop();
     },
   };
 }

@@ -5,10 +5,10 @@ import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { deliverInbound } from '../inbound';
+import { createTenantLookup } from '../tenant-lookup';
 import { readForm, verifyTwilioSignature } from '../twilio-signature';
 import { knownStatuses } from '../../db/delivery-status';
 import { recordDeliveryEvent } from '../../db/repositories/delivery';
-import { tenantForNumber } from '../../db/repositories/tenants';
 import type { InboundMessage } from '../../workflows/definitions';
 
 const emptyTwiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
@@ -37,6 +37,7 @@ function firstIssue(error: z.ZodError): string {
 export function twilioRoutes(deps: ApiDeps) {
   const { config, db } = deps;
   const app = new Hono();
+  const tenantFor = createTenantLookup(db);
 
   app.use(
     '*',
@@ -70,7 +71,7 @@ export function twilioRoutes(deps: ApiDeps) {
     if (!from) throw new HttpError(400, 'invalid_webhook', 'From: not a phone number');
     const to = parseAddress(form.To);
     if (!to) throw new HttpError(400, 'invalid_webhook', 'To: not a phone number');
-    const tenantId = await tenantForNumber(db, to.e164);
+    const tenantId = await tenantFor(to.e164);
     if (!tenantId) throw new HttpError(404, 'unknown_number', `no tenant answers ${to.e164}`);
 
     const media: InboundMessage['media'] = [];
@@ -94,11 +95,15 @@ export function twilioRoutes(deps: ApiDeps) {
   app.post('/status', async (c) => {
     const parsed = statusForm.safeParse(await signedForm(c.req.raw));
     if (!parsed.success) throw new HttpError(400, 'invalid_webhook', firstIssue(parsed.error));
-    await recordDeliveryEvent(db, {
-      providerMessageId: parsed.data.MessageSid,
-      status: parsed.data.MessageStatus,
-      errorCode: parsed.data.ErrorCode ?? null,
-    });
+    try {
+      await recordDeliveryEvent(db, {
+        providerMessageId: parsed.data.MessageSid,
+        status: parsed.data.MessageStatus,
+        errorCode: parsed.data.ErrorCode ?? null,
+      });
+    } catch {
+      throw new HttpError(503, 'database_unavailable', 'could not store the status; retry later');
+    }
     return c.body(null, 204);
   });
 

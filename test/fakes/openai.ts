@@ -26,6 +26,8 @@ export interface FakeOpenAI extends RunningServer {
   baseURL: string;
   apiKey: string;
   requests: ChatRequest[];
+  /** When each request arrived (epoch ms), in the order of `requests`. */
+  requestTimes: number[];
   /** Replies used in order before falling back to `respond`. */
   script(...replies: FakeReply[]): void;
   respond: (request: ChatRequest) => FakeReply;
@@ -51,16 +53,19 @@ function estimateTokens(messages: ChatRequestMessage[]): number {
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const apiKey = `sk-test-${randomBytes(8).toString('hex')}`;
   const requests: ChatRequest[] = [];
+  const requestTimes: number[] = [];
   const queue: FakeReply[] = [];
 
   const fake = {
     apiKey,
     requests,
+    requestTimes,
     respond: echoReply,
     delayMs: 0,
     script: (...replies: FakeReply[]) => void queue.push(...replies),
     reset() {
       requests.length = 0;
+      requestTimes.length = 0;
       queue.length = 0;
       fake.respond = echoReply;
       fake.delayMs = 0;
@@ -76,6 +81,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     }
     const request = JSON.parse(body) as ChatRequest;
     requests.push(request);
+    requestTimes.push(Date.now());
     if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
     const reply = queue.shift() ?? fake.respond(request);
     if ('error' in reply) {

@@ -21,7 +21,7 @@ const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function postStatus(params: Record<string, string>, signature?: string) {
   const path = '/webhooks/twilio/status';
-  return fetch(`${stack.service.apiUrl}${path}`, {
+  return fetch(`${stack.apiUrl}${path}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',

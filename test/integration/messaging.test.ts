@@ -19,7 +19,7 @@ beforeEach(async () => {
 });
 
 async function messagesOf(conversationId: string) {
-  const response = await fetch(`${stack.service.apiUrl}/api/conversations/${encodeURIComponent(conversationId)}/messages`);
+  const response = await fetch(`${stack.apiUrl}/api/conversations/${encodeURIComponent(conversationId)}/messages`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { messages: { direction: string; author: string; body: string; channel: string; providerMessageId: string | null; status: string }[] }).messages;
 }
@@ -40,7 +40,7 @@ describe('SMS and WhatsApp conversations', () => {
     expect(stack.openai.requests).toHaveLength(1);
 
     const conversationId = conversationWorkflowId('default', from);
-    const list = (await (await fetch(`${stack.service.apiUrl}/api/conversations`)).json()) as { conversations: { id: string; messageCount: number }[] };
+    const list = (await (await fetch(`${stack.apiUrl}/api/conversations`)).json()) as { conversations: { id: string; messageCount: number }[] };
     expect(list.conversations).toEqual([expect.objectContaining({ id: conversationId, messageCount: 2 })]);
     const messages = await messagesOf(conversationId);
     expect(messages.map((m) => [m.direction, m.author, m.body])).toEqual([

@@ -33,7 +33,7 @@ const form = fc.dictionary(
 );
 
 async function post(path: string, body: string | Uint8Array, headers: Record<string, string>) {
-  const response = await fetch(`${stack.service.apiUrl}${path}`, { method: 'POST', headers, body });
+  const response = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers, body });
   const text = await response.text();
   return { status: response.status, text };
 }

@@ -33,6 +33,7 @@ const quietBundlerLogger = {
 
 export interface Stack {
   config: Config;
+  apiUrl: string;
   service: RunningService;
   db: Kysely<Database>;
   temporal: Client;
@@ -47,10 +48,13 @@ export interface Stack {
  * The whole service (API + worker, in-process) against the run's real Temporal dev server and real Postgres, with
  * fake Twilio and OpenAI servers behind the real clients. Each stack has its own task queue.
  */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  options: { worker?: boolean; databaseUrl?: string } = {},
+): Promise<Stack> {
   const fakeTwilio = await startFakeTwilio();
   const fakeOpenAI = await startFakeOpenAI();
-  const databaseUrl = inject('databaseUrl');
+  const databaseUrl = options.databaseUrl ?? inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
   const config = loadConfig({
     PORT: '0',
@@ -71,14 +75,16 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
   const service = await startService(
     { ...config, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress },
     createLogger('error'),
-    { workflowBundle: await workflowBundle() },
+    { workflowBundle: await workflowBundle(), roles: { api: true, worker: options.worker ?? true } },
   );
-  const db = createDb(databaseUrl, { max: 2 });
+  const apiUrl = service.apiUrl ?? '';
+  const db = createDb(inject('databaseUrl'), { max: 2 });
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
   return {
     config,
+    apiUrl,
     service,
     db,
     temporal,
@@ -88,7 +94,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
       const path = options.path ?? '/webhooks/twilio/messaging';
       const signature =
         options.signature ?? twilio.getExpectedTwilioSignature(fakeTwilio.authToken, `${publicBaseUrl}${path}`, params);
-      return fetch(`${service.apiUrl}${path}`, {
+      return fetch(`${apiUrl}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
         body: new URLSearchParams(params),
