@@ -1,6 +1,6 @@
 import type { ActivityDeps } from './deps';
 import type { InboundMessage } from '../workflows/definitions';
-import { bumpConversation, ensureConversation } from '../db/repositories/conversations';
+import { bumpConversation, ensureConversation, setAttention } from '../db/repositories/conversations';
 import { ensureContact, optIn, optOut } from '../db/repositories/contacts';
 import { insertMessageOnce } from '../db/repositories/messages';
 import { keywordOf } from '../workflows/keywords';
@@ -59,6 +59,11 @@ export function messageActivities({ db }: ActivityDeps) {
         return true;
       });
       return { messageId, duplicate: !inserted };
+    },
+
+    /** Marks (or, with null, clears) a conversation for a person's attention. Safe to repeat: it sets one field. */
+    async flagConversation({ conversationId, reason }: { conversationId: string; reason: string | null }): Promise<void> {
+      await setAttention(db, conversationId, reason);
     },
   };
 }

@@ -31,6 +31,8 @@ interface ConversationsTable {
   contact_key: string;
   last_channel: string;
   summary: string | null;
+  /** Why a person should look at this conversation (the model stayed down, ...); null when all is well. */
+  attention_reason: string | null;
   message_count: Generated<number>;
   last_message_at: Timestamp;
   created_at: DefaultedTimestamp;

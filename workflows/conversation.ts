@@ -24,10 +24,10 @@ import {
   type PendingMessage,
 } from './definitions';
 
-const { recordInbound } = proxyActivities<Activities>({
+const { recordInbound, flagConversation } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
-  // No attempt limit: an inbound message must never be lost, even through a long Postgres outage, and the insert
-  // is idempotent (deterministic row id + unique provider id).
+  // No attempt limit: an inbound message must never be lost, even through a long Postgres outage, and the writes
+  // are idempotent (deterministic row id + unique provider id; the attention flag sets one field).
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
@@ -196,8 +196,17 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       pending = pending.filter((p) => !batch.includes(p));
       turns += 1;
       await deliver(newest.message, { text: reply?.text ?? fallbackReply });
+      await markAttention(reply ? null : 'the model was unavailable; the customer got the fallback message');
       return;
     }
+  }
+
+  /** Flags the conversation for people when the AI could not answer, and clears the flag once it answers again. */
+  let attention = input.carried?.attention ?? null;
+  async function markAttention(reason: string | null): Promise<void> {
+    if (reason === attention) return;
+    attention = reason;
+    await flagConversation({ conversationId, reason });
   }
 
   /** Sends on the channel of the message answered, to its sender, from the number it was sent to. */
@@ -235,7 +244,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       // The summary keeps what the next run's model turns cannot see any more within their token budget.
       await summarizeConversation({ conversationId });
       await condition(allHandlersFinished);
-      const carried: CarriedState = { pending, recentProviderIds: recentIds, mode, turns, optedOutChannels: [...optedOut] };
+      const carried: CarriedState = { pending, recentProviderIds: recentIds, mode, turns, optedOutChannels: [...optedOut], attention };
       await continueAsNew<typeof conversationWorkflow>({ ...input, carried });
     }
   }

@@ -45,6 +45,8 @@ export interface CarriedState {
   turns: number;
   /** Channels the customer opted out of with STOP; no model turn runs for messages on them until START. */
   optedOutChannels: Channel[];
+  /** The conversation's attention flag as last written to Postgres. */
+  attention: string | null;
 }
 
 export interface ConversationInput {

@@ -32,6 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('contact_key', 'text', (c) => c.notNull())
     .addColumn('last_channel', 'text', (c) => c.notNull())
     .addColumn('summary', 'text')
+    .addColumn('attention_reason', 'text')
     .addColumn('message_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_message_at', 'timestamptz', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))

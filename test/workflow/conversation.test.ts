@@ -46,6 +46,7 @@ interface Recorded {
   replies: GenerateReplyInput[];
   sent: SendMessageInput[];
   summaries: number;
+  flags: (string | null)[];
 }
 
 let calls: Recorded;
@@ -54,7 +55,7 @@ let taskQueue: string;
 let counter = 0;
 
 beforeEach(() => {
-  calls = { recorded: [], replies: [], sent: [], summaries: 0 };
+  calls = { recorded: [], replies: [], sent: [], summaries: 0, flags: [] };
   generate = async (input) => ({ kind: 'text', text: `reply to ${input.untilMessageId}` });
   taskQueue = `wf-${(counter += 1)}`;
 });
@@ -79,6 +80,9 @@ function activities(): Activities {
     async sendHelpReply(input) {
       calls.sent.push({ ...input, body: 'help text', author: 'system' });
       return { providerMessageIds: ['SMhelp'] };
+    },
+    async flagConversation({ reason }) {
+      calls.flags.push(reason);
     },
     async summarizeConversation() {
       calls.summaries += 1;
@@ -227,17 +231,26 @@ describe('replies', () => {
     });
   });
 
-  it('sends the fallback message when the model stays down, and keeps the conversation alive', async () => {
-    generate = async () => {
-      throw new Error('model unavailable');
+  it('sends the fallback message when the model stays down, flags the conversation, and recovers', async () => {
+    let down = true;
+    generate = async (input) => {
+      if (down) throw new Error('model unavailable');
+      return { kind: 'text', text: `reply to ${input.untilMessageId}` };
     };
     await withWorker(async (send, workflowId) => {
       await send(message('m1'));
       await env.sleep(60_000);
       expect(calls.replies).toHaveLength(4);
       expect(calls.sent.map((s) => s.body)).toEqual([fallbackReply]);
+      expect(calls.flags).toEqual([expect.stringContaining('model was unavailable')]);
       const snapshot = await env.client.workflow.getHandle(workflowId).query(snapshotQuery);
       expect(snapshot).toMatchObject({ pendingCount: 0, turns: 1 });
+
+      down = false;
+      await send(message('m2'));
+      await env.sleep(5000);
+      expect(calls.sent.map((s) => s.body)).toEqual([fallbackReply, 'reply to in:m2']);
+      expect(calls.flags).toEqual([expect.stringContaining('model was unavailable'), null]);
     });
   });
 });

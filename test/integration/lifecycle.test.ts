@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { conversationWorkflowId } from '../../workflows/definitions';
+import { fallbackReply } from '../../workflows/conversation';
+import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ BATCH_QUIET_MS: '200', CONVERSATION_IDLE_MS: '2500' });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+beforeEach(async () => {
+  await resetDatabase(stack.db);
+  stack.twilio.reset();
+  stack.openai.reset();
+});
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function conversation(from: string) {
+  const id = encodeURIComponent(conversationWorkflowId('default', from));
+  const response = await fetch(`${stack.apiUrl}/api/conversations/${id}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { conversation: { summary: string | null; attentionReason: string | null }; live: unknown };
+}
+
+describe('conversation life cycle', () => {
+  it('summarizes and completes when idle; the next message starts a new run that knows the summary', async () => {
+    stack.openai.respond = (request) => {
+      const system = request.messages[0]?.content ?? '';
+      if (system.startsWith('Summarize')) return { content: 'The customer asked about a blue lamp, order 1234.' };
+      return { content: `echo: ${request.messages.filter((m) => m.role === 'user').at(-1)?.content}` };
+    };
+    const from = uniquePhone();
+    const handle = stack.temporal.workflow.getHandle(conversationWorkflowId('default', from));
+    await stack.postSms(smsParams({ from, body: 'Where is my blue lamp? Order 1234.' }));
+    await stack.twilio.waitForSent(1);
+    const firstRun = (await handle.describe()).runId;
+    await handle.result();
+    expect((await conversation(from)).conversation.summary).toBe('The customer asked about a blue lamp, order 1234.');
+    expect((await conversation(from)).live).toBeNull();
+
+    await stack.postSms(smsParams({ from, body: 'Any news?' }));
+    await stack.twilio.waitForSent(2);
+    const description = await stack.temporal.workflow.getHandle(conversationWorkflowId('default', from)).describe();
+    expect(description.runId).not.toBe(firstRun);
+    const lastTurn = stack.openai.requests.filter((r) => !(r.messages[0]?.content ?? '').startsWith('Summarize')).at(-1);
+    expect(lastTurn?.messages[0]?.content).toContain('blue lamp, order 1234');
+  });
+
+  it('sends the fallback when the model stays down, flags the conversation for people, and clears it on recovery', async () => {
+    const down = { error: { status: 500, message: 'The server had an error' } };
+    stack.openai.script(down, down, down, down);
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'hello?' }));
+    const [fallback] = await stack.twilio.waitForSent(1, 30_000);
+    expect(fallback).toMatchObject({ to: from, body: fallbackReply });
+    await settle(500);
+    expect((await conversation(from)).conversation.attentionReason).toContain('model was unavailable');
+
+    await stack.postSms(smsParams({ from, body: 'still there?' }));
+    const [, reply] = await stack.twilio.waitForSent(2);
+    expect(reply?.body).toBe('echo: still there?');
+    await settle(500);
+    expect((await conversation(from)).conversation.attentionReason).toBeNull();
+  });
+});
