@@ -84,9 +84,10 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
   });
 }
 
-const sdkLevels = { debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR' } as const;
+// The SDK's info level narrates bundling and worker state changes; it is shown from LOG_LEVEL=debug on.
+const sdkLevels = { debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR' } as const;
 
-/** The Temporal SDK logs at LOG_LEVEL too. The runtime is process-wide and can be installed once. */
+/** The Temporal SDK logs through LOG_LEVEL too. The runtime is process-wide and can be installed once. */
 function installSdkLogging(level: Config['LOG_LEVEL']): void {
   try {
     Runtime.install({ logger: new DefaultLogger(sdkLevels[level]) });
