@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { handoffActivities } from './handoff';
 import { knowledgeActivities } from './knowledge';
 import { llmActivities } from './llm';
 import { messageActivities } from './messages';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...knowledgeActivities(deps),
     ...twilioActivities(deps),
     ...summaryActivities(deps),
+    ...handoffActivities(deps),
   };
 }
 

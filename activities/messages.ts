@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import type { InboundMessage } from '../workflows/definitions';
-import { bumpConversation, ensureConversation, setAttention } from '../db/repositories/conversations';
+import { bumpConversation, ensureConversation } from '../db/repositories/conversations';
+import { publishEvent } from '../db/events';
 import { ensureContact, optIn, optOut } from '../db/repositories/contacts';
 import { insertMessageOnce } from '../db/repositories/messages';
 import { keywordOf } from '../workflows/keywords';
@@ -58,12 +59,9 @@ export function messageActivities({ db }: ActivityDeps) {
         if (keyword === 'start') await optIn(trx, target);
         return true;
       });
+      if (inserted) await publishEvent(db, { type: 'message', tenantId, conversationId, messageId });
       return { messageId, duplicate: !inserted };
     },
 
-    /** Marks (or, with null, clears) a conversation for a person's attention. Safe to repeat: it sets one field. */
-    async flagConversation({ conversationId, reason }: { conversationId: string; reason: string | null }): Promise<void> {
-      await setAttention(db, conversationId, reason);
-    },
   };
 }

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { splitBody } from './split-body';
 import { describeRejection, isFinalRejection, unsubscribedCode } from './twilio-errors';
+import { publishEvent } from '../db/events';
 import { isOptedOut, optOut } from '../db/repositories/contacts';
 import { bumpConversation } from '../db/repositories/conversations';
 import { applyDeliveryEvents } from '../db/repositories/delivery';
@@ -32,8 +33,9 @@ export const defaultHelpText = 'Reply with your question and we will answer. Rep
 
 export function twilioActivities({ db, twilio, statusCallbackUrl }: ActivityDeps) {
   /** Marks an outbox row as finally failed and stops the activity from retrying. */
-  async function reject(id: string, code: string, reason: string): Promise<never> {
+  async function reject(input: SendMessageInput, id: string, code: string, reason: string): Promise<never> {
     await updateMessage(db, id, { status: 'failed', error_code: code, error_message: reason });
+    await publishEvent(db, { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: id });
     throw ApplicationFailure.nonRetryable(`message ${id} not sent: ${reason}`, 'SendRejected');
   }
 
@@ -53,8 +55,8 @@ export function twilioActivities({ db, twilio, statusCallbackUrl }: ActivityDeps
     if (created) await bumpConversation(db, { id: input.conversationId, channel: input.channel, at: new Date() });
     const row = await getMessage(db, id);
     if (row?.provider_message_id) return row.provider_message_id;
-    if (row?.status === 'failed') return reject(id, row.error_code ?? 'failed', row.error_message ?? 'failed earlier');
-    if (await isOptedOut(db, input)) return reject(id, 'opted_out', `the contact opted out of ${input.channel}`);
+    if (row?.status === 'failed') return reject(input, id, row.error_code ?? 'failed', row.error_message ?? 'failed earlier');
+    if (await isOptedOut(db, input)) return reject(input, id, 'opted_out', `the contact opted out of ${input.channel}`);
     try {
       const sent = await twilio.messages.create({
         to: input.to,
@@ -64,12 +66,13 @@ export function twilioActivities({ db, twilio, statusCallbackUrl }: ActivityDeps
       });
       await updateMessage(db, id, { provider_message_id: sent.sid, status: sent.status });
       await applyDeliveryEvents(db, sent.sid);
+      await publishEvent(db, { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: id });
       return sent.sid;
     } catch (error) {
       if (!isFinalRejection(error)) throw error;
       const { code, reason } = describeRejection(error);
       if (error.code === unsubscribedCode) await optOut(db, input, `twilio:${code}`);
-      return reject(id, code, reason);
+      return reject(input, id, code, reason);
     }
   }
 

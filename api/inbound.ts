@@ -35,6 +35,7 @@ export async function deliverInbound(
       maxToolRounds: config.LLM_MAX_TOOL_ROUNDS,
       maxStaleRestarts,
       maxHistoryEvents,
+      handoffTimeoutMs: config.HANDOFF_TIMEOUT_MS,
     },
   };
   try {

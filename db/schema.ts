@@ -31,14 +31,13 @@ interface ConversationsTable {
   contact_key: string;
   last_channel: string;
   summary: string | null;
-  /** Why a person should look at this conversation (the model stayed down, ...); null when all is well. */
-  attention_reason: string | null;
   message_count: Generated<number>;
   last_message_at: Timestamp;
   created_at: DefaultedTimestamp;
 }
 
-export type MessageDirection = 'inbound' | 'outbound';
+/** `internal` rows are notes for the AI and agents (a handoff's resolution note); they are never sent. */
+export type MessageDirection = 'inbound' | 'outbound' | 'internal';
 export type MessageAuthor = 'customer' | 'ai' | 'agent' | 'system';
 
 interface MessagesTable {
@@ -95,6 +94,32 @@ interface DeliveryEventsTable {
   received_at: DefaultedTimestamp;
 }
 
+interface AgentsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  name: string;
+  token_hash: string;
+  created_at: DefaultedTimestamp;
+}
+
+export type HandoffStatus = 'open' | 'claimed' | 'escalated' | 'resolved' | 'expired';
+
+interface HandoffTasksTable {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  reason: string;
+  status: HandoffStatus;
+  /** Base64 task token of the waiting activity; completing it resumes the conversation. */
+  task_token: string;
+  claimed_by: string | null;
+  escalated_at: Timestamp | null;
+  deadline: Timestamp;
+  resolution_note: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -105,6 +130,8 @@ export interface Database {
   knowledge_chunks: KnowledgeChunksTable;
   opt_outs: OptOutsTable;
   delivery_events: DeliveryEventsTable;
+  agents: AgentsTable;
+  handoff_tasks: HandoffTasksTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -114,3 +141,5 @@ export type Message = Selectable<MessagesTable>;
 export type NewMessage = Insertable<MessagesTable>;
 export type MessageUpdate = Updateable<MessagesTable>;
 export type KnowledgeDocument = Selectable<KnowledgeDocumentsTable>;
+export type Agent = Selectable<AgentsTable>;
+export type HandoffTask = Selectable<HandoffTasksTable>;

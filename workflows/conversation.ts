@@ -1,70 +1,63 @@
 import {
   ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   log,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { ChatMessage, ToolCall } from '../activities/context';
-import type { GenerateReplyResult } from '../activities/llm';
-import { batchDeadline, rememberId } from './batching';
-import { keywordOf } from './keywords';
+import type { HandoffResolution } from '../activities/handoff';
 import {
+  awaitHandoff,
+  recordInbound,
+  sendHelpReply,
+  sendMessage,
+  summarizeConversation,
+  updateHandoff,
+} from './activities';
+import { batchDeadline, rememberId } from './batching';
+import {
+  agentReplyUpdate,
+  claimHandoffUpdate,
+  handoffClaimedError,
   inboundSignal,
+  requestHandoffSignal,
   searchAttributes,
   snapshotQuery,
+  type AgentAction,
   type CarriedState,
   type ConversationInput,
+  type ConversationMode,
   type PendingMessage,
+  type ReplyTarget,
 } from './definitions';
-
-const { recordInbound, flagConversation } = proxyActivities<Activities>({
-  startToCloseTimeout: '15 seconds',
-  // No attempt limit: an inbound message must never be lost, even through a long Postgres outage, and the writes
-  // are idempotent (deterministic row id + unique provider id; the attention flag sets one field).
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
-
-const { generateReply } = proxyActivities<Activities>({
-  startToCloseTimeout: '60 seconds',
-  // Safe to repeat (reads and a model call). Bounded so a customer hears back within seconds when the model is
-  // down: after the last attempt the workflow sends the fallback message.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
-});
-
-const { searchKnowledge } = proxyActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  // Read-only. A failed lookup becomes a tool error the model can work around, so a few attempts suffice.
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
-});
-
-const { sendMessage, sendHelpReply } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // The outbox row makes a repeat skip parts Twilio already accepted; Twilio 4xx fail at once (non-retryable).
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
-});
-
-const { summarizeConversation } = proxyActivities<Activities>({
-  startToCloseTimeout: '60 seconds',
-  // Overwrites one field; losing a summary only shortens what the next run remembers.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
-});
+import { keywordOf } from './keywords';
+import { handoffAck, replyTurn } from './reply-turn';
 
 const dedupeWindow = 500;
 
 export const fallbackReply =
-  "Sorry, I can't answer right now. Your message is saved and we'll get back to you as soon as we can.";
+  "Sorry, I can't answer right now. Your message is saved and a member of our team will get back to you.";
+export const holdingReply = 'Thanks for waiting. Our team is busy right now; someone will reply here as soon as possible.';
+
+interface OpenHandoff {
+  taskId: string;
+  reason: string;
+  claimedBy: string | null;
+  escalated: boolean;
+  /** Set when the wait ends: an agent's resolution, or 'expired' when nobody resolved it in time. */
+  outcome: HandoffResolution | 'expired' | null;
+}
 
 /**
- * One customer conversation. Messages are recorded as they arrive, answered in batches (one model turn per burst),
- * and replies go out on the channel of the newest message answered. Ends after `idleMs` without messages; the
- * next message starts a new run that picks up the stored summary.
+ * One customer conversation. Messages are recorded as they arrive and answered in batches (one model turn per
+ * burst), on the channel of the newest message. During a handoff the AI is silent: messages are recorded for the
+ * agent, who answers through the same send path. Ends after `idleMs` without messages; the next message starts a
+ * new run that picks up the stored summary.
  */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
   const { tenantId, contactKey, settings } = input;
@@ -73,30 +66,39 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   let recentIds = input.carried?.recentProviderIds ?? [];
   let turns = input.carried?.turns ?? 0;
   const optedOut = new Set(input.carried?.optedOutChannels ?? []);
-  const mode = input.carried?.mode ?? 'ai';
+  let replyTarget: ReplyTarget | null = input.carried?.replyTarget ?? null;
+  let mode: ConversationMode = 'ai';
+  let handoff: OpenHandoff | null = null;
+  let handoffRequest: string | null = null;
   let arrivals = 0;
   let lastActivityAt: number | null = null;
-  let lastChannel = pending.at(-1)?.message.channel ?? null;
 
   setHandler(snapshotQuery, () => ({
     mode,
+    handoff: handoff && {
+      taskId: handoff.taskId,
+      reason: handoff.reason,
+      claimedBy: handoff.claimedBy,
+      escalated: handoff.escalated,
+    },
     pendingCount: pending.length,
     turns,
     lastActivityAt: lastActivityAt === null ? null : new Date(lastActivityAt).toISOString(),
-    lastChannel,
+    lastChannel: replyTarget?.channel ?? null,
   }));
 
   setHandler(inboundSignal, async (message) => {
     if (recentIds.includes(message.providerMessageId)) return;
     recentIds = rememberId(recentIds, message.providerMessageId, dedupeWindow);
     const entry: PendingMessage = { message, messageId: null, arrivedAt: Date.now() };
-    pending.push(entry);
+    // During a handoff messages are recorded for the agent, not queued for the AI.
+    if (!handoff) pending.push(entry);
     arrivals += 1;
     lastActivityAt = entry.arrivedAt;
-    if (message.channel !== lastChannel) {
-      lastChannel = message.channel;
+    if (message.channel !== replyTarget?.channel) {
       upsertSearchAttributes([{ key: searchAttributes.channel, value: message.channel }]);
     }
+    replyTarget = { channel: message.channel, to: message.from, from: message.to };
     const recorded = await recordInbound({ conversationId, tenantId, contactKey, message });
     const keyword = keywordOf(message.body);
     if (!recorded.duplicate && keyword === 'stop') optedOut.add(message.channel);
@@ -104,19 +106,98 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     // Opt-out keywords are handled by recordInbound (and by Twilio's own replies), never by a model turn.
     if (recorded.duplicate || keyword) pending = pending.filter((p) => p !== entry);
     else entry.messageId = recorded.messageId;
-    if (!recorded.duplicate && keyword === 'help') await deliver(message, { help: true });
+    if (!recorded.duplicate && keyword === 'help') await deliver({ help: true });
   });
+
+  setHandler(requestHandoffSignal, ({ reason }) => {
+    if (!handoff) handoffRequest = reason;
+  });
+
+  /** Checks that `action` names the open handoff; rejected updates never reach history. */
+  function openHandoffFor(action: AgentAction): OpenHandoff {
+    if (!handoff || handoff.taskId !== action.taskId || handoff.outcome) {
+      throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is not open`, 'HandoffNotOpen');
+    }
+    return handoff;
+  }
+
+  setHandler(
+    claimHandoffUpdate,
+    async (action) => {
+      const open = openHandoffFor(action);
+      open.claimedBy = action.agentId;
+      await updateHandoff({ taskId: open.taskId, tenantId, conversationId, status: 'claimed', claimedBy: action.agentId });
+    },
+    {
+      validator: (action) => {
+        const open = openHandoffFor(action);
+        if (open.claimedBy && open.claimedBy !== action.agentId) {
+          throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is held by another agent`, handoffClaimedError);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    agentReplyUpdate,
+    async ({ body }) => {
+      const messageId = await deliver({ text: body, author: 'agent' });
+      if (!messageId) throw ApplicationFailure.nonRetryable('the reply could not be sent', 'SendFailed');
+      return { messageId };
+    },
+    {
+      validator: (action) => {
+        const open = openHandoffFor(action);
+        if (open.claimedBy !== action.agentId) {
+          throw ApplicationFailure.nonRetryable(`claim handoff ${action.taskId} before replying`, handoffClaimedError);
+        }
+        if (!action.body.trim()) throw ApplicationFailure.nonRetryable('the reply is empty', 'EmptyReply');
+        if (!replyTarget) throw ApplicationFailure.nonRetryable('the customer has no address yet', 'NoAddress');
+      },
+    },
+  );
+
+  function setMode(next: ConversationMode): void {
+    mode = next;
+    upsertSearchAttributes([
+      { key: searchAttributes.mode, value: next },
+      { key: searchAttributes.handoffOpen, value: next === 'handoff' },
+    ]);
+  }
 
   upsertSearchAttributes([
     { key: searchAttributes.tenantId, value: tenantId },
     { key: searchAttributes.contactKey, value: input.contactLabel },
     { key: searchAttributes.mode, value: mode },
-    ...(lastChannel ? [{ key: searchAttributes.channel, value: lastChannel }] : []),
+    { key: searchAttributes.handoffOpen, value: false },
+    ...(replyTarget ? [{ key: searchAttributes.channel, value: replyTarget.channel }] : []),
   ]);
+
+  /**
+   * Sends to the customer on the channel of their newest message. Returns the outbound message id, or null when
+   * the send was refused (opted out, a Twilio rejection, retries exhausted): that is recorded on the outbound row
+   * and the conversation goes on.
+   */
+  async function deliver(
+    content: { text: string; author?: 'ai' | 'agent' | 'system' } | { help: true },
+  ): Promise<string | null> {
+    if (!replyTarget) return null;
+    const target = { outboxId: `out:${uuid4()}`, conversationId, tenantId, contactKey, ...replyTarget };
+    try {
+      if ('help' in content) await sendHelpReply(target);
+      else await sendMessage({ ...target, body: content.text, author: content.author ?? 'ai' });
+      return target.outboxId;
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('message not delivered', { error: error.message });
+      return null;
+    }
+  }
 
   /** Waits out the batching window, then until every message of the batch is recorded. */
   async function batchWindow(): Promise<void> {
     for (;;) {
+      if (pending.length === 0) return;
       const deadline = batchDeadline(pending.map((p) => p.arrivedAt), settings.batchQuietMs, settings.batchMaxWaitMs);
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
@@ -126,59 +207,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     await condition(() => pending.every((p) => p.messageId !== null));
   }
 
-  async function runTool(call: ToolCall): Promise<string> {
-    let args: Record<string, unknown>;
-    try {
-      args = JSON.parse(call.function.arguments) as Record<string, unknown>;
-    } catch {
-      return `error: the arguments of ${call.function.name} are not valid JSON`;
-    }
-    try {
-      switch (call.function.name) {
-        case 'search_knowledge':
-          return await searchKnowledge({ tenantId, query: String(args.query ?? '') });
-        default:
-          return `error: there is no tool named ${call.function.name}`;
-      }
-    } catch (error) {
-      if (error instanceof ActivityFailure) return `error: ${call.function.name} failed, answer without it`;
-      throw error;
-    }
-  }
-
-  /** One model turn with its tool rounds; null when the model stayed unavailable through every retry. */
-  async function replyTurn(untilMessageId: string): Promise<Exclude<GenerateReplyResult, { kind: 'tool_calls' }> | null> {
-    const toolExchange: ChatMessage[] = [];
-    for (let round = 0; ; round += 1) {
-      let result: GenerateReplyResult;
-      try {
-        result = await generateReply({
-          conversationId,
-          tenantId,
-          untilMessageId,
-          toolExchange,
-          allowTools: round < settings.maxToolRounds,
-        });
-      } catch (error) {
-        if (error instanceof ActivityFailure) {
-          log.warn('reply generation failed after retries; sending the fallback', { error: error.message });
-          return null;
-        }
-        throw error;
-      }
-      if (result.kind !== 'tool_calls') return result;
-      toolExchange.push(result.assistant);
-      for (const call of result.calls) {
-        toolExchange.push({ role: 'tool', tool_call_id: call.id, content: await runTool(call) });
-      }
-    }
-  }
-
   /**
    * Answers everything pending as one turn. Staleness policy: if newer messages arrive while the reply is being
-   * generated, the reply is discarded and the turn regenerated with them included (at most
-   * `maxStaleRestarts` times); after that the reply goes out and the newer messages form the next batch. So a
-   * customer never gets an answer to an older question after a newer one was answered.
+   * generated, the reply is discarded and the turn regenerated with them included (at most `maxStaleRestarts`
+   * times); after that the reply goes out and the newer messages form the next batch. So a customer never gets
+   * an answer to an older question after a newer one was answered.
    */
   async function answerPending(): Promise<void> {
     for (let restarts = 0; ; restarts += 1) {
@@ -191,60 +224,90 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
         pending = pending.filter((p) => !batch.includes(p));
         return;
       }
-      const reply = await replyTurn(newest.messageId);
+      const turn = { conversationId, tenantId, maxToolRounds: settings.maxToolRounds };
+      const reply = await replyTurn(turn, newest.messageId);
       if (pending.length > batch.length && restarts < settings.maxStaleRestarts) continue;
       pending = pending.filter((p) => !batch.includes(p));
       turns += 1;
-      await deliver(newest.message, { text: reply?.text ?? fallbackReply });
-      await markAttention(reply ? null : 'the model was unavailable; the customer got the fallback message');
+      if (!reply) {
+        await deliver({ text: fallbackReply });
+        openHandoff('the AI could not answer: the model stayed unavailable through every retry');
+      } else if (reply.kind === 'handoff') {
+        await deliver({ text: reply.text });
+        openHandoff(reply.reason);
+      } else {
+        await deliver({ text: reply.text });
+      }
       return;
     }
   }
 
-  /** Flags the conversation for people when the AI could not answer, and clears the flag once it answers again. */
-  let attention = input.carried?.attention ?? null;
-  async function markAttention(reason: string | null): Promise<void> {
-    if (reason === attention) return;
-    attention = reason;
-    await flagConversation({ conversationId, reason });
+  /** Starts waiting for a person; the AI stays silent until an agent resolves the task. */
+  function openHandoff(reason: string): void {
+    const open: OpenHandoff = { taskId: uuid4(), reason, claimedBy: null, escalated: false, outcome: null };
+    handoff = open;
+    handoffRequest = null;
+    pending = [];
+    setMode('handoff');
+    const deadline = new Date(Date.now() + settings.handoffTimeoutMs).toISOString();
+    void awaitHandoff({ taskId: open.taskId, tenantId, conversationId, reason, deadline }).then(
+      (resolution) => (open.outcome = resolution),
+      () => (open.outcome = 'expired'),
+    );
   }
 
-  /** Sends on the channel of the message answered, to its sender, from the number it was sent to. */
-  async function deliver(answered: PendingMessage['message'], content: { text: string } | { help: true }): Promise<void> {
-    const target = {
-      outboxId: `out:${uuid4()}`,
-      conversationId,
-      tenantId,
-      contactKey,
-      channel: answered.channel,
-      to: answered.from,
-      from: answered.to,
-    };
-    try {
-      if ('help' in content) await sendHelpReply(target);
-      else await sendMessage({ ...target, body: content.text, author: 'ai' });
-    } catch (error) {
-      // Recorded on the outbound row (opted out, a Twilio rejection, or retries exhausted); the conversation goes on.
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('reply not delivered', { error: error.message });
+  /** The handoff's life: escalate if nobody claims it in time, then wait for the outcome and hand back to the AI. */
+  async function handoffPhase(open: OpenHandoff): Promise<HandoffResolution | 'expired'> {
+    const ref = { taskId: open.taskId, tenantId, conversationId };
+    const claimed = await condition(() => open.claimedBy !== null || open.outcome !== null, settings.handoffTimeoutMs);
+    if (!claimed) {
+      open.escalated = true;
+      await deliver({ text: holdingReply, author: 'system' });
+      await updateHandoff({ ...ref, status: 'escalated' });
     }
+    await condition(() => open.outcome !== null);
+    const outcome = open.outcome ?? 'expired';
+    if (outcome === 'expired') await updateHandoff({ ...ref, status: 'expired' });
+    else await updateHandoff({ ...ref, status: 'resolved', claimedBy: outcome.agentId, note: outcome.note });
+    handoff = null;
+    setMode('ai');
+    return outcome;
+  }
+
+  async function summarizeAndDrain(): Promise<boolean> {
+    await summarizeConversation({ conversationId });
+    await condition(allHandlersFinished);
+    return pending.length === 0 && handoffRequest === null;
   }
 
   for (;;) {
-    const active = await condition(() => pending.length > 0, settings.idleMs);
-    if (!active) {
-      await summarizeConversation({ conversationId });
-      await condition(allHandlersFinished);
-      if (pending.length === 0) return;
+    if (handoffRequest !== null && !handoff) {
+      await deliver({ text: handoffAck, author: 'system' });
+      openHandoff(handoffRequest);
+    }
+    if (handoff) {
+      const outcome = await handoffPhase(handoff);
+      if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return;
       continue;
     }
-    await answerPending();
+    const active = await condition(() => pending.length > 0 || handoffRequest !== null, settings.idleMs);
+    if (!active) {
+      if (await summarizeAndDrain()) return;
+      continue;
+    }
+    if (pending.length > 0) await answerPending();
     const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents) {
+    if (!handoff && (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents)) {
       // The summary keeps what the next run's model turns cannot see any more within their token budget.
       await summarizeConversation({ conversationId });
       await condition(allHandlersFinished);
-      const carried: CarriedState = { pending, recentProviderIds: recentIds, mode, turns, optedOutChannels: [...optedOut], attention };
+      const carried: CarriedState = {
+        pending,
+        recentProviderIds: recentIds,
+        turns,
+        optedOutChannels: [...optedOut],
+        replyTarget,
+      };
       await continueAsNew<typeof conversationWorkflow>({ ...input, carried });
     }
   }

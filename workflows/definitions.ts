@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /** Channels a customer message can arrive on; a reply goes out on the channel of the message it answers. */
 export type Channel = 'sms' | 'whatsapp';
@@ -27,6 +27,17 @@ export interface ConversationSettings {
   maxStaleRestarts: number;
   /** History length after which the run continues as new (Temporal may suggest it earlier). */
   maxHistoryEvents: number;
+  /** How long a handoff waits for an agent to claim it before the customer hears back and it is escalated. */
+  handoffTimeoutMs: number;
+}
+
+/** Where replies go: the channel and addresses of the newest customer message. */
+export interface ReplyTarget {
+  channel: Channel;
+  /** The customer. */
+  to: string;
+  /** Our number. */
+  from: string;
 }
 
 /** A message waiting for its answer; `messageId` is set once it is recorded in Postgres. */
@@ -41,12 +52,10 @@ export interface PendingMessage {
 export interface CarriedState {
   pending: PendingMessage[];
   recentProviderIds: string[];
-  mode: ConversationMode;
   turns: number;
   /** Channels the customer opted out of with STOP; no model turn runs for messages on them until START. */
   optedOutChannels: Channel[];
-  /** The conversation's attention flag as last written to Postgres. */
-  attention: string | null;
+  replyTarget: ReplyTarget | null;
 }
 
 export interface ConversationInput {
@@ -60,8 +69,16 @@ export interface ConversationInput {
 
 export type ConversationMode = 'ai' | 'handoff';
 
+export interface HandoffSnapshot {
+  taskId: string;
+  reason: string;
+  claimedBy: string | null;
+  escalated: boolean;
+}
+
 export interface ConversationSnapshot {
   mode: ConversationMode;
+  handoff: HandoffSnapshot | null;
   pendingCount: number;
   turns: number;
   lastActivityAt: string | null;
@@ -70,6 +87,22 @@ export interface ConversationSnapshot {
 
 export const inboundSignal = defineSignal<[InboundMessage]>('inbound');
 export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
+
+/** An operator asks for a person to take over. */
+export const requestHandoffSignal = defineSignal<[{ reason: string }]>('requestHandoff');
+
+export interface AgentAction {
+  taskId: string;
+  agentId: string;
+}
+
+/** Rejected (not written to history) when the handoff is not open or another agent holds it. */
+export const claimHandoffUpdate = defineUpdate<void, [AgentAction]>('claimHandoff');
+/** Rejected unless the agent holds the open handoff; returns the outbound message id. */
+export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentAction & { body: string }]>('agentReply');
+
+/** The ApplicationFailure type of a claim rejected because another agent holds the task. */
+export const handoffClaimedError = 'HandoffClaimed';
 
 export const searchAttributes = {
   tenantId: defineSearchAttributeKey('TenantId', 'KEYWORD'),

@@ -20,7 +20,6 @@ function conversationView(c: Conversation) {
     contactKey: c.contact_key,
     lastChannel: c.last_channel,
     summary: c.summary,
-    attentionReason: c.attention_reason,
     messageCount: c.message_count,
     lastMessageAt: c.last_message_at.toISOString(),
     createdAt: c.created_at.toISOString(),

@@ -32,7 +32,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('contact_key', 'text', (c) => c.notNull())
     .addColumn('last_channel', 'text', (c) => c.notNull())
     .addColumn('summary', 'text')
-    .addColumn('attention_reason', 'text')
     .addColumn('message_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_message_at', 'timestamptz', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -48,7 +47,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
     .addColumn('tenant_id', 'text', (c) => c.notNull())
-    .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('inbound', 'outbound')`))
+    .addColumn('direction', 'text', (c) => c.notNull().check(sql`direction in ('inbound', 'outbound', 'internal')`))
     .addColumn('author', 'text', (c) => c.notNull().check(sql`author in ('customer', 'ai', 'agent', 'system')`))
     .addColumn('channel', 'text', (c) => c.notNull())
     .addColumn('from_address', 'text', (c) => c.notNull())
@@ -124,10 +123,45 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('delivery_events')
     .column('provider_message_id')
     .execute();
+  await db.schema
+    .createTable('agents')
+    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    // sha256 of the bearer token; the token itself is shown once, when the agent is created.
+    .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+
+  await db.schema
+    .createTable('handoff_tasks')
+    // Chosen by the workflow, so a retried activity writes the same task.
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+    .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('open', 'claimed', 'escalated', 'resolved', 'expired')`),
+    )
+    .addColumn('task_token', 'text', (c) => c.notNull())
+    .addColumn('claimed_by', 'uuid', (c) => c.references('agents.id').onDelete('set null'))
+    .addColumn('escalated_at', 'timestamptz')
+    .addColumn('deadline', 'timestamptz', (c) => c.notNull())
+    .addColumn('resolution_note', 'text')
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  await db.schema
+    .createIndex('handoff_tasks_tenant_status')
+    .on('handoff_tasks')
+    .columns(['tenant_id', 'status', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const table of [
+    'handoff_tasks',
+    'agents',
     'delivery_events',
     'opt_outs',
     'knowledge_chunks',

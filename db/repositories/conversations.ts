@@ -58,6 +58,3 @@ export async function saveSummary(db: Kysely<Database>, id: string, summary: str
   await db.updateTable('conversations').set({ summary }).where('id', '=', id).execute();
 }
 
-export async function setAttention(db: Kysely<Database>, id: string, reason: string | null): Promise<void> {
-  await db.updateTable('conversations').set({ attention_reason: reason }).where('id', '=', id).execute();
-}

@@ -1,125 +1,30 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Activities } from '../../activities';
-import type { GenerateReplyInput } from '../../activities/llm';
-import type { SendMessageInput } from '../../activities/twilio';
-import { workflowsPath } from '../../worker/conversation-worker';
-import type { conversationWorkflow } from '../../workflows/conversation';
-import { fallbackReply } from '../../workflows/conversation';
-import {
-  conversationWorkflowId,
-  inboundSignal,
-  searchAttributeTypes,
-  snapshotQuery,
-  type ConversationInput,
-  type InboundMessage,
-} from '../../workflows/definitions';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Context } from '@temporalio/activity';
+import { inboundSignal, snapshotQuery, type InboundMessage } from '../../workflows/definitions';
+import { createEnvironment, message, newRecorder, recordingActivities, settings, withWorker as runWithWorker, type Generate, type Recorded } from './harness';
 
-/**
- * The conversation workflow's timing on the time-skipping server, with activities replaced by recorders: a
- * batching window of seconds costs no wall time.
- */
+/** Batching, de-duplication, staleness, tools, long lives and idle, on one time-skipping server. */
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+let calls: Recorded;
+let generate: Generate;
 
 beforeAll(async () => {
-  // The fallback test fails activities on purpose; their retry warnings are expected.
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
-  });
-  // The time-skipping server takes no --search-attribute flags, but it does serve the operator API.
-  const indexedValueType = { Keyword: 2, Bool: 5 } as const; // temporal.api.enums.v1.IndexedValueType
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(Object.entries(searchAttributeTypes).map(([name, type]) => [name, indexedValueType[type]])),
-  });
-  bundle = await bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  env = await createEnvironment();
 });
 afterAll(async () => {
   await env?.teardown();
 });
-
-interface Recorded {
-  recorded: string[];
-  replies: GenerateReplyInput[];
-  sent: SendMessageInput[];
-  summaries: number;
-  flags: (string | null)[];
-}
-
-let calls: Recorded;
-let generate: (input: GenerateReplyInput) => Promise<Awaited<ReturnType<Activities['generateReply']>>>;
-let taskQueue: string;
-let counter = 0;
-
 beforeEach(() => {
-  calls = { recorded: [], replies: [], sent: [], summaries: 0, flags: [] };
+  calls = newRecorder();
   generate = async (input) => ({ kind: 'text', text: `reply to ${input.untilMessageId}` });
-  taskQueue = `wf-${(counter += 1)}`;
 });
 
-function activities(): Activities {
-  const fake: Partial<Activities> = {
-    async recordInbound({ message }) {
-      calls.recorded.push(message.providerMessageId);
-      return { messageId: `in:${message.providerMessageId}`, duplicate: false };
-    },
-    async generateReply(input) {
-      calls.replies.push(structuredClone(input));
-      return generate(input);
-    },
-    async searchKnowledge() {
-      return 'passage';
-    },
-    async sendMessage(input) {
-      calls.sent.push(input);
-      return { providerMessageIds: [`SM${calls.sent.length}`] };
-    },
-    async sendHelpReply(input) {
-      calls.sent.push({ ...input, body: 'help text', author: 'system' });
-      return { providerMessageIds: ['SMhelp'] };
-    },
-    async flagConversation({ reason }) {
-      calls.flags.push(reason);
-    },
-    async summarizeConversation() {
-      calls.summaries += 1;
-    },
-  };
-  return fake as Activities;
-}
-
-const settings = { batchQuietMs: 1500, batchMaxWaitMs: 8000, idleMs: 30 * 60_000, maxToolRounds: 3, maxStaleRestarts: 2, maxHistoryEvents: 10_000 };
-
-function message(id: string, body = id, channel: 'sms' | 'whatsapp' = 'sms'): InboundMessage {
-  const prefix = channel === 'whatsapp' ? 'whatsapp:' : '';
-  return { providerMessageId: id, channel, from: `${prefix}+16045550100`, to: `${prefix}+15005550006`, body, media: [], receivedAt: new Date().toISOString() };
-}
-
-async function withWorker(
+function withWorker(
   run: (send: (m: InboundMessage) => Promise<void>, workflowId: string) => Promise<void>,
   overrides: Partial<typeof settings> = {},
 ) {
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: activities() });
-  const workflowId = conversationWorkflowId('default', `+1604555${taskQueue}`);
-  const input: ConversationInput = { tenantId: 'default', contactKey: '+16045550100', contactLabel: '+16045550100', settings: { ...settings, ...overrides } };
-  const send = async (m: InboundMessage) => {
-    await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>('conversationWorkflow', {
-      workflowId,
-      taskQueue,
-      args: [input],
-      signal: inboundSignal,
-      signalArgs: [m],
-    });
-  };
-  try {
-    await worker.runUntil(run(send, workflowId));
-  } finally {
-    // A workflow left running with scheduled activities would hold the server's clock for the next test.
-    await env.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
-  }
+  return runWithWorker(env, recordingActivities(calls, () => generate), run, overrides);
 }
 
 describe('batching', () => {
@@ -196,7 +101,7 @@ describe('replies', () => {
       if (first) {
         first = false;
         // The customer writes again while the model is still thinking about m1.
-        await env.client.workflow.getHandle(conversationWorkflowId('default', `+1604555${taskQueue}`)).signal(inboundSignal, message('m2'));
+        await env.client.workflow.getHandle(Context.current().info.workflowExecution?.workflowId ?? '').signal(inboundSignal, message('m2'));
         await new Promise((resolve) => setTimeout(resolve, 300));
       }
       return { kind: 'text', text: `reply to ${input.untilMessageId}` };
@@ -231,28 +136,6 @@ describe('replies', () => {
     });
   });
 
-  it('sends the fallback message when the model stays down, flags the conversation, and recovers', async () => {
-    let down = true;
-    generate = async (input) => {
-      if (down) throw new Error('model unavailable');
-      return { kind: 'text', text: `reply to ${input.untilMessageId}` };
-    };
-    await withWorker(async (send, workflowId) => {
-      await send(message('m1'));
-      await env.sleep(60_000);
-      expect(calls.replies).toHaveLength(4);
-      expect(calls.sent.map((s) => s.body)).toEqual([fallbackReply]);
-      expect(calls.flags).toEqual([expect.stringContaining('model was unavailable')]);
-      const snapshot = await env.client.workflow.getHandle(workflowId).query(snapshotQuery);
-      expect(snapshot).toMatchObject({ pendingCount: 0, turns: 1 });
-
-      down = false;
-      await send(message('m2'));
-      await env.sleep(5000);
-      expect(calls.sent.map((s) => s.body)).toEqual([fallbackReply, 'reply to in:m2']);
-      expect(calls.flags).toEqual([expect.stringContaining('model was unavailable'), null]);
-    });
-  });
 });
 
 describe('long lives', () => {

@@ -1,0 +1,25 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Agent, Database } from '../schema';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates an agent and returns its bearer token, which is stored only as a hash and cannot be shown again. */
+export async function createAgent(
+  db: Kysely<Database>,
+  agent: { tenantId: string; name: string },
+): Promise<{ agent: Agent; token: string }> {
+  const token = `agt_${randomBytes(24).toString('base64url')}`;
+  const row = await db
+    .insertInto('agents')
+    .values({ tenant_id: agent.tenantId, name: agent.name, token_hash: hashToken(token) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return { agent: row, token };
+}
+
+export async function agentForToken(db: Kysely<Database>, token: string): Promise<Agent | undefined> {
+  return db.selectFrom('agents').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+}

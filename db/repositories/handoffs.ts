@@ -1,0 +1,71 @@
+import type { Kysely } from 'kysely';
+import type { Database, HandoffStatus, HandoffTask } from '../schema';
+
+export async function insertHandoffTask(
+  db: Kysely<Database>,
+  task: { id: string; tenantId: string; conversationId: string; reason: string; taskToken: string; deadline: Date },
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('handoff_tasks')
+    .values({
+      id: task.id,
+      tenant_id: task.tenantId,
+      conversation_id: task.conversationId,
+      reason: task.reason,
+      status: 'open',
+      task_token: task.taskToken,
+      deadline: task.deadline,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+export async function updateHandoffTask(
+  db: Kysely<Database>,
+  id: string,
+  update: { status: HandoffStatus; claimedBy?: string; note?: string | null; escalatedAt?: Date },
+): Promise<HandoffTask | undefined> {
+  return db
+    .updateTable('handoff_tasks')
+    .set({
+      status: update.status,
+      ...(update.claimedBy !== undefined ? { claimed_by: update.claimedBy } : {}),
+      ...(update.note !== undefined ? { resolution_note: update.note } : {}),
+      ...(update.escalatedAt ? { escalated_at: update.escalatedAt } : {}),
+      updated_at: new Date(),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function getHandoffTask(db: Kysely<Database>, tenantId: string, id: string): Promise<HandoffTask | undefined> {
+  return db.selectFrom('handoff_tasks').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Open, escalated and claimed tasks of a tenant, oldest first: the agents' queue. */
+export async function listActiveHandoffs(db: Kysely<Database>, tenantId: string) {
+  return db
+    .selectFrom('handoff_tasks as h')
+    .innerJoin('conversations as c', 'c.id', 'h.conversation_id')
+    .leftJoin('agents as a', 'a.id', 'h.claimed_by')
+    .select([
+      'h.id',
+      'h.conversation_id',
+      'h.reason',
+      'h.status',
+      'h.claimed_by',
+      'a.name as claimed_by_name',
+      'h.deadline',
+      'h.escalated_at',
+      'h.created_at',
+      'c.contact_key',
+      'c.last_channel',
+    ])
+    .where('h.tenant_id', '=', tenantId)
+    .where('h.status', 'in', ['open', 'escalated', 'claimed'])
+    .orderBy('h.created_at')
+    .execute();
+}

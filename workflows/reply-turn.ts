@@ -1,0 +1,74 @@
+import { ActivityFailure, log } from '@temporalio/workflow';
+import type { ChatMessage, ToolCall } from '../activities/context';
+import type { GenerateReplyResult } from '../activities/llm';
+import { generateReply, searchKnowledge } from './activities';
+
+export type TurnResult = Exclude<GenerateReplyResult, { kind: 'tool_calls' }>;
+
+export const handoffAck = "I'm passing you to a member of our team. They will reply here as soon as they can.";
+
+export interface TurnContext {
+  conversationId: string;
+  tenantId: string;
+  maxToolRounds: number;
+}
+
+/**
+ * One model turn with its tool rounds: each tool call runs as its own activity and its result goes back to the
+ * model. `handoff_to_human` ends the turn with a handoff. Returns null when the model stayed unavailable through
+ * every retry.
+ */
+export async function replyTurn(context: TurnContext, untilMessageId: string): Promise<TurnResult | null> {
+  const toolExchange: ChatMessage[] = [];
+  for (let round = 0; ; round += 1) {
+    let result: GenerateReplyResult;
+    try {
+      result = await generateReply({
+        conversationId: context.conversationId,
+        tenantId: context.tenantId,
+        untilMessageId,
+        toolExchange,
+        allowTools: round < context.maxToolRounds,
+      });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('reply generation failed after retries', { error: error.message });
+      return null;
+    }
+    if (result.kind !== 'tool_calls') return result;
+    const handoff = result.calls.find((call) => call.function.name === 'handoff_to_human');
+    if (handoff) {
+      const reason = String(parseArguments(handoff)?.reason ?? 'the assistant asked for a person');
+      return { kind: 'handoff', reason, text: handoffAck };
+    }
+    toolExchange.push(result.assistant);
+    for (const call of result.calls) {
+      toolExchange.push({ role: 'tool', tool_call_id: call.id, content: await runTool(context, call) });
+    }
+  }
+}
+
+function parseArguments(call: ToolCall): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(call.function.arguments);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function runTool(context: TurnContext, call: ToolCall): Promise<string> {
+  const args = parseArguments(call);
+  if (!args) return `error: the arguments of ${call.function.name} are not a JSON object`;
+  try {
+    switch (call.function.name) {
+      case 'search_knowledge':
+        return await searchKnowledge({ tenantId: context.tenantId, query: String(args.query ?? '') });
+      default:
+        return `error: there is no tool named ${call.function.name}`;
+    }
+  } catch (error) {
+    if (error instanceof ActivityFailure) return `error: ${call.function.name} failed, answer without it`;
+    throw error;
+  }
+}
