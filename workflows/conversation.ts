@@ -18,7 +18,7 @@ import {
   sendMessage,
   summarizeConversation,
   updateHandoff,
-} from './activities';
+} from './activity-proxies';
 import { batchDeadline, rememberId } from './batching';
 import {
   agentReplyUpdate,

@@ -1,7 +1,7 @@
 import { ActivityFailure, log } from '@temporalio/workflow';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
-import { generateReply, searchKnowledge } from './activities';
+import { generateReply, searchKnowledge } from './activity-proxies';
 
 export type TurnResult = Exclude<GenerateReplyResult, { kind: 'tool_calls' }>;
 
