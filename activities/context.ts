@@ -43,7 +43,10 @@ export function buildContext(options: {
   return [{ role: 'system', content: system }, ...history.reverse()];
 }
 
-function toChatMessage(message: Message): { role: 'user' | 'assistant'; content: string } | null {
+function toChatMessage(message: Message): { role: 'system' | 'user' | 'assistant'; content: string } | null {
+  if (message.direction === 'internal') {
+    return { role: 'system', content: `Note from the team (the customer did not see it): ${message.body}` };
+  }
   switch (message.author) {
     case 'customer':
       return { role: 'user', content: message.body };

@@ -17,7 +17,7 @@ export async function extractiveReply(
   const unanswered: string[] = [];
   for (const message of newestFirst) {
     if (message.direction === 'outbound') break;
-    unanswered.push(message.body);
+    if (message.direction === 'inbound') unanswered.push(message.body);
   }
   const [best] = await searchKnowledge(db, tenantId, unanswered.reverse().join(' '), 1);
   if (!best) {

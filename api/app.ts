@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import type { ApiDeps } from './deps';
 import { errorBody, handleError } from './errors';
+import { agentRoutes } from './routes/agents';
 import { conversationRoutes } from './routes/conversations';
+import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { twilioRoutes } from './routes/twilio';
 
@@ -12,6 +14,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));
   app.route('/api/conversations', conversationRoutes(deps));
+  app.route('/api/handoffs', handoffRoutes(deps));
+  app.route('/api', agentRoutes(deps));
   return app;
 }
 

@@ -1,17 +1,21 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
+import { jsonBody } from '../json-body';
 import { getConversation, listConversations } from '../../db/repositories/conversations';
 import { listMessages } from '../../db/repositories/messages';
 import type { Conversation, Message } from '../../db/schema';
-import { snapshotQuery, type ConversationSnapshot } from '../../workflows/definitions';
+import { requestHandoffSignal, snapshotQuery, type ConversationSnapshot } from '../../workflows/definitions';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.iso.datetime({ offset: true }).optional(),
-  tenant: z.string().min(1).optional(),
 });
+
+const handoffBody = z.object({ reason: z.string().trim().min(1).max(500) });
 
 function conversationView(c: Conversation) {
   return {
@@ -44,36 +48,53 @@ function messageView(m: Message) {
   };
 }
 
+/** The read model, for agents of the conversation's tenant only. */
 export function conversationRoutes({ db, temporal }: ApiDeps) {
-  const app = new Hono();
+  const app = new Hono<AgentEnv>();
+  app.use('*', requireAgent(db));
 
-  async function conversationOr404(id: string): Promise<Conversation> {
+  async function conversationOr404(tenantId: string, id: string): Promise<Conversation> {
     const conversation = await getConversation(db, id);
-    if (!conversation) throw new HttpError(404, 'not_found', `no conversation ${id}`);
+    // Another tenant's conversation is as unknown as a missing one.
+    if (!conversation || conversation.tenant_id !== tenantId) throw new HttpError(404, 'not_found', `no conversation ${id}`);
     return conversation;
   }
 
   app.get('/', async (c) => {
     const parsed = listQuery.safeParse(c.req.query());
     if (!parsed.success) throw new HttpError(400, 'invalid_query', parsed.error.issues[0]?.message ?? 'bad query');
-    const { limit, before, tenant } = parsed.data;
+    const { limit, before } = parsed.data;
     const rows = await listConversations(db, {
       limit,
-      tenantId: tenant,
+      tenantId: c.get('agent').tenant_id,
       before: before ? new Date(before) : undefined,
     });
     return c.json({ conversations: rows.map(conversationView) });
   });
 
   app.get('/:id', async (c) => {
-    const conversation = await conversationOr404(c.req.param('id'));
+    const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
     return c.json({ conversation: conversationView(conversation), live: await liveSnapshot(conversation.id) });
   });
 
   app.get('/:id/messages', async (c) => {
-    const conversation = await conversationOr404(c.req.param('id'));
+    const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
     const messages = await listMessages(db, conversation.id, { limit: 500 });
     return c.json({ messages: messages.map(messageView) });
+  });
+
+  /** An operator hands the conversation to people; the customer is told and the task joins the agents' queue. */
+  app.post('/:id/handoff', jsonBody(handoffBody), async (c) => {
+    const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
+    try {
+      await temporal.workflow.getHandle(conversation.id).signal(requestHandoffSignal, { reason: c.req.valid('json').reason });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) {
+        throw new HttpError(409, 'conversation_not_running', 'the conversation is idle; it can be handed off once the customer writes');
+      }
+      throw error;
+    }
+    return c.json({ requested: true }, 202);
   });
 
   /** The running workflow's own view (mode, pending batch); null when no run is open. */

@@ -42,10 +42,14 @@ export async function ensureConversation(
 
 export async function listConversations(
   db: Kysely<Database>,
-  options: { tenantId?: string; limit: number; before?: Date },
+  options: { tenantId: string; limit: number; before?: Date },
 ): Promise<Conversation[]> {
-  let query = db.selectFrom('conversations').selectAll().orderBy('last_message_at', 'desc').limit(options.limit);
-  if (options.tenantId) query = query.where('tenant_id', '=', options.tenantId);
+  let query = db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('tenant_id', '=', options.tenantId)
+    .orderBy('last_message_at', 'desc')
+    .limit(options.limit);
   if (options.before) query = query.where('last_message_at', '<', options.before);
   return query.execute();
 }

@@ -19,7 +19,7 @@ beforeEach(async () => {
 });
 
 async function messagesOf(conversationId: string) {
-  const response = await fetch(`${stack.apiUrl}/api/conversations/${encodeURIComponent(conversationId)}/messages`);
+  const response = await stack.api(`/api/conversations/${encodeURIComponent(conversationId)}/messages`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { messages: { direction: string; author: string; body: string; channel: string; providerMessageId: string | null; status: string }[] }).messages;
 }
@@ -40,7 +40,7 @@ describe('SMS and WhatsApp conversations', () => {
     expect(stack.openai.requests).toHaveLength(1);
 
     const conversationId = conversationWorkflowId('default', from);
-    const list = (await (await fetch(`${stack.apiUrl}/api/conversations`)).json()) as { conversations: { id: string; messageCount: number }[] };
+    const list = (await (await stack.api('/api/conversations')).json()) as { conversations: { id: string; messageCount: number }[] };
     expect(list.conversations).toEqual([expect.objectContaining({ id: conversationId, messageCount: 2 })]);
     const messages = await messagesOf(conversationId);
     expect(messages.map((m) => [m.direction, m.author, m.body])).toEqual([
@@ -118,7 +118,7 @@ describe('SMS and WhatsApp conversations', () => {
     const [reply] = await stack.twilio.waitForSent(1);
     expect(reply?.body).toContain('9am to 6pm');
     expect(stack.openai.requests).toHaveLength(2);
-    expect(stack.openai.requests[0]?.tools?.map((t) => t.function.name)).toEqual(['search_knowledge']);
+    expect(stack.openai.requests[0]?.tools?.map((t) => t.function.name)).toEqual(['search_knowledge', 'handoff_to_human']);
 
     const history = await stack.temporal.workflow.getHandle(conversationWorkflowId('default', from)).fetchHistory();
     const scheduled = (history.events ?? [])

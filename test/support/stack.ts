@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
 import { createDb } from '../../db/connection';
+import { createAgent } from '../../db/repositories/agents';
 import type { Database } from '../../db/schema';
 import { startService, type RunningService } from '../../worker/service';
 import { workflowsPath } from '../../worker/conversation-worker';
@@ -39,6 +40,10 @@ export interface Stack {
   temporal: Client;
   twilio: FakeTwilio;
   openai: FakeOpenAI;
+  /** Bearer token of an agent of the default tenant. */
+  agentToken: string;
+  /** Calls the API as that agent (or as `token`'s agent). */
+  api(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   /** Posts a Twilio-signed messaging webhook; returns the response. */
   postSms(params: Record<string, string>, options?: { signature?: string; path?: string }): Promise<Response>;
   stop(): Promise<void>;
@@ -79,6 +84,7 @@ export async function startStack(
   );
   const apiUrl = service.apiUrl ?? '';
   const db = createDb(inject('databaseUrl'), { max: 2 });
+  const { token: agentToken } = await createAgent(db, { tenantId: 'default', name: 'Test agent' });
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
@@ -90,6 +96,14 @@ export async function startStack(
     temporal,
     twilio: fakeTwilio,
     openai: fakeOpenAI,
+    agentToken,
+    api(path, init = {}) {
+      const { token = agentToken, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      headers.set('authorization', `Bearer ${token}`);
+      if (rest.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      return fetch(`${apiUrl}${path}`, { ...rest, headers });
+    },
     async postSms(params, options = {}) {
       const path = options.path ?? '/webhooks/twilio/messaging';
       const signature =
@@ -112,7 +126,8 @@ export async function startStack(
 
 /** Empties the read model between tests; the default tenant stays. */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents`.execute(db);
+  await sql`truncate handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents`.execute(db);
+  await db.deleteFrom('agents').where('tenant_id', '<>', 'default').execute();
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
 }
 

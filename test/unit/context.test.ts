@@ -23,14 +23,16 @@ describe('buildContext', () => {
     expect(context.length).toBeLessThan(60);
   });
 
-  it('maps customers to user turns and the AI and agents to assistant turns', () => {
+  it('maps customers to user turns, the AI and agents to assistant turns, and notes to system turns', () => {
+    const note = { ...message(4, 'agent', 'refund approved'), direction: 'internal' as const };
     const context = buildContext({
       systemPrompt: 's',
       summary: null,
-      newestFirst: [message(3, 'agent', 'human here'), message(2, 'ai', 'bot here'), message(1, 'customer', 'hi'), message(0, 'system', 'x')],
+      newestFirst: [note, message(3, 'agent', 'human here'), message(2, 'ai', 'bot here'), message(1, 'customer', 'hi'), message(0, 'system', 'x')],
       budgetTokens: 1000,
     });
-    expect(context.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'assistant']);
+    expect(context.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'assistant', 'system']);
+    expect(context.at(-1)?.content).toContain('refund approved');
   });
 });
 

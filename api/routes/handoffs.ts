@@ -1,0 +1,101 @@
+import { ActivityNotFoundError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireAgent, type AgentEnv } from '../auth';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { jsonBody } from '../json-body';
+import type { HandoffResolution } from '../../activities/handoff';
+import { getHandoffTask, listActiveHandoffs } from '../../db/repositories/handoffs';
+import type { HandoffTask } from '../../db/schema';
+import { agentReplyUpdate, claimHandoffUpdate, handoffClaimedError } from '../../workflows/definitions';
+
+const replyBody = z.object({ body: z.string().trim().min(1).max(1600) });
+const resolveBody = z.object({
+  note: z.string().trim().max(2000).optional(),
+  action: z.enum(['return_to_ai', 'close']).default('return_to_ai'),
+});
+
+/** Turns a rejected workflow update into the API's answer: 409 when another agent holds the task or it is closed. */
+function updateRejection(error: unknown): never {
+  if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'handoff_not_open', 'the conversation is not running');
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const code = error.cause.type === handoffClaimedError ? 'handoff_claimed' : 'handoff_not_open';
+    throw new HttpError(409, code, error.cause.message);
+  }
+  throw error;
+}
+
+export function handoffRoutes({ db, temporal }: ApiDeps) {
+  const app = new Hono<AgentEnv>();
+  app.use('*', requireAgent(db));
+
+  async function taskOr404(tenantId: string, id: string): Promise<HandoffTask> {
+    const task = await getHandoffTask(db, tenantId, id);
+    if (!task) throw new HttpError(404, 'not_found', `no handoff ${id}`);
+    return task;
+  }
+
+  app.get('/', async (c) => {
+    const rows = await listActiveHandoffs(db, c.get('agent').tenant_id);
+    return c.json({
+      handoffs: rows.map((h) => ({
+        id: h.id,
+        conversationId: h.conversation_id,
+        contactKey: h.contact_key,
+        channel: h.last_channel,
+        reason: h.reason,
+        status: h.status,
+        claimedBy: h.claimed_by,
+        claimedByName: h.claimed_by_name,
+        deadline: h.deadline.toISOString(),
+        escalatedAt: h.escalated_at?.toISOString() ?? null,
+        createdAt: h.created_at.toISOString(),
+      })),
+    });
+  });
+
+  app.post('/:id/claim', async (c) => {
+    const agent = c.get('agent');
+    const task = await taskOr404(agent.tenant_id, c.req.param('id'));
+    await temporal.workflow
+      .getHandle(task.conversation_id)
+      .executeUpdate(claimHandoffUpdate, { args: [{ taskId: task.id, agentId: agent.id }] })
+      .catch(updateRejection);
+    return c.json({ id: task.id, status: 'claimed', claimedBy: agent.id });
+  });
+
+  app.post('/:id/reply', jsonBody(replyBody), async (c) => {
+    const agent = c.get('agent');
+    const task = await taskOr404(agent.tenant_id, c.req.param('id'));
+    const { messageId } = await temporal.workflow
+      .getHandle(task.conversation_id)
+      .executeUpdate(agentReplyUpdate, { args: [{ taskId: task.id, agentId: agent.id, body: c.req.valid('json').body }] })
+      .catch(updateRejection);
+    return c.json({ messageId }, 201);
+  });
+
+  /** Completes the waiting activity with the resolution; the workflow records it and hands back to the AI. */
+  app.post('/:id/resolve', jsonBody(resolveBody), async (c) => {
+    const agent = c.get('agent');
+    const task = await taskOr404(agent.tenant_id, c.req.param('id'));
+    if (task.status === 'resolved' || task.status === 'expired') {
+      throw new HttpError(409, 'handoff_not_open', `handoff ${task.id} is ${task.status}`);
+    }
+    if (task.claimed_by !== agent.id) {
+      throw new HttpError(409, 'handoff_claimed', task.claimed_by ? 'another agent holds this handoff' : 'claim the handoff first');
+    }
+    const { note, action } = c.req.valid('json');
+    const resolution: HandoffResolution = { agentId: agent.id, note: note || null, action };
+    try {
+      await temporal.activity.complete(Buffer.from(task.task_token, 'base64'), resolution);
+    } catch (error) {
+      if (error instanceof ActivityNotFoundError) throw new HttpError(409, 'handoff_not_open', 'this handoff already ended');
+      throw error;
+    }
+    return c.json({ id: task.id, status: 'resolved', action });
+  });
+
+  return app;
+}
