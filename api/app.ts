@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ApiDeps } from './deps';
 import { errorBody, handleError } from './errors';
 import { agentRoutes } from './routes/agents';
+import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
@@ -16,6 +17,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/conversations', conversationRoutes(deps));
   app.route('/api/handoffs', handoffRoutes(deps));
   app.route('/api', agentRoutes(deps));
+  app.route('/console', consoleRoutes());
   return app;
 }
 

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
+import { createAgent } from '../db/repositories/agents';
 import { defaultTenantId, upsertTenant } from '../db/repositories/tenants';
 import { startFakeTwilio } from '../test/fakes/twilio';
 import { seedDemoKnowledge } from './demo-knowledge';
@@ -67,6 +68,9 @@ await migrateToLatest(db);
 await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '', help_text: '' });
 const seeded = await seedDemoKnowledge(db, defaultTenantId);
 if (seeded > 0) log.info('seeded demo knowledge documents', { count: seeded });
+// A fresh demo agent each start: tokens are stored hashed, so an old one cannot be shown again.
+await db.deleteFrom('agents').where('name', '=', 'Demo agent').where('tenant_id', '=', defaultTenantId).execute();
+const demo = await createAgent(db, { tenantId: defaultTenantId, name: 'Demo agent' });
 await db.destroy();
 
 const service = await startService({ ...config, DATABASE_URL: env.DATABASE_URL, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, log);
@@ -76,6 +80,7 @@ console.log(
   [
     '',
     `API:                  ${service.apiUrl ?? ''}   (Twilio webhooks: ${config.PUBLIC_BASE_URL}/webhooks/twilio/messaging)`,
+    `Agent console:        ${service.apiUrl ?? ''}/console   demo agent token: ${demo.token}`,
     ...lines,
     `LLM:                  ${config.OPENAI_API_KEY ? `${config.OPENAI_MODEL} at ${config.OPENAI_BASE_URL ?? 'OpenAI'}` : 'none (OPENAI_API_KEY unset): answers from the knowledge base'}`,
     '',

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import { consolePage } from '../console/page';
+
+const asset = (name: string) => readFileSync(new URL(`../console/${name}`, import.meta.url), 'utf8');
+const script = asset('app.js');
+const styles = asset('app.css');
+
+/** The agent console: a static page and its script; all data comes from the agent API with the agent's token. */
+export function consoleRoutes() {
+  const app = new Hono();
+  const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+  app.get('/', (c) => c.html(consolePage, 200, { ...headers, 'content-security-policy': "default-src 'self'" }));
+  app.get('/app.js', (c) => c.body(script, 200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/app.css', (c) => c.body(styles, 200, { ...headers, 'content-type': 'text/css; charset=utf-8' }));
+  return app;
+}

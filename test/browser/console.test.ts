@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handoffAck } from '../../workflows/reply-turn';
+import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+
+/**
+ * The agent console in a real Chromium (Debian's, installed by .ci/run; CHROMIUM_PATH overrides), against the whole
+ * service: a customer's message becomes a handoff that appears without reload, the agent claims, replies and
+ * resolves, and the AI answers the customer's next message.
+ */
+const screenshotDir = new URL('../../test-results/', import.meta.url);
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startStack({ BATCH_QUIET_MS: '200' });
+  await resetDatabase(stack.db);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('agent console', () => {
+  it('takes a handoff from queue to resolution without a reload', async () => {
+    await page.goto(`${stack.apiUrl}/console`);
+    await page.getByLabel('Agent token').fill('agt_wrong');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#sign-in-error').textContent()).toContain('not accepted');
+
+    await page.getByLabel('Agent token').fill(stack.agentToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+    expect(await page.locator('#whoami').textContent()).toContain('Test agent');
+
+    // A customer asks for a person; the task appears on its own.
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'wants to change a delivery address' } }] });
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'Can a person change my delivery address?' }));
+    const item = page.locator('[data-testid^="handoff-"]', { hasText: from });
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.textContent()).toContain('wants to change a delivery address');
+    await item.click();
+    await page.locator('[data-testid="messages"] li', { hasText: handoffAck }).waitFor();
+
+    await page.getByRole('button', { name: 'Claim' }).click();
+    await page.getByLabel('Reply to the customer').waitFor();
+    await page.getByLabel('Reply to the customer').fill('Hi, this is Test agent. What is the new address?');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    const [, agentReply] = await stack.twilio.waitForSent(2);
+    expect(agentReply).toMatchObject({ to: from, body: 'Hi, this is Test agent. What is the new address?' });
+
+    // The customer's answer shows up in the open conversation, live; the AI stays silent.
+    await stack.postSms(smsParams({ from, body: '12 Harbour Street, Vancouver' }));
+    await page.locator('[data-testid="messages"] li', { hasText: '12 Harbour Street' }).waitFor({ timeout: 20_000 });
+    expect(stack.twilio.sent).toHaveLength(2);
+
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: new URL('console.png', screenshotDir).pathname, fullPage: true });
+
+    await page.getByLabel('Note for the AI (not sent to the customer)').fill('Address changed to 12 Harbour Street.');
+    await page.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => page.locator('[data-testid^="handoff-"]').count(), { timeout: 20_000 }).toBe(0);
+    await page.locator('[data-testid="messages"] li', { hasText: 'Address changed to 12 Harbour Street.' }).waitFor();
+
+    // Back with the AI: the next message is answered by it.
+    await stack.postSms(smsParams({ from, body: 'Great, thank you!' }));
+    const sent = await stack.twilio.waitForSent(3);
+    expect(sent[2]).toMatchObject({ to: from, body: 'echo: Great, thank you!' });
+  });
+});
