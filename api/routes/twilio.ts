@@ -8,6 +8,7 @@ import { deliverInbound } from '../inbound';
 import { createTenantLookup } from '../tenant-lookup';
 import { readForm, verifyTwilioSignature } from '../twilio-signature';
 import { knownStatuses } from '../../db/delivery-status';
+import { publishEvent } from '../../db/events';
 import { recordDeliveryEvent } from '../../db/repositories/delivery';
 import type { InboundMessage } from '../../workflows/definitions';
 
@@ -96,11 +97,14 @@ export function twilioRoutes(deps: ApiDeps) {
     const parsed = statusForm.safeParse(await signedForm(c.req.raw));
     if (!parsed.success) throw new HttpError(400, 'invalid_webhook', firstIssue(parsed.error));
     try {
-      await recordDeliveryEvent(db, {
+      const changed = await recordDeliveryEvent(db, {
         providerMessageId: parsed.data.MessageSid,
         status: parsed.data.MessageStatus,
         errorCode: parsed.data.ErrorCode ?? null,
       });
+      if (changed) {
+        await publishEvent(db, { type: 'message', tenantId: changed.tenant_id, conversationId: changed.conversation_id, messageId: changed.id });
+      }
     } catch {
       throw new HttpError(503, 'database_unavailable', 'could not store the status; retry later');
     }
