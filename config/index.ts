@@ -33,6 +33,8 @@ const schema = z.object({
   HANDOFF_TIMEOUT_MS: ms(10 * 60_000),
   REDACT_PII: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Workflows a worker keeps in memory; more conversations than this are replayed from history when they wake. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof schema> & { PUBLIC_BASE_URL: string }>;

@@ -47,7 +47,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
         llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
       },
-      options,
+      { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS, ...options },
     );
     const running = worker.run();
     stops.unshift(async () => {

@@ -6,6 +6,7 @@ import { searchAttributeTypes } from '../workflows/definitions';
 
 export interface DevServer {
   address: string;
+  pid: number;
   uiUrl: string | null;
   stop(): Promise<void>;
 }
@@ -41,6 +42,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   await waitUntilServing(address, child, () => stderr);
   return {
     address,
+    pid: child.pid ?? 0,
     uiUrl: options.uiPort === null ? null : `http://localhost:${options.uiPort}`,
     stop: () => stopChild(child),
   };

@@ -24,6 +24,8 @@ export interface FakeTwilio extends RunningServer {
   sent: SentMessage[];
   /** Every request that reached Messages.json, accepted or not. */
   attempts: number;
+  /** Called for every accepted message, as it is accepted (benchmarks time deliveries with it). */
+  onSent: ((message: SentMessage) => void) | null;
   /** The next `times` sends fail with `failure`. */
   failNext(times: number, failure: TwilioFailure): void;
   waitForSent(count: number, timeoutMs?: number): Promise<SentMessage[]>;
@@ -94,6 +96,7 @@ export async function startFakeTwilio(
       at: Date.now(),
     };
     sent.push(message);
+    fake.onSent?.(message);
     const now = new Date().toUTCString();
     return sendJson(res, 201, {
       sid: message.sid,
@@ -119,8 +122,9 @@ export async function startFakeTwilio(
     });
   }, options.port);
 
-  return {
+  const fake: FakeTwilio = {
     ...server,
+    onSent: null,
     accountSid,
     authToken,
     sent,
@@ -137,6 +141,8 @@ export async function startFakeTwilio(
       sent.length = 0;
       failures.length = 0;
       attempts = 0;
+      fake.onSent = null;
     },
   };
+  return fake;
 }

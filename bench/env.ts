@@ -1,0 +1,99 @@
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { createDb } from '../db/connection';
+import { migrateToLatest } from '../db/migrate';
+import { upsertTenant } from '../db/repositories/tenants';
+import { startFakeOpenAI, type FakeOpenAI } from '../test/fakes/openai';
+import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio';
+import { freePort } from '../test/support/ports';
+import { startDevServer, type DevServer } from '../worker/temporal-dev-server';
+import { temporalCliPath } from '../worker/temporal-binaries';
+import { startTsProcess, type ChildService } from './processes';
+
+export interface Product {
+  apiUrl: string;
+  api: ChildService;
+  worker: ChildService;
+  stop(): Promise<void>;
+}
+
+export interface BenchEnv {
+  temporal: DevServer;
+  client: Client;
+  databaseUrl: string;
+  twilio: FakeTwilio;
+  openai: FakeOpenAI;
+  /** Starts the service as production runs it: an API process and a worker process, with `settings` on top. */
+  startProduct(settings: Record<string, string>): Promise<Product>;
+  stop(): Promise<void>;
+}
+
+/** A real Temporal dev server, a fresh database on the local PostgreSQL, and the Twilio and OpenAI fakes. */
+export async function startBenchEnv(): Promise<BenchEnv> {
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `conversations_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const db = createDb(databaseUrl, { max: 1 });
+  await migrateToLatest(db);
+  await upsertTenant(db, { id: 'default', name: 'Default', system_prompt: '', help_text: '' });
+  await db.destroy();
+
+  const temporal = await startDevServer({ cliPath: temporalCliPath(), port: await freePort(), uiPort: null, dbFile: null });
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection });
+  const twilio = await startFakeTwilio();
+  const openai = await startFakeOpenAI();
+  let queues = 0;
+
+  return {
+    temporal,
+    client,
+    databaseUrl,
+    twilio,
+    openai,
+    async startProduct(settings) {
+      const port = await freePort();
+      const env = {
+        PORT: String(port),
+        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: temporal.address,
+        TEMPORAL_TASK_QUEUE: `bench-${process.pid}-${(queues += 1)}`,
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_API_BASE_URL: twilio.url,
+        OPENAI_API_KEY: openai.apiKey,
+        OPENAI_BASE_URL: openai.baseURL,
+        LOG_LEVEL: 'warn',
+        ...settings,
+      };
+      const ready = '"message":"serving"';
+      const [api, worker] = await Promise.all([
+        startTsProcess('worker/main.ts', ['--api-only'], { ...env, LOG_LEVEL: 'info' }, ready),
+        startTsProcess('worker/main.ts', ['--worker-only'], { ...env, LOG_LEVEL: 'info' }, ready),
+      ]);
+      return {
+        apiUrl: env.PUBLIC_BASE_URL,
+        api,
+        worker,
+        async stop() {
+          await Promise.all([api.stop(), worker.stop()]);
+        },
+      };
+    },
+    async stop() {
+      await connection.close();
+      await temporal.stop();
+      await twilio.close();
+      await openai.close();
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { webhookAckBenchmark } from './ack';
+import { capacityBenchmark } from './capacity';
+import { costBenchmark } from './cost';
+import { startBenchEnv } from './env';
+import { overheadBenchmark } from './overhead';
+
+/**
+ * `npm run bench` (about 15 minutes) or `npm run bench -- --quick` (about 2): every figure measured beside its floor
+ * in the same run, on a real Temporal dev server and PostgreSQL with instant Twilio and OpenAI fakes.
+ * Writes bench/results/<timestamp>.json and prints a summary.
+ */
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const want = (name: string) => !only || only.includes(name);
+const plan = quick
+  ? { rates: [50, 100, 200], seconds: 5, sequential: 20, concurrent: 20, rounds: 2, bursts: 10, burstSize: 4, messages: 100, levels: [200, 1000], sample: 50, cache: 100 }
+  : { rates: [100, 200, 400, 600, 800], seconds: 10, sequential: 100, concurrent: 50, rounds: 5, bursts: 30, burstSize: 5, messages: 500, levels: [1000, 5000, 10_000], sample: 200, cache: 500 };
+
+const env = await startBenchEnv();
+const results: Record<string, unknown> = {
+  when: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+};
+try {
+  if (want('ack')) {
+    console.error('webhook acknowledgement ...');
+    results.webhookAck = await webhookAckBenchmark(env, { rates: plan.rates, seconds: plan.seconds });
+  }
+  if (want('overhead')) {
+    console.error('orchestration overhead ...');
+    results.overhead = await overheadBenchmark(env, { sequential: plan.sequential, concurrent: plan.concurrent, rounds: plan.rounds });
+  }
+  if (want('cost')) {
+    console.error('cost ...');
+    results.cost = await costBenchmark(env, { bursts: plan.bursts, burstSize: plan.burstSize, messages: plan.messages });
+  }
+  if (want('capacity')) {
+    console.error('capacity ...');
+    results.capacity = await capacityBenchmark(env, { levels: plan.levels, sample: plan.sample, cache: plan.cache });
+  }
+} finally {
+  await env.stop();
+}
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/${results.when as string}.json`.replace(/:/g, '-'), import.meta.url);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));
+console.log(`\nwritten to ${file.pathname}`);
