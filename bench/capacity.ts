@@ -26,7 +26,7 @@ export async function capacityBenchmark(env: BenchEnv, options: { levels: number
     WORKER_MAX_CACHED_WORKFLOWS: String(options.cache),
   });
   const url = `${product.apiUrl}/webhooks/twilio/messaging`;
-  const contact = (n: number) => `+1605${String(1_000_000 + n).padStart(7, '0')}`;
+  const contact = (n: number) => `+1605${String(2_000_000 + n).padStart(7, '0')}`;
   const levels: Record<string, unknown>[] = [];
   let live = 0;
   try {

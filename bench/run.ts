@@ -13,7 +13,7 @@ import { overheadBenchmark } from './overhead';
  */
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const want = (name: string) => !only || only.includes(name);
+const want = (key: string) => !only || only.includes(key);
 const plan = quick
   ? { rates: [50, 100, 200], seconds: 5, sequential: 20, concurrent: 20, rounds: 2, bursts: 10, burstSize: 4, messages: 100, levels: [200, 1000], sample: 50, cache: 100 }
   : { rates: [100, 200, 400, 600, 800], seconds: 10, sequential: 100, concurrent: 50, rounds: 5, bursts: 30, burstSize: 5, messages: 500, levels: [1000, 5000, 10_000], sample: 200, cache: 500 };
@@ -24,22 +24,25 @@ const results: Record<string, unknown> = {
   mode: quick ? 'quick' : 'full',
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
 };
+const scenarios: [string, string, () => Promise<unknown>][] = [
+  ['webhookAck', 'webhook acknowledgement', () => webhookAckBenchmark(env, { rates: plan.rates, seconds: plan.seconds })],
+  ['overhead', 'orchestration overhead', () => overheadBenchmark(env, { sequential: plan.sequential, concurrent: plan.concurrent, rounds: plan.rounds })],
+  ['cost', 'cost', () => costBenchmark(env, { bursts: plan.bursts, burstSize: plan.burstSize, messages: plan.messages })],
+  ['capacity', 'capacity', () => capacityBenchmark(env, { levels: plan.levels, sample: plan.sample, cache: plan.cache })],
+];
+let failed = false;
 try {
-  if (want('ack')) {
-    console.error('webhook acknowledgement ...');
-    results.webhookAck = await webhookAckBenchmark(env, { rates: plan.rates, seconds: plan.seconds });
-  }
-  if (want('overhead')) {
-    console.error('orchestration overhead ...');
-    results.overhead = await overheadBenchmark(env, { sequential: plan.sequential, concurrent: plan.concurrent, rounds: plan.rounds });
-  }
-  if (want('cost')) {
-    console.error('cost ...');
-    results.cost = await costBenchmark(env, { bursts: plan.bursts, burstSize: plan.burstSize, messages: plan.messages });
-  }
-  if (want('capacity')) {
-    console.error('capacity ...');
-    results.capacity = await capacityBenchmark(env, { levels: plan.levels, sample: plan.sample, cache: plan.cache });
+  for (const [key, title, run] of scenarios) {
+    if (!want(key)) continue;
+    console.error(`${title} ...`);
+    try {
+      results[key] = await run();
+    } catch (error) {
+      // One broken scenario should not cost the figures of the others.
+      failed = true;
+      results[key] = { error: String(error) };
+      console.error(`${title} failed: ${String(error)}`);
+    }
   }
 } finally {
   await env.stop();
@@ -50,3 +53,4 @@ const file = new URL(`./results/${results.when as string}.json`.replace(/:/g, '-
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(JSON.stringify(results, null, 2));
 console.log(`\nwritten to ${file.pathname}`);
+if (failed) process.exitCode = 1;

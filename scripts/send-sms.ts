@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import twilio from 'twilio';
+import { messagingParams, signedForm } from './twilio-webhook';
 
 /**
  * Posts a Twilio-signed SMS (or WhatsApp, with a `whatsapp:` sender) webhook to the running service, as Twilio
@@ -12,23 +11,8 @@ if (!from || !text) {
   process.exit(2);
 }
 const base = (process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
-const authToken = process.env.TWILIO_AUTH_TOKEN ?? 'dev-auth-token';
 const url = `${base}/webhooks/twilio/messaging`;
-const channelPrefix = from.startsWith('whatsapp:') ? 'whatsapp:' : '';
-const params: Record<string, string> = {
-  MessageSid: `SM${randomBytes(16).toString('hex')}`,
-  AccountSid: `AC${'0'.repeat(32)}`,
-  From: from,
-  To: to.startsWith('whatsapp:') ? to : `${channelPrefix}${to}`,
-  Body: text,
-  NumMedia: '0',
-};
-const response = await fetch(url, {
-  method: 'POST',
-  headers: {
-    'content-type': 'application/x-www-form-urlencoded',
-    'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
-  },
-  body: new URLSearchParams(params),
-});
+const channelPrefix = from.startsWith('whatsapp:') && !to.startsWith('whatsapp:') ? 'whatsapp:' : '';
+const params = messagingParams({ from, body: text, to: `${channelPrefix}${to}` });
+const response = await fetch(url, { method: 'POST', ...signedForm(url, process.env.TWILIO_AUTH_TOKEN ?? 'dev-auth-token', params) });
 console.log(`${response.status} ${await response.text()}`);

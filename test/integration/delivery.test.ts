@@ -1,34 +1,18 @@
-import twilio from 'twilio';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { signedForm } from '../../scripts/twilio-webhook';
 import { conversationWorkflowId } from '../../workflows/definitions';
-import { publicBaseUrl, resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+import { publicBaseUrl, smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(async () => {
-  await resetDatabase(stack.db);
-  stack.twilio.reset();
-  stack.openai.reset();
-});
+useStack((started) => (stack = started));
 
 const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function postStatus(params: Record<string, string>, signature?: string) {
   const path = '/webhooks/twilio/status';
-  return fetch(`${stack.apiUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': signature ?? twilio.getExpectedTwilioSignature(stack.twilio.authToken, `${publicBaseUrl}${path}`, params),
-    },
-    body: new URLSearchParams(params),
-  });
+  const { headers, body } = signedForm(`${publicBaseUrl}${path}`, stack.twilio.authToken, params);
+  if (signature !== undefined) headers['x-twilio-signature'] = signature;
+  return fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers, body });
 }
 
 async function outbound(from: string) {

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../db/repositories/agents';
 import { fallbackReply } from '../../workflows/conversation';
 import { conversationWorkflowId } from '../../workflows/definitions';
 import { handoffAck } from '../../workflows/reply-turn';
-import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({ BATCH_QUIET_MS: '200' });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(async () => {
-  await resetDatabase(stack.db);
-  stack.twilio.reset();
-  stack.openai.reset();
-});
+useStack((started) => (stack = started), { BATCH_QUIET_MS: '200' });
 
 interface HandoffView {
   id: string;

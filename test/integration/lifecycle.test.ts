@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../workflows/definitions';
-import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack({ BATCH_QUIET_MS: '200', CONVERSATION_IDLE_MS: '2500' });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(async () => {
-  await resetDatabase(stack.db);
-  stack.twilio.reset();
-  stack.openai.reset();
-});
+useStack((started) => (stack = started), { BATCH_QUIET_MS: '200', CONVERSATION_IDLE_MS: '2500' });
 
 async function conversation(from: string) {
   const id = encodeURIComponent(conversationWorkflowId('default', from));

@@ -1,22 +1,11 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDocument } from '../../db/repositories/knowledge';
 import { conversationWorkflowId, snapshotQuery } from '../../workflows/definitions';
-import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-beforeEach(async () => {
-  await resetDatabase(stack.db);
-  stack.twilio.reset();
-  stack.openai.reset();
-});
+useStack((started) => (stack = started));
 
 async function messagesOf(conversationId: string) {
   const response = await stack.api(`/api/conversations/${encodeURIComponent(conversationId)}/messages`);

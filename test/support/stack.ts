@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { sql, type Kysely } from 'kysely';
-import twilio from 'twilio';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
 import { createDb } from '../../db/connection';
 import { createAgent } from '../../db/repositories/agents';
+import { signedForm } from '../../scripts/twilio-webhook';
 import type { Database } from '../../db/schema';
 import { startService, type RunningService } from '../../worker/service';
 import { workflowsPath } from '../../worker/conversation-worker';
@@ -106,13 +106,9 @@ export async function startStack(
     },
     async postSms(params, options = {}) {
       const path = options.path ?? '/webhooks/twilio/messaging';
-      const signature =
-        options.signature ?? twilio.getExpectedTwilioSignature(fakeTwilio.authToken, `${publicBaseUrl}${path}`, params);
-      return fetch(`${apiUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-        body: new URLSearchParams(params),
-      });
+      const { headers, body } = signedForm(`${publicBaseUrl}${path}`, fakeTwilio.authToken, params);
+      if (options.signature !== undefined) headers['x-twilio-signature'] = options.signature;
+      return fetch(`${apiUrl}${path}`, { method: 'POST', headers, body });
     },
     async stop() {
       await service.stop();
@@ -122,6 +118,31 @@ export async function startStack(
       await fakeOpenAI.close();
     },
   };
+}
+
+/**
+ * Registers a stack for the whole file (started once, fakes and read model reset before each test) and hands it to
+ * `use` once it runs.
+ */
+export function useStack(
+  use: (stack: Stack) => void,
+  env: Record<string, string> = {},
+  options: { worker?: boolean; databaseUrl?: string } = {},
+): void {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(env, options);
+    use(stack);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  beforeEach(async () => {
+    if (!stack) return;
+    await resetDatabase(stack.db);
+    stack.twilio.reset();
+    stack.openai.reset();
+  });
 }
 
 /** Empties the read model between tests; the default tenant stays. */
@@ -138,18 +159,4 @@ export function uniquePhone(): string {
   return `+1604555${String(phoneCounter).padStart(4, '0')}`;
 }
 
-export function smsParams(fields: { from: string; body: string; to?: string; sid?: string }): Record<string, string> {
-  return {
-    MessageSid: fields.sid ?? messageSid(),
-    AccountSid: `AC${'0'.repeat(32)}`,
-    From: fields.from,
-    To: fields.to ?? '+15005550006',
-    Body: fields.body,
-    NumMedia: '0',
-    NumSegments: '1',
-  };
-}
-
-export function messageSid(): string {
-  return `SM${randomBytes(16).toString('hex')}`;
-}
+export { messagingParams as smsParams } from '../../scripts/twilio-webhook';

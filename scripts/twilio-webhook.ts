@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import twilio from 'twilio';
+
+/** The form Twilio posts for an inbound SMS or WhatsApp message. */
+export function messagingParams(fields: { from: string; body: string; to?: string; sid?: string }): Record<string, string> {
+  return {
+    MessageSid: fields.sid ?? `SM${randomBytes(16).toString('hex')}`,
+    AccountSid: `AC${'0'.repeat(32)}`,
+    From: fields.from,
+    To: fields.to ?? '+15005550006',
+    Body: fields.body,
+    NumMedia: '0',
+    NumSegments: '1',
+  };
+}
+
+/** Headers and body of a form POST to `url`, signed as Twilio signs its webhooks. */
+export function signedForm(url: string, authToken: string, params: Record<string, string>) {
+  return {
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+    },
+    body: new URLSearchParams(params).toString(),
+  };
+}
