@@ -29,7 +29,11 @@ const defaultSystemPrompt =
   'You are a helpful customer service assistant answering over SMS or chat. Reply briefly and plainly, in the ' +
   "customer's language. Use the knowledge base for facts about the company; never invent prices, hours or policies.";
 
-const historyLimit = 60;
+/**
+ * Newest messages a turn sees (about 20 exchanges), also capped by LLM_CONTEXT_TOKENS; older ones reach the model
+ * through the rolling summary, so the prompt stops growing however long the conversation.
+ */
+const historyLimit = 40;
 
 export function llmActivities(deps: ActivityDeps) {
   const { db, openai, llm } = deps;

@@ -41,7 +41,8 @@ export async function costBenchmark(env: BenchEnv, options: { bursts: number; bu
       const delivered = watch.expect(`echo: ${body}`);
       await postWebhook(url, env.twilio.authToken, contact(10_000), body);
       await delivered;
-      const request = env.openai.requests.at(-1);
+      // The reply's own request (summary refreshes are separate calls, every 15 turns).
+      const request = env.openai.requests.filter((r) => !(r.messages[0]?.content ?? '').startsWith('Summarize')).at(-1);
       perTurn.push({ messages: turn * 2, promptTokens: request ? tokens(request.messages) : 0 });
     }
   } finally {
@@ -50,8 +51,10 @@ export async function costBenchmark(env: BenchEnv, options: { bursts: number; bu
   }
   const at = (messages: number) => perTurn.find((t) => t.messages === messages)?.promptTokens ?? Number.NaN;
   const checkpoints = [50, 100, 250, 500].filter((m) => m <= options.messages);
+  const summaryCalls = env.openai.requests.filter((r) => (r.messages[0]?.content ?? '').startsWith('Summarize')).length;
   return {
     callsPerBurst,
+    summaryCallsPerTurn: round(summaryCalls / perTurn.length, 3),
     burstSize: options.burstSize,
     promptTokens: Object.fromEntries(checkpoints.map((m) => [m, at(m)])),
     growthFrom50: round(at(checkpoints.at(-1) ?? 50) / at(50), 3),

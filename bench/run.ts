@@ -5,6 +5,7 @@ import { capacityBenchmark } from './capacity';
 import { costBenchmark } from './cost';
 import { startBenchEnv } from './env';
 import { overheadBenchmark } from './overhead';
+import { formatReport } from './report';
 
 /**
  * `npm run bench` (about 15 minutes) or `npm run bench -- --quick` (about 2): every figure measured beside its floor
@@ -31,6 +32,10 @@ const scenarios: [string, string, () => Promise<unknown>][] = [
   ['capacity', 'capacity', () => capacityBenchmark(env, { levels: plan.levels, sample: plan.sample, cache: plan.cache })],
 ];
 let failed = false;
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+const file = new URL(`./results/${results.when as string}.json`.replace(/:/g, '-'), import.meta.url);
+// Written after every scenario, so an interrupted run keeps what it measured.
+const save = () => writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 try {
   for (const [key, title, run] of scenarios) {
     if (!want(key)) continue;
@@ -43,14 +48,13 @@ try {
       results[key] = { error: String(error) };
       console.error(`${title} failed: ${String(error)}`);
     }
+    save();
   }
 } finally {
   await env.stop();
 }
 
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL(`./results/${results.when as string}.json`.replace(/:/g, '-'), import.meta.url);
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-console.log(JSON.stringify(results, null, 2));
+save();
+console.log(formatReport(results));
 console.log(`\nwritten to ${file.pathname}`);
 if (failed) process.exitCode = 1;

@@ -39,6 +39,8 @@ import { keywordOf } from './keywords';
 import { handoffAck, replyTurn } from './reply-turn';
 
 const dedupeWindow = 500;
+/** Turns between summary refreshes: older messages leave the model's window (40 messages) only once summarized. */
+const summaryEveryTurns = 15;
 
 export const fallbackReply =
   "Sorry, I can't answer right now. Your message is saved and a member of our team will get back to you.";
@@ -238,6 +240,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       } else {
         await deliver({ text: reply.text });
       }
+      if (turns % summaryEveryTurns === 0) await summarizeConversation({ conversationId });
       return;
     }
   }

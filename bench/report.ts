@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- reads the results file as written, whatever its vintage */
+
+const table = (head: string[], rows: (string | number)[][]) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+/** The results of one run as Markdown tables (what `npm run bench` prints, and what bench/README.md quotes). */
+export function formatReport(results: any): string {
+  const parts: string[] = [`Run ${results.when} (${results.mode}), ${results.machine.cpus} cores, ${results.machine.cpu}, Node ${results.machine.node}`];
+  const ack = results.webhookAck;
+  if (ack?.points) {
+    parts.push(
+      '### Webhook acknowledgement (ms)',
+      table(
+        ['offered rate/s', 'webhook p50', 'webhook p99', 'errors', 'bare Hono p50', 'bare Hono p99', 'bare signalWithStart p50', 'bare signalWithStart p99', 'p99 ratio to signalWithStart'],
+        ack.points.map((p: any, i: number) => [
+          p.webhook.rate,
+          p.webhook.p50,
+          p.webhook.p99,
+          p.webhook.errors,
+          p.bareHono.p50,
+          p.bareHono.p99,
+          Math.round(p.bareSignal.p50),
+          Math.round(p.bareSignal.p99),
+          ack.ratios.p99VsBareSignal[i].ratio,
+        ]),
+      ),
+      `Highest rate held (p99 < 100 ms, no errors): webhook ${ack.highestRateHeld.webhook}/s, bare Hono ${ack.highestRateHeld.bareHono}/s, bare signalWithStart ${ack.highestRateHeld.bareSignal}/s. ` +
+        `Closed-loop maximum (32 in flight): webhook ${ack.maxThroughput.webhook}/s, bare signalWithStart ${ack.maxThroughput.bareSignal}/s, ratio ${ack.ratios.throughputVsBareSignal}.`,
+    );
+  }
+  const overhead = results.overhead;
+  if (overhead?.product) {
+    parts.push(
+      '### Orchestration overhead: webhook accepted → reply at Twilio (ms)',
+      table(
+        ['', 'product p50', 'product p99', 'floor p50', 'floor p99', 'p50 ratio'],
+        (['sequential', 'concurrent'] as const).map((k) => [
+          k === 'sequential' ? 'sequential' : 'concurrent conversations',
+          overhead.product[k].p50,
+          overhead.product[k].p99,
+          overhead.floor[k].p50,
+          overhead.floor[k].p99,
+          overhead.ratios[`${k}P50`],
+        ]),
+      ),
+    );
+  }
+  const cost = results.cost;
+  if (cost?.promptTokens) {
+    parts.push(
+      '### Cost',
+      `LLM calls per burst of ${cost.burstSize} messages: ${cost.callsPerBurst}.`,
+      table(['messages in the conversation', ...Object.keys(cost.promptTokens)], [['prompt tokens per turn', ...Object.values(cost.promptTokens) as number[]]]),
+      `Growth from message 50 to the last checkpoint: ×${cost.growthFrom50}.`,
+    );
+  }
+  const capacity = results.capacity;
+  if (capacity?.levels) {
+    parts.push(
+      `### Capacity (worker cache ${capacity.workerCache} workflows)`,
+      table(
+        ['live conversations', 'worker RSS MiB', 'API RSS MiB', 'Temporal RSS MiB', 'created/s', 'one more message p50 ms', 'p99 ms', 'sampled', 'failed'],
+        capacity.levels.map((l: any) => [
+          l.conversations,
+          l.workerMiB,
+          l.apiMiB,
+          l.temporalMiB,
+          l.fillRatePerSecond,
+          l.oneMoreMessage.p50,
+          l.oneMoreMessage.p99,
+          l.oneMoreMessage.sampled,
+          l.oneMoreMessage.failed,
+        ]),
+      ),
+    );
+  }
+  for (const [key, value] of Object.entries(results)) {
+    if ((value as any)?.error) parts.push(`**${key} failed:** ${(value as any).error}`);
+  }
+  return parts.join('\n\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = process.argv[2];
+  if (!file) {
+    console.error('usage: tsx bench/report.ts bench/results/<file>.json');
+    process.exit(2);
+  }
+  console.log(formatReport(JSON.parse(readFileSync(file, 'utf8'))));
+}
