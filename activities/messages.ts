@@ -19,7 +19,7 @@ export interface RecordInboundResult {
   duplicate: boolean;
 }
 
-export function inboundMessageId(tenantId: string, providerMessageId: string): string {
+function inboundMessageId(tenantId: string, providerMessageId: string): string {
   return `in:${tenantId}:${providerMessageId}`;
 }
 

@@ -14,14 +14,16 @@ export function formatReport(results: any): string {
     parts.push(
       '### Webhook acknowledgement (ms)',
       table(
-        ['offered rate/s', 'webhook p50', 'webhook p99', 'errors', 'bare Hono p50', 'bare Hono p99', 'bare signalWithStart p50', 'bare signalWithStart p99', 'p99 ratio to signalWithStart'],
+        ['offered rate/s', 'webhook achieved/s', 'webhook p50', 'webhook p99', 'errors', 'bare Hono p50', 'bare Hono p99', 'signalWithStart achieved/s', 'signalWithStart p50', 'signalWithStart p99', 'p99 ratio to signalWithStart'],
         ack.points.map((p: any, i: number) => [
           p.webhook.rate,
+          Math.round(p.webhook.achieved),
           p.webhook.p50,
           p.webhook.p99,
           p.webhook.errors,
           p.bareHono.p50,
           p.bareHono.p99,
+          Math.round(p.bareSignal.achieved),
           Math.round(p.bareSignal.p50),
           Math.round(p.bareSignal.p99),
           ack.ratios.p99VsBareSignal[i].ratio,

@@ -11,14 +11,6 @@ export async function upsertTenant(db: Kysely<Database>, tenant: NewTenant): Pro
     .execute();
 }
 
-export async function registerNumber(db: Kysely<Database>, number: string, tenantId: string): Promise<void> {
-  await db
-    .insertInto('phone_numbers')
-    .values({ number, tenant_id: tenantId })
-    .onConflict((oc) => oc.column('number').doUpdateSet({ tenant_id: tenantId }))
-    .execute();
-}
-
 /**
  * The tenant that owns the number a customer wrote to. With no numbers registered at all, the default tenant answers
  * every number, so a fresh install works before any setup; once numbers are registered, an unknown one is refused.
