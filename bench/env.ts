@@ -1,11 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import pg from 'pg';
-import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrate';
-import { upsertTenant } from '../db/repositories/tenants';
 import { startFakeOpenAI, type FakeOpenAI } from '../test/fakes/openai';
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio';
 import { freePort } from '../test/support/ports';
+import { createScratchDatabase } from '../test/support/scratch-database';
 import { startDevServer, type DevServer } from '../worker/temporal-dev-server';
 import { temporalCliPath } from '../worker/temporal-binaries';
 import { startTsProcess, type ChildService } from './processes';
@@ -31,18 +28,8 @@ export interface BenchEnv {
 /** A real Temporal dev server, a fresh database on the local PostgreSQL, and the Twilio and OpenAI fakes. */
 export async function startBenchEnv(): Promise<BenchEnv> {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `conversations_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
-  const db = createDb(databaseUrl, { max: 1 });
-  await migrateToLatest(db);
-  await upsertTenant(db, { id: 'default', name: 'Default', system_prompt: '', help_text: '' });
-  await db.destroy();
+  const database = await createScratchDatabase(adminUrl, `conversations_bench_${process.pid}`);
+  const databaseUrl = database.url;
 
   const temporal = await startDevServer({ cliPath: temporalCliPath(), port: await freePort(), uiPort: null, dbFile: null });
   const connection = await Connection.connect({ address: temporal.address });
@@ -92,8 +79,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
       await temporal.stop();
       await twilio.close();
       await openai.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await database.drop();
     },
   };
 }

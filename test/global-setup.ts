@@ -1,10 +1,8 @@
 import type { TestProject } from 'vitest/node';
-import pg from 'pg';
-import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrate';
 import { startDevServer } from '../worker/temporal-dev-server';
 import { temporalCliPath, temporalTestServerPath } from '../worker/temporal-binaries';
 import { freePort } from './support/ports';
+import { createScratchDatabase } from './support/scratch-database';
 import type {} from './support/provided';
 
 /**
@@ -14,16 +12,7 @@ import type {} from './support/provided';
  */
 export default async function setup(project: TestProject) {
   const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const databaseName = `conversations_test_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${databaseName} with (force)`);
-  await admin.query(`create database ${databaseName}`);
-  const databaseUrl = new URL(adminUrl);
-  databaseUrl.pathname = `/${databaseName}`;
-  const db = createDb(databaseUrl.toString(), { max: 1 });
-  await migrateToLatest(db);
-  await db.destroy();
+  const database = await createScratchDatabase(adminUrl, `conversations_test_${process.pid}`);
 
   const temporal = await startDevServer({
     cliPath: temporalCliPath(),
@@ -32,13 +21,12 @@ export default async function setup(project: TestProject) {
     dbFile: null,
   });
 
-  project.provide('databaseUrl', databaseUrl.toString());
+  project.provide('databaseUrl', database.url);
   project.provide('temporalAddress', temporal.address);
   project.provide('testServerPath', temporalTestServerPath());
 
   return async () => {
     await temporal.stop();
-    await admin.query(`drop database if exists ${databaseName} with (force)`);
-    await admin.end();
+    await database.drop();
   };
 }
