@@ -33,6 +33,20 @@ try {
 const log = createLogger((env.LOG_LEVEL as 'info' | undefined) ?? 'info');
 const lines: string[] = [];
 
+async function stopAll(): Promise<void> {
+  for (const stop of stops) await stop().catch((error: unknown) => console.error(String(error)));
+}
+
+// Whatever fails during start-up, the servers already started are stopped rather than left running.
+process.once('uncaughtException', (error) => {
+  console.error(error);
+  void stopAll().finally(() => process.exit(1));
+});
+process.once('unhandledRejection', (error) => {
+  console.error(error);
+  void stopAll().finally(() => process.exit(1));
+});
+
 if (!env.DATABASE_URL) {
   const postgres = await startEmbeddedPostgres(dataDir, 54329);
   stops.unshift(postgres.stop);
@@ -96,9 +110,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     console.log('stopping ...');
-    void (async () => {
-      for (const stop of stops) await stop().catch((error: unknown) => console.error(String(error)));
-      process.exit(0);
-    })();
+    void stopAll().finally(() => process.exit(0));
   });
 }
