@@ -1,6 +1,5 @@
 import {
   ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -10,31 +9,19 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { HandoffResolution } from '../activities/handoff';
-import {
-  awaitHandoff,
-  recordInbound,
-  sendHelpReply,
-  sendMessage,
-  summarizeConversation,
-  updateHandoff,
-} from './activity-proxies';
+import { recordInbound, sendHelpReply, sendMessage, summarizeConversation } from './activity-proxies';
 import { batchDeadline, rememberId } from './batching';
 import {
-  agentReplyUpdate,
-  claimHandoffUpdate,
-  handoffClaimedError,
   inboundSignal,
-  requestHandoffSignal,
   searchAttributes,
   snapshotQuery,
-  type AgentAction,
   type CarriedState,
   type ConversationInput,
   type ConversationMode,
   type PendingMessage,
   type ReplyTarget,
 } from './definitions';
+import { Handoff } from './handoff';
 import { keywordOf } from './keywords';
 import { handoffAck, replyTurn } from './reply-turn';
 
@@ -44,16 +31,7 @@ const summaryEveryTurns = 15;
 
 export const fallbackReply =
   "Sorry, I can't answer right now. Your message is saved and a member of our team will get back to you.";
-export const holdingReply = 'Thanks for waiting. Our team is busy right now; someone will reply here as soon as possible.';
-
-interface OpenHandoff {
-  taskId: string;
-  reason: string;
-  claimedBy: string | null;
-  escalated: boolean;
-  /** Set when the wait ends: an agent's resolution, or 'expired' when nobody resolved it in time. */
-  outcome: HandoffResolution | 'expired' | null;
-}
+export { holdingReply } from './handoff';
 
 /**
  * One customer conversation. Messages are recorded as they arrive and answered in batches (one model turn per
@@ -70,19 +48,22 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   const optedOut = new Set(input.carried?.optedOutChannels ?? []);
   let replyTarget: ReplyTarget | null = input.carried?.replyTarget ?? null;
   let mode: ConversationMode = 'ai';
-  let handoff: OpenHandoff | null = null;
-  let handoffRequest: string | null = null;
   let arrivals = 0;
   let lastActivityAt: number | null = null;
 
+  // Built before any handler: buffered signals are delivered as soon as their handler is set.
+  const handoff = new Handoff({
+    tenantId,
+    conversationId,
+    timeoutMs: settings.handoffTimeoutMs,
+    canReply: () => replyTarget !== null,
+    deliver: (content) => deliver(content),
+    setMode,
+  });
+
   setHandler(snapshotQuery, () => ({
     mode,
-    handoff: handoff && {
-      taskId: handoff.taskId,
-      reason: handoff.reason,
-      claimedBy: handoff.claimedBy,
-      escalated: handoff.escalated,
-    },
+    handoff: handoff.snapshot(),
     pendingCount: pending.length,
     turns,
     lastActivityAt: lastActivityAt === null ? null : new Date(lastActivityAt).toISOString(),
@@ -94,7 +75,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     recentIds = rememberId(recentIds, message.providerMessageId, dedupeWindow);
     const entry: PendingMessage = { message, messageId: null, arrivedAt: Date.now() };
     // During a handoff messages are recorded for the agent, not queued for the AI.
-    if (!handoff) pending.push(entry);
+    if (!handoff.current) pending.push(entry);
     arrivals += 1;
     lastActivityAt = entry.arrivedAt;
     if (message.channel !== replyTarget?.channel) {
@@ -110,54 +91,6 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     else entry.messageId = recorded.messageId;
     if (!recorded.duplicate && keyword === 'help') await deliver({ help: true });
   });
-
-  setHandler(requestHandoffSignal, ({ reason }) => {
-    if (!handoff) handoffRequest = reason;
-  });
-
-  /** Checks that `action` names the open handoff; rejected updates never reach history. */
-  function openHandoffFor(action: AgentAction): OpenHandoff {
-    if (!handoff || handoff.taskId !== action.taskId || handoff.outcome) {
-      throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is not open`, 'HandoffNotOpen');
-    }
-    return handoff;
-  }
-
-  setHandler(
-    claimHandoffUpdate,
-    async (action) => {
-      const open = openHandoffFor(action);
-      open.claimedBy = action.agentId;
-      await updateHandoff({ taskId: open.taskId, tenantId, conversationId, status: 'claimed', claimedBy: action.agentId });
-    },
-    {
-      validator: (action) => {
-        const open = openHandoffFor(action);
-        if (open.claimedBy && open.claimedBy !== action.agentId) {
-          throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is held by another agent`, handoffClaimedError);
-        }
-      },
-    },
-  );
-
-  setHandler(
-    agentReplyUpdate,
-    async ({ body }) => {
-      const messageId = await deliver({ text: body, author: 'agent' });
-      if (!messageId) throw ApplicationFailure.nonRetryable('the reply could not be sent', 'SendFailed');
-      return { messageId };
-    },
-    {
-      validator: (action) => {
-        const open = openHandoffFor(action);
-        if (open.claimedBy !== action.agentId) {
-          throw ApplicationFailure.nonRetryable(`claim handoff ${action.taskId} before replying`, handoffClaimedError);
-        }
-        if (!action.body.trim()) throw ApplicationFailure.nonRetryable('the reply is empty', 'EmptyReply');
-        if (!replyTarget) throw ApplicationFailure.nonRetryable('the customer has no address yet', 'NoAddress');
-      },
-    },
-  );
 
   function setMode(next: ConversationMode): void {
     mode = next;
@@ -245,62 +178,36 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     }
   }
 
-  /** Starts waiting for a person; the AI stays silent until an agent resolves the task. */
+  /** Hands the conversation to people; what was waiting for the AI is theirs now (already recorded). */
   function openHandoff(reason: string): void {
-    const open: OpenHandoff = { taskId: uuid4(), reason, claimedBy: null, escalated: false, outcome: null };
-    handoff = open;
-    handoffRequest = null;
     pending = [];
-    setMode('handoff');
-    const deadline = new Date(Date.now() + settings.handoffTimeoutMs).toISOString();
-    void awaitHandoff({ taskId: open.taskId, tenantId, conversationId, reason, deadline }).then(
-      (resolution) => (open.outcome = resolution),
-      () => (open.outcome = 'expired'),
-    );
-  }
-
-  /** The handoff's life: escalate if nobody claims it in time, then wait for the outcome and hand back to the AI. */
-  async function handoffPhase(open: OpenHandoff): Promise<HandoffResolution | 'expired'> {
-    const ref = { taskId: open.taskId, tenantId, conversationId };
-    const claimed = await condition(() => open.claimedBy !== null || open.outcome !== null, settings.handoffTimeoutMs);
-    if (!claimed) {
-      open.escalated = true;
-      await deliver({ text: holdingReply, author: 'system' });
-      await updateHandoff({ ...ref, status: 'escalated' });
-    }
-    await condition(() => open.outcome !== null);
-    const outcome = open.outcome ?? 'expired';
-    if (outcome === 'expired') await updateHandoff({ ...ref, status: 'expired' });
-    else await updateHandoff({ ...ref, status: 'resolved', claimedBy: outcome.agentId, note: outcome.note });
-    handoff = null;
-    setMode('ai');
-    return outcome;
+    handoff.open(reason);
   }
 
   async function summarizeAndDrain(): Promise<boolean> {
     await summarizeConversation({ conversationId });
     await condition(allHandlersFinished);
-    return pending.length === 0 && handoffRequest === null;
+    return pending.length === 0 && handoff.requested === null;
   }
 
   for (;;) {
-    if (handoffRequest !== null && !handoff) {
+    if (handoff.requested !== null && !handoff.current) {
       await deliver({ text: handoffAck, author: 'system' });
-      openHandoff(handoffRequest);
+      openHandoff(handoff.requested);
     }
-    if (handoff) {
-      const outcome = await handoffPhase(handoff);
+    if (handoff.current) {
+      const outcome = await handoff.run();
       if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return;
       continue;
     }
-    const active = await condition(() => pending.length > 0 || handoffRequest !== null, settings.idleMs);
+    const active = await condition(() => pending.length > 0 || handoff.requested !== null, settings.idleMs);
     if (!active) {
       if (await summarizeAndDrain()) return;
       continue;
     }
     if (pending.length > 0) await answerPending();
     const info = workflowInfo();
-    if (!handoff && (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents)) {
+    if (!handoff.current && (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents)) {
       // The summary keeps what the next run's model turns cannot see any more within their token budget.
       await summarizeConversation({ conversationId });
       await condition(allHandlersFinished);
