@@ -52,10 +52,14 @@ export function twilioActivities({ db, twilio, statusCallbackUrl }: ActivityDeps
       body,
       status: 'pending',
     });
-    if (created) await bumpConversation(db, { id: input.conversationId, channel: input.channel, at: new Date() });
-    const row = await getMessage(db, id);
-    if (row?.provider_message_id) return row.provider_message_id;
-    if (row?.status === 'failed') return reject(input, id, row.error_code ?? 'failed', row.error_message ?? 'failed earlier');
+    if (created) {
+      await bumpConversation(db, { id: input.conversationId, channel: input.channel, at: new Date() });
+    } else {
+      // A retried attempt: pick up where the last one stopped.
+      const row = await getMessage(db, id);
+      if (row?.provider_message_id) return row.provider_message_id;
+      if (row?.status === 'failed') return reject(input, id, row.error_code ?? 'failed', row.error_message ?? 'failed earlier');
+    }
     if (await isOptedOut(db, input)) return reject(input, id, 'opted_out', `the contact opted out of ${input.channel}`);
     try {
       const sent = await twilio.messages.create({
