@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
-import { migrateToLatest } from '../db/migrate';
 import { createAgent } from '../db/repositories/agents';
-import { defaultTenantId, upsertTenant } from '../db/repositories/tenants';
+import { defaultTenantId } from '../db/repositories/tenants';
 import { startFakeTwilio } from '../test/fakes/twilio';
 import { seedDemoKnowledge } from './demo-knowledge';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -77,18 +76,17 @@ if (!env.TWILIO_ACCOUNT_SID) {
 }
 
 const config = loadConfig(env);
-const db = createDb(env.DATABASE_URL, { max: 2 });
-await migrateToLatest(db);
-await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '', help_text: '' });
+// The service migrates and creates the default tenant; the demo data goes in after it.
+const service = await startService({ ...config, DATABASE_URL: env.DATABASE_URL, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, log);
+stops.unshift(service.stop);
+
+const db = createDb(env.DATABASE_URL, { max: 1 });
 const seeded = await seedDemoKnowledge(db, defaultTenantId);
 if (seeded > 0) log.info('seeded demo knowledge documents', { count: seeded });
 // A fresh demo agent each start: tokens are stored hashed, so an old one cannot be shown again.
 await db.deleteFrom('agents').where('name', '=', 'Demo agent').where('tenant_id', '=', defaultTenantId).execute();
 const demo = await createAgent(db, { tenantId: defaultTenantId, name: 'Demo agent' });
 await db.destroy();
-
-const service = await startService({ ...config, DATABASE_URL: env.DATABASE_URL, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, log);
-stops.unshift(service.stop);
 
 console.log(
   [
