@@ -22,11 +22,16 @@ export interface BenchEnv {
   openai: FakeOpenAI;
   /** Starts the service as production runs it: an API process and a worker process, with `settings` on top. */
   startProduct(settings: Record<string, string>): Promise<Product>;
+  /** Node arguments that make a process write a CPU profile under `role` when profiling is on (`--profile`). */
+  profileArgs(role: string): string[];
   stop(): Promise<void>;
 }
 
-/** A real Temporal dev server, a fresh database on the local PostgreSQL, and the Twilio and OpenAI fakes. */
-export async function startBenchEnv(): Promise<BenchEnv> {
+/**
+ * A real Temporal dev server, a fresh database on the local PostgreSQL, and the Twilio and OpenAI fakes. With
+ * `profileDir`, the API and worker processes write V8 CPU profiles there when they stop.
+ */
+export async function startBenchEnv(options: { profileDir?: string } = {}): Promise<BenchEnv> {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = await createScratchDatabase(adminUrl, `conversations_bench_${process.pid}`);
   const databaseUrl = database.url;
@@ -37,8 +42,10 @@ export async function startBenchEnv(): Promise<BenchEnv> {
   const twilio = await startFakeTwilio();
   const openai = await startFakeOpenAI();
   let queues = 0;
+  const profileArgs = (role: string) => (options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${role}`] : []);
 
   return {
+    profileArgs,
     temporal,
     client,
     databaseUrl,
@@ -62,8 +69,8 @@ export async function startBenchEnv(): Promise<BenchEnv> {
       };
       const ready = '"message":"serving"';
       const [api, worker] = await Promise.all([
-        startTsProcess('worker/main.ts', ['--api-only'], { ...env, LOG_LEVEL: 'info' }, ready),
-        startTsProcess('worker/main.ts', ['--worker-only'], { ...env, LOG_LEVEL: 'info' }, ready),
+        startTsProcess('worker/main.ts', ['--api-only'], { ...env, LOG_LEVEL: 'info' }, ready, profileArgs('api')),
+        startTsProcess('worker/main.ts', ['--worker-only'], { ...env, LOG_LEVEL: 'info' }, ready, profileArgs('worker')),
       ]);
       return {
         apiUrl: env.PUBLIC_BASE_URL,

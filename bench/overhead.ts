@@ -1,4 +1,5 @@
 import type { BenchEnv } from './env';
+import { cpuMs, cpuPerUnit, postgresCpuMs, selfCpuMs } from './cpu';
 import { DeliveryWatch, startSink } from './deliveries';
 import { pokeSignal } from './minimal/workflows';
 import { startTsProcess } from './processes';
@@ -31,6 +32,7 @@ export async function overheadBenchmark(env: BenchEnv, options: { sequential: nu
     [],
     { TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_TASK_QUEUE: minimalQueue, SINK_URL: sink.url },
     'minimal worker ready',
+    env.profileArgs('minimal-worker'),
   );
   const url = `${product.apiUrl}/webhooks/twilio/messaging`;
   const token = env.twilio.authToken;
@@ -55,21 +57,33 @@ export async function overheadBenchmark(env: BenchEnv, options: { sequential: nu
     return (await delivered) - accepted;
   };
 
-  const measure = async (turn: (contact: number, label: string) => Promise<number>) => {
+  const measure = async (turn: (contact: number, label: string) => Promise<number>, processes: Record<string, number>) => {
     // Warm up: every conversation exists and the worker has its code cached before anything is timed.
     await Promise.all(Array.from({ length: options.concurrent }, (_, c) => turn(c, 'warm-up')));
     const sequential: number[] = [];
     for (let i = 0; i < options.sequential; i += 1) sequential.push(await turn(0, `seq ${i}`));
     const concurrent: number[] = [];
-    for (let round = 0; round < options.rounds; round += 1) {
-      concurrent.push(...(await Promise.all(Array.from({ length: options.concurrent }, (_, c) => turn(c, `round ${round}`)))));
-    }
-    return { sequential: summary(sequential), concurrent: summary(concurrent) };
+    // Where the CPU goes during the concurrent rounds, per turn: every part shares the same cores.
+    const parts = {
+      ...Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, () => cpuMs(pid)])),
+      temporal: () => cpuMs(env.temporal.pid),
+      postgres: postgresCpuMs,
+      'load generator and fakes': selfCpuMs,
+    };
+    const { cpuMsPerUnit, wallMs } = await cpuPerUnit(parts, options.rounds * options.concurrent, async () => {
+      for (let round = 0; round < options.rounds; round += 1) {
+        concurrent.push(...(await Promise.all(Array.from({ length: options.concurrent }, (_, c) => turn(c, `round ${round}`)))));
+      }
+    });
+    return {
+      sequential: summary(sequential),
+      concurrent: { ...summary(concurrent), turnsPerSecond: round((concurrent.length / wallMs) * 1000), cpuMsPerTurn: cpuMsPerUnit },
+    };
   };
 
   try {
-    const floor = await measure(floorTurn);
-    const product_ = await measure(productTurn);
+    const floor = await measure(floorTurn, { worker: minimal.pid });
+    const product_ = await measure(productTurn, { api: product.api.pid, worker: product.worker.pid });
     return {
       product: product_,
       floor,

@@ -9,9 +9,19 @@ export interface ChildService {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry with tsx and resolves once its stderr shows `readyText`. */
-export async function startTsProcess(entry: string, args: string[], env: Record<string, string>, readyText: string): Promise<ChildService> {
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, entry), ...args], {
+/**
+ * Runs a TypeScript entry in Node with tsx's loader (one process, so its memory and CPU are its own) and resolves
+ * once its output shows `readyText`. `nodeArgs` go to Node itself (`--cpu-prof`, which NODE_OPTIONS refuses).
+ */
+export async function startTsProcess(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  readyText: string,
+  nodeArgs: string[] = [],
+): Promise<ChildService> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, join(projectRoot, entry), ...args], {
+    cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,7 +55,7 @@ export async function startTsProcess(entry: string, args: string[], env: Record<
   };
 }
 
-/** Resident memory of a process and its children (tsx runs node as a child), in MiB. */
+/** Resident memory of a process and its children, in MiB. */
 export function residentMiB(pid: number): number {
   let total = 0;
   for (const id of [pid, ...childrenOf(pid)]) {
@@ -59,7 +69,7 @@ export function residentMiB(pid: number): number {
   return total / 1024;
 }
 
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     const direct = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
     return direct.flatMap((child) => [child, ...childrenOf(child)]);

@@ -49,6 +49,22 @@ export function formatReport(results: any): string {
         ]),
       ),
     );
+    const productCpu = overhead.product.concurrent.cpuMsPerTurn;
+    const floorCpu = overhead.floor.concurrent.cpuMsPerTurn;
+    if (productCpu && floorCpu) {
+      const names = [...new Set([...Object.keys(productCpu), ...Object.keys(floorCpu)])];
+      const sum = (cpu: Record<string, number>) => Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 10) / 10;
+      parts.push(
+        `CPU per turn during the concurrent rounds (ms; turns per second: product ${overhead.product.concurrent.turnsPerSecond}, floor ${overhead.floor.concurrent.turnsPerSecond}):`,
+        table(
+          ['', ...names, 'total'],
+          [
+            ['product', ...names.map((n) => productCpu[n] ?? '–'), sum(productCpu)],
+            ['floor', ...names.map((n) => floorCpu[n] ?? '–'), sum(floorCpu)],
+          ],
+        ),
+      );
+    }
   }
   const cost = results.cost;
   if (cost?.promptTokens) {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { webhookAckBenchmark } from './ack';
 import { capacityBenchmark } from './capacity';
 import { costBenchmark } from './cost';
@@ -19,7 +20,9 @@ const plan = quick
   ? { rates: [25, 50, 100], seconds: 5, sequential: 20, concurrent: 20, rounds: 2, bursts: 10, burstSize: 4, messages: 100, levels: [200, 1000], sample: 50, cache: 100 }
   : { rates: [25, 50, 75, 100, 150], seconds: 10, sequential: 100, concurrent: 50, rounds: 5, bursts: 30, burstSize: 5, messages: 500, levels: [1000, 5000, 10_000], sample: 200, cache: 500 };
 
-const env = await startBenchEnv();
+// --profile: the service's processes write V8 CPU profiles (read them with `npx tsx bench/profile.ts <dir>`).
+const profileDir = process.argv.includes('--profile') ? fileURLToPath(new URL(`./profiles/${Date.now()}`, import.meta.url)) : undefined;
+const env = await startBenchEnv({ profileDir });
 const results: Record<string, unknown> = {
   when: new Date().toISOString(),
   mode: quick ? 'quick' : 'full',

@@ -9,8 +9,13 @@ export function signedWebhook(url: string, authToken: string, contacts = 1000) {
   return signedForm(url, authToken, messagingParams({ from, body: 'Hello, is my order on its way?' }));
 }
 
-export async function postWebhook(url: string, authToken: string, from: string, body: string): Promise<void> {
-  const response = await fetch(url, { method: 'POST', ...signedForm(url, authToken, messagingParams({ from, body })) });
+/** POSTs a signed form; anything but 200 is an error. */
+export async function postForm(url: string, form: { body: string; headers: Record<string, string> }): Promise<void> {
+  const response = await fetch(url, { method: 'POST', ...form });
   await response.arrayBuffer();
   if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+}
+
+export function postWebhook(url: string, authToken: string, from: string, body: string): Promise<void> {
+  return postForm(url, signedForm(url, authToken, messagingParams({ from, body })));
 }
