@@ -4,9 +4,8 @@ import type { ActivityDeps } from './deps';
 import { buildContext, type ChatMessage, type ToolCall } from './context';
 import { extractiveReply } from './extractive';
 import { toolDefinitions } from './tools';
-import { getConversation } from '../db/repositories/conversations';
+import { getPromptSettings } from '../db/repositories/conversations';
 import { recentMessagesUntil } from '../db/repositories/messages';
-import { getTenant } from '../db/repositories/tenants';
 
 export interface GenerateReplyInput {
   conversationId: string;
@@ -43,17 +42,16 @@ export function llmActivities(deps: ActivityDeps) {
      * decides what to do with the result.
      */
     async generateReply(input: GenerateReplyInput): Promise<GenerateReplyResult> {
-      const [tenant, conversation, newestFirst] = await Promise.all([
-        getTenant(db, input.tenantId),
-        getConversation(db, input.conversationId),
+      const [settings, newestFirst] = await Promise.all([
+        openai ? getPromptSettings(db, input.conversationId) : undefined,
         recentMessagesUntil(db, input.conversationId, input.untilMessageId, historyLimit),
       ]);
       if (!openai) return extractiveReply(db, input.tenantId, newestFirst);
 
       const messages = [
         ...buildContext({
-          systemPrompt: tenant?.system_prompt || defaultSystemPrompt,
-          summary: conversation?.summary ?? null,
+          systemPrompt: settings?.systemPrompt || defaultSystemPrompt,
+          summary: settings?.summary ?? null,
           newestFirst,
           budgetTokens: llm.contextTokens,
         }),

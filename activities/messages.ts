@@ -1,9 +1,7 @@
 import type { ActivityDeps } from './deps';
 import type { InboundMessage } from '../workflows/definitions';
-import { bumpConversation, ensureConversation } from '../db/repositories/conversations';
-import { publishEvent } from '../db/events';
-import { ensureContact, optIn, optOut } from '../db/repositories/contacts';
-import { insertMessageOnce } from '../db/repositories/messages';
+import { optIn, optOut } from '../db/repositories/contacts';
+import { recordInboundMessage } from '../db/repositories/inbound';
 import { keywordOf } from '../workflows/keywords';
 
 export interface RecordInboundInput {
@@ -27,20 +25,20 @@ export function messageActivities({ db }: ActivityDeps) {
   return {
     /**
      * Idempotent: the row id and the unique (tenant, provider id) index make a retry or a re-delivery a no-op.
-     * An opt-out keyword (STOP, START, ...) changes the contact's opt-out state for that channel in the same
-     * transaction, so the record and the state never disagree.
+     * One statement (one round trip) for an ordinary message; an opt-out keyword (STOP, START, ...) also changes
+     * the contact's opt-out state for that channel, in the same transaction, so the record and the state never
+     * disagree.
      */
     async recordInbound({ conversationId, tenantId, contactKey, message }: RecordInboundInput): Promise<RecordInboundResult> {
       const messageId = inboundMessageId(tenantId, message.providerMessageId);
-      const at = new Date(message.receivedAt);
-      const inserted = await db.transaction().execute(async (trx) => {
-        await ensureConversation(trx, { id: conversationId, tenantId, contactKey, channel: message.channel, at });
-        const wrote = await insertMessageOnce(trx, {
+      const record = {
+        conversation: { id: conversationId, tenantId, contactKey, phone: contactKey.startsWith('+') ? contactKey : null },
+        message: {
           id: messageId,
           conversation_id: conversationId,
           tenant_id: tenantId,
-          direction: 'inbound',
-          author: 'customer',
+          direction: 'inbound' as const,
+          author: 'customer' as const,
           channel: message.channel,
           from_address: message.from,
           to_address: message.to,
@@ -48,20 +46,21 @@ export function messageActivities({ db }: ActivityDeps) {
           media: JSON.stringify(message.media),
           provider_message_id: message.providerMessageId,
           status: 'received',
-          created_at: at,
-        });
-        if (!wrote) return false;
-        await bumpConversation(trx, { id: conversationId, channel: message.channel, at });
-        await ensureContact(trx, { tenantId, contactKey, phone: contactKey.startsWith('+') ? contactKey : null });
-        const keyword = keywordOf(message.body);
-        const target = { tenantId, contactKey, channel: message.channel };
+          created_at: new Date(message.receivedAt),
+        },
+      };
+      const keyword = keywordOf(message.body);
+      if (keyword !== 'stop' && keyword !== 'start') {
+        return { messageId, duplicate: !(await recordInboundMessage(db, record)) };
+      }
+      const target = { tenantId, contactKey, channel: message.channel };
+      const inserted = await db.transaction().execute(async (trx) => {
+        if (!(await recordInboundMessage(trx, record))) return false;
         if (keyword === 'stop') await optOut(trx, target, message.body.trim().toUpperCase());
-        if (keyword === 'start') await optIn(trx, target);
+        else await optIn(trx, target);
         return true;
       });
-      if (inserted) await publishEvent(db, { type: 'message', tenantId, conversationId, messageId });
       return { messageId, duplicate: !inserted };
     },
-
   };
 }

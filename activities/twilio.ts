@@ -3,10 +3,10 @@ import type { ActivityDeps } from './deps';
 import { splitBody } from './split-body';
 import { describeRejection, isFinalRejection, unsubscribedCode } from './twilio-errors';
 import { publishEvent } from '../db/events';
-import { isOptedOut, optOut } from '../db/repositories/contacts';
-import { bumpConversation } from '../db/repositories/conversations';
+import { optOut } from '../db/repositories/contacts';
 import { applyDeliveryEvents } from '../db/repositories/delivery';
-import { getMessage, insertMessageOnce, updateMessage } from '../db/repositories/messages';
+import { getMessage, updateMessage } from '../db/repositories/messages';
+import { enqueueOutbound, markSent } from '../db/repositories/outbox';
 import { getTenant } from '../db/repositories/tenants';
 import type { MessageAuthor } from '../db/schema';
 import type { Channel } from '../workflows/definitions';
@@ -40,27 +40,30 @@ export function twilioActivities({ db, twilio, statusCallbackUrl }: ActivityDeps
   }
 
   async function sendPart(input: SendMessageInput, id: string, body: string): Promise<string> {
-    const created = await insertMessageOnce(db, {
-      id,
-      conversation_id: input.conversationId,
-      tenant_id: input.tenantId,
-      direction: 'outbound',
-      author: input.author,
-      channel: input.channel,
-      from_address: input.from,
-      to_address: input.to,
-      body,
-      status: 'pending',
-    });
-    if (created) {
-      await bumpConversation(db, { id: input.conversationId, channel: input.channel, at: new Date() });
-    } else {
+    const event = { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: id } as const;
+    const { created, optedOut } = await enqueueOutbound(
+      db,
+      {
+        id,
+        conversation_id: input.conversationId,
+        tenant_id: input.tenantId,
+        direction: 'outbound',
+        author: input.author,
+        channel: input.channel,
+        from_address: input.from,
+        to_address: input.to,
+        body,
+        status: 'pending',
+      },
+      input,
+    );
+    if (!created) {
       // A retried attempt: pick up where the last one stopped.
       const row = await getMessage(db, id);
       if (row?.provider_message_id) return row.provider_message_id;
       if (row?.status === 'failed') return reject(input, id, row.error_code ?? 'failed', row.error_message ?? 'failed earlier');
     }
-    if (await isOptedOut(db, input)) return reject(input, id, 'opted_out', `the contact opted out of ${input.channel}`);
+    if (optedOut) return reject(input, id, 'opted_out', `the contact opted out of ${input.channel}`);
     try {
       const sent = await twilio.messages.create({
         to: input.to,
@@ -68,9 +71,8 @@ export function twilioActivities({ db, twilio, statusCallbackUrl }: ActivityDeps
         body,
         ...(statusCallbackUrl ? { statusCallback: statusCallbackUrl } : {}),
       });
-      await updateMessage(db, id, { provider_message_id: sent.sid, status: sent.status });
-      await applyDeliveryEvents(db, sent.sid);
-      await publishEvent(db, { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: id });
+      const { earlyCallbacks } = await markSent(db, { id, providerMessageId: sent.sid, status: sent.status }, event);
+      if (earlyCallbacks && (await applyDeliveryEvents(db, sent.sid))) await publishEvent(db, event);
       return sent.sid;
     } catch (error) {
       if (!isFinalRejection(error)) throw error;

@@ -11,7 +11,21 @@ export interface ParsedAddress {
  * `whatsapp:+16049085474`, `+16049085474` and `(604) 908-5474` are the same person. Numbers without a country code
  * are read as North American (Twilio itself always sends E.164). Returns null for anything that is not a valid number.
  */
-export function parseAddress(raw: string, defaultCountry: 'US' = 'US'): ParsedAddress | null {
+export function parseAddress(raw: string): ParsedAddress | null {
+  // Validation against the numbering plan is the costliest step of a webhook; the same few numbers come back.
+  const known = memo.get(raw);
+  if (known !== undefined) return known;
+  const result = parseUncached(raw);
+  if (result) Object.freeze(result);
+  if (memo.size >= memoLimit) memo.delete(memo.keys().next().value as string);
+  memo.set(raw, result);
+  return result;
+}
+
+const memo = new Map<string, ParsedAddress | null>();
+const memoLimit = 10_000;
+
+function parseUncached(raw: string, defaultCountry: 'US' = 'US'): ParsedAddress | null {
   const trimmed = raw.trim();
   const whatsapp = /^whatsapp:/i.test(trimmed);
   const number = whatsapp ? trimmed.slice('whatsapp:'.length) : trimmed;

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
@@ -13,7 +13,15 @@ export type ConversationEvent =
 const channel = 'conversation_events';
 
 export async function publishEvent(db: Kysely<Database>, event: ConversationEvent): Promise<void> {
-  await sql`select pg_notify(${channel}, ${JSON.stringify(event)})`.execute(db);
+  await sql`select ${notifyExpression(event)}`.execute(db);
+}
+
+/**
+ * The notification as an SQL expression, to send it from inside the statement that makes the change (one round
+ * trip, not two). Like every NOTIFY it is delivered when that statement's transaction commits, and not otherwise.
+ */
+export function notifyExpression(event: ConversationEvent): RawBuilder<unknown> {
+  return sql`pg_notify(${channel}, ${JSON.stringify(event)})`;
 }
 
 export interface EventListener {

@@ -22,6 +22,7 @@ import {
   type ReplyTarget,
 } from './definitions';
 import { Handoff } from './handoff';
+import { IdleTimer } from './idle';
 import { keywordOf } from './keywords';
 import { handoffAck, replyTurn } from './reply-turn';
 
@@ -51,6 +52,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   let arrivals = 0;
   let lastActivityAt: number | null = null;
 
+  const idle = new IdleTimer(settings.idleMs);
   // Built before any handler: buffered signals are delivered as soon as their handler is set.
   const handoff = new Handoff({
     tenantId,
@@ -200,8 +202,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return;
       continue;
     }
-    const active = await condition(() => pending.length > 0 || handoff.requested !== null, settings.idleMs);
-    if (!active) {
+    idle.touch();
+    await condition(() => pending.length > 0 || handoff.requested !== null || idle.expired);
+    if (pending.length === 0 && handoff.requested === null) {
       if (await summarizeAndDrain()) return;
       continue;
     }

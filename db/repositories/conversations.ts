@@ -1,44 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Conversation, Database } from '../schema';
-
-export interface ConversationKey {
-  id: string;
-  tenantId: string;
-  contactKey: string;
-}
-
-/** Counts a new message and moves the activity fields forward (never backwards, whatever the order). */
-export async function bumpConversation(
-  db: Kysely<Database>,
-  conversation: { id: string; channel: string; at: Date },
-): Promise<void> {
-  await db
-    .updateTable('conversations')
-    .set({
-      last_channel: conversation.channel,
-      last_message_at: sql`greatest(last_message_at, ${conversation.at})`,
-      message_count: sql`message_count + 1`,
-    })
-    .where('id', '=', conversation.id)
-    .execute();
-}
-
-export async function ensureConversation(
-  db: Kysely<Database>,
-  conversation: ConversationKey & { channel: string; at: Date },
-): Promise<void> {
-  await db
-    .insertInto('conversations')
-    .values({
-      id: conversation.id,
-      tenant_id: conversation.tenantId,
-      contact_key: conversation.contactKey,
-      last_channel: conversation.channel,
-      last_message_at: conversation.at,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-}
 
 export async function listConversations(
   db: Kysely<Database>,
@@ -62,3 +23,16 @@ export async function saveSummary(db: Kysely<Database>, id: string, summary: str
   await db.updateTable('conversations').set({ summary }).where('id', '=', id).execute();
 }
 
+
+/** What a model turn needs besides the messages: the conversation's rolling summary and its tenant's instructions. */
+export async function getPromptSettings(
+  db: Kysely<Database>,
+  conversationId: string,
+): Promise<{ summary: string | null; systemPrompt: string | null } | undefined> {
+  return db
+    .selectFrom('conversations')
+    .innerJoin('tenants', 'tenants.id', 'conversations.tenant_id')
+    .select(['conversations.summary as summary', 'tenants.system_prompt as systemPrompt'])
+    .where('conversations.id', '=', conversationId)
+    .executeTakeFirst();
+}

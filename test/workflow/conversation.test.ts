@@ -167,6 +167,22 @@ describe('long lives', () => {
 });
 
 describe('idle', () => {
+  it('keeps one idle timer through many turns instead of starting and cancelling one per turn', async () => {
+    await withWorker(async (send, workflowId) => {
+      for (const id of ['m1', 'm2', 'm3', 'm4']) {
+        await send(message(id));
+        await env.sleep(5000);
+      }
+      expect(calls.sent).toHaveLength(4);
+      const { events } = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      const count = (type: string) => (events ?? []).filter((e) => e[type as keyof typeof e] != null).length;
+      // One batching window per turn, one idle timer for the whole time, nothing cancelled.
+      expect(count('timerStartedEventAttributes')).toBe(4 + 1);
+      expect(count('timerCanceledEventAttributes')).toBe(0);
+    });
+  });
+
+
   it('summarizes and completes after CONVERSATION_IDLE_MS without messages', async () => {
     await withWorker(async (send, workflowId) => {
       await send(message('m1'));

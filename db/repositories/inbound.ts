@@ -1,0 +1,57 @@
+import { sql, type Kysely } from 'kysely';
+import { notifyExpression } from '../events';
+import type { Database, NewMessage } from '../schema';
+
+export interface InboundRecord {
+  conversation: { id: string; tenantId: string; contactKey: string; phone: string | null };
+  message: NewMessage & { id: string; channel: string; created_at: Date };
+}
+
+/**
+ * Records a customer's message in one statement: the conversation (created or moved forward), the contact, the
+ * message itself, and the notification for agents' screens. A repeat (same row id or provider id) changes nothing
+ * and notifies no one. Returns whether this call wrote the message.
+ */
+export async function recordInboundMessage(db: Kysely<Database>, { conversation, message }: InboundRecord): Promise<boolean> {
+  const event = { type: 'message', tenantId: conversation.tenantId, conversationId: conversation.id, messageId: message.id } as const;
+  const row = await db
+    .with('inserted', (q) => q.insertInto('messages').values(message).onConflict((oc) => oc.doNothing()).returning('id'))
+    .with('conversation', (q) =>
+      q
+        .insertInto('conversations')
+        .values({
+          id: conversation.id,
+          tenant_id: conversation.tenantId,
+          contact_key: conversation.contactKey,
+          last_channel: message.channel,
+          last_message_at: message.created_at,
+          message_count: 1,
+        })
+        // Statements in one query do not see each other's rows, so the existing conversation is moved forward here,
+        // and only when the message is new.
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({
+              last_channel: message.channel,
+              last_message_at: sql`greatest(conversations.last_message_at, excluded.last_message_at)`,
+              message_count: sql`conversations.message_count + 1`,
+            })
+            .where(sql<boolean>`exists (select 1 from inserted)`),
+        )
+        .returning('id'),
+    )
+    .with('contact', (q) =>
+      q
+        .insertInto('contacts')
+        .values({ tenant_id: conversation.tenantId, contact_key: conversation.contactKey, phone: conversation.phone })
+        .onConflict((oc) => oc.columns(['tenant_id', 'contact_key']).doNothing())
+        .returning('contact_key'),
+    )
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('inserted').select('id')).as('wrote'),
+      sql<unknown>`(select ${notifyExpression(event)} from inserted)`.as('notified'),
+    ])
+    .executeTakeFirstOrThrow();
+  return row.wrote === true;
+}

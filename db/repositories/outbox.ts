@@ -1,0 +1,66 @@
+import { sql, type Kysely } from 'kysely';
+import { notifyExpression, type ConversationEvent } from '../events';
+import type { Database, NewMessage } from '../schema';
+import type { ContactChannel } from './contacts';
+
+/**
+ * Writes one outbound part to the outbox before it is sent, counts it on its conversation, and reads whether the
+ * contact opted out of the channel: one statement. `created` is false when the row was already there (a retried
+ * send), and then nothing changes.
+ */
+export async function enqueueOutbound(
+  db: Kysely<Database>,
+  message: NewMessage & { id: string; conversation_id: string; channel: string },
+  contact: ContactChannel,
+): Promise<{ created: boolean; optedOut: boolean }> {
+  const row = await db
+    .with('inserted', (q) => q.insertInto('messages').values(message).onConflict((oc) => oc.doNothing()).returning('id'))
+    .with('counted', (q) =>
+      q
+        .updateTable('conversations')
+        .set({
+          last_channel: message.channel,
+          last_message_at: sql`greatest(last_message_at, now())`,
+          message_count: sql`message_count + 1`,
+        })
+        .where('id', '=', message.conversation_id)
+        .where(sql<boolean>`exists (select 1 from inserted)`)
+        .returning('id'),
+    )
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('inserted').select('id')).as('created'),
+      eb
+        .exists(
+          eb
+            .selectFrom('opt_outs')
+            .select('channel')
+            .where('tenant_id', '=', contact.tenantId)
+            .where('contact_key', '=', contact.contactKey)
+            .where('channel', '=', contact.channel),
+        )
+        .as('optedOut'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { created: row.created === true, optedOut: row.optedOut === true };
+}
+
+/**
+ * Records Twilio's acceptance of a part and notifies agents' screens, in one statement. Returns whether status
+ * callbacks for it arrived before this (they are stored until the send is recorded, then applied).
+ */
+export async function markSent(
+  db: Kysely<Database>,
+  sent: { id: string; providerMessageId: string; status: string },
+  event: ConversationEvent,
+): Promise<{ earlyCallbacks: boolean }> {
+  const row = await db
+    .updateTable('messages')
+    .set({ provider_message_id: sent.providerMessageId, status: sent.status, updated_at: new Date() })
+    .where('id', '=', sent.id)
+    .returning((eb) => [
+      eb.exists(eb.selectFrom('delivery_events').select('id').where('provider_message_id', '=', sent.providerMessageId)).as('early'),
+      sql<unknown>`${notifyExpression(event)}`.as('notified'),
+    ])
+    .executeTakeFirst();
+  return { earlyCallbacks: row?.early === true };
+}
