@@ -29,6 +29,26 @@ export async function capacityBenchmark(env: BenchEnv, options: { levels: number
   const contact = (n: number) => `+1605${String(2_000_000 + n).padStart(7, '0')}`;
   const levels: Record<string, unknown>[] = [];
   let live = 0;
+  const sweep = async (count: number) => {
+    const started = performance.now();
+    let answered = 0;
+    let failed = 0;
+    await inBatches(count, 48, async (n) => {
+      const body = `last call for ${n}`;
+      const delivered = watch.expect(`echo: ${body}`, 300_000);
+      delivered.catch(() => {}); // counted below; a webhook that failed leaves this to time out unobserved
+      try {
+        await postWebhook(url, env.twilio.authToken, contact(n), body);
+        await delivered;
+        answered += 1;
+      } catch {
+        failed += 1;
+      }
+    });
+    const seconds = (performance.now() - started) / 1000;
+    console.error(`capacity: ${answered} of ${count} answered one more message in ${round(seconds)} s`);
+    return { conversations: count, answered, failed, seconds: round(seconds), perSecond: round(answered / seconds) };
+  };
   try {
     for (const level of options.levels) {
       const started = performance.now();
@@ -52,6 +72,7 @@ export async function capacityBenchmark(env: BenchEnv, options: { levels: number
       for (let n = 0; n < level && latencies.length + failed < options.sample; n += step) {
         const body = `one more for ${n} at ${level}`;
         const delivered = watch.expect(`echo: ${body}`, 30_000);
+        delivered.catch(() => {}); // counted below; a webhook that failed leaves this to time out unobserved
         try {
           await postWebhook(url, env.twilio.authToken, contact(n), body);
           const accepted = performance.now();
@@ -60,12 +81,15 @@ export async function capacityBenchmark(env: BenchEnv, options: { levels: number
           failed += 1;
         }
       }
+      // At the largest count, every conversation gets one more message and must answer it.
+      const everyOne = level === options.levels.at(-1) ? await sweep(level) : undefined;
       levels.push({
         conversations: level,
         fillRatePerSecond: round((level - (levels.length ? (levels.at(-1)?.conversations as number) : 0)) / fillSeconds),
         ...memory,
         workerMiBPer1000: round((memory.workerMiB / level) * 1000, 1),
         oneMoreMessage: { p50: round(percentile(latencies, 50)), p99: round(percentile(latencies, 99)), sampled: latencies.length, failed },
+        ...(everyOne ? { everyOne } : {}),
       });
       console.error(`capacity: ${JSON.stringify(levels.at(-1))}`);
     }

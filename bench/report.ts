@@ -6,9 +6,35 @@ import { fileURLToPath } from 'node:url';
 const table = (head: string[], rows: (string | number)[][]) =>
   [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
+/**
+ * Several runs' results as one: every number is the median of its values across the runs (a ratio is the median of
+ * the per-run ratios, each measured within its run); anything else is taken from the first run.
+ */
+export function medianOfRuns(runs: any[]): any {
+  const merged = mergeMedian(runs);
+  return { ...merged, when: runs.map((r) => r.when).join(', '), runs: runs.length };
+}
+
+function mergeMedian(values: any[]): any {
+  const first = values[0];
+  if (typeof first === 'number') {
+    const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+    if (numbers.length === 0) return first;
+    const middle = Math.floor(numbers.length / 2);
+    const value = numbers.length % 2 ? numbers[middle] : ((numbers[middle - 1] ?? 0) + (numbers[middle] ?? 0)) / 2;
+    return Math.round((value ?? 0) * 100) / 100;
+  }
+  if (Array.isArray(first)) return first.map((_, i) => mergeMedian(values.map((v) => v?.[i])));
+  if (first && typeof first === 'object') {
+    return Object.fromEntries(Object.keys(first).map((key) => [key, mergeMedian(values.map((v) => v?.[key]))]));
+  }
+  return first;
+}
+
 /** The results of one run as Markdown tables (what `npm run bench` prints, and what bench/README.md quotes). */
 export function formatReport(results: any): string {
-  const parts: string[] = [`Run ${results.when} (${results.mode}), ${results.machine.cpus} cores, ${results.machine.cpu}, Node ${results.machine.node}`];
+  const runs = results.runs ? `Median of ${results.runs} runs (${results.when})` : `Run ${results.when}`;
+  const parts: string[] = [`${runs} (${results.mode}), ${results.machine.cpus} cores, ${results.machine.cpu}, Node ${results.machine.node}`];
   const ack = results.webhookAck;
   if (ack?.points) {
     parts.push(
@@ -93,6 +119,13 @@ export function formatReport(results: any): string {
           l.oneMoreMessage.failed,
         ]),
       ),
+      ...capacity.levels
+        .filter((l: any) => l.everyOne)
+        .map(
+          (l: any) =>
+            `Every one of the ${l.conversations} conversations then got one more message: ${l.everyOne.answered} answered, ` +
+            `${l.everyOne.failed} failed, in ${l.everyOne.seconds} s (${l.everyOne.perSecond}/s, 48 at a time).`,
+        ),
     );
   }
   for (const [key, value] of Object.entries(results)) {
@@ -102,10 +135,11 @@ export function formatReport(results: any): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = process.argv[2];
-  if (!file) {
-    console.error('usage: tsx bench/report.ts bench/results/<file>.json');
+  const files = process.argv.slice(2);
+  if (files.length === 0) {
+    console.error('usage: tsx bench/report.ts bench/results/<file>.json [more files: their medians]');
     process.exit(2);
   }
-  console.log(formatReport(JSON.parse(readFileSync(file, 'utf8'))));
+  const runs = files.map((file) => JSON.parse(readFileSync(file, 'utf8')));
+  console.log(formatReport(runs.length > 1 ? medianOfRuns(runs) : runs[0]));
 }

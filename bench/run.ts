@@ -6,12 +6,13 @@ import { capacityBenchmark } from './capacity';
 import { costBenchmark } from './cost';
 import { startBenchEnv } from './env';
 import { overheadBenchmark } from './overhead';
-import { formatReport } from './report';
+import { formatReport, medianOfRuns } from './report';
 
 /**
- * `npm run bench` (about 15 minutes) or `npm run bench -- --quick` (about 2): every figure measured beside its floor
- * in the same run, on a real Temporal dev server and PostgreSQL with instant Twilio and OpenAI fakes.
- * Writes bench/results/<timestamp>.json and prints a summary.
+ * `npm run bench` or `npm run bench -- --quick`: every figure measured beside its floor in the same run, on a real
+ * Temporal dev server and PostgreSQL with instant Twilio and OpenAI fakes. Writes bench/results/<timestamp>.json
+ * and prints a summary. `--runs=N` repeats the whole run N times and adds the medians; `--only=ack,overhead`
+ * picks scenarios; `--profile` has the service's processes write CPU profiles.
  */
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -22,43 +23,63 @@ const plan = quick
 
 // --profile: the service's processes write V8 CPU profiles (read them with `npx tsx bench/profile.ts <dir>`).
 const profileDir = process.argv.includes('--profile') ? fileURLToPath(new URL(`./profiles/${Date.now()}`, import.meta.url)) : undefined;
-const env = await startBenchEnv({ profileDir });
-const results: Record<string, unknown> = {
-  when: new Date().toISOString(),
-  mode: quick ? 'quick' : 'full',
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-};
-// [key in the results, name for --only, title, run]
-const scenarios: [string, string, string, () => Promise<unknown>][] = [
-  ['webhookAck', 'ack', 'webhook acknowledgement', () => webhookAckBenchmark(env, { rates: plan.rates, seconds: plan.seconds })],
-  ['overhead', 'overhead', 'orchestration overhead', () => overheadBenchmark(env, { sequential: plan.sequential, concurrent: plan.concurrent, rounds: plan.rounds })],
-  ['cost', 'cost', 'cost', () => costBenchmark(env, { bursts: plan.bursts, burstSize: plan.burstSize, messages: plan.messages })],
-  ['capacity', 'capacity', 'capacity', () => capacityBenchmark(env, { levels: plan.levels, sample: plan.sample, cache: plan.cache })],
-];
-let failed = false;
+const runs = Math.max(1, Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 1));
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL(`./results/${results.when as string}.json`.replace(/:/g, '-'), import.meta.url);
-// Written after every scenario, so an interrupted run keeps what it measured.
-const save = () => writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-try {
-  for (const [key, name, title, run] of scenarios) {
-    if (!want(name)) continue;
-    console.error(`${title} ...`);
-    try {
-      results[key] = await run();
-    } catch (error) {
-      // One broken scenario should not cost the figures of the others.
-      failed = true;
-      results[key] = { error: String(error) };
-      console.error(`${title} failed: ${String(error)}`);
+const resultFile = (when: string, suffix = '') => new URL(`./results/${when}${suffix}.json`.replace(/:/g, '-'), import.meta.url);
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+
+/** One run: a fresh Temporal dev server and database, every wanted scenario, its results file. */
+async function runOnce(): Promise<{ results: Record<string, unknown>; failed: boolean; file: URL }> {
+  const env = await startBenchEnv({ profileDir });
+  const results: Record<string, unknown> = { when: new Date().toISOString(), mode: quick ? 'quick' : 'full', machine };
+  // [key in the results, name for --only, title, run]
+  const scenarios: [string, string, string, () => Promise<unknown>][] = [
+    ['webhookAck', 'ack', 'webhook acknowledgement', () => webhookAckBenchmark(env, { rates: plan.rates, seconds: plan.seconds })],
+    ['overhead', 'overhead', 'orchestration overhead', () => overheadBenchmark(env, { sequential: plan.sequential, concurrent: plan.concurrent, rounds: plan.rounds })],
+    ['cost', 'cost', 'cost', () => costBenchmark(env, { bursts: plan.bursts, burstSize: plan.burstSize, messages: plan.messages })],
+    ['capacity', 'capacity', 'capacity', () => capacityBenchmark(env, { levels: plan.levels, sample: plan.sample, cache: plan.cache })],
+  ];
+  let failed = false;
+  const file = resultFile(results.when as string);
+  // Written after every scenario, so an interrupted run keeps what it measured.
+  const save = () => writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  try {
+    for (const [key, name, title, run] of scenarios) {
+      if (!want(name)) continue;
+      console.error(`${title} ...`);
+      try {
+        results[key] = await run();
+      } catch (error) {
+        // One broken scenario should not cost the figures of the others.
+        failed = true;
+        results[key] = { error: String(error) };
+        console.error(`${title} failed: ${String(error)}`);
+      }
+      save();
     }
-    save();
+  } finally {
+    await env.stop();
   }
-} finally {
-  await env.stop();
+  save();
+  return { results, failed, file };
 }
 
-save();
-console.log(formatReport(results));
-console.log(`\nwritten to ${file.pathname}`);
-if (failed) process.exitCode = 1;
+const all: Record<string, unknown>[] = [];
+let anyFailed = false;
+for (let run = 1; run <= runs; run += 1) {
+  if (runs > 1) console.error(`run ${run} of ${runs}`);
+  const { results, failed, file } = await runOnce();
+  all.push(results);
+  anyFailed ||= failed;
+  console.log(formatReport(results));
+  console.log(`\nwritten to ${file.pathname}\n`);
+}
+if (runs > 1) {
+  // Each figure (ratios included) is the median of its per-run values.
+  const merged = medianOfRuns(all);
+  const file = resultFile(all[0]?.when as string, `-median-of-${runs}`);
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
+  console.log(formatReport(merged));
+  console.log(`\nmedians written to ${file.pathname}`);
+}
+if (anyFailed) process.exitCode = 1;

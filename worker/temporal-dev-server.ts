@@ -39,7 +39,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const address = `127.0.0.1:${options.port}`;
-  await waitUntilServing(address, child, () => stderr);
+  await waitUntilServing(address, options.namespace ?? 'default', child, () => stderr);
   return {
     address,
     pid: child.pid ?? 0,
@@ -48,7 +48,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   };
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, stderr: () => string): Promise<void> {
+/** Until the frontend answers and the namespace is registered: the first moments after start, it may not be yet. */
+async function waitUntilServing(address: string, namespace: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`temporal dev server exited (${child.exitCode}): ${stderr()}`);
@@ -56,6 +57,7 @@ async function waitUntilServing(address: string, child: ChildProcess, stderr: ()
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
         await connection.workflowService.getSystemInfo({});
+        await connection.workflowService.describeNamespace({ namespace });
         return;
       } finally {
         await connection.close();
