@@ -56,10 +56,21 @@ export async function webhookAckBenchmark(env: BenchEnv, options: { rates: numbe
     const webhookMax = await closedLoop({ seconds: options.seconds, concurrency: 32 }, webhookCall);
     await sleep(2000);
     const signalMax = await closedLoop({ seconds: options.seconds, concurrency: 32 }, signalCall);
+    // A diagnostic, not a target: the webhook again with the conversation worker stopped, so the turns its own
+    // messages cause no longer compete for the cores and the server. What remains is the API's own cost.
+    await product.worker.stop();
+    // Let the server settle after losing its worker (polls ending, task timeouts) before timing anything.
+    await sleep(15_000);
+    const withoutWorker: RatePoint[] = [];
+    for (const rate of options.rates) {
+      withoutWorker.push(await openLoop({ rate, seconds: options.seconds }, webhookCall));
+      await sleep(1000);
+    }
     const held = (pick: (p: (typeof points)[number]) => RatePoint) =>
       Math.max(0, ...points.map(pick).filter((p) => p.p99 < 100 && p.errors === 0 && p.achieved >= p.rate * 0.95).map((p) => p.rate));
     return {
       points,
+      webhookWithoutWorker: withoutWorker,
       highestRateHeld: { webhook: held((p) => p.webhook), bareHono: held((p) => p.bareHono), bareSignal: held((p) => p.bareSignal) },
       maxThroughput: { webhook: round(webhookMax.achieved), bareSignal: round(signalMax.achieved) },
       ratios: {

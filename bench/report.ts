@@ -21,8 +21,8 @@ function mergeMedian(values: any[]): any {
     const numbers = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
     if (numbers.length === 0) return first;
     const middle = Math.floor(numbers.length / 2);
-    const value = numbers.length % 2 ? numbers[middle] : ((numbers[middle - 1] ?? 0) + (numbers[middle] ?? 0)) / 2;
-    return Math.round((value ?? 0) * 100) / 100;
+    if (numbers.length % 2) return numbers[middle];
+    return Math.round((((numbers[middle - 1] ?? 0) + (numbers[middle] ?? 0)) / 2) * 1000) / 1000;
   }
   if (Array.isArray(first)) return first.map((_, i) => mergeMedian(values.map((v) => v?.[i])));
   if (first && typeof first === 'object') {
@@ -40,7 +40,11 @@ export function formatReport(results: any): string {
     parts.push(
       '### Webhook acknowledgement (ms)',
       table(
-        ['offered rate/s', 'webhook achieved/s', 'webhook p50', 'webhook p99', 'errors', 'bare Hono p50', 'bare Hono p99', 'signalWithStart achieved/s', 'signalWithStart p50', 'signalWithStart p99', 'p99 ratio to signalWithStart'],
+        [
+          'offered rate/s', 'webhook achieved/s', 'webhook p50', 'webhook p99', 'errors', 'bare Hono p50', 'bare Hono p99',
+          'signalWithStart achieved/s', 'signalWithStart p50', 'signalWithStart p99', 'p99 ratio to signalWithStart',
+          'webhook p50, worker stopped', 'webhook p99, worker stopped',
+        ],
         ack.points.map((p: any, i: number) => [
           p.webhook.rate,
           Math.round(p.webhook.achieved),
@@ -53,6 +57,8 @@ export function formatReport(results: any): string {
           Math.round(p.bareSignal.p50),
           Math.round(p.bareSignal.p99),
           ack.ratios.p99VsBareSignal[i].ratio,
+          ack.webhookWithoutWorker?.[i]?.p50 ?? '–',
+          ack.webhookWithoutWorker?.[i]?.p99 ?? '–',
         ]),
       ),
       `Highest rate held (p99 < 100 ms, no errors): webhook ${ack.highestRateHeld.webhook}/s, bare Hono ${ack.highestRateHeld.bareHono}/s, bare signalWithStart ${ack.highestRateHeld.bareSignal}/s. ` +
