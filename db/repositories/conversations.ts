@@ -23,7 +23,6 @@ export async function saveSummary(db: Kysely<Database>, id: string, summary: str
   await db.updateTable('conversations').set({ summary }).where('id', '=', id).execute();
 }
 
-
 /** What a model turn needs besides the messages: the conversation's rolling summary and its tenant's instructions. */
 export async function getPromptSettings(
   db: Kysely<Database>,
