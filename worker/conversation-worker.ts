@@ -24,7 +24,23 @@ export async function createConversationWorker(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(deps),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? cacheOptions(options.maxCachedWorkflows) : {}),
   });
   return { worker, connection };
+}
+
+/** The SDK's default number of workflow tasks a worker runs at once. */
+const defaultConcurrentWorkflowTasks = 40;
+
+/**
+ * A workflow cache with headroom: at most a quarter of the cached workflows are mid-task at once. A run whose task
+ * waits on a local activity (every message's `recordInbound`) cannot be evicted cleanly; with almost every cache
+ * slot held by such runs, an eviction can leave a conversation stuck until its next message.
+ */
+export function cacheOptions(maxCachedWorkflows: number): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'> {
+  if (maxCachedWorkflows === 0) return { maxCachedWorkflows };
+  return {
+    maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(defaultConcurrentWorkflowTasks, Math.floor(maxCachedWorkflows / 4))),
+  };
 }
