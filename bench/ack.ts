@@ -23,7 +23,7 @@ function bareSignal(client: Client, taskQueue: string) {
   };
 }
 
-export async function webhookAckBenchmark(env: BenchEnv, options: { rates: number[]; seconds: number }) {
+export async function webhookAckBenchmark(env: BenchEnv, options: { rates: number[]; seconds: number; settleMs: number }) {
   const product = await env.startProduct({});
   const barePort = await freePort();
   const bare = await startTsProcess('bench/bare-hono.ts', [], { PORT: String(barePort) }, 'bare hono listening');
@@ -60,7 +60,7 @@ export async function webhookAckBenchmark(env: BenchEnv, options: { rates: numbe
     // messages cause no longer compete for the cores and the server. What remains is the API's own cost.
     await product.worker.stop();
     // Let the server settle after losing its worker (polls ending, task timeouts) before timing anything.
-    await sleep(15_000);
+    await sleep(options.settleMs);
     const withoutWorker: RatePoint[] = [];
     for (const rate of options.rates) {
       withoutWorker.push(await openLoop({ rate, seconds: options.seconds }, webhookCall));
