@@ -33,6 +33,7 @@ export async function webhookAckBenchmark(env: BenchEnv, options: { rates: numbe
     [],
     { TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_TASK_QUEUE: minimalQueue, SINK_URL: `${env.twilio.url}/sink` },
     'minimal worker ready',
+    env.processOptions('minimal-worker'),
   );
   const token = env.twilio.authToken;
   const points: { webhook: RatePoint; bareHono: RatePoint; bareSignal: RatePoint }[] = [];

@@ -5,7 +5,7 @@ import { freePort } from '../test/support/ports';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { startDevServer, type DevServer } from '../worker/temporal-dev-server';
 import { temporalCliPath } from '../worker/temporal-binaries';
-import { startTsProcess, type ChildService } from './processes';
+import { startTsProcess, type ChildService, type ProcessOptions } from './processes';
 
 export interface Product {
   apiUrl: string;
@@ -22,8 +22,11 @@ export interface BenchEnv {
   openai: FakeOpenAI;
   /** Starts the service as production runs it: an API process and a worker process, with `settings` on top. */
   startProduct(settings: Record<string, string>): Promise<Product>;
-  /** Node arguments that make a process write a CPU profile under `role` when profiling is on (`--profile`). */
-  profileArgs(role: string): string[];
+  /**
+   * How to start a process of `role`: with a CPU profile when profiling is on (`--profile`), and workers (the
+   * product's and the floors') at lower CPU priority with `--nice-workers`.
+   */
+  processOptions(role: string): ProcessOptions;
   stop(): Promise<void>;
 }
 
@@ -31,7 +34,7 @@ export interface BenchEnv {
  * A real Temporal dev server, a fresh database on the local PostgreSQL, and the Twilio and OpenAI fakes. With
  * `profileDir`, the API and worker processes write V8 CPU profiles there when they stop.
  */
-export async function startBenchEnv(options: { profileDir?: string } = {}): Promise<BenchEnv> {
+export async function startBenchEnv(options: { profileDir?: string; workerNiceness?: number } = {}): Promise<BenchEnv> {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const database = await createScratchDatabase(adminUrl, `conversations_bench_${process.pid}`);
   const databaseUrl = database.url;
@@ -42,10 +45,13 @@ export async function startBenchEnv(options: { profileDir?: string } = {}): Prom
   const twilio = await startFakeTwilio();
   const openai = await startFakeOpenAI();
   let queues = 0;
-  const profileArgs = (role: string) => (options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${role}`] : []);
+  const processOptions = (role: string): ProcessOptions => ({
+    nodeArgs: options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${role}`] : [],
+    niceness: role.endsWith('worker') ? options.workerNiceness : undefined,
+  });
 
   return {
-    profileArgs,
+    processOptions,
     temporal,
     client,
     databaseUrl,
@@ -69,8 +75,8 @@ export async function startBenchEnv(options: { profileDir?: string } = {}): Prom
       };
       const ready = '"message":"serving"';
       const [api, worker] = await Promise.all([
-        startTsProcess('worker/main.ts', ['--api-only'], { ...env, LOG_LEVEL: 'info' }, ready, profileArgs('api')),
-        startTsProcess('worker/main.ts', ['--worker-only'], { ...env, LOG_LEVEL: 'info' }, ready, profileArgs('worker')),
+        startTsProcess('worker/main.ts', ['--api-only'], { ...env, LOG_LEVEL: 'info' }, ready, processOptions('api')),
+        startTsProcess('worker/main.ts', ['--worker-only'], { ...env, LOG_LEVEL: 'info' }, ready, processOptions('worker')),
       ]);
       return {
         apiUrl: env.PUBLIC_BASE_URL,

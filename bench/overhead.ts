@@ -32,7 +32,7 @@ export async function overheadBenchmark(env: BenchEnv, options: { sequential: nu
     [],
     { TEMPORAL_ADDRESS: env.temporal.address, TEMPORAL_TASK_QUEUE: minimalQueue, SINK_URL: sink.url },
     'minimal worker ready',
-    env.profileArgs('minimal-worker'),
+    env.processOptions('minimal-worker'),
   );
   const url = `${product.apiUrl}/webhooks/twilio/messaging`;
   const token = env.twilio.authToken;

@@ -9,18 +9,27 @@ export interface ChildService {
   stop(): Promise<void>;
 }
 
+export interface ProcessOptions {
+  /** Arguments for Node itself (`--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
+  /** Runs the process under `nice` with this increment (every thread it starts inherits it). */
+  niceness?: number;
+}
+
 /**
  * Runs a TypeScript entry in Node with tsx's loader (one process, so its memory and CPU are its own) and resolves
- * once its output shows `readyText`. `nodeArgs` go to Node itself (`--cpu-prof`, which NODE_OPTIONS refuses).
+ * once its output shows `readyText`.
  */
 export async function startTsProcess(
   entry: string,
   args: string[],
   env: Record<string, string>,
   readyText: string,
-  nodeArgs: string[] = [],
+  options: ProcessOptions = {},
 ): Promise<ChildService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, join(projectRoot, entry), ...args], {
+  const command = [process.execPath, '--import', 'tsx', ...(options.nodeArgs ?? []), join(projectRoot, entry), ...args];
+  const niced = options.niceness ? ['nice', '-n', String(options.niceness), ...command] : command;
+  const child = spawn(niced[0] ?? process.execPath, niced.slice(1), {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

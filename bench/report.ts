@@ -34,7 +34,8 @@ function mergeMedian(values: any[]): any {
 /** The results of one run as Markdown tables (what `npm run bench` prints, and what bench/README.md quotes). */
 export function formatReport(results: any): string {
   const runs = results.runs ? `Median of ${results.runs} runs (${results.when})` : `Run ${results.when}`;
-  const parts: string[] = [`${runs} (${results.mode}), ${results.machine.cpus} cores, ${results.machine.cpu}, Node ${results.machine.node}`];
+  const niced = results.workerNiceness ? `, worker processes at nice ${results.workerNiceness}` : '';
+  const parts: string[] = [`${runs} (${results.mode}${niced}), ${results.machine.cpus} cores, ${results.machine.cpu}, Node ${results.machine.node}`];
   const ack = results.webhookAck;
   if (ack?.points) {
     parts.push(
