@@ -29,25 +29,27 @@ export async function capacityBenchmark(env: BenchEnv, options: { levels: number
   const contact = (n: number) => `+1605${String(2_000_000 + n).padStart(7, '0')}`;
   const levels: Record<string, unknown>[] = [];
   let live = 0;
+  /** One more message to conversation `n`: ms from acceptance to the reply at Twilio, or null if it failed. */
+  const oneMore = async (n: number, body: string, timeoutMs: number): Promise<number | null> => {
+    const delivered = watch.expect(`echo: ${body}`, timeoutMs);
+    delivered.catch(() => {}); // a webhook that failed leaves this to time out unobserved
+    try {
+      await postWebhook(url, env.twilio.authToken, contact(n), body);
+      const accepted = performance.now();
+      return (await delivered) - accepted;
+    } catch {
+      return null;
+    }
+  };
   const sweep = async (count: number) => {
     const started = performance.now();
     let answered = 0;
-    let failed = 0;
     await inBatches(count, 48, async (n) => {
-      const body = `last call for ${n}`;
-      const delivered = watch.expect(`echo: ${body}`, 300_000);
-      delivered.catch(() => {}); // counted below; a webhook that failed leaves this to time out unobserved
-      try {
-        await postWebhook(url, env.twilio.authToken, contact(n), body);
-        await delivered;
-        answered += 1;
-      } catch {
-        failed += 1;
-      }
+      if ((await oneMore(n, `last call for ${n}`, 300_000)) !== null) answered += 1;
     });
     const seconds = (performance.now() - started) / 1000;
     console.error(`capacity: ${answered} of ${count} answered one more message in ${round(seconds)} s`);
-    return { conversations: count, answered, failed, seconds: round(seconds), perSecond: round(answered / seconds) };
+    return { conversations: count, answered, failed: count - answered, seconds: round(seconds), perSecond: round(answered / seconds) };
   };
   try {
     for (const level of options.levels) {
@@ -70,16 +72,9 @@ export async function capacityBenchmark(env: BenchEnv, options: { levels: number
       let failed = 0;
       const step = Math.max(1, Math.floor(level / options.sample));
       for (let n = 0; n < level && latencies.length + failed < options.sample; n += step) {
-        const body = `one more for ${n} at ${level}`;
-        const delivered = watch.expect(`echo: ${body}`, 30_000);
-        delivered.catch(() => {}); // counted below; a webhook that failed leaves this to time out unobserved
-        try {
-          await postWebhook(url, env.twilio.authToken, contact(n), body);
-          const accepted = performance.now();
-          latencies.push((await delivered) - accepted);
-        } catch {
-          failed += 1;
-        }
+        const latency = await oneMore(n, `one more for ${n} at ${level}`, 30_000);
+        if (latency === null) failed += 1;
+        else latencies.push(latency);
       }
       // At the largest count, every conversation gets one more message and must answer it.
       const everyOne = level === options.levels.at(-1) ? await sweep(level) : undefined;

@@ -43,16 +43,16 @@ export const selfCpuMs = () => {
  * CPU milliseconds each named part spends while `work` runs, divided by `units` (turns, requests): where the
  * time of a scenario goes when every part shares the same cores.
  */
-export async function cpuPerUnit<T>(
+export async function cpuPerUnit(
   parts: Record<string, () => number>,
   units: number,
-  work: () => Promise<T>,
-): Promise<{ result: T; cpuMsPerUnit: Record<string, number>; wallMs: number }> {
+  work: () => Promise<void>,
+): Promise<{ cpuMsPerUnit: Record<string, number>; wallMs: number }> {
   const before = Object.fromEntries(Object.entries(parts).map(([name, read]) => [name, read()]));
   const started = performance.now();
-  const result = await work();
+  await work();
   const wallMs = performance.now() - started;
   const cpuMsPerUnit: Record<string, number> = {};
   for (const [name, read] of Object.entries(parts)) cpuMsPerUnit[name] = Math.round(((read() - (before[name] ?? 0)) / units) * 10) / 10;
-  return { result, cpuMsPerUnit, wallMs };
+  return { cpuMsPerUnit, wallMs };
 }
