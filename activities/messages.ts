@@ -2,7 +2,7 @@ import type { ActivityDeps } from './deps';
 import type { InboundMessage } from '../workflows/definitions';
 import { optIn, optOut } from '../db/repositories/contacts';
 import { recordInboundMessage } from '../db/repositories/inbound';
-import { keywordOf } from '../workflows/keywords';
+import { keywordOf } from '../domain/keywords';
 
 export interface RecordInboundInput {
   conversationId: string;

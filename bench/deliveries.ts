@@ -1,5 +1,5 @@
 import type { FakeTwilio } from '../test/fakes/twilio';
-import { startHttpServer, type RunningServer } from '../test/fakes/http';
+import { startHttpServer, type RunningServer } from '../devkit/http-server';
 
 /** Resolves when a message with `body` reaches the fake Twilio; times deliveries without polling. */
 export class DeliveryWatch {

@@ -3,8 +3,8 @@ import { startFakeOpenAI, type FakeOpenAI } from '../test/fakes/openai';
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio';
 import { freePort } from '../test/support/ports';
 import { createScratchDatabase } from '../test/support/scratch-database';
-import { startDevServer, type DevServer } from '../worker/temporal-dev-server';
-import { temporalCliPath } from '../worker/temporal-binaries';
+import { startDevServer, type DevServer } from '../devkit/temporal-dev-server';
+import { temporalCliPath } from '../devkit/temporal-binaries';
 import { startTsProcess, type ChildService, type ProcessOptions } from './processes';
 
 export interface Product {

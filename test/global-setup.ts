@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import { startDevServer } from '../worker/temporal-dev-server';
-import { temporalCliPath, temporalTestServerPath } from '../worker/temporal-binaries';
+import { startDevServer } from '../devkit/temporal-dev-server';
+import { temporalCliPath, temporalTestServerPath } from '../devkit/temporal-binaries';
 import { freePort } from './support/ports';
 import { createScratchDatabase } from './support/scratch-database';
 import type {} from './support/provided';

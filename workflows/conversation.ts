@@ -23,7 +23,7 @@ import {
 } from './definitions';
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
-import { keywordOf } from './keywords';
+import { keywordOf } from '../domain/keywords';
 import { handoffAck, replyTurn } from './reply-turn';
 
 const dedupeWindow = 500;

@@ -7,7 +7,7 @@ import { HttpError } from '../errors';
 import { deliverInbound } from '../inbound';
 import { createTenantLookup } from '../tenant-lookup';
 import { readForm, verifyTwilioSignature } from '../twilio-signature';
-import { knownStatuses } from '../../db/delivery-status';
+import { knownStatuses } from '../../domain/delivery-status';
 import { publishEvent } from '../../db/events';
 import { recordDeliveryEvent } from '../../db/repositories/delivery';
 import type { InboundMessage } from '../../workflows/definitions';

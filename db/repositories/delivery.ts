@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { furthestStatus } from '../delivery-status';
+import { furthestStatus } from '../../domain/delivery-status';
 import type { Database } from '../schema';
 
 export interface ChangedMessage {

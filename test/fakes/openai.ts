@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { sendJson, startHttpServer, type RunningServer } from './http';
+import { sendJson, startHttpServer, type RunningServer } from '../../devkit/http-server';
 
 interface ChatRequestMessage {
   role: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../fakes/http';
+import { waitFor } from '../support/wait';
 import { smsParams, type Stack, useStack } from '../support/stack';
 
 /**

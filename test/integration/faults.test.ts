@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { conversationWorkflowId } from '../../workflows/definitions';
-import { waitFor } from '../fakes/http';
+import { waitFor } from '../support/wait';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { startWorkerProcess } from '../support/worker-process';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';

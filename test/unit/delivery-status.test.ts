@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { furthestStatus, statusRank } from '../../db/delivery-status';
-import { keywordOf } from '../../workflows/keywords';
+import { furthestStatus, statusRank } from '../../domain/delivery-status';
+import { keywordOf } from '../../domain/keywords';
 
 describe('furthestStatus', () => {
   const s = (status: string) => ({ status });

@@ -2,34 +2,39 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
-import { createAgent } from '../db/repositories/agents';
 import { defaultTenantId } from '../db/repositories/tenants';
-import { startFakeTwilio } from '../test/fakes/twilio';
-import { seedDemoKnowledge } from './demo-knowledge';
+import { startService } from '../worker/service';
+import { demoAgentToken, seedDemoKnowledge } from './demo-data';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { startService } from './service';
+import { portConflicts, type PlannedPort } from './ports';
 import { startDevServer } from './temporal-dev-server';
 import { projectRoot, temporalCliPath } from './temporal-binaries';
+import { startTwilioSandbox } from './twilio-sandbox';
 
 /**
  * `npm start`: the whole service on one machine. Uses DATABASE_URL / TEMPORAL_ADDRESS / Twilio credentials when
  * set, and otherwise starts an embedded PostgreSQL, the Temporal dev server (Web UI on :8233) and a local Twilio
- * sandbox that records outbound messages.
+ * sandbox that records outbound messages and posts delivery callbacks.
  */
 const dataDir = join(projectRoot, '.data');
+const ports = { postgres: 54329, temporal: 7233, temporalUi: 8233, sandbox: 3099 };
+const sandboxAuthToken = 'dev-auth-token';
 const stops: (() => Promise<void>)[] = [];
 const env = { ...process.env };
 
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+let initial;
 try {
-  loadConfig(env);
+  initial = loadConfig(env);
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
+  if (error instanceof ConfigError) fail(error.message);
   throw error;
 }
-const log = createLogger((env.LOG_LEVEL as 'info' | undefined) ?? 'info');
+const log = createLogger(initial.LOG_LEVEL);
 const lines: string[] = [];
 
 async function stopAll(): Promise<void> {
@@ -37,17 +42,41 @@ async function stopAll(): Promise<void> {
 }
 
 // Whatever fails during start-up, the servers already started are stopped rather than left running.
-process.once('uncaughtException', (error) => {
-  console.error(error);
+function abort(error: unknown): void {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   void stopAll().finally(() => process.exit(1));
-});
-process.once('unhandledRejection', (error) => {
-  console.error(error);
-  void stopAll().finally(() => process.exit(1));
-});
+}
+process.once('uncaughtException', abort);
+process.once('unhandledRejection', abort);
+
+const planned: PlannedPort[] = [{ port: initial.PORT, host: '0.0.0.0', what: 'the API', instead: `PORT=${initial.PORT + 1}` }];
+if (!env.DATABASE_URL) {
+  planned.push({
+    port: ports.postgres,
+    host: '127.0.0.1',
+    what: 'the embedded PostgreSQL',
+    instead: `DATABASE_URL=postgres://postgres:postgres@127.0.0.1:${ports.postgres}/conversations`,
+  });
+}
+if (!env.TEMPORAL_ADDRESS) {
+  planned.push(
+    { port: ports.temporal, host: '127.0.0.1', what: 'the Temporal dev server', instead: `TEMPORAL_ADDRESS=127.0.0.1:${ports.temporal}` },
+    { port: ports.temporalUi, host: '127.0.0.1', what: 'the Temporal Web UI' },
+  );
+}
+if (!env.TWILIO_ACCOUNT_SID) {
+  planned.push({
+    port: ports.sandbox,
+    host: '127.0.0.1',
+    what: 'the local Twilio sandbox',
+    instead: `TWILIO_ACCOUNT_SID=AC${'0'.repeat(32)} TWILIO_AUTH_TOKEN=${sandboxAuthToken} TWILIO_API_BASE_URL=http://127.0.0.1:${ports.sandbox}`,
+  });
+}
+const conflict = await portConflicts(planned.filter((p) => p.port > 0));
+if (conflict) fail(conflict);
 
 if (!env.DATABASE_URL) {
-  const postgres = await startEmbeddedPostgres(dataDir, 54329);
+  const postgres = await startEmbeddedPostgres(dataDir, ports.postgres);
   stops.unshift(postgres.stop);
   env.DATABASE_URL = postgres.url;
   lines.push(`Postgres (embedded):  ${postgres.url}`);
@@ -56,10 +85,10 @@ if (!env.DATABASE_URL) {
 if (!env.TEMPORAL_ADDRESS) {
   const temporal = await startDevServer({
     cliPath: temporalCliPath(env.TEMPORAL_CLI),
-    port: 7233,
-    uiPort: 8233,
+    port: ports.temporal,
+    uiPort: ports.temporalUi,
     dbFile: join(dataDir, 'temporal.sqlite'),
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    namespace: initial.TEMPORAL_NAMESPACE,
   });
   stops.unshift(temporal.stop);
   env.TEMPORAL_ADDRESS = temporal.address;
@@ -67,7 +96,7 @@ if (!env.TEMPORAL_ADDRESS) {
 }
 
 if (!env.TWILIO_ACCOUNT_SID) {
-  const sandbox = await startFakeTwilio({ authToken: env.TWILIO_AUTH_TOKEN || 'dev-auth-token', port: 3099 });
+  const sandbox = await startTwilioSandbox({ authToken: env.TWILIO_AUTH_TOKEN || sandboxAuthToken, port: ports.sandbox, statusCallbacks: true });
   stops.unshift(sandbox.close);
   env.TWILIO_ACCOUNT_SID = sandbox.accountSid;
   env.TWILIO_AUTH_TOKEN = sandbox.authToken;
@@ -83,16 +112,15 @@ stops.unshift(service.stop);
 const db = createDb(env.DATABASE_URL, { max: 1 });
 const seeded = await seedDemoKnowledge(db, defaultTenantId);
 if (seeded > 0) log.info('seeded demo knowledge documents', { count: seeded });
-// A fresh demo agent each start: tokens are stored hashed, so an old one cannot be shown again.
-await db.deleteFrom('agents').where('name', '=', 'Demo agent').where('tenant_id', '=', defaultTenantId).execute();
-const demo = await createAgent(db, { tenantId: defaultTenantId, name: 'Demo agent' });
+const tokenFile = join(dataDir, 'demo-agent-token');
+const token = await demoAgentToken(db, defaultTenantId, tokenFile);
 await db.destroy();
 
 console.log(
   [
     '',
     `API:                  ${service.apiUrl ?? ''}   (Twilio webhooks: ${config.PUBLIC_BASE_URL}/webhooks/twilio/messaging)`,
-    `Agent console:        ${service.apiUrl ?? ''}/console   demo agent token: ${demo.token}`,
+    `Agent console:        ${service.apiUrl ?? ''}/console   demo agent token: ${token}  (kept in ${tokenFile})`,
     ...lines,
     `LLM:                  ${config.OPENAI_API_KEY ? `${config.OPENAI_MODEL} at ${config.OPENAI_BASE_URL ?? 'OpenAI'}` : 'none (OPENAI_API_KEY unset): answers from the knowledge base'}`,
     '',

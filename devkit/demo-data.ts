@@ -1,4 +1,6 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
+import { agentForToken, createAgent } from '../db/repositories/agents';
 import { addDocument } from '../db/repositories/knowledge';
 import type { Database } from '../db/schema';
 
@@ -27,4 +29,16 @@ export async function seedDemoKnowledge(db: Kysely<Database>, tenantId: string):
   if (Number(existing.count) > 0) return 0;
   for (const document of documents) await addDocument(db, { tenantId, ...document });
   return documents.length;
+}
+
+/**
+ * The demo agent's bearer token, the same at every start: kept in `tokenFile` (inside the local data folder, next
+ * to the embedded database it opens) and created once. Tokens are stored hashed, so the file is the only copy.
+ */
+export async function demoAgentToken(db: Kysely<Database>, tenantId: string, tokenFile: string): Promise<string> {
+  const kept = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '';
+  if (kept && (await agentForToken(db, kept))) return kept;
+  const { token } = await createAgent(db, { tenantId, name: 'Demo agent' });
+  writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  return token;
 }

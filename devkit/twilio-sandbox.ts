@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import twilio from 'twilio';
+import { sendJson, startHttpServer, type RunningServer } from './http-server';
+
+export interface SentMessage {
+  sid: string;
+  accountSid: string;
+  to: string;
+  from: string;
+  body: string;
+  statusCallback: string | null;
+  at: number;
+}
+
+export interface TwilioFailure {
+  status: number;
+  /** Twilio error code, e.g. 21211 invalid To, 21610 unsubscribed recipient, 63016 WhatsApp outside 24 h. */
+  code: number;
+  message: string;
+}
+
+/** Accept the message, then cut the connection before answering: the sender never learns that it was sent. */
+export const acceptThenDrop = 'accept-then-drop';
+
+export interface TwilioSandbox extends RunningServer {
+  accountSid: string;
+  authToken: string;
+  sent: SentMessage[];
+  /** Every request that reached Messages.json to send, accepted or not. */
+  attempts: number;
+  /** Every list request on Messages.json (a sender reconciling an attempt whose answer it lost). */
+  lists: number;
+  /** Called for every accepted message, as it is accepted (benchmarks time deliveries with it). */
+  onSent: ((message: SentMessage) => void) | null;
+  /** The next `times` sends fail with `failure`. */
+  failNext(times: number, failure: TwilioFailure | typeof acceptThenDrop): void;
+  /** Resolves once `count` messages were accepted. */
+  waitForSent(count: number, timeoutMs?: number): Promise<SentMessage[]>;
+  reset(): void;
+}
+
+export interface TwilioSandboxOptions {
+  accountSid?: string;
+  authToken?: string;
+  port?: number;
+  /**
+   * Post signed status callbacks (`sent`, then `delivered`) to each message's StatusCallback, as Twilio does. The
+   * local sandbox of `npm start` does; tests post the callbacks they need themselves.
+   */
+  statusCallbacks?: boolean;
+}
+
+const messagesPath = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
+
+function sid(prefix: string): string {
+  return `${prefix}${randomBytes(16).toString('hex')}`;
+}
+
+/** A message resource as Twilio's REST API returns it. */
+function messageResource(message: SentMessage, status: string) {
+  const created = new Date(message.at).toUTCString();
+  return {
+    sid: message.sid,
+    account_sid: message.accountSid,
+    api_version: '2010-04-01',
+    body: message.body,
+    date_created: created,
+    date_updated: created,
+    date_sent: null,
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from: message.from,
+    messaging_service_sid: null,
+    num_media: '0',
+    num_segments: String(Math.max(1, Math.ceil(message.body.length / 153))),
+    price: null,
+    price_unit: 'USD',
+    status,
+    subresource_uris: { media: `/2010-04-01/Accounts/${message.accountSid}/Messages/${message.sid}/Media.json` },
+    to: message.to,
+    uri: `/2010-04-01/Accounts/${message.accountSid}/Messages/${message.sid}.json`,
+  };
+}
+
+/**
+ * A Twilio REST stand-in speaking the real wire format: form-encoded POST to Messages.json with HTTP Basic auth
+ * (Account SID : auth token) and GET of the same list (filtered by To and From, newest first), JSON message
+ * resources back, Twilio's JSON error bodies on failure. `npm start` runs it when no Twilio account is configured;
+ * the tests point the real `twilio` client at it.
+ */
+export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Promise<TwilioSandbox> {
+  const accountSid = options.accountSid ?? `AC${'0'.repeat(32)}`;
+  const authToken = options.authToken ?? randomBytes(16).toString('hex');
+  const sent: SentMessage[] = [];
+  const failures: (TwilioFailure | typeof acceptThenDrop)[] = [];
+  const waiters = new Set<() => void>();
+  let attempts = 0;
+  let lists = 0;
+
+  function accept(form: URLSearchParams, to: string, from: string): SentMessage {
+    const message: SentMessage = {
+      sid: sid('SM'),
+      accountSid,
+      to,
+      from,
+      body: form.get('Body') ?? '',
+      statusCallback: form.get('StatusCallback'),
+      at: Date.now(),
+    };
+    sent.push(message);
+    sandbox.onSent?.(message);
+    for (const wake of waiters) wake();
+    if (options.statusCallbacks && message.statusCallback) postStatusCallbacks(message, message.statusCallback);
+    return message;
+  }
+
+  /** Signed like every Twilio webhook; a callback that cannot be delivered is dropped, as Twilio gives up too. */
+  function postStatusCallbacks(message: SentMessage, url: string): void {
+    const post = (status: string) => {
+      const params = { MessageSid: message.sid, MessageStatus: status, AccountSid: accountSid, To: message.to, From: message.from };
+      const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
+      void fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params).toString(),
+        signal: AbortSignal.timeout(5000),
+      }).catch(() => undefined);
+    };
+    setTimeout(() => post('sent'), 300).unref();
+    setTimeout(() => post('delivered'), 900).unref();
+  }
+
+  function create(res: ServerResponse, body: string) {
+    attempts += 1;
+    const failure = failures.shift();
+    if (failure && failure !== acceptThenDrop) {
+      return sendJson(res, failure.status, {
+        code: failure.code,
+        message: failure.message,
+        more_info: `https://www.twilio.com/docs/errors/${failure.code}`,
+        status: failure.status,
+      });
+    }
+    const form = new URLSearchParams(body);
+    const to = form.get('To');
+    const from = form.get('From') ?? form.get('MessagingServiceSid');
+    const text = form.get('Body');
+    if (!to) return sendJson(res, 400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
+    if (!from) return sendJson(res, 400, { code: 21603, message: "A 'From' phone number is required.", status: 400 });
+    if (!text && !form.get('MediaUrl')) return sendJson(res, 400, { code: 21602, message: 'Message body is required.', status: 400 });
+    if ((text ?? '').length > 1600) {
+      return sendJson(res, 400, { code: 21617, message: 'The concatenated message body exceeds the 1600 character limit.', status: 400 });
+    }
+    const message = accept(form, to, from);
+    if (failure === acceptThenDrop) return void res.socket?.destroy();
+    return sendJson(res, 201, messageResource(message, 'queued'));
+  }
+
+  function list(res: ServerResponse, url: URL) {
+    lists += 1;
+    const to = url.searchParams.get('To');
+    const from = url.searchParams.get('From');
+    const pageSize = Math.min(Number(url.searchParams.get('PageSize') ?? 50) || 50, 1000);
+    const matching = sent.filter((m) => (!to || m.to === to) && (!from || m.from === from)).reverse().slice(0, pageSize);
+    const uri = `${url.pathname}?${url.searchParams.toString()}`;
+    return sendJson(res, 200, {
+      messages: matching.map((m) => messageResource(m, 'sent')),
+      end: Math.max(matching.length - 1, 0),
+      first_page_uri: uri,
+      next_page_uri: null,
+      page: 0,
+      page_size: pageSize,
+      previous_page_uri: null,
+      start: 0,
+      uri,
+    });
+  }
+
+  const server = await startHttpServer((req, body, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/sandbox/messages') return sendJson(res, 200, { messages: sent });
+    const match = messagesPath.exec(url.pathname);
+    if (!match || (req.method !== 'POST' && req.method !== 'GET')) {
+      return sendJson(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    }
+    const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+    if (req.headers.authorization !== expected || match[1] !== accountSid) {
+      return sendJson(res, 401, { code: 20003, message: 'Authentication Error - invalid username', status: 401 });
+    }
+    return req.method === 'POST' ? create(res, body) : list(res, url);
+  }, options.port);
+
+  const sandbox: TwilioSandbox = {
+    ...server,
+    onSent: null,
+    accountSid,
+    authToken,
+    sent,
+    get attempts() {
+      return attempts;
+    },
+    get lists() {
+      return lists;
+    },
+    failNext(times, failure) {
+      for (let i = 0; i < times; i += 1) failures.push(failure);
+    },
+    waitForSent(count, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (sent.length < count) return;
+          done();
+          resolve([...sent]);
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out waiting for ${count} sent messages (${sent.length} sent)`));
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    reset() {
+      sent.length = 0;
+      failures.length = 0;
+      attempts = 0;
+      lists = 0;
+      sandbox.onSent = null;
+    },
+  };
+  return sandbox;
+}
