@@ -21,11 +21,7 @@ export async function extractiveReply(
   }
   const [best] = await searchKnowledge(db, tenantId, unanswered.reverse().join(' '), 1);
   if (!best) {
-    return {
-      kind: 'handoff',
-      reason: 'no knowledge-base passage matches the question',
-      text: "Thanks for your message. I don't have an answer to that, so I've passed it to our team.",
-    };
+    return { kind: 'handoff', reason: 'no knowledge-base passage matches the question', notice: 'noAnswer' };
   }
   const passage = best.content.startsWith(best.title) ? best.content.slice(best.title.length).trim() : best.content;
   return { kind: 'text', text: trimToSentence(passage, maxReplyChars) };

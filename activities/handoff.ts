@@ -1,7 +1,6 @@
-import { CompleteAsyncError, Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { publishEvent } from '../db/events';
-import { updateHandoffTask, insertHandoffTask } from '../db/repositories/handoffs';
+import { insertHandoffTask, updateHandoffTask } from '../db/repositories/handoffs';
 import { insertMessageOnce } from '../db/repositories/messages';
 import type { HandoffStatus } from '../db/schema';
 
@@ -11,25 +10,12 @@ export interface HandoffRef {
   conversationId: string;
 }
 
-/** What an agent's resolution hands back to the conversation (the result of `awaitHandoff`). */
-export interface HandoffResolution {
-  agentId: string;
-  note: string | null;
-  /** `return_to_ai`: the AI answers again. `close`: the conversation's run ends; the next message starts afresh. */
-  action: 'return_to_ai' | 'close';
-}
-
 export function handoffActivities({ db }: ActivityDeps) {
   return {
-    /**
-     * Opens the handoff task and waits for a person: the task row keeps this activity's task token, and the API
-     * completes the activity with the agent's resolution. Idempotent (the task id comes from the workflow).
-     */
-    async awaitHandoff(input: HandoffRef & { reason: string; deadline: string }): Promise<HandoffResolution> {
-      const taskToken = Buffer.from(Context.current().info.taskToken).toString('base64');
-      await insertHandoffTask(db, { ...input, id: input.taskId, taskToken, deadline: new Date(input.deadline) });
+    /** Puts the task in the agents' queue and tells them. Idempotent: the task id comes from the workflow. */
+    async openHandoffTask(input: HandoffRef & { reason: string; deadline: string }): Promise<void> {
+      await insertHandoffTask(db, { ...input, id: input.taskId, deadline: new Date(input.deadline) });
       await publishEvent(db, { type: 'handoff', ...input, status: 'open' });
-      throw new CompleteAsyncError();
     },
 
     /** Moves a task along (claimed, escalated, resolved, expired) and tells the agents. Safe to repeat. */

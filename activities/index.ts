@@ -1,19 +1,19 @@
 import type { ActivityDeps } from './deps';
 import { handoffActivities } from './handoff';
+import { inboundActivities } from './inbound';
 import { knowledgeActivities } from './knowledge';
 import { llmActivities } from './llm';
-import { messageActivities } from './messages';
+import { outboundActivities } from './outbound';
 import { summaryActivities } from './summary';
-import { twilioActivities } from './twilio';
 
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...messageActivities(deps),
+    ...inboundActivities(deps),
     ...llmActivities(deps),
     ...knowledgeActivities(deps),
-    ...twilioActivities(deps),
+    ...outboundActivities(deps),
     ...summaryActivities(deps),
     ...handoffActivities(deps),
   };

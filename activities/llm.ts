@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import type { ActivityDeps } from './deps';
 import { buildContext, type ChatMessage, type ToolCall } from './context';
 import { extractiveReply } from './extractive';
+import { heartbeating } from './heartbeat';
 import { toolDefinitions } from './tools';
 import { getPromptSettings } from '../db/repositories/conversations';
 import { recentMessagesUntil } from '../db/repositories/messages';
@@ -21,8 +22,8 @@ export interface GenerateReplyInput {
 export type GenerateReplyResult =
   | { kind: 'text'; text: string }
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[] }
-  /** Nothing the service can answer with: hand the conversation to a human. */
-  | { kind: 'handoff'; text: string; reason: string };
+  /** Hand the conversation to people, telling the customer with one of the service's texts. */
+  | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
 
 const defaultSystemPrompt =
   'You are a helpful customer service assistant answering over SMS or chat. Reply briefly and plainly, in the ' +
@@ -39,48 +40,57 @@ export function llmActivities(deps: ActivityDeps) {
   return {
     /**
      * Safe to retry: it only reads Postgres and calls the model; nothing is sent or written until the workflow
-     * decides what to do with the result.
+     * decides what to do with the result. Heartbeats while the model thinks, so a lost attempt is retried within
+     * seconds and a cancellation aborts the call.
      */
     async generateReply(input: GenerateReplyInput): Promise<GenerateReplyResult> {
-      const [settings, newestFirst] = await Promise.all([
-        openai ? getPromptSettings(db, input.conversationId) : undefined,
-        recentMessagesUntil(db, input.conversationId, input.untilMessageId, historyLimit),
-      ]);
-      if (!openai) return extractiveReply(db, input.tenantId, newestFirst);
+      return heartbeating((signal) => generate(input, signal));
+    },
+  };
 
-      const messages = [
-        ...buildContext({
-          systemPrompt: settings?.systemPrompt || defaultSystemPrompt,
-          summary: settings?.summary ?? null,
-          newestFirst,
-          budgetTokens: llm.contextTokens,
-        }),
-        ...input.toolExchange,
-      ];
-      const completion = await callModel(openai, {
+  async function generate(input: GenerateReplyInput, signal: AbortSignal): Promise<GenerateReplyResult> {
+    const [settings, newestFirst] = await Promise.all([
+      openai ? getPromptSettings(db, input.conversationId) : undefined,
+      recentMessagesUntil(db, input.conversationId, input.untilMessageId, historyLimit),
+    ]);
+    if (!openai) return extractiveReply(db, input.tenantId, newestFirst);
+
+    const messages = [
+      ...buildContext({
+        systemPrompt: settings?.systemPrompt || defaultSystemPrompt,
+        summary: settings?.summary ?? null,
+        newestFirst,
+        budgetTokens: llm.contextTokens,
+      }),
+      ...input.toolExchange,
+    ];
+    const completion = await callModel(
+      openai,
+      {
         model: llm.model,
         messages: messages as OpenAI.Chat.ChatCompletionMessageParam[],
         ...(input.allowTools ? { tools: toolDefinitions } : {}),
-      });
-      const choice = completion.choices[0];
-      const calls = (choice?.message.tool_calls ?? []).filter((c) => c.type === 'function');
-      if (calls.length > 0) {
-        const toolCalls: ToolCall[] = calls.map((c) => ({
-          id: c.id,
-          type: 'function',
-          function: { name: c.function.name, arguments: c.function.arguments },
-        }));
-        return {
-          kind: 'tool_calls',
-          assistant: { role: 'assistant', content: choice?.message.content ?? null, tool_calls: toolCalls },
-          calls: toolCalls,
-        };
-      }
-      const text = choice?.message.content?.trim();
-      if (!text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
-      return { kind: 'text', text };
-    },
-  };
+      },
+      signal,
+    );
+    const choice = completion.choices[0];
+    const calls = (choice?.message.tool_calls ?? []).filter((c) => c.type === 'function');
+    if (calls.length > 0) {
+      const toolCalls: ToolCall[] = calls.map((c) => ({
+        id: c.id,
+        type: 'function',
+        function: { name: c.function.name, arguments: c.function.arguments },
+      }));
+      return {
+        kind: 'tool_calls',
+        assistant: { role: 'assistant', content: choice?.message.content ?? null, tool_calls: toolCalls },
+        calls: toolCalls,
+      };
+    }
+    const text = choice?.message.content?.trim();
+    if (!text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
+    return { kind: 'text', text };
+  }
 }
 
 /**
@@ -91,9 +101,10 @@ export function llmActivities(deps: ActivityDeps) {
 async function callModel(
   openai: OpenAI,
   body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+  signal: AbortSignal,
 ): Promise<OpenAI.Chat.ChatCompletion> {
   try {
-    return await openai.chat.completions.create(body);
+    return await openai.chat.completions.create(body, { signal });
   } catch (error) {
     if (!(error instanceof OpenAI.APIError) || error.status === undefined) throw error;
     const message = `LLM ${error.status}: ${error.message}`;

@@ -1,15 +1,18 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
+import type { ConversationClient } from './conversation-client';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
+import type { EventBus } from '../db/events';
 import type { Database } from '../db/schema';
-import type { EventHub } from './events';
 
 export interface ApiDeps {
   config: Config;
   db: Kysely<Database>;
+  /** The Temporal connection, for readiness checks; conversations are reached through `conversations`. */
   temporal: Client;
+  conversations: ConversationClient;
   log: Logger;
-  /** Changes published by any worker, for the agents' live views. */
-  events: EventHub;
+  /** Changes published by any worker, for the agents' live views and a conversation's own streams. */
+  events: EventBus;
 }

@@ -31,6 +31,7 @@ const schema = z.object({
   BATCH_MAX_WAIT_MS: ms(8000),
   CONVERSATION_IDLE_MS: ms(30 * 60_000),
   HANDOFF_TIMEOUT_MS: ms(10 * 60_000),
+  HANDOFF_EXPIRY_MS: ms(7 * 24 * 60 * 60_000),
   REDACT_PII: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Workflows a worker keeps in memory; more conversations than this are replayed from history when they wake. */

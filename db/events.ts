@@ -1,72 +1,145 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 
 /**
- * What agents' screens need to know changed. Carried by Postgres NOTIFY, so every API process sees every change
- * whichever worker made it. Payloads hold ids only (NOTIFY is limited to 8000 bytes); screens fetch the rest.
+ * What screens and streams need to know changed. Carried by Postgres NOTIFY, so every API process sees every change
+ * whichever worker made it. Payloads hold ids only (NOTIFY is limited to 8000 bytes); readers fetch the rest.
  */
 export type ConversationEvent =
   | { type: 'message'; tenantId: string; conversationId: string; messageId: string }
   | { type: 'handoff'; tenantId: string; conversationId: string; taskId: string; status: string };
 
-const channel = 'conversation_events';
+/** Every tenant's events, for agents' screens. */
+const tenantChannel = 'conversation_events';
+
+/** The channel of one conversation's events (a hash: channel names are identifiers of at most 63 bytes). */
+export function conversationChannel(conversationId: string): string {
+  return `conversation_${createHash('sha256').update(conversationId).digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * The notification as an SQL expression, to send it from inside the statement that makes the change (one round
+ * trip, not two): on the tenants' channel and on the conversation's own. Like every NOTIFY it is delivered when that
+ * statement's transaction commits, and not otherwise.
+ */
+export function notifyExpression(event: ConversationEvent): RawBuilder<unknown> {
+  const payload = JSON.stringify(event);
+  return sql`row(pg_notify(${tenantChannel}, ${payload}), pg_notify(${conversationChannel(event.conversationId)}, ${payload}))`;
+}
 
 export async function publishEvent(db: Kysely<Database>, event: ConversationEvent): Promise<void> {
   await sql`select ${notifyExpression(event)}`.execute(db);
 }
 
+type Listener = (event: ConversationEvent) => void;
+
 /**
- * The notification as an SQL expression, to send it from inside the statement that makes the change (one round
- * trip, not two). Like every NOTIFY it is delivered when that statement's transaction commits, and not otherwise.
+ * Follows conversation events across processes over one LISTEN connection: a tenant's (agents' screens) or one
+ * conversation's (a call's socket, a visitor's stream). A conversation's channel is listened to only while someone
+ * follows it, so a process hears only the conversations it serves. Reconnects after a database restart.
  */
-export function notifyExpression(event: ConversationEvent): RawBuilder<unknown> {
-  return sql`pg_notify(${channel}, ${JSON.stringify(event)})`;
-}
+export class EventBus {
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private client: pg.Client | null = null;
+  private closed = false;
+  private retry: NodeJS.Timeout | undefined;
+  private commands: Promise<unknown> = Promise.resolve();
+  private connected: Promise<void>;
+  private markConnected: () => void = () => {};
 
-export interface EventListener {
-  close(): Promise<void>;
-}
+  constructor(private readonly connectionString: string) {
+    this.connected = new Promise((resolve) => (this.markConnected = resolve));
+    void this.connect();
+  }
 
-/** One LISTEN connection per process, reconnecting after a database restart. */
-export function listenForEvents(connectionString: string, onEvent: (event: ConversationEvent) => void): EventListener {
-  let client: pg.Client | null = null;
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
+  /** Resolves once every subscription made so far is live. */
+  async ready(): Promise<void> {
+    await this.connected;
+    await this.commands;
+  }
 
-  const connect = async () => {
-    const next = new pg.Client({ connectionString });
-    next.on('notification', (message) => {
-      if (message.channel !== channel || !message.payload) return;
-      try {
-        onEvent(JSON.parse(message.payload) as ConversationEvent);
-      } catch {
-        // Not ours to interpret.
-      }
+  subscribeTenant(tenantId: string, listener: Listener): () => void {
+    return this.subscribe(tenantChannel, (event) => {
+      if (event.tenantId === tenantId) listener(event);
     });
-    next.on('error', () => reconnect());
+  }
+
+  subscribeConversation(conversationId: string, listener: Listener): () => void {
+    return this.subscribe(conversationChannel(conversationId), (event) => {
+      if (event.conversationId === conversationId) listener(event);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
+    await this.client?.end().catch(() => {});
+  }
+
+  private subscribe(channel: string, listener: Listener): () => void {
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+      this.command(`listen ${channel}`);
+    }
+    set.add(listener);
+    return () => {
+      const current = this.listeners.get(channel);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.listeners.delete(channel);
+      if (channel !== tenantChannel) this.command(`unlisten ${channel}`);
+    };
+  }
+
+  /** LISTEN / UNLISTEN in order; while disconnected they wait for the reconnect, which listens to every channel. */
+  private command(text: string): void {
+    const client = this.client;
+    if (!client) return;
+    this.commands = this.commands.then(() => client.query(text)).catch(() => this.reconnect());
+  }
+
+  private async connect(): Promise<void> {
+    const next = new pg.Client({ connectionString: this.connectionString });
+    next.on('notification', (message) => {
+      if (!message.payload) return;
+      let event: ConversationEvent;
+      try {
+        event = JSON.parse(message.payload) as ConversationEvent;
+      } catch {
+        return; // Not ours to interpret.
+      }
+      for (const listener of this.listeners.get(message.channel) ?? []) listener(event);
+    });
+    next.on('error', () => this.reconnect());
     try {
       await next.connect();
-      await next.query(`listen ${channel}`);
-      if (closed) return void next.end().catch(() => {});
-      client = next;
+      // Channels followed while this connects are picked up too: nothing awaits between the last check and
+      // `this.client = next`, after which subscriptions listen themselves.
+      const listened = new Set<string>();
+      for (;;) {
+        const missing = [tenantChannel, ...this.listeners.keys()].filter((channel) => !listened.has(channel));
+        if (missing.length === 0) break;
+        for (const channel of missing) {
+          await next.query(`listen ${channel}`);
+          listened.add(channel);
+        }
+      }
+      if (this.closed) return void next.end().catch(() => {});
+      this.client = next;
+      this.markConnected();
     } catch {
-      reconnect();
+      this.reconnect();
     }
-  };
-  const reconnect = () => {
-    if (closed) return;
-    void client?.end().catch(() => {});
-    client = null;
-    clearTimeout(retry);
-    retry = setTimeout(() => void connect(), 1000);
-  };
-  void connect();
-  return {
-    async close() {
-      closed = true;
-      clearTimeout(retry);
-      await client?.end().catch(() => {});
-    },
-  };
+  }
+
+  private reconnect(): void {
+    if (this.closed) return;
+    void this.client?.end().catch(() => {});
+    this.client = null;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => void this.connect(), 1000);
+  }
 }

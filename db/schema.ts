@@ -8,7 +8,8 @@ interface TenantsTable {
   id: string;
   name: string;
   system_prompt: string;
-  help_text: string;
+  /** The tenant's own wording of the texts the service sends (`domain/texts.ts` keys); missing keys use defaults. */
+  texts: ColumnType<Record<string, string>, string | undefined, string>;
   created_at: DefaultedTimestamp;
 }
 
@@ -30,6 +31,8 @@ interface ConversationsTable {
   tenant_id: string;
   contact_key: string;
   last_channel: string;
+  /** Every channel the person used in this conversation. */
+  channels: ColumnType<string[], string[] | undefined, string[]>;
   summary: string | null;
   message_count: Generated<number>;
   last_message_at: Timestamp;
@@ -110,8 +113,6 @@ interface HandoffTasksTable {
   conversation_id: string;
   reason: string;
   status: HandoffStatus;
-  /** Base64 task token of the waiting activity; completing it resumes the conversation. */
-  task_token: string;
   claimed_by: string | null;
   escalated_at: Timestamp | null;
   deadline: Timestamp;

@@ -4,11 +4,11 @@ import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { createConversationWorker } from './conversation-worker';
 import { createOpenAIClient, createTwilioClient } from './clients';
 import { createApp } from '../api/app';
-import { EventHub } from '../api/events';
+import { createConversationClient } from '../api/conversation-client';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import { createDb } from '../db/connection';
-import { listenForEvents } from '../db/events';
+import { EventBus } from '../db/events';
 import { migrateToLatest } from '../db/migrate';
 import { defaultTenantId, upsertTenant } from '../db/repositories/tenants';
 
@@ -31,7 +31,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
   installSdkLogging(config.LOG_LEVEL);
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
-  await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '', help_text: '' });
+  await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '' });
   const stops: (() => Promise<void>)[] = [() => db.destroy()];
 
   if (roles.worker) {
@@ -62,16 +62,16 @@ export async function startService(config: ConnectedConfig, log: Logger, options
   if (roles.api) {
     const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const events = new EventHub();
-    const listener = listenForEvents(config.DATABASE_URL, (event) => events.publish(event));
-    const server = await listen(createApp({ config, db, temporal, log, events }).fetch, config.PORT);
+    const events = new EventBus(config.DATABASE_URL);
+    const conversations = createConversationClient(temporal, config);
+    const server = await listen(createApp({ config, db, temporal, conversations, log, events }).fetch, config.PORT);
     const address = server.address();
     apiUrl = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
     stops.unshift(async () => {
       // Open SSE streams would keep close() waiting forever.
       if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await listener.close();
+      await events.close();
       await connection.close();
     });
   }

@@ -2,6 +2,9 @@ import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 // Every activity with its timeout and retry policy, and why repeating it is safe (or why it must not repeat).
+// Activities that can take seconds heartbeat every second with a 5 s heartbeat timeout: when a worker dies mid-call,
+// the attempt is retried on a live worker within seconds, not at the start-to-close timeout.
+const heartbeatTimeout = '5 seconds';
 
 // A local activity: one short insert runs inside the worker's workflow task, saving a round trip through the server
 // on every message (the largest cost a turn had over the bare floor). No attempt limit: an inbound message must
@@ -14,6 +17,7 @@ export const { recordInbound } = proxyLocalActivities<Activities>({
 
 export const { generateReply } = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',
+  heartbeatTimeout,
   // Safe to repeat (reads and a model call). Bounded so a customer hears back within seconds when the model is
   // down: after the last attempt the workflow sends the fallback message and hands over to a person.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
@@ -25,28 +29,24 @@ export const { searchKnowledge } = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
 });
 
-export const { sendMessage, sendHelpReply } = proxyActivities<Activities>({
+export const { sendMessage } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // The outbox row makes a repeat skip parts Twilio already accepted; Twilio 4xx fail at once (non-retryable).
+  heartbeatTimeout,
+  // The outbox row makes a repeat skip parts the channel already accepted, and a part whose acceptance was lost is
+  // found again at the provider before anything is resent; a final rejection fails at once (non-retryable).
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
 export const { summarizeConversation } = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',
+  heartbeatTimeout,
   // Overwrites one field; losing a summary only shortens what the next run remembers.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
 
-export const { awaitHandoff } = proxyActivities<Activities>({
-  // Completed by an agent through the API. The escalation timer answers the customer long before this; after a
-  // week unresolved the conversation returns to the AI.
-  startToCloseTimeout: '7 days',
-  // One attempt: a second would open a second wait for the same task.
-  retry: { maximumAttempts: 1 },
-});
-
-export const { updateHandoff } = proxyActivities<Activities>({
+export const { openHandoffTask, updateHandoff } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
-  // Sets the task's status (and writes the note with a fixed id), so repeats land on the same state.
+  // The task id comes from the workflow: a repeat inserts nothing new and sets the same status (the note has a
+  // fixed id too), so they retry until the database takes them.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });

@@ -9,60 +9,68 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { recordInbound, sendHelpReply, sendMessage, summarizeConversation } from './activity-proxies';
+import { channelSet, type Channel } from '../domain/channels';
+import { keywordOf } from '../domain/keywords';
+import type { Delivery } from '../activities/outbound';
+import { recordInbound, sendMessage, summarizeConversation } from './activity-proxies';
 import { batchDeadline, rememberId } from './batching';
 import {
+  agentReplyUpdate,
+  claimHandoffUpdate,
   inboundSignal,
+  requestHandoffSignal,
+  resolveHandoffUpdate,
   searchAttributes,
   snapshotQuery,
   type CarriedState,
   type ConversationInput,
   type ConversationMode,
+  type InboundMessage,
   type PendingMessage,
   type ReplyTarget,
 } from './definitions';
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
-import { keywordOf } from '../domain/keywords';
-import { handoffAck, replyTurn } from './reply-turn';
+import { replyTurn } from './reply-turn';
 
 const dedupeWindow = 500;
 /** Turns between summary refreshes: older messages leave the model's window (40 messages) only once summarized. */
 const summaryEveryTurns = 15;
 
-export const fallbackReply =
-  "Sorry, I can't answer right now. Your message is saved and a member of our team will get back to you.";
-export { holdingReply } from './handoff';
-
 /**
- * One customer conversation. Messages are recorded as they arrive and answered in batches (one model turn per
- * burst), on the channel of the newest message. During a handoff the AI is silent: messages are recorded for the
- * agent, who answers through the same send path. Ends after `idleMs` without messages; the next message starts a
- * new run that picks up the stored summary.
+ * One person's conversation, whatever the channel. Messages are recorded as they arrive and answered in batches (one
+ * model turn per burst), on the channel of the newest message. During a handoff the AI is silent: messages are
+ * recorded for the agent, who answers through the same delivery path. Ends after `idleMs` without messages; the next
+ * message starts a new run that picks up the stored summary.
  */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
-  const { tenantId, contactKey, settings } = input;
+  const { tenantId, contactKey, settings, carried } = input;
   const conversationId = workflowInfo().workflowId;
-  let pending: PendingMessage[] = [...(input.carried?.pending ?? [])];
-  let recentIds = input.carried?.recentProviderIds ?? [];
-  let turns = input.carried?.turns ?? 0;
-  const optedOut = new Set(input.carried?.optedOutChannels ?? []);
-  let replyTarget: ReplyTarget | null = input.carried?.replyTarget ?? null;
-  let mode: ConversationMode = 'ai';
+  let pending: PendingMessage[] = [...(carried?.pending ?? [])];
+  let recentIds = carried?.recentProviderIds ?? [];
+  let turns = carried?.turns ?? 0;
+  let replyTarget: ReplyTarget | null = carried?.replyTarget ?? null;
+  let channelsUsed: Channel[] = carried?.channels ?? [];
+  let mode: ConversationMode = carried?.handoff ? 'handoff' : 'ai';
   let arrivals = 0;
   let lastActivityAt: number | null = null;
 
   const idle = new IdleTimer(settings.idleMs);
-  // Built before any handler: buffered signals are delivered as soon as their handler is set.
-  const handoff = new Handoff({
-    tenantId,
-    conversationId,
-    timeoutMs: settings.handoffTimeoutMs,
-    canReply: () => replyTarget !== null,
-    deliver: (content) => deliver(content),
-    setMode,
-  });
+  const handoff = new Handoff(
+    {
+      tenantId,
+      conversationId,
+      timeoutMs: settings.handoffTimeoutMs,
+      expiryMs: settings.handoffExpiryMs,
+      canReply: () => replyTarget !== null,
+      deliver,
+      setMode,
+    },
+    carried?.handoff ?? null,
+  );
 
+  // Every message the conversation takes, in one place. Buffered signals are delivered as soon as their handler is
+  // set, so everything they touch exists by now.
   setHandler(snapshotQuery, () => ({
     mode,
     handoff: handoff.snapshot(),
@@ -70,9 +78,27 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     turns,
     lastActivityAt: lastActivityAt === null ? null : new Date(lastActivityAt).toISOString(),
     lastChannel: replyTarget?.channel ?? null,
+    channels: channelsUsed,
   }));
+  setHandler(inboundSignal, onInbound);
+  setHandler(requestHandoffSignal, ({ reason }) => handoff.request(reason));
+  setHandler(claimHandoffUpdate, (action) => handoff.claim(action), { validator: (action) => handoff.validateClaim(action) });
+  setHandler(agentReplyUpdate, (action) => handoff.reply(action), { validator: (action) => handoff.validateReply(action) });
+  setHandler(resolveHandoffUpdate, (action) => handoff.resolve(action), {
+    validator: (action) => handoff.validateResolve(action),
+  });
 
-  setHandler(inboundSignal, async (message) => {
+  upsertSearchAttributes([
+    { key: searchAttributes.tenantId, value: tenantId },
+    { key: searchAttributes.contactKey, value: input.contactLabel },
+    { key: searchAttributes.mode, value: mode },
+    { key: searchAttributes.handoffOpen, value: mode === 'handoff' },
+    ...(replyTarget ? [{ key: searchAttributes.channel, value: replyTarget.channel }] : []),
+    ...(channelsUsed.length > 0 ? [{ key: searchAttributes.channels, value: channelsUsed }] : []),
+  ]);
+
+  /** Records a customer message as it arrives, before any batching; a message seen before changes nothing. */
+  async function onInbound(message: InboundMessage): Promise<void> {
     if (recentIds.includes(message.providerMessageId)) return;
     recentIds = rememberId(recentIds, message.providerMessageId, dedupeWindow);
     const entry: PendingMessage = { message, messageId: null, arrivedAt: Date.now() };
@@ -83,16 +109,22 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     if (message.channel !== replyTarget?.channel) {
       upsertSearchAttributes([{ key: searchAttributes.channel, value: message.channel }]);
     }
-    replyTarget = { channel: message.channel, to: message.from, from: message.to };
+    replyTarget = { channel: message.channel, address: message.from, sender: message.to };
     const recorded = await recordInbound({ conversationId, tenantId, contactKey, message });
+    noteChannels([...recorded.channels, message.channel]);
     const keyword = keywordOf(message.body);
-    if (!recorded.duplicate && keyword === 'stop') optedOut.add(message.channel);
-    if (!recorded.duplicate && keyword === 'start') optedOut.delete(message.channel);
-    // Opt-out keywords are handled by recordInbound (and by Twilio's own replies), never by a model turn.
+    // Opt-out keywords are handled by recordInbound (and by the carrier's own replies), never by a model turn.
     if (recorded.duplicate || keyword) pending = pending.filter((p) => p !== entry);
-    else entry.messageId = recorded.messageId;
-    if (!recorded.duplicate && keyword === 'help') await deliver({ help: true });
-  });
+    else Object.assign(entry, { messageId: recorded.messageId, optedOut: recorded.optedOut });
+    if (!recorded.duplicate && keyword === 'help') await deliver({ notice: 'help', author: 'system' });
+  }
+
+  function noteChannels(seen: readonly string[]): void {
+    const next = channelSet([...channelsUsed, ...seen]);
+    if (next.length === channelsUsed.length) return;
+    channelsUsed = next;
+    upsertSearchAttributes([{ key: searchAttributes.channels, value: channelsUsed }]);
+  }
 
   function setMode(next: ConversationMode): void {
     mode = next;
@@ -102,28 +134,17 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     ]);
   }
 
-  upsertSearchAttributes([
-    { key: searchAttributes.tenantId, value: tenantId },
-    { key: searchAttributes.contactKey, value: input.contactLabel },
-    { key: searchAttributes.mode, value: mode },
-    { key: searchAttributes.handoffOpen, value: false },
-    ...(replyTarget ? [{ key: searchAttributes.channel, value: replyTarget.channel }] : []),
-  ]);
-
   /**
-   * Sends to the customer on the channel of their newest message. Returns the outbound message id, or null when
-   * the send was refused (opted out, a Twilio rejection, retries exhausted): that is recorded on the outbound row
-   * and the conversation goes on.
+   * Delivers to the customer on the channel of their newest message. Returns the outbound message id, or null when
+   * the delivery was refused (opted out, a provider rejection, retries exhausted): that is recorded on the outbound
+   * row and the conversation goes on.
    */
-  async function deliver(
-    content: { text: string; author?: 'ai' | 'agent' | 'system' } | { help: true },
-  ): Promise<string | null> {
+  async function deliver(delivery: Delivery): Promise<string | null> {
     if (!replyTarget) return null;
-    const target = { outboxId: `out:${uuid4()}`, conversationId, tenantId, contactKey, ...replyTarget };
+    const outboxId = `out:${uuid4()}`;
     try {
-      if ('help' in content) await sendHelpReply(target);
-      else await sendMessage({ ...target, body: content.text, author: content.author ?? 'ai' });
-      return target.outboxId;
+      await sendMessage({ outboxId, conversationId, tenantId, contactKey, target: replyTarget, delivery });
+      return outboxId;
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       log.warn('message not delivered', { error: error.message });
@@ -156,7 +177,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       const batch = [...pending];
       const newest = batch.at(-1);
       if (!newest?.messageId) return;
-      if (optedOut.has(newest.message.channel)) {
+      if (newest.optedOut) {
         // Recorded, but the customer asked us to stop writing on this channel: no model turn, no reply.
         pending = pending.filter((p) => !batch.includes(p));
         return;
@@ -167,13 +188,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       pending = pending.filter((p) => !batch.includes(p));
       turns += 1;
       if (!reply) {
-        await deliver({ text: fallbackReply });
+        await deliver({ notice: 'fallback', author: 'system' });
         openHandoff('the AI could not answer: the model stayed unavailable through every retry');
       } else if (reply.kind === 'handoff') {
-        await deliver({ text: reply.text });
+        await deliver({ notice: reply.notice, author: 'ai' });
         openHandoff(reply.reason);
       } else {
-        await deliver({ text: reply.text });
+        await deliver({ text: reply.text, author: 'ai' });
       }
       if (turns % summaryEveryTurns === 0) await summarizeConversation({ conversationId });
       return;
@@ -192,14 +213,35 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     return pending.length === 0 && handoff.requested === null;
   }
 
+  function continueAsNewDue(): boolean {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents;
+  }
+
+  /** A fresh history carrying the state above; the summary keeps what later turns cannot see any more. */
+  async function continueWithFreshHistory(): Promise<never> {
+    await summarizeConversation({ conversationId });
+    await condition(allHandlersFinished);
+    const next: CarriedState = {
+      pending,
+      recentProviderIds: recentIds,
+      turns,
+      replyTarget,
+      channels: channelsUsed,
+      handoff: handoff.current,
+    };
+    return continueAsNew<typeof conversationWorkflow>({ ...input, carried: next });
+  }
+
   for (;;) {
     if (handoff.requested !== null && !handoff.current) {
-      await deliver({ text: handoffAck, author: 'system' });
+      await deliver({ notice: 'handoffAck', author: 'system' });
       openHandoff(handoff.requested);
     }
     if (handoff.current) {
-      const outcome = await handoff.run();
-      if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return;
+      const outcome = await handoff.run(continueAsNewDue);
+      if (outcome === 'continue') await continueWithFreshHistory();
+      else if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return;
       continue;
     }
     idle.touch();
@@ -209,19 +251,6 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       continue;
     }
     if (pending.length > 0) await answerPending();
-    const info = workflowInfo();
-    if (!handoff.current && (info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents)) {
-      // The summary keeps what the next run's model turns cannot see any more within their token budget.
-      await summarizeConversation({ conversationId });
-      await condition(allHandlersFinished);
-      const carried: CarriedState = {
-        pending,
-        recentProviderIds: recentIds,
-        turns,
-        optedOutChannels: [...optedOut],
-        replyTarget,
-      };
-      await continueAsNew<typeof conversationWorkflow>({ ...input, carried });
-    }
+    if (!handoff.current && continueAsNewDue()) await continueWithFreshHistory();
   }
 }

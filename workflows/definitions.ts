@@ -1,16 +1,17 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Channel, ReplyTarget } from '../domain/channels';
 
-/** Channels a customer message can arrive on; a reply goes out on the channel of the message it answers. */
-export type Channel = 'sms' | 'whatsapp';
+export type { Channel, ReplyTarget } from '../domain/channels';
 
-/** One customer message as the API hands it to the workflow. */
+/** One customer message as a channel's door hands it to the workflow. */
 export interface InboundMessage {
+  /** The channel's own id for the message (Twilio's MessageSid): the de-duplication key. */
   providerMessageId: string;
   channel: Channel;
-  /** The customer's address as Twilio gave it (`+1604…` or `whatsapp:+1604…`). */
+  /** The customer's address as the channel gave it (`+1604…`, `whatsapp:+1604…`): replies go back to it. */
   from: string;
-  /** Our number the customer wrote to, as Twilio gave it. */
+  /** The service's address the customer wrote to, as the channel gave it; replies are sent from it. */
   to: string;
   body: string;
   media: { url: string; contentType: string }[];
@@ -29,33 +30,41 @@ export interface ConversationSettings {
   maxHistoryEvents: number;
   /** How long a handoff waits for an agent to claim it before the customer hears back and it is escalated. */
   handoffTimeoutMs: number;
-}
-
-/** Where replies go: the channel and addresses of the newest customer message. */
-export interface ReplyTarget {
-  channel: Channel;
-  /** The customer. */
-  to: string;
-  /** Our number. */
-  from: string;
+  /** How long a handoff may stay unresolved before the AI takes the conversation back. */
+  handoffExpiryMs: number;
 }
 
 /** A message waiting for its answer; `messageId` is set once it is recorded in Postgres. */
 export interface PendingMessage {
   message: InboundMessage;
   messageId: string | null;
+  /** The contact had opted out of the message's channel when it was recorded: it gets no model turn. */
+  optedOut?: boolean;
   /** Workflow time of arrival, for the batching window. */
   arrivedAt: number;
 }
 
-/** What survives continueAsNew: the unanswered messages and the de-duplication window. */
+/** A handoff to people that is open: carried across continueAsNew, so a long handoff does not grow one history. */
+export interface OpenHandoff {
+  taskId: string;
+  reason: string;
+  claimedBy: string | null;
+  escalated: boolean;
+  /** Workflow time it opened: escalation and expiry count from here. */
+  openedAt: number;
+  /** Whether the task row exists (the first step of running it). */
+  recorded: boolean;
+}
+
+/** What survives continueAsNew. */
 export interface CarriedState {
   pending: PendingMessage[];
   recentProviderIds: string[];
   turns: number;
-  /** Channels the customer opted out of with STOP; no model turn runs for messages on them until START. */
-  optedOutChannels: Channel[];
   replyTarget: ReplyTarget | null;
+  /** Every channel the person used, for the `Channels` search attribute. */
+  channels: Channel[];
+  handoff: OpenHandoff | null;
 }
 
 export interface ConversationInput {
@@ -83,6 +92,7 @@ export interface ConversationSnapshot {
   turns: number;
   lastActivityAt: string | null;
   lastChannel: Channel | null;
+  channels: Channel[];
 }
 
 export const inboundSignal = defineSignal<[InboundMessage]>('inbound');
@@ -96,32 +106,42 @@ export interface AgentAction {
   agentId: string;
 }
 
+/** How an agent ends a handoff. */
+export interface HandoffResolution {
+  agentId: string;
+  /** Joins the conversation as an internal message the AI sees (never sent). */
+  note: string | null;
+  /** `return_to_ai`: the AI answers again. `close`: the conversation's run ends; the next message starts afresh. */
+  action: 'return_to_ai' | 'close';
+}
+
 /** Rejected (not written to history) when the handoff is not open or another agent holds it. */
 export const claimHandoffUpdate = defineUpdate<void, [AgentAction]>('claimHandoff');
 /** Rejected unless the agent holds the open handoff; returns the outbound message id. */
 export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentAction & { body: string }]>('agentReply');
+/** Rejected unless the agent holds the open handoff; returns once the resolution is recorded. */
+export const resolveHandoffUpdate = defineUpdate<void, [AgentAction & Omit<HandoffResolution, 'agentId'>]>('resolveHandoff');
 
-/** The ApplicationFailure type of a claim rejected because another agent holds the task. */
+/** The ApplicationFailure type of an agent action refused because another agent holds the task (or none does). */
 export const handoffClaimedError = 'HandoffClaimed';
 
 export const searchAttributes = {
   tenantId: defineSearchAttributeKey('TenantId', 'KEYWORD'),
   contactKey: defineSearchAttributeKey('ContactKey', 'KEYWORD'),
+  /** The channel of the newest message. */
   channel: defineSearchAttributeKey('Channel', 'KEYWORD'),
+  /** Every channel the person used: `Channels = 'whatsapp'` finds them whichever channel came last. */
+  channels: defineSearchAttributeKey('Channels', 'KEYWORD_LIST'),
   mode: defineSearchAttributeKey('ConversationMode', 'KEYWORD'),
   handoffOpen: defineSearchAttributeKey('HandoffOpen', 'BOOL'),
 } as const;
 
 /** The same attributes in the form the dev server's `--search-attribute NAME=Type` flag takes. */
-export const searchAttributeTypes: Record<string, 'Keyword' | 'Bool'> = {
+export const searchAttributeTypes: Record<string, 'Keyword' | 'KeywordList' | 'Bool'> = {
   TenantId: 'Keyword',
   ContactKey: 'Keyword',
   Channel: 'Keyword',
+  Channels: 'KeywordList',
   ConversationMode: 'Keyword',
   HandoffOpen: 'Bool',
 };
-
-/** One workflow per (tenant, contact): SMS, WhatsApp and voice from one number share a conversation. */
-export function conversationWorkflowId(tenantId: string, contactKey: string): string {
-  return `conversation:${tenantId}:${contactKey}`;
-}

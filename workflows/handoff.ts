@@ -1,85 +1,46 @@
-import { ApplicationFailure, condition, setHandler, uuid4 } from '@temporalio/workflow';
-import type { HandoffResolution } from '../activities/handoff';
-import { awaitHandoff, updateHandoff } from './activity-proxies';
+import { ApplicationFailure, condition, uuid4 } from '@temporalio/workflow';
+import type { ServiceTextKey } from '../domain/texts';
+import { openHandoffTask, updateHandoff } from './activity-proxies';
 import {
-  agentReplyUpdate,
-  claimHandoffUpdate,
   handoffClaimedError,
-  requestHandoffSignal,
   type AgentAction,
   type ConversationMode,
+  type HandoffResolution,
   type HandoffSnapshot,
+  type OpenHandoff,
 } from './definitions';
-
-export const holdingReply = 'Thanks for waiting. Our team is busy right now; someone will reply here as soon as possible.';
-
-interface OpenHandoff {
-  taskId: string;
-  reason: string;
-  claimedBy: string | null;
-  escalated: boolean;
-  /** Set when the wait ends: an agent's resolution, or 'expired' when nobody resolved it in time. */
-  outcome: HandoffResolution | 'expired' | null;
-}
 
 /** What the conversation lends its handoff: identity, timing, and its ways of speaking and switching modes. */
 export interface HandoffHost {
   tenantId: string;
   conversationId: string;
   timeoutMs: number;
+  expiryMs: number;
   canReply(): boolean;
-  deliver(content: { text: string; author: 'agent' | 'system' }): Promise<string | null>;
+  deliver(content: { text: string; author: 'agent' } | { notice: ServiceTextKey; author: 'system' }): Promise<string | null>;
   setMode(mode: ConversationMode): void;
 }
 
+/** How a handoff run ends: resolved, expired, or paused so the conversation can continue as new. */
+export type HandoffOutcome = HandoffResolution | 'expired' | 'continue';
+
 /**
- * A conversation's handoff to people: the operator's request, the agents' claim and replies (workflow updates whose
- * validators reject anything but the holder of the open task), escalation when nobody claims it in time, and the
- * wait for the resolution, which an agent delivers by completing the `awaitHandoff` activity.
+ * A conversation's handoff to people. The workflow owns the task: an operator's request opens it, agents claim,
+ * reply and resolve it through workflow updates (validators refuse anyone but the holder, so a refused action never
+ * reaches history), and two workflow timers make sure nobody waits forever: escalation with a holding message
+ * after `timeoutMs` unclaimed, and expiry back to the AI after `expiryMs` unresolved.
  */
 export class Handoff {
-  current: OpenHandoff | null = null;
+  current: OpenHandoff | null;
   /** An operator's request, waiting for the conversation's loop to act on it. */
   requested: string | null = null;
+  private resolution: HandoffResolution | null = null;
 
-  constructor(private readonly host: HandoffHost) {
-    setHandler(requestHandoffSignal, ({ reason }) => {
-      if (!this.current) this.requested = reason;
-    });
-    setHandler(
-      claimHandoffUpdate,
-      async (action) => {
-        const open = this.openFor(action);
-        open.claimedBy = action.agentId;
-        await updateHandoff({ ...this.ref(open), status: 'claimed', claimedBy: action.agentId });
-      },
-      {
-        validator: (action) => {
-          const open = this.openFor(action);
-          if (open.claimedBy && open.claimedBy !== action.agentId) {
-            throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is held by another agent`, handoffClaimedError);
-          }
-        },
-      },
-    );
-    setHandler(
-      agentReplyUpdate,
-      async ({ body }) => {
-        const messageId = await host.deliver({ text: body, author: 'agent' });
-        if (!messageId) throw ApplicationFailure.nonRetryable('the reply could not be sent', 'SendFailed');
-        return { messageId };
-      },
-      {
-        validator: (action) => {
-          const open = this.openFor(action);
-          if (open.claimedBy !== action.agentId) {
-            throw ApplicationFailure.nonRetryable(`claim handoff ${action.taskId} before replying`, handoffClaimedError);
-          }
-          if (!action.body.trim()) throw ApplicationFailure.nonRetryable('the reply is empty', 'EmptyReply');
-          if (!host.canReply()) throw ApplicationFailure.nonRetryable('the customer has no address yet', 'NoAddress');
-        },
-      },
-    );
+  constructor(
+    private readonly host: HandoffHost,
+    carried: OpenHandoff | null,
+  ) {
+    this.current = carried;
   }
 
   snapshot(): HandoffSnapshot | null {
@@ -87,34 +48,87 @@ export class Handoff {
     return open && { taskId: open.taskId, reason: open.reason, claimedBy: open.claimedBy, escalated: open.escalated };
   }
 
-  /** Starts waiting for a person; the AI stays silent until the task is resolved or expires. */
-  open(reason: string): void {
-    const open: OpenHandoff = { taskId: uuid4(), reason, claimedBy: null, escalated: false, outcome: null };
-    this.current = open;
-    this.requested = null;
-    this.host.setMode('handoff');
-    const deadline = new Date(Date.now() + this.host.timeoutMs).toISOString();
-    void awaitHandoff({ ...this.ref(open), reason, deadline }).then(
-      (resolution) => (open.outcome = resolution),
-      () => (open.outcome = 'expired'),
-    );
+  request(reason: string): void {
+    if (!this.current) this.requested = reason;
   }
 
-  /** Runs the open handoff to its end: escalate if nobody claims it in time, then hand back to the AI. */
-  async run(): Promise<HandoffResolution | 'expired'> {
+  /** Starts waiting for a person; the AI stays silent until the task is resolved or expires. */
+  open(reason: string): void {
+    this.current = { taskId: uuid4(), reason, claimedBy: null, escalated: false, openedAt: Date.now(), recorded: false };
+    this.requested = null;
+    this.resolution = null;
+    this.host.setMode('handoff');
+  }
+
+  validateClaim(action: AgentAction): void {
+    const open = this.openFor(action);
+    if (open.claimedBy && open.claimedBy !== action.agentId) {
+      throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is held by another agent`, handoffClaimedError);
+    }
+  }
+
+  async claim(action: AgentAction): Promise<void> {
+    const open = this.openFor(action);
+    open.claimedBy = action.agentId;
+    await condition(() => open.recorded);
+    await updateHandoff({ ...this.ref(open), status: 'claimed', claimedBy: action.agentId });
+  }
+
+  validateReply(action: AgentAction & { body: string }): void {
+    this.holderOf(action);
+    if (!action.body.trim()) throw ApplicationFailure.nonRetryable('the reply is empty', 'EmptyReply');
+    if (!this.host.canReply()) throw ApplicationFailure.nonRetryable('the customer has no address yet', 'NoAddress');
+  }
+
+  async reply(action: AgentAction & { body: string }): Promise<{ messageId: string }> {
+    const messageId = await this.host.deliver({ text: action.body, author: 'agent' });
+    if (!messageId) throw ApplicationFailure.nonRetryable('the reply could not be sent', 'SendFailed');
+    return { messageId };
+  }
+
+  validateResolve(action: AgentAction): void {
+    this.holderOf(action);
+  }
+
+  /** Hands the resolution to the running handoff and returns once it is recorded. */
+  async resolve(action: AgentAction & Omit<HandoffResolution, 'agentId'>): Promise<void> {
+    const open = this.holderOf(action);
+    this.resolution = { agentId: action.agentId, note: action.note, action: action.action };
+    await condition(() => this.current !== open);
+  }
+
+  /**
+   * Runs the open handoff: records the task, escalates it if nobody claims it in time, and waits for the
+   * resolution or the expiry. Returns 'continue' (the handoff still open) when `continueAsNewDue` says the history
+   * should start afresh.
+   */
+  async run(continueAsNewDue: () => boolean): Promise<HandoffOutcome> {
     const open = this.current;
     if (!open) throw new Error('no open handoff');
-    const claimed = await condition(() => open.claimedBy !== null || open.outcome !== null, this.host.timeoutMs);
-    if (!claimed) {
-      open.escalated = true;
-      await this.host.deliver({ text: holdingReply, author: 'system' });
-      await updateHandoff({ ...this.ref(open), status: 'escalated' });
+    if (!open.recorded) {
+      const deadline = new Date(open.openedAt + this.host.timeoutMs).toISOString();
+      await openHandoffTask({ ...this.ref(open), reason: open.reason, deadline });
+      open.recorded = true;
     }
-    await condition(() => open.outcome !== null);
-    const outcome = open.outcome ?? 'expired';
+    const settled = () => this.resolution !== null;
+    if (!open.claimedBy && !open.escalated) {
+      const moved = await condition(
+        () => open.claimedBy !== null || settled() || continueAsNewDue(),
+        remaining(open.openedAt + this.host.timeoutMs),
+      );
+      if (!moved) {
+        open.escalated = true;
+        await this.host.deliver({ notice: 'holding', author: 'system' });
+        await updateHandoff({ ...this.ref(open), status: 'escalated' });
+      }
+    }
+    const ended = await condition(() => settled() || continueAsNewDue(), remaining(open.openedAt + this.host.expiryMs));
+    if (ended && !this.resolution) return 'continue';
+    const outcome = this.resolution ?? 'expired';
     if (outcome === 'expired') await updateHandoff({ ...this.ref(open), status: 'expired' });
     else await updateHandoff({ ...this.ref(open), status: 'resolved', claimedBy: outcome.agentId, note: outcome.note });
     this.current = null;
+    this.resolution = null;
     this.host.setMode('ai');
     return outcome;
   }
@@ -126,9 +140,24 @@ export class Handoff {
   /** Checks that `action` names the open handoff; rejected updates never reach history. */
   private openFor(action: AgentAction): OpenHandoff {
     const open = this.current;
-    if (!open || open.taskId !== action.taskId || open.outcome) {
+    if (!open || open.taskId !== action.taskId || this.resolution) {
       throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is not open`, 'HandoffNotOpen');
     }
     return open;
   }
+
+  /** Only the agent holding the open handoff may reply or resolve. */
+  private holderOf(action: AgentAction): OpenHandoff {
+    const open = this.openFor(action);
+    if (open.claimedBy !== action.agentId) {
+      const why = open.claimedBy ? 'another agent holds this handoff' : `claim handoff ${action.taskId} first`;
+      throw ApplicationFailure.nonRetryable(why, handoffClaimedError);
+    }
+    return open;
+  }
+}
+
+/** Milliseconds until `deadline` (workflow time), at least 1: a timer of 0 would mean no timeout. */
+function remaining(deadline: number): number {
+  return Math.max(deadline - Date.now(), 1);
 }

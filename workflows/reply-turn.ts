@@ -5,8 +5,6 @@ import { generateReply, searchKnowledge } from './activity-proxies';
 
 export type TurnResult = Exclude<GenerateReplyResult, { kind: 'tool_calls' }>;
 
-export const handoffAck = "I'm passing you to a member of our team. They will reply here as soon as they can.";
-
 export interface TurnContext {
   conversationId: string;
   tenantId: string;
@@ -39,7 +37,7 @@ export async function replyTurn(context: TurnContext, untilMessageId: string): P
     const handoff = result.calls.find((call) => call.function.name === 'handoff_to_human');
     if (handoff) {
       const reason = String(parseArguments(handoff)?.reason ?? 'the assistant asked for a person');
-      return { kind: 'handoff', reason, text: handoffAck };
+      return { kind: 'handoff', reason, notice: 'handoffAck' };
     }
     toolExchange.push(result.assistant);
     for (const call of result.calls) {

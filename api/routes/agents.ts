@@ -22,8 +22,7 @@ export function agentRoutes({ db, events }: ApiDeps) {
     return streamSSE(c, async (stream) => {
       const queue: ConversationEvent[] = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = events.subscribe((event) => {
-        if (event.tenantId !== tenantId) return;
+      const unsubscribe = events.subscribeTenant(tenantId, (event) => {
         queue.push(event);
         wake?.();
       });

@@ -1,4 +1,3 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAgent, type AgentEnv } from '../auth';
@@ -8,7 +7,6 @@ import { jsonBody } from '../json-body';
 import { getConversation, listConversations } from '../../db/repositories/conversations';
 import { listMessages } from '../../db/repositories/messages';
 import type { Conversation, Message } from '../../db/schema';
-import { requestHandoffSignal, snapshotQuery, type ConversationSnapshot } from '../../workflows/definitions';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -23,6 +21,7 @@ function conversationView(c: Conversation) {
     tenantId: c.tenant_id,
     contactKey: c.contact_key,
     lastChannel: c.last_channel,
+    channels: c.channels,
     summary: c.summary,
     messageCount: c.message_count,
     lastMessageAt: c.last_message_at.toISOString(),
@@ -49,7 +48,7 @@ function messageView(m: Message) {
 }
 
 /** The read model, for agents of the conversation's tenant only. */
-export function conversationRoutes({ db, temporal }: ApiDeps) {
+export function conversationRoutes({ db, conversations }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
 
@@ -74,7 +73,7 @@ export function conversationRoutes({ db, temporal }: ApiDeps) {
 
   app.get('/:id', async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
-    return c.json({ conversation: conversationView(conversation), live: await liveSnapshot(conversation.id) });
+    return c.json({ conversation: conversationView(conversation), live: await conversations.snapshot(conversation.id) });
   });
 
   app.get('/:id/messages', async (c) => {
@@ -86,28 +85,9 @@ export function conversationRoutes({ db, temporal }: ApiDeps) {
   /** An operator hands the conversation to people; the customer is told and the task joins the agents' queue. */
   app.post('/:id/handoff', jsonBody(handoffBody), async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
-    try {
-      await temporal.workflow.getHandle(conversation.id).signal(requestHandoffSignal, { reason: c.req.valid('json').reason });
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) {
-        throw new HttpError(409, 'conversation_not_running', 'the conversation is idle; it can be handed off once the customer writes');
-      }
-      throw error;
-    }
+    await conversations.requestHandoff(conversation.id, c.req.valid('json').reason);
     return c.json({ requested: true }, 202);
   });
-
-  /** The running workflow's own view (mode, pending batch); null when no run is open. */
-  async function liveSnapshot(id: string): Promise<ConversationSnapshot | null> {
-    try {
-      const handle = temporal.workflow.getHandle(id);
-      const description = await handle.describe();
-      if (description.status.name !== 'RUNNING') return null;
-      return await handle.query(snapshotQuery);
-    } catch {
-      return null;
-    }
-  }
 
   return app;
 }

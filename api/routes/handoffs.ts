@@ -1,4 +1,4 @@
-import { ActivityNotFoundError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -6,10 +6,9 @@ import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
-import type { HandoffResolution } from '../../activities/handoff';
 import { getHandoffTask, listActiveHandoffs } from '../../db/repositories/handoffs';
 import type { HandoffTask } from '../../db/schema';
-import { agentReplyUpdate, claimHandoffUpdate, handoffClaimedError } from '../../workflows/definitions';
+import { handoffClaimedError } from '../../workflows/definitions';
 
 const replyBody = z.object({ body: z.string().trim().min(1).max(1600) });
 const resolveBody = z.object({
@@ -27,7 +26,7 @@ function updateRejection(error: unknown): never {
   throw error;
 }
 
-export function handoffRoutes({ db, temporal }: ApiDeps) {
+export function handoffRoutes({ db, conversations }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
 
@@ -59,41 +58,27 @@ export function handoffRoutes({ db, temporal }: ApiDeps) {
   app.post('/:id/claim', async (c) => {
     const agent = c.get('agent');
     const task = await taskOr404(agent.tenant_id, c.req.param('id'));
-    await temporal.workflow
-      .getHandle(task.conversation_id)
-      .executeUpdate(claimHandoffUpdate, { args: [{ taskId: task.id, agentId: agent.id }] })
-      .catch(updateRejection);
+    await conversations.claimHandoff(task.conversation_id, { taskId: task.id, agentId: agent.id }).catch(updateRejection);
     return c.json({ id: task.id, status: 'claimed', claimedBy: agent.id });
   });
 
   app.post('/:id/reply', jsonBody(replyBody), async (c) => {
     const agent = c.get('agent');
     const task = await taskOr404(agent.tenant_id, c.req.param('id'));
-    const { messageId } = await temporal.workflow
-      .getHandle(task.conversation_id)
-      .executeUpdate(agentReplyUpdate, { args: [{ taskId: task.id, agentId: agent.id, body: c.req.valid('json').body }] })
+    const { messageId } = await conversations
+      .agentReply(task.conversation_id, { taskId: task.id, agentId: agent.id, body: c.req.valid('json').body })
       .catch(updateRejection);
     return c.json({ messageId }, 201);
   });
 
-  /** Completes the waiting activity with the resolution; the workflow records it and hands back to the AI. */
+  /** The workflow records the resolution (the note joins the AI's context) and hands back to the AI, or closes. */
   app.post('/:id/resolve', jsonBody(resolveBody), async (c) => {
     const agent = c.get('agent');
     const task = await taskOr404(agent.tenant_id, c.req.param('id'));
-    if (task.status === 'resolved' || task.status === 'expired') {
-      throw new HttpError(409, 'handoff_not_open', `handoff ${task.id} is ${task.status}`);
-    }
-    if (task.claimed_by !== agent.id) {
-      throw new HttpError(409, 'handoff_claimed', task.claimed_by ? 'another agent holds this handoff' : 'claim the handoff first');
-    }
     const { note, action } = c.req.valid('json');
-    const resolution: HandoffResolution = { agentId: agent.id, note: note || null, action };
-    try {
-      await temporal.activity.complete(Buffer.from(task.task_token, 'base64'), resolution);
-    } catch (error) {
-      if (error instanceof ActivityNotFoundError) throw new HttpError(409, 'handoff_not_open', 'this handoff already ended');
-      throw error;
-    }
+    await conversations
+      .resolveHandoff(task.conversation_id, { taskId: task.id, agentId: agent.id, note: note || null, action })
+      .catch(updateRejection);
     return c.json({ id: task.id, status: 'resolved', action });
   });
 

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { deliverInbound } from '../inbound';
 import { createTenantLookup } from '../tenant-lookup';
 import { readForm, verifyTwilioSignature } from '../twilio-signature';
 import { knownStatuses } from '../../domain/delivery-status';
@@ -36,7 +35,7 @@ function firstIssue(error: z.ZodError): string {
 }
 
 export function twilioRoutes(deps: ApiDeps) {
-  const { config, db } = deps;
+  const { config, db, conversations } = deps;
   const app = new Hono();
   const tenantFor = createTenantLookup(db);
 
@@ -80,7 +79,7 @@ export function twilioRoutes(deps: ApiDeps) {
       const url = params[`MediaUrl${i}`];
       if (url) media.push({ url, contentType: params[`MediaContentType${i}`] ?? 'application/octet-stream' });
     }
-    await deliverInbound(deps, { tenantId, contactKey: from.e164 }, {
+    await conversations.deliverInbound({ tenantId, contactKey: from.e164 }, {
       providerMessageId: form.MessageSid,
       channel: from.channel,
       from: form.From,

@@ -3,7 +3,7 @@ import type { Database, HandoffStatus, HandoffTask } from '../schema';
 
 export async function insertHandoffTask(
   db: Kysely<Database>,
-  task: { id: string; tenantId: string; conversationId: string; reason: string; taskToken: string; deadline: Date },
+  task: { id: string; tenantId: string; conversationId: string; reason: string; deadline: Date },
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('handoff_tasks')
@@ -13,7 +13,6 @@ export async function insertHandoffTask(
       conversation_id: task.conversationId,
       reason: task.reason,
       status: 'open',
-      task_token: task.taskToken,
       deadline: task.deadline,
     })
     .onConflict((oc) => oc.column('id').doNothing())

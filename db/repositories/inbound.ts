@@ -7,12 +7,21 @@ export interface InboundRecord {
   message: NewMessage & { id: string; channel: string; created_at: Date };
 }
 
+export interface RecordedInbound {
+  /** Whether this call wrote the message (false for a repeat). */
+  wrote: boolean;
+  /** Whether the contact had opted out of the message's channel before this message. */
+  optedOut: boolean;
+  /** Every channel of the conversation, this message's included. */
+  channels: string[];
+}
+
 /**
- * Records a customer's message in one statement: the conversation (created or moved forward), the contact, the
- * message itself, and the notification for agents' screens. A repeat (same row id or provider id) changes nothing
- * and notifies no one. Returns whether this call wrote the message.
+ * Records a customer's message in one statement: the conversation (created or moved forward, its channels
+ * included), the contact, the message itself, and the notification for agents' screens; and reads the contact's
+ * opt-out for the channel. A repeat (same row id or provider id) changes nothing and notifies no one.
  */
-export async function recordInboundMessage(db: Kysely<Database>, { conversation, message }: InboundRecord): Promise<boolean> {
+export async function recordInboundMessage(db: Kysely<Database>, { conversation, message }: InboundRecord): Promise<RecordedInbound> {
   const event = { type: 'message', tenantId: conversation.tenantId, conversationId: conversation.id, messageId: message.id } as const;
   const row = await db
     .with('inserted', (q) => q.insertInto('messages').values(message).onConflict((oc) => oc.doNothing()).returning('id'))
@@ -24,6 +33,7 @@ export async function recordInboundMessage(db: Kysely<Database>, { conversation,
           tenant_id: conversation.tenantId,
           contact_key: conversation.contactKey,
           last_channel: message.channel,
+          channels: [message.channel],
           last_message_at: message.created_at,
           message_count: 1,
         })
@@ -34,12 +44,14 @@ export async function recordInboundMessage(db: Kysely<Database>, { conversation,
             .column('id')
             .doUpdateSet({
               last_channel: message.channel,
+              channels: sql`case when excluded.channels[1] = any(conversations.channels) then conversations.channels
+                else conversations.channels || excluded.channels end`,
               last_message_at: sql`greatest(conversations.last_message_at, excluded.last_message_at)`,
               message_count: sql`conversations.message_count + 1`,
             })
             .where(sql<boolean>`exists (select 1 from inserted)`),
         )
-        .returning('id'),
+        .returning('channels'),
     )
     .with('contact', (q) =>
       q
@@ -51,7 +63,22 @@ export async function recordInboundMessage(db: Kysely<Database>, { conversation,
     .selectNoFrom((eb) => [
       eb.exists(eb.selectFrom('inserted').select('id')).as('wrote'),
       sql<unknown>`(select ${notifyExpression(event)} from inserted)`.as('notified'),
+      // A repeat leaves the conversation alone, so its channels come from the row as it was.
+      sql<string[] | null>`coalesce(
+        (select channels from conversation),
+        (select channels from conversations where id = ${conversation.id})
+      )`.as('channels'),
+      eb
+        .exists(
+          eb
+            .selectFrom('opt_outs')
+            .select('channel')
+            .where('tenant_id', '=', conversation.tenantId)
+            .where('contact_key', '=', conversation.contactKey)
+            .where('channel', '=', message.channel),
+        )
+        .as('optedOut'),
     ])
     .executeTakeFirstOrThrow();
-  return row.wrote === true;
+  return { wrote: row.wrote === true, optedOut: row.optedOut === true, channels: row.channels ?? [message.channel] };
 }

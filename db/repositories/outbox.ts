@@ -64,3 +64,10 @@ export async function markSent(
     .executeTakeFirst();
   return { earlyCallbacks: row?.early === true };
 }
+
+/** Which of `providerIds` some message row already carries. */
+export async function providerIdsClaimed(db: Kysely<Database>, providerIds: string[]): Promise<Set<string>> {
+  if (providerIds.length === 0) return new Set();
+  const rows = await db.selectFrom('messages').select('provider_message_id').where('provider_message_id', 'in', providerIds).execute();
+  return new Set(rows.map((r) => r.provider_message_id ?? ''));
+}

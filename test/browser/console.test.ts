@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handoffAck } from '../../workflows/reply-turn';
+import { defaultServiceTexts } from '../../domain/texts';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
 
 /**
@@ -49,7 +49,7 @@ describe('agent console', () => {
     await item.waitFor({ timeout: 20_000 });
     expect(await item.textContent()).toContain('wants to change a delivery address');
     await item.click();
-    await page.locator('[data-testid="messages"] li', { hasText: handoffAck }).waitFor();
+    await page.locator('[data-testid="messages"] li', { hasText: defaultServiceTexts.handoffAck }).waitFor();
 
     await page.getByRole('button', { name: 'Claim' }).click();
     await page.getByLabel('Reply to the customer').waitFor();

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { signedForm } from '../../scripts/twilio-webhook';
-import { conversationWorkflowId } from '../../workflows/definitions';
+import { conversationWorkflowId } from '../../api/conversation-client';
+
 import { publicBaseUrl, smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
 useStack((started) => (stack = started));
-
-const settle = (ms = 1500) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function postStatus(params: Record<string, string>, signature?: string) {
   const path = '/webhooks/twilio/status';
@@ -19,7 +18,7 @@ async function outbound(from: string) {
   return stack.db
     .selectFrom('messages')
     .selectAll()
-    .where('conversation_id', '=', conversationWorkflowId('default', from))
+    .where('conversation_id', '=', conversationWorkflowId({ tenantId: 'default', contactKey: from }))
     .where('direction', '=', 'outbound')
     .orderBy('created_at')
     .execute();
@@ -32,7 +31,7 @@ describe('delivery status', () => {
     const [sent] = await stack.twilio.waitForSent(1);
     expect(sent?.statusCallback).toBe(`${publicBaseUrl}/webhooks/twilio/status`);
     const sid = sent?.sid ?? '';
-    await settle(300);
+    await stack.settled(from);
 
     for (const status of ['delivered', 'sent', 'queued', 'sending']) {
       const response = await postStatus({ MessageSid: sid, MessageStatus: status, AccountSid: stack.twilio.accountSid });
@@ -50,7 +49,7 @@ describe('delivery status', () => {
     const early = `SM${'e'.repeat(32)}`;
     expect((await postStatus({ MessageSid: early, MessageStatus: 'undelivered', ErrorCode: '30005' })).status).toBe(204);
     const from = uniquePhone();
-    const conversationId = conversationWorkflowId('default', from);
+    const conversationId = conversationWorkflowId({ tenantId: 'default', contactKey: from });
     await stack.db
       .insertInto('conversations')
       .values({ id: conversationId, tenant_id: 'default', contact_key: from, last_channel: 'sms', last_message_at: new Date() })
@@ -78,7 +77,7 @@ describe('opt-out', () => {
   it('STOP opts the contact out of that channel: recorded, no model turn, no reply, until START', async () => {
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'Stop' }));
-    await settle();
+    await stack.settled(from);
     expect(stack.openai.requests).toHaveLength(0);
     expect(stack.twilio.sent).toHaveLength(0);
     expect(await stack.db.selectFrom('opt_outs').select(['contact_key', 'channel', 'reason']).execute()).toEqual([
@@ -86,7 +85,7 @@ describe('opt-out', () => {
     ]);
 
     await stack.postSms(smsParams({ from, body: 'are you still there?' }));
-    await settle();
+    await stack.settled(from);
     expect(stack.twilio.sent).toHaveLength(0);
     expect(stack.openai.requests).toHaveLength(0);
 
@@ -105,32 +104,37 @@ describe('opt-out', () => {
   });
 
   it('HELP gets the tenant help text without a model turn', async () => {
-    await stack.db.updateTable('tenants').set({ help_text: 'Acme support: reply with a question. STOP to opt out.' }).where('id', '=', 'default').execute();
+    await stack.db.updateTable('tenants').set({ texts: JSON.stringify({ help: 'Acme support: reply with a question. STOP to opt out.' }) }).where('id', '=', 'default').execute();
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'help' }));
     const [sent] = await stack.twilio.waitForSent(1);
     expect(sent).toMatchObject({ to: from, body: 'Acme support: reply with a question. STOP to opt out.' });
-    await settle(500);
+    await stack.settled(from);
     expect(stack.openai.requests).toHaveLength(0);
-    await stack.db.updateTable('tenants').set({ help_text: '' }).where('id', '=', 'default').execute();
+    await stack.db.updateTable('tenants').set({ texts: '{}' }).where('id', '=', 'default').execute();
   });
 
   it("Twilio's 21610 marks the contact opted out, and later sends are refused before reaching Twilio", async () => {
     stack.twilio.failNext(1, { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'hello?' }));
-    await settle(2500);
+    await stack.settled(from);
     expect(stack.twilio.attempts).toBe(1);
     const [failed] = await outbound(from);
     expect(failed).toMatchObject({ status: 'failed', error_code: '21610' });
     expect(failed?.error_message).toContain('unsubscribed');
     expect(await stack.db.selectFrom('opt_outs').select('reason').execute()).toEqual([{ reason: 'twilio:21610' }]);
 
+    // Twilio's word counts like the customer's STOP: no model turn for the next message.
     await stack.postSms(smsParams({ from, body: 'hello again?' }));
-    await settle(2500);
+    await stack.settled(from);
+    expect(stack.openai.requests).toHaveLength(1);
+    expect(await outbound(from)).toHaveLength(1);
+    // And a delivery the service would make anyway (HELP) is refused before it reaches Twilio.
+    await stack.postSms(smsParams({ from, body: 'HELP' }));
+    await stack.settled(from);
     expect(stack.twilio.attempts).toBe(1);
-    const rows = await outbound(from);
-    expect(rows[1]).toMatchObject({ status: 'failed', error_code: 'opted_out' });
+    expect((await outbound(from))[1]).toMatchObject({ status: 'failed', error_code: 'opted_out' });
   });
 });
 
@@ -139,7 +143,7 @@ describe('send rules', () => {
     stack.twilio.failNext(1, { status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'first' }));
-    await settle(2500);
+    await stack.settled(from);
     expect(stack.twilio.attempts).toBe(1);
     const [failed] = await outbound(from);
     expect(failed).toMatchObject({ status: 'failed', error_code: '21211' });
@@ -156,7 +160,7 @@ describe('send rules', () => {
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'tell me everything' }));
     const parts = await stack.twilio.waitForSent(3);
-    await settle(500);
+    await stack.settled(from);
     expect(stack.twilio.sent).toHaveLength(3);
     expect(parts.every((p) => p.body.length <= 1600)).toBe(true);
     expect(parts.map((p) => p.body).join(' ')).toBe(long);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../db/repositories/agents';
-import { fallbackReply } from '../../workflows/conversation';
-import { conversationWorkflowId } from '../../workflows/definitions';
-import { handoffAck } from '../../workflows/reply-turn';
+import { conversationWorkflowId } from '../../api/conversation-client';
+
+import { defaultServiceTexts } from '../../domain/texts';
 import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
@@ -33,7 +33,7 @@ function post(path: string, body: unknown, token?: string) {
 }
 
 async function snapshot(from: string) {
-  const id = encodeURIComponent(conversationWorkflowId('default', from));
+  const id = encodeURIComponent(conversationWorkflowId({ tenantId: 'default', contactKey: from }));
   return ((await (await stack.api(`/api/conversations/${id}`)).json()) as { live: { mode: string } | null }).live;
 }
 
@@ -43,7 +43,7 @@ describe('handoff to a human', () => {
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'I want my $900 back' }));
     const [ack] = await stack.twilio.waitForSent(1);
-    expect(ack).toMatchObject({ to: from, body: handoffAck });
+    expect(ack).toMatchObject({ to: from, body: defaultServiceTexts.handoffAck });
 
     const task = await waitForHandoff();
     expect(task).toMatchObject({ reason: 'asks for a refund over the limit', status: 'open', claimedBy: null });
@@ -52,7 +52,7 @@ describe('handoff to a human', () => {
 
     // While a person has it, the AI stays silent but the message is recorded.
     await stack.postSms(smsParams({ from, body: 'hello??' }));
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await stack.settled(from);
     expect(stack.twilio.sent).toHaveLength(1);
     expect(stack.openai.requests).toHaveLength(1);
 
@@ -121,7 +121,7 @@ describe('handoff to a human', () => {
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'hello?' }));
     const [fallback] = await stack.twilio.waitForSent(1, 30_000);
-    expect(fallback).toMatchObject({ to: from, body: fallbackReply });
+    expect(fallback).toMatchObject({ to: from, body: defaultServiceTexts.fallback });
     const task = await waitForHandoff();
     expect(task.reason).toContain('model stayed unavailable');
     await post(`/api/handoffs/${task.id}/claim`, {});
@@ -133,11 +133,11 @@ describe('handoff to a human', () => {
     const second = await waitForHandoff();
     expect(second.reason).toBe('VIP customer');
     const [, ack] = await stack.twilio.waitForSent(2);
-    expect(ack).toMatchObject({ to: from, body: handoffAck });
+    expect(ack).toMatchObject({ to: from, body: defaultServiceTexts.handoffAck });
   });
 
   it('keeps tenants apart: an agent never sees or acts on another tenant', async () => {
-    await stack.db.insertInto('tenants').values({ id: 'acme', name: 'Acme', system_prompt: '', help_text: '' }).execute();
+    await stack.db.insertInto('tenants').values({ id: 'acme', name: 'Acme', system_prompt: '' }).execute();
     const outsider = await createAgent(stack.db, { tenantId: 'acme', name: 'Acme agent' });
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'needs a person' } }] });
     await stack.postSms(smsParams({ from: uniquePhone(), body: 'help me please, a person' }));

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { conversationWorkflowId } from '../../workflows/definitions';
+import { conversationWorkflowId } from '../../api/conversation-client';
+
 import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
 useStack((started) => (stack = started), { BATCH_QUIET_MS: '200', CONVERSATION_IDLE_MS: '2500' });
 
 async function conversation(from: string) {
-  const id = encodeURIComponent(conversationWorkflowId('default', from));
+  const id = encodeURIComponent(conversationWorkflowId({ tenantId: 'default', contactKey: from }));
   const response = await stack.api(`/api/conversations/${id}`);
   expect(response.status).toBe(200);
   return (await response.json()) as { conversation: { summary: string | null }; live: unknown };
@@ -20,7 +21,7 @@ describe('conversation life cycle', () => {
       return { content: `echo: ${request.messages.filter((m) => m.role === 'user').at(-1)?.content}` };
     };
     const from = uniquePhone();
-    const handle = stack.temporal.workflow.getHandle(conversationWorkflowId('default', from));
+    const handle = stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from }));
     await stack.postSms(smsParams({ from, body: 'Where is my blue lamp? Order 1234.' }));
     await stack.twilio.waitForSent(1);
     const firstRun = (await handle.describe()).runId;
@@ -30,7 +31,7 @@ describe('conversation life cycle', () => {
 
     await stack.postSms(smsParams({ from, body: 'Any news?' }));
     await stack.twilio.waitForSent(2);
-    const description = await stack.temporal.workflow.getHandle(conversationWorkflowId('default', from)).describe();
+    const description = await stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from })).describe();
     expect(description.runId).not.toBe(firstRun);
     const lastTurn = stack.openai.requests.filter((r) => !(r.messages[0]?.content ?? '').startsWith('Summarize')).at(-1);
     expect(lastTurn?.messages[0]?.content).toContain('blue lamp, order 1234');

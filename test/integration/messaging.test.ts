@@ -1,7 +1,9 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { addDocument } from '../../db/repositories/knowledge';
-import { conversationWorkflowId, snapshotQuery } from '../../workflows/definitions';
+import { conversationWorkflowId } from '../../api/conversation-client';
+import { snapshotQuery } from '../../workflows/definitions';
+
 import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
@@ -24,11 +26,11 @@ describe('SMS and WhatsApp conversations', () => {
     const [sent] = await stack.twilio.waitForSent(1);
     expect(sent).toMatchObject({ to: from, from: '+15005550006', body: 'echo: Do you deliver on Sundays?' });
     // Nothing more goes out once the turn is over.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await stack.settled(from);
     expect(stack.twilio.sent).toHaveLength(1);
     expect(stack.openai.requests).toHaveLength(1);
 
-    const conversationId = conversationWorkflowId('default', from);
+    const conversationId = conversationWorkflowId({ tenantId: 'default', contactKey: from });
     const list = (await (await stack.api('/api/conversations')).json()) as { conversations: { id: string; messageCount: number }[] };
     expect(list.conversations).toEqual([expect.objectContaining({ id: conversationId, messageCount: 2 })]);
     const messages = await messagesOf(conversationId);
@@ -50,7 +52,7 @@ describe('SMS and WhatsApp conversations', () => {
     const [, second] = await stack.twilio.waitForSent(2);
     expect(second).toMatchObject({ to: phone, from: '+15005550006', body: 'echo: now by text' });
 
-    const conversationId = conversationWorkflowId('default', phone);
+    const conversationId = conversationWorkflowId({ tenantId: 'default', contactKey: phone });
     const messages = await messagesOf(conversationId);
     expect(messages.map((m) => [m.channel, m.body])).toEqual([
       ['whatsapp', 'hola'],
@@ -72,7 +74,7 @@ describe('SMS and WhatsApp conversations', () => {
     }
     const [reply] = await stack.twilio.waitForSent(1);
     expect(reply?.body).toBe('echo: it arrived broken');
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await stack.settled(from);
     expect(stack.twilio.sent).toHaveLength(1);
     expect(stack.openai.requests).toHaveLength(1);
     const users = stack.openai.requests[0]?.messages.filter((m) => m.role === 'user').map((m) => m.content);
@@ -85,7 +87,7 @@ describe('SMS and WhatsApp conversations', () => {
     expect((await stack.postSms(params)).status).toBe(200);
     expect((await stack.postSms(params)).status).toBe(200);
     await stack.twilio.waitForSent(1);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await stack.settled(from);
     expect(stack.twilio.sent).toHaveLength(1);
     const inbound = await stack.db.selectFrom('messages').select('id').where('direction', '=', 'inbound').execute();
     expect(inbound).toHaveLength(1);
@@ -109,7 +111,7 @@ describe('SMS and WhatsApp conversations', () => {
     expect(stack.openai.requests).toHaveLength(2);
     expect(stack.openai.requests[0]?.tools?.map((t) => t.function.name)).toEqual(['search_knowledge', 'handoff_to_human']);
 
-    const history = await stack.temporal.workflow.getHandle(conversationWorkflowId('default', from)).fetchHistory();
+    const history = await stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from })).fetchHistory();
     const scheduled = (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
       .filter(Boolean);
@@ -123,7 +125,7 @@ describe('SMS and WhatsApp conversations', () => {
     const from = uniquePhone();
     await stack.postSms(smsParams({ from: `whatsapp:${from}`, to: 'whatsapp:+15005550006', body: 'hello' }));
     await stack.twilio.waitForSent(1);
-    const handle = stack.temporal.workflow.getHandle(conversationWorkflowId('default', from));
+    const handle = stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from }));
     const attributes = (await handle.describe()).searchAttributes;
     expect(attributes).toMatchObject({
       TenantId: ['default'],
@@ -141,7 +143,7 @@ describe('SMS and WhatsApp conversations', () => {
     await stack.postSms(smsParams({ from, body: 'are you there?' }));
     const [reply] = await stack.twilio.waitForSent(1, 30_000);
     expect(reply?.to).toBe(from);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await stack.settled(from);
     expect(stack.twilio.sent).toHaveLength(1);
     expect(stack.twilio.attempts).toBe(3);
   });
@@ -153,7 +155,7 @@ describe('webhook rejections', () => {
     const response = await stack.postSms(smsParams({ from, body: 'forged' }), { signature: 'bm90IGEgc2lnbmF0dXJl' });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: { code: 'signature_invalid', message: expect.any(String) } });
-    await expect(stack.temporal.workflow.getHandle(conversationWorkflowId('default', from)).describe()).rejects.toBeInstanceOf(
+    await expect(stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from })).describe()).rejects.toBeInstanceOf(
       WorkflowNotFoundError,
     );
     expect(await stack.db.selectFrom('messages').select('id').execute()).toEqual([]);
@@ -174,13 +176,13 @@ describe('webhook rejections', () => {
     expect(oversized.status).toBe(413);
     expect(((await oversized.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
 
-    await stack.db.insertInto('tenants').values({ id: 'acme', name: 'Acme', system_prompt: '', help_text: '' }).execute();
+    await stack.db.insertInto('tenants').values({ id: 'acme', name: 'Acme', system_prompt: '' }).execute();
     await stack.db.insertInto('phone_numbers').values({ number: '+15005550001', tenant_id: 'acme' }).execute();
     const unknown = await stack.postSms(smsParams({ from, body: 'x', to: '+15005550009' }));
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('unknown_number');
 
-    await expect(stack.temporal.workflow.getHandle(conversationWorkflowId('default', from)).describe()).rejects.toBeInstanceOf(
+    await expect(stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from })).describe()).rejects.toBeInstanceOf(
       WorkflowNotFoundError,
     );
     expect(await stack.db.selectFrom('messages').select('id').execute()).toEqual([]);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../db/connection';
-import { listenForEvents, publishEvent, type ConversationEvent, type EventListener } from '../../db/events';
+import { EventBus, publishEvent, type ConversationEvent } from '../../db/events';
 import { optOut } from '../../db/repositories/contacts';
 import { recordInboundMessage, type InboundRecord } from '../../db/repositories/inbound';
 import { enqueueOutbound, markSent } from '../../db/repositories/outbox';
@@ -11,24 +11,29 @@ import '../support/provided';
 // The single-statement writes of a turn: what they change, what they leave alone on a repeat, what they announce.
 const db = createDb(inject('databaseUrl'), { max: 2 });
 const events: ConversationEvent[] = [];
-let listener: EventListener;
+let bus: EventBus;
 
 beforeAll(async () => {
-  listener = listenForEvents(inject('databaseUrl'), (event) => events.push(event));
-  // LISTEN is set up asynchronously: wait until a notification round-trips.
-  const probe = `probe-${randomUUID()}`;
-  const deadline = Date.now() + 10_000;
-  while (!events.some((e) => e.conversationId === probe) && Date.now() < deadline) {
-    await publishEvent(db, { type: 'message', tenantId: 'probe', conversationId: probe, messageId: 'probe' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  bus = new EventBus(inject('databaseUrl'));
+  bus.subscribeTenant(defaultTenantId, (event) => events.push(event));
+  await bus.ready();
 });
 afterAll(async () => {
-  await listener.close();
+  await bus.close();
   await db.destroy();
 });
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+/**
+ * Waits until every notification committed so far has reached `seen`: a marker published after them arrives after
+ * them (Postgres delivers notifications in commit order).
+ */
+async function flushed(seen: ConversationEvent[], conversationId: string, tenantId = defaultTenantId): Promise<void> {
+  const marker = `marker-${randomUUID()}`;
+  await publishEvent(db, { type: 'message', tenantId, conversationId, messageId: marker });
+  await expect.poll(() => seen.some((e) => e.type === 'message' && e.messageId === marker)).toBe(true);
+}
+
+const notMarkers = (e: ConversationEvent) => !(e.type === 'message' && e.messageId.startsWith('marker-'));
 
 function inbound(conversationId: string, contactKey: string, sid: string, at: Date): InboundRecord {
   return {
@@ -60,22 +65,36 @@ describe('recording an inbound message', () => {
     const sid1 = `SM${randomUUID().replace(/-/g, '')}`;
     const sid2 = `SM${randomUUID().replace(/-/g, '')}`;
 
-    expect(await recordInboundMessage(db, inbound(id, contact, sid1, first))).toBe(true);
+    expect(await recordInboundMessage(db, inbound(id, contact, sid1, first))).toEqual({ wrote: true, optedOut: false, channels: ['sms'] });
     expect(await conversationRow(id)).toMatchObject({ message_count: 1, last_message_at: first, contact_key: contact });
     const contacts = await db.selectFrom('contacts').selectAll().where('contact_key', '=', contact).execute();
     expect(contacts).toHaveLength(1);
 
     // The same message again (a retried webhook): nothing changes.
-    expect(await recordInboundMessage(db, inbound(id, contact, sid1, first))).toBe(false);
+    expect(await recordInboundMessage(db, inbound(id, contact, sid1, first))).toEqual({ wrote: false, optedOut: false, channels: ['sms'] });
     expect(await conversationRow(id)).toMatchObject({ message_count: 1 });
 
     // A new message stamped earlier (reordered delivery) is counted but does not move last_message_at back.
-    expect(await recordInboundMessage(db, inbound(id, contact, sid2, new Date('2026-11-24T09:00:00Z')))).toBe(true);
+    expect((await recordInboundMessage(db, inbound(id, contact, sid2, new Date('2026-11-24T09:00:00Z')))).wrote).toBe(true);
     expect(await conversationRow(id)).toMatchObject({ message_count: 2, last_message_at: first });
 
-    await settle();
-    const announced = events.filter((e) => e.conversationId === id).map((e) => (e.type === 'message' ? e.messageId : null));
-    expect(announced).toEqual([`in:${defaultTenantId}:${sid1}`, `in:${defaultTenantId}:${sid2}`]);
+    // The same person on WhatsApp, after opting out of SMS: the conversation knows both channels; the opt-out is
+    // reported for the channel it was given on only.
+    await optOut(db, { tenantId: defaultTenantId, contactKey: contact, channel: 'sms' }, 'STOP');
+    const sid3 = `SM${randomUUID().replace(/-/g, '')}`;
+    const onWhatsApp = inbound(id, contact, sid3, new Date('2026-11-24T11:00:00Z'));
+    onWhatsApp.message.channel = 'whatsapp';
+    expect(await recordInboundMessage(db, onWhatsApp)).toEqual({ wrote: true, optedOut: false, channels: ['sms', 'whatsapp'] });
+    const sid4 = `SM${randomUUID().replace(/-/g, '')}`;
+    expect(await recordInboundMessage(db, inbound(id, contact, sid4, new Date('2026-11-24T12:00:00Z')))).toEqual({
+      wrote: true,
+      optedOut: true,
+      channels: ['sms', 'whatsapp'],
+    });
+
+    await flushed(events, id);
+    const announced = events.filter((e) => e.conversationId === id && notMarkers(e)).map((e) => (e.type === 'message' ? e.messageId : null));
+    expect(announced).toEqual([sid1, sid2, sid3, sid4].map((sid) => `in:${defaultTenantId}:${sid}`));
   });
 });
 
@@ -118,7 +137,41 @@ describe('the outbox', () => {
     await optOut(db, target, 'STOP');
     expect(await enqueueOutbound(db, part('out:3'), target)).toEqual({ created: true, optedOut: true });
 
-    await settle();
-    expect(events.filter((e) => e.conversationId === id && e.type === 'message' && e.messageId.startsWith('out:'))).toHaveLength(2);
+    await flushed(events, id);
+    expect(events.filter((e) => e.conversationId === id && e.type === 'message' && e.messageId.startsWith('out:'))).toEqual([
+      expect.objectContaining({ messageId: 'out:1' }),
+      expect.objectContaining({ messageId: 'out:2' }),
+    ]);
+  });
+});
+
+describe('the event bus', () => {
+  it("follows one conversation from another process: its events only, the tenant's stay with the tenant", async () => {
+    const follower = new EventBus(inject('databaseUrl'));
+    try {
+      await follower.ready();
+      const followed = `conversation-${randomUUID()}`;
+      const other = `conversation-${randomUUID()}`;
+      const own: ConversationEvent[] = [];
+      const stop = follower.subscribeConversation(followed, (event) => own.push(event));
+      await follower.ready();
+
+      const event = (conversationId: string, messageId: string) => ({ type: 'message', tenantId: defaultTenantId, conversationId, messageId }) as const;
+      await publishEvent(db, event(other, 'not-yours'));
+      await publishEvent(db, event(followed, 'yours'));
+      await publishEvent(db, { type: 'handoff', tenantId: defaultTenantId, conversationId: followed, taskId: 't1', status: 'open' });
+      await flushed(own, followed);
+      expect(own.filter(notMarkers)).toEqual([event(followed, 'yours'), expect.objectContaining({ type: 'handoff', taskId: 't1' })]);
+      // The tenant's follower heard all three, each once.
+      await flushed(events, other);
+      expect(events.filter((e) => (e.conversationId === followed || e.conversationId === other) && notMarkers(e))).toHaveLength(3);
+
+      stop();
+      await publishEvent(db, event(followed, 'after'));
+      await flushed(events, followed);
+      expect(own.some((e) => e.type === 'message' && e.messageId === 'after')).toBe(false);
+    } finally {
+      await follower.close();
+    }
   });
 });

@@ -22,7 +22,7 @@ export async function createScratchDatabase(adminUrl: string, name: string): Pro
   const db = createDb(url.toString(), { max: 1 });
   try {
     await migrateToLatest(db);
-    await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '', help_text: '' });
+    await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '' });
   } finally {
     await db.destroy();
   }

@@ -10,6 +10,8 @@ import { createAgent } from '../../db/repositories/agents';
 import { signedForm } from '../../scripts/twilio-webhook';
 import type { Database } from '../../db/schema';
 import { startService, type RunningService } from '../../worker/service';
+import { conversationWorkflowId } from '../../api/conversation-client';
+import { snapshotQuery } from '../../workflows/definitions';
 import { workflowsPath } from '../../worker/conversation-worker';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio';
@@ -44,6 +46,12 @@ export interface Stack {
   agentToken: string;
   /** Calls the API as that agent (or as `token`'s agent). */
   api(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  /**
+   * Resolves once the conversation of `contactKey` has nothing in flight: no message waiting for its turn, no
+   * activity running or scheduled, no workflow task outstanding. From then on nothing more goes out until a timer
+   * fires or a message arrives, so a test can count what was sent.
+   */
+  settled(contactKey: string): Promise<void>;
   /** Posts a Twilio-signed messaging webhook; returns the response. */
   postSms(params: Record<string, string>, options?: { signature?: string; path?: string }): Promise<Response>;
   stop(): Promise<void>;
@@ -104,6 +112,19 @@ export async function startStack(
       if (rest.body && !headers.has('content-type')) headers.set('content-type', 'application/json');
       return fetch(`${apiUrl}${path}`, { ...rest, headers });
     },
+    async settled(contactKey) {
+      const handle = temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey }));
+      let quietTimes = 0;
+      const deadline = Date.now() + 60_000;
+      while (quietTimes < 2) {
+        if (Date.now() > deadline) throw new Error(`conversation of ${contactKey} did not settle`);
+        const { raw, status } = await handle.describe();
+        const busy = raw.pendingActivities?.length || raw.pendingWorkflowTask;
+        const quiet = !busy && (status.name !== 'RUNNING' || (await handle.query(snapshotQuery)).pendingCount === 0);
+        quietTimes = quiet ? quietTimes + 1 : 0;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     async postSms(params, options = {}) {
       const path = options.path ?? '/webhooks/twilio/messaging';
       const { headers, body } = signedForm(`${publicBaseUrl}${path}`, fakeTwilio.authToken, params);
@@ -150,6 +171,7 @@ export async function resetDatabase(db: Kysely<Database>): Promise<void> {
   await sql`truncate handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents`.execute(db);
   await db.deleteFrom('agents').where('tenant_id', '<>', 'default').execute();
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
+  await db.updateTable('tenants').set({ texts: '{}', system_prompt: '' }).where('id', '=', 'default').execute();
 }
 
 /** A number no other test uses, so each test talks to a fresh conversation workflow. */

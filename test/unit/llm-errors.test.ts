@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { retryAfterMs } from '../../activities/llm';
-import { describeRejection, isFinalRejection } from '../../activities/twilio-errors';
+import { describeRejection, isFinalRejection } from '../../activities/channels/twilio-errors';
 
 describe('retryAfterMs', () => {
   it("reads OpenAI's retry-after-ms first, then retry-after in seconds", () => {

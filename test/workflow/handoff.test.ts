@@ -1,41 +1,56 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fallbackReply, holdingReply } from '../../workflows/conversation';
-import { snapshotQuery, type InboundMessage } from '../../workflows/definitions';
-import { handoffAck } from '../../workflows/reply-turn';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultServiceTexts } from '../../domain/texts';
+import {
+  claimHandoffUpdate,
+  resolveHandoffUpdate,
+  snapshotQuery,
+  type HandoffResolution,
+  type InboundMessage,
+} from '../../workflows/definitions';
 import { createEnvironment, message, newRecorder, recordingActivities, settings, withWorker as runWithWorker, type Generate, type Recorded } from './harness';
 
 /**
- * Handoffs on the time-skipping server. The wait for an agent is an activity completed asynchronously; while it is
- * outstanding the server holds its clock, so each test has its own server and releases that hold explicitly.
+ * Handoffs on the time-skipping server: the workflow owns the task, agents act through updates, and its timers
+ * (escalation after minutes, expiry after a week) cost no wall time.
  */
 let env: TestWorkflowEnvironment;
 let calls: Recorded;
 let generate: Generate;
 
-beforeEach(async () => {
+beforeAll(async () => {
   env = await createEnvironment();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+beforeEach(() => {
   calls = newRecorder();
   generate = async (input) => ({ kind: 'text', text: `reply to ${input.untilMessageId}` });
 });
-afterEach(async () => {
-  await env?.teardown();
-});
 
-function withWorker(run: (send: (m: InboundMessage) => Promise<void>, workflowId: string) => Promise<void>) {
-  return runWithWorker(env, recordingActivities(calls, () => generate), run);
+function withWorker(
+  run: (send: (m: InboundMessage) => Promise<void>, workflowId: string) => Promise<void>,
+  overrides: Partial<typeof settings> = {},
+) {
+  return runWithWorker(env, recordingActivities(calls, () => generate), run, overrides);
 }
 
-/**
- * Lets time skip past the outstanding handoff activity. From here on the server's clock runs free whenever the
- * workflow is idle, so later steps poll for their outcome instead of sleeping a fixed amount.
- */
-async function releaseClock(): Promise<void> {
+const bodies = () => calls.sent.map((s) => s.body);
+
+/** Lets the workflow run until it has opened a handoff, and returns its task id. */
+async function openedTask(): Promise<string> {
   for (let waited = 0; calls.handoffs.length === 0; waited += 1) {
     if (waited > 120) throw new Error('no handoff was opened');
     await env.sleep(1000);
   }
-  await env.connection.testService?.unlockTimeSkipping({});
+  return calls.handoffs[0]?.taskId ?? '';
+}
+
+async function resolve(workflowId: string, taskId: string, resolution: HandoffResolution): Promise<void> {
+  const handle = env.client.workflow.getHandle(workflowId);
+  await handle.executeUpdate(claimHandoffUpdate, { args: [{ taskId, agentId: resolution.agentId }] });
+  await handle.executeUpdate(resolveHandoffUpdate, { args: [{ taskId, ...resolution }] });
 }
 
 describe('handoff', () => {
@@ -47,36 +62,40 @@ describe('handoff', () => {
     };
     await withWorker(async (send, workflowId) => {
       await send(message('m1'));
-      await releaseClock();
+      const taskId = await openedTask();
       expect(calls.replies).toHaveLength(4);
-      expect(calls.sent.map((s) => s.body)).toEqual([fallbackReply]);
+      expect(bodies()).toEqual([defaultServiceTexts.fallback]);
+      expect(calls.sent[0]?.author).toBe('system');
       expect(calls.handoffs.map((h) => h.reason)).toEqual([expect.stringContaining('model stayed unavailable')]);
       const snapshot = await env.client.workflow.getHandle(workflowId).query(snapshotQuery);
       expect(snapshot).toMatchObject({ mode: 'handoff', pendingCount: 0, turns: 1 });
 
       // An agent resolves it; the AI answers again.
       down = false;
-      await env.client.activity.complete(calls.handoffs[0]?.taskToken ?? new Uint8Array(), { agentId: 'a1', note: 'Refund sent.', action: 'return_to_ai' });
-      await expect.poll(() => env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai' });
+      await resolve(workflowId, taskId, { agentId: 'a1', note: 'Refund sent.', action: 'return_to_ai' });
+      expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
+      expect(calls.handoffUpdates).toEqual([
+        { status: 'claimed', note: undefined },
+        { status: 'resolved', note: 'Refund sent.' },
+      ]);
       await send(message('m2'));
-      await expect.poll(() => calls.sent.map((s) => s.body), { timeout: 10_000 }).toEqual([fallbackReply, 'reply to in:m2']);
-      expect(calls.handoffUpdates.at(-1)).toEqual({ status: 'resolved', note: 'Refund sent.' });
+      await env.sleep(settings.batchMaxWaitMs);
+      expect(bodies()).toEqual([defaultServiceTexts.fallback, 'reply to in:m2']);
     });
   });
 
   it('keeps the AI silent while a person has the conversation', async () => {
-    generate = async () => ({ kind: 'handoff', reason: 'wants a person', text: handoffAck });
+    generate = async () => ({ kind: 'handoff', reason: 'wants a person', notice: 'handoffAck' });
     await withWorker(async (send, workflowId) => {
       await send(message('m1', 'I want to talk to a human'));
-      await releaseClock();
-      expect(calls.sent.map((s) => s.body)).toEqual([handoffAck]);
+      await openedTask();
+      expect(bodies()).toEqual([defaultServiceTexts.handoffAck]);
       await send(message('m2', 'hello?'));
       await send(message('m3', 'anyone?'));
-      await expect.poll(() => calls.recorded).toEqual(['m1', 'm2', 'm3']);
       await env.sleep(settings.batchMaxWaitMs);
+      expect(calls.recorded).toEqual(['m1', 'm2', 'm3']);
       expect(calls.replies).toHaveLength(1);
-      // With the clock running free the escalation notice may already have gone out; no AI reply has.
-      expect(calls.sent.map((s) => s.body).filter((body) => body !== holdingReply)).toEqual([handoffAck]);
+      expect(bodies()).toEqual([defaultServiceTexts.handoffAck]);
       expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({
         mode: 'handoff',
         handoff: { reason: 'wants a person', claimedBy: null, escalated: false },
@@ -85,34 +104,59 @@ describe('handoff', () => {
   });
 
   it('tells the customer and escalates the task when no agent claims it in time; nobody waits forever', async () => {
-    generate = async () => ({ kind: 'handoff', reason: 'billing dispute', text: handoffAck });
+    generate = async () => ({ kind: 'handoff', reason: 'billing dispute', notice: 'handoffAck' });
     await withWorker(async (send, workflowId) => {
       await send(message('m1'));
-      await releaseClock();
+      const taskId = await openedTask();
       expect(calls.handoffUpdates).toEqual([]);
       await env.sleep(settings.handoffTimeoutMs);
-      expect(calls.sent.map((s) => s.body)).toEqual([handoffAck, holdingReply]);
-      expect(calls.handoffUpdates).toEqual([{ status: 'escalated' }]);
+      expect(bodies()).toEqual([defaultServiceTexts.handoffAck, defaultServiceTexts.holding]);
+      expect(calls.handoffUpdates).toEqual([{ status: 'escalated', note: undefined }]);
       expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'handoff', handoff: { escalated: true } });
 
       // Still resolvable after escalation.
-      await env.client.activity.complete(calls.handoffs[0]?.taskToken ?? new Uint8Array(), { agentId: 'a1', note: null, action: 'return_to_ai' });
-      await expect.poll(() => env.client.workflow.getHandle(workflowId).query(snapshotQuery), { timeout: 10_000 }).toMatchObject({ mode: 'ai', handoff: null });
+      await resolve(workflowId, taskId, { agentId: 'a1', note: null, action: 'return_to_ai' });
+      expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
     });
   });
 
-  it('returns to the AI when the wait itself times out', async () => {
+  it('returns to the AI when nobody resolves the handoff before it expires', async () => {
     generate = async (input) =>
-      calls.replies.length === 1 ? { kind: 'handoff', reason: 'complaint', text: handoffAck } : { kind: 'text', text: `reply to ${input.untilMessageId}` };
+      calls.replies.length === 1 ? { kind: 'handoff', reason: 'complaint', notice: 'handoffAck' } : { kind: 'text', text: `reply to ${input.untilMessageId}` };
     await withWorker(async (send, workflowId) => {
       await send(message('m1'));
-      await releaseClock();
-      await env.sleep(8 * 24 * 3600_000);
-      await expect.poll(() => calls.handoffUpdates.map((u) => u.status), { timeout: 10_000 }).toEqual(['escalated', 'expired']);
+      await openedTask();
+      await env.sleep(settings.handoffExpiryMs);
+      expect(calls.handoffUpdates.map((u) => u.status)).toEqual(['escalated', 'expired']);
       expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai' });
       await send(message('m2'));
-      await expect.poll(() => calls.sent.at(-1)?.body, { timeout: 10_000 }).toBe('reply to in:m2');
+      await env.sleep(settings.batchMaxWaitMs);
+      expect(bodies().at(-1)).toBe('reply to in:m2');
     });
   });
-});
 
+  it('continues as new during a long handoff, carrying the open task, its claim and its escalation', async () => {
+    generate = async () => ({ kind: 'handoff', reason: 'long case', notice: 'handoffAck' });
+    await withWorker(
+      async (send, workflowId) => {
+        await send(message('m1'));
+        const taskId = await openedTask();
+        const handle = env.client.workflow.getHandle(workflowId);
+        const firstRun = (await handle.describe()).runId;
+        await handle.executeUpdate(claimHandoffUpdate, { args: [{ taskId, agentId: 'a1' }] });
+        for (let i = 2; i <= 6; i += 1) await send(message(`m${i}`, `still there? ${i}`));
+        await env.sleep(1000);
+        expect((await handle.describe()).runId).not.toBe(firstRun);
+        expect(await handle.query(snapshotQuery)).toMatchObject({ mode: 'handoff', handoff: { taskId, claimedBy: 'a1' } });
+
+        await handle.executeUpdate(resolveHandoffUpdate, { args: [{ taskId, agentId: 'a1', note: 'Done.', action: 'return_to_ai' }] });
+        expect(await handle.query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
+        // One task the whole time: opened once, claimed once, resolved once, never escalated (it was claimed).
+        expect(calls.handoffs).toHaveLength(1);
+        expect(calls.handoffUpdates.map((u) => u.status)).toEqual(['claimed', 'resolved']);
+        expect(calls.recorded).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+      },
+      { maxHistoryEvents: 40 },
+    );
+  });
+});

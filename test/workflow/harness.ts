@@ -1,20 +1,14 @@
-import { CompleteAsyncError, Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { Activities } from '../../activities';
 import type { GenerateReplyInput } from '../../activities/llm';
-import type { SendMessageInput } from '../../activities/twilio';
+import { conversationInput, conversationWorkflowId } from '../../api/conversation-client';
+import { keywordOf } from '../../domain/keywords';
+import { defaultServiceTexts } from '../../domain/texts';
 import { workflowsPath } from '../../worker/conversation-worker';
 import type { conversationWorkflow } from '../../workflows/conversation';
-import {
-  conversationWorkflowId,
-  inboundSignal,
-  searchAttributeTypes,
-  type ConversationInput,
-  type ConversationSettings,
-  type InboundMessage,
-} from '../../workflows/definitions';
+import { inboundSignal, searchAttributeTypes, type ConversationSettings, type InboundMessage } from '../../workflows/definitions';
 
 /**
  * Runs the conversation workflow on the time-skipping server with activities replaced by recorders: a batching
@@ -22,8 +16,9 @@ import {
  */
 export async function createEnvironment(): Promise<TestWorkflowEnvironment> {
   try {
-    // Tests fail activities on purpose; their retry warnings are expected.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    // Tests fail activities on purpose; their retry warnings are expected, as is the test server's note that it
+    // keeps no heartbeat details.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
   } catch {
     // Installed by an earlier environment in this process.
   }
@@ -31,7 +26,7 @@ export async function createEnvironment(): Promise<TestWorkflowEnvironment> {
     server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
   });
   // The time-skipping server takes no --search-attribute flags, but it does serve the operator API.
-  const indexedValueType = { Keyword: 2, Bool: 5 } as const; // temporal.api.enums.v1.IndexedValueType
+  const indexedValueType = { Keyword: 2, Bool: 5, KeywordList: 7 } as const; // temporal.api.enums.v1.IndexedValueType
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
     searchAttributes: Object.fromEntries(
@@ -48,12 +43,21 @@ function workflowBundle() {
   return bundle;
 }
 
+/** What a delivery put on the wire: the channel, the addresses, and the text (a service text in its default wording). */
+export interface SentRecord {
+  channel: string;
+  to: string;
+  from: string | null;
+  body: string;
+  author: string;
+}
+
 export interface Recorded {
   recorded: string[];
   replies: GenerateReplyInput[];
-  sent: SendMessageInput[];
+  sent: SentRecord[];
   summaries: number;
-  handoffs: { reason: string; taskToken: Uint8Array }[];
+  handoffs: { reason: string; taskId: string }[];
   handoffUpdates: { status: string; note?: string | null }[];
 }
 
@@ -67,6 +71,7 @@ export const settings: ConversationSettings = {
   maxStaleRestarts: 2,
   maxHistoryEvents: 10_000,
   handoffTimeoutMs: 10 * 60_000,
+  handoffExpiryMs: 7 * 24 * 3600_000,
 };
 
 export function message(id: string, body = id, channel: 'sms' | 'whatsapp' = 'sms'): InboundMessage {
@@ -78,11 +83,21 @@ export function newRecorder(): Recorded {
   return { recorded: [], replies: [], sent: [], summaries: 0, handoffs: [], handoffUpdates: [] };
 }
 
+/**
+ * Activities that record what the workflow asked of them. Opt-outs live here as they live in Postgres: STOP adds the
+ * channel, START removes it, and every recorded message reports the contact's state for its channel.
+ */
 export function recordingActivities(calls: Recorded, generate: () => Generate): Activities {
+  const optedOut = new Set<string>();
+  const channels = new Set<string>();
   const fake: Partial<Activities> = {
     async recordInbound({ message: m }) {
       calls.recorded.push(m.providerMessageId);
-      return { messageId: `in:${m.providerMessageId}`, duplicate: false };
+      channels.add(m.channel);
+      const keyword = keywordOf(m.body);
+      if (keyword === 'stop') optedOut.add(m.channel);
+      if (keyword === 'start') optedOut.delete(m.channel);
+      return { messageId: `in:${m.providerMessageId}`, duplicate: false, optedOut: optedOut.has(m.channel), channels: [...channels] };
     },
     async generateReply(input) {
       calls.replies.push(structuredClone(input));
@@ -91,17 +106,13 @@ export function recordingActivities(calls: Recorded, generate: () => Generate): 
     async searchKnowledge() {
       return 'passage';
     },
-    async sendMessage(input) {
-      calls.sent.push(input);
+    async sendMessage({ target, delivery }) {
+      const body = 'text' in delivery ? delivery.text : defaultServiceTexts[delivery.notice];
+      calls.sent.push({ channel: target.channel, to: target.address, from: target.sender, body, author: delivery.author });
       return { providerMessageIds: [`SM${calls.sent.length}`] };
     },
-    async sendHelpReply(input) {
-      calls.sent.push({ ...input, body: 'help text', author: 'system' });
-      return { providerMessageIds: ['SMhelp'] };
-    },
-    async awaitHandoff({ reason }) {
-      calls.handoffs.push({ reason, taskToken: Context.current().info.taskToken });
-      throw new CompleteAsyncError();
+    async openHandoffTask({ reason, taskId }) {
+      calls.handoffs.push({ reason, taskId });
     },
     async updateHandoff({ status, note }) {
       calls.handoffUpdates.push({ status, note });
@@ -124,13 +135,8 @@ export async function withWorker(
 ): Promise<void> {
   const taskQueue = `wf-${(counter += 1)}`;
   const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
-  const workflowId = conversationWorkflowId('default', `+1604555${taskQueue}`);
-  const input: ConversationInput = {
-    tenantId: 'default',
-    contactKey: '+16045550100',
-    contactLabel: '+16045550100',
-    settings: { ...settings, ...overrides },
-  };
+  const workflowId = conversationWorkflowId({ tenantId: 'default', contactKey: `+1604555${taskQueue}` });
+  const input = conversationInput({ tenantId: 'default', contactKey: '+16045550100' }, { ...settings, ...overrides }, false);
   const send = async (m: InboundMessage) => {
     await env.client.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>('conversationWorkflow', {
       workflowId,

@@ -1,8 +1,8 @@
 import type { ActivityDeps } from './deps';
-import type { InboundMessage } from '../workflows/definitions';
-import { optIn, optOut } from '../db/repositories/contacts';
-import { recordInboundMessage } from '../db/repositories/inbound';
 import { keywordOf } from '../domain/keywords';
+import { optIn, optOut } from '../db/repositories/contacts';
+import { recordInboundMessage, type InboundRecord } from '../db/repositories/inbound';
+import type { InboundMessage } from '../workflows/definitions';
 
 export interface RecordInboundInput {
   conversationId: string;
@@ -15,13 +15,20 @@ export interface RecordInboundResult {
   messageId: string;
   /** True when this provider message id was already recorded (a retried webhook reaching a newer run). */
   duplicate: boolean;
+  /**
+   * Whether the contact is opted out of the message's channel, read from the one place opt-outs live (so a new run
+   * knows what an earlier one was told, and Twilio's 21610 counts too).
+   */
+  optedOut: boolean;
+  /** Every channel the conversation used so far. */
+  channels: string[];
 }
 
 function inboundMessageId(tenantId: string, providerMessageId: string): string {
   return `in:${tenantId}:${providerMessageId}`;
 }
 
-export function messageActivities({ db }: ActivityDeps) {
+export function inboundActivities({ db }: ActivityDeps) {
   return {
     /**
      * Idempotent: the row id and the unique (tenant, provider id) index make a retry or a re-delivery a no-op.
@@ -31,14 +38,14 @@ export function messageActivities({ db }: ActivityDeps) {
      */
     async recordInbound({ conversationId, tenantId, contactKey, message }: RecordInboundInput): Promise<RecordInboundResult> {
       const messageId = inboundMessageId(tenantId, message.providerMessageId);
-      const record = {
+      const record: InboundRecord = {
         conversation: { id: conversationId, tenantId, contactKey, phone: contactKey.startsWith('+') ? contactKey : null },
         message: {
           id: messageId,
           conversation_id: conversationId,
           tenant_id: tenantId,
-          direction: 'inbound' as const,
-          author: 'customer' as const,
+          direction: 'inbound',
+          author: 'customer',
           channel: message.channel,
           from_address: message.from,
           to_address: message.to,
@@ -51,16 +58,18 @@ export function messageActivities({ db }: ActivityDeps) {
       };
       const keyword = keywordOf(message.body);
       if (keyword !== 'stop' && keyword !== 'start') {
-        return { messageId, duplicate: !(await recordInboundMessage(db, record)) };
+        const recorded = await recordInboundMessage(db, record);
+        return { messageId, duplicate: !recorded.wrote, optedOut: recorded.optedOut, channels: recorded.channels };
       }
       const target = { tenantId, contactKey, channel: message.channel };
-      const inserted = await db.transaction().execute(async (trx) => {
-        if (!(await recordInboundMessage(trx, record))) return false;
+      const recorded = await db.transaction().execute(async (trx) => {
+        const result = await recordInboundMessage(trx, record);
+        if (!result.wrote) return result;
         if (keyword === 'stop') await optOut(trx, target, message.body.trim().toUpperCase());
         else await optIn(trx, target);
-        return true;
+        return { ...result, optedOut: keyword === 'stop' };
       });
-      return { messageId, duplicate: !inserted };
+      return { messageId, duplicate: !recorded.wrote, optedOut: recorded.optedOut, channels: recorded.channels };
     },
   };
 }

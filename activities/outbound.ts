@@ -1,0 +1,124 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { ActivityDeps } from './deps';
+import { DeliveryRejected, type Accepted, type DeliveryAdapter, type OutboundPart } from './channels/adapter';
+import { deliveryAdapters } from './channels';
+import { heartbeating } from './heartbeat';
+import { splitBody } from './split-body';
+import type { ReplyTarget } from '../domain/channels';
+import { serviceText, type ServiceTextKey } from '../domain/texts';
+import { publishEvent } from '../db/events';
+import { optOut } from '../db/repositories/contacts';
+import { applyDeliveryEvents } from '../db/repositories/delivery';
+import { getMessage, updateMessage } from '../db/repositories/messages';
+import { enqueueOutbound, markSent, providerIdsClaimed } from '../db/repositories/outbox';
+import { getTenant } from '../db/repositories/tenants';
+import type { MessageAuthor } from '../db/schema';
+
+/** What to say: a text (the model's, an agent's), or one of the service's own texts in the tenant's wording. */
+export type Delivery = { text: string; author: 'ai' | 'agent' } | { notice: ServiceTextKey; author: 'ai' | 'system' };
+
+export interface SendMessageInput {
+  /** Chosen by the workflow and stable across activity retries: the outbox key that makes the delivery idempotent. */
+  outboxId: string;
+  conversationId: string;
+  tenantId: string;
+  contactKey: string;
+  target: ReplyTarget;
+  delivery: Delivery;
+}
+
+export interface SendMessageResult {
+  providerMessageIds: string[];
+}
+
+/** How far the channel's clock and ours may disagree when matching a lost acceptance. */
+const clockSkewMs = 2 * 60_000;
+
+export function outboundActivities(deps: ActivityDeps) {
+  const { db } = deps;
+  const adapters = deliveryAdapters(deps);
+
+  /** Marks an outbox row as finally failed and stops the activity from retrying. */
+  async function reject(input: SendMessageInput, id: string, code: string, reason: string): Promise<never> {
+    await updateMessage(db, id, { status: 'failed', error_code: code, error_message: reason });
+    await publishEvent(db, { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: id });
+    throw ApplicationFailure.nonRetryable(`message ${id} not sent: ${reason}`, 'SendRejected');
+  }
+
+  async function recordAccepted(input: SendMessageInput, id: string, accepted: Accepted): Promise<string> {
+    const event = { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: id } as const;
+    const { earlyCallbacks } = await markSent(db, { id, ...accepted }, event);
+    if (earlyCallbacks && (await applyDeliveryEvents(db, accepted.providerMessageId))) await publishEvent(db, event);
+    return accepted.providerMessageId;
+  }
+
+  /** The channel's id for a part an earlier attempt delivered but never heard back about, if there is one. */
+  async function lostAcceptance(adapter: DeliveryAdapter, part: OutboundPart, firstAttempt: Date): Promise<string | null> {
+    const candidates = await adapter.acceptedSince(part, new Date(firstAttempt.getTime() - clockSkewMs));
+    if (candidates.length === 0) return null;
+    const claimed = await providerIdsClaimed(db, candidates);
+    return candidates.find((candidate) => !claimed.has(candidate)) ?? null;
+  }
+
+  async function sendPart(input: SendMessageInput, adapter: DeliveryAdapter, part: OutboundPart, author: MessageAuthor): Promise<string> {
+    // The row is written before the channel is called: it marks the attempt.
+    const { created, optedOut } = await enqueueOutbound(
+      db,
+      {
+        id: part.id,
+        conversation_id: input.conversationId,
+        tenant_id: input.tenantId,
+        direction: 'outbound',
+        author,
+        channel: part.target.channel,
+        from_address: part.target.sender ?? '',
+        to_address: part.target.address,
+        body: part.body,
+        status: 'pending',
+      },
+      { tenantId: input.tenantId, contactKey: input.contactKey, channel: part.target.channel },
+    );
+    if (!created) {
+      // A retried attempt: pick up where the last one stopped. If it reached the channel before its answer was
+      // lost, the channel knows the part; record that instead of delivering it twice.
+      const row = await getMessage(db, part.id);
+      if (row?.provider_message_id) return row.provider_message_id;
+      if (row?.status === 'failed') return reject(input, part.id, row.error_code ?? 'failed', row.error_message ?? 'failed earlier');
+      const found = row ? await lostAcceptance(adapter, part, row.created_at) : null;
+      if (found) return recordAccepted(input, part.id, { providerMessageId: found, status: 'queued' });
+    }
+    if (optedOut) return reject(input, part.id, 'opted_out', `the contact opted out of ${part.target.channel}`);
+    try {
+      return await recordAccepted(input, part.id, await adapter.deliver(part));
+    } catch (error) {
+      if (!(error instanceof DeliveryRejected)) throw error;
+      if (error.optedOut) await optOut(db, { tenantId: input.tenantId, contactKey: input.contactKey, channel: part.target.channel }, `${adapter.provider}:${error.code}`);
+      return reject(input, part.id, error.code, error.reason);
+    }
+  }
+
+  return {
+    /**
+     * Delivers a reply on its target's channel, part by part. Each part is an outbox row written before the channel
+     * is called, and a part that already carries the channel's id is skipped, so a retried activity resumes where
+     * the last attempt stopped; a part whose acceptance was lost is found at the channel rather than sent again.
+     * Refuses contacts who opted out of the channel. A final refusal is recorded on the row with a readable reason
+     * (not retried); anything else is thrown for Temporal to retry with backoff.
+     */
+    async sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
+      const adapter = adapters[input.target.channel];
+      if (!adapter) throw ApplicationFailure.nonRetryable(`no delivery for channel ${input.target.channel}`, 'NoChannelAdapter');
+      const { delivery } = input;
+      const body = 'text' in delivery ? delivery.text : serviceText(delivery.notice, (await getTenant(db, input.tenantId))?.texts);
+      const bodies = splitBody(body, adapter.maxPartChars);
+      return heartbeating(async () => {
+        const providerMessageIds: string[] = [];
+        for (const [index, partBody] of bodies.entries()) {
+          const id = bodies.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
+          providerMessageIds.push(await sendPart(input, adapter, { id, target: input.target, body: partBody }, delivery.author));
+        }
+        return { providerMessageIds };
+      });
+    },
+  };
+}

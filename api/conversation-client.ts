@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { HttpError } from './errors';
+import type { Config } from '../config';
+import type { conversationWorkflow } from '../workflows/conversation';
+import {
+  agentReplyUpdate,
+  claimHandoffUpdate,
+  inboundSignal,
+  requestHandoffSignal,
+  resolveHandoffUpdate,
+  snapshotQuery,
+  type AgentAction,
+  type ConversationInput,
+  type ConversationSettings,
+  type ConversationSnapshot,
+  type HandoffResolution,
+  type InboundMessage,
+} from '../workflows/definitions';
+
+/** Stops bursts at the outer edge: a turn regenerated this often is answered and the rest wait for the next. */
+const maxStaleRestarts = 2;
+/** Far below Temporal's limits (50k events), so a replay after a cache eviction stays quick. */
+const maxHistoryEvents = 10_000;
+
+/** Who a conversation belongs to: one per (tenant, contact), whatever the channel. */
+export interface ConversationKey {
+  tenantId: string;
+  contactKey: string;
+}
+
+/** One workflow per (tenant, contact): SMS, WhatsApp and voice from one number share a conversation. */
+export function conversationWorkflowId({ tenantId, contactKey }: ConversationKey): string {
+  return `conversation:${tenantId}:${contactKey}`;
+}
+
+/** The timing and limits a run starts with, from the service's configuration. */
+export function conversationSettings(config: Config): ConversationSettings {
+  return {
+    batchQuietMs: config.BATCH_QUIET_MS,
+    batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
+    idleMs: config.CONVERSATION_IDLE_MS,
+    maxToolRounds: config.LLM_MAX_TOOL_ROUNDS,
+    maxStaleRestarts,
+    maxHistoryEvents,
+    handoffTimeoutMs: config.HANDOFF_TIMEOUT_MS,
+    handoffExpiryMs: config.HANDOFF_EXPIRY_MS,
+  };
+}
+
+/** The input a conversation's run starts with. */
+export function conversationInput(key: ConversationKey, settings: ConversationSettings, redactPii: boolean): ConversationInput {
+  return {
+    tenantId: key.tenantId,
+    contactKey: key.contactKey,
+    contactLabel: redactPii ? hashContact(key.contactKey) : key.contactKey,
+    settings,
+  };
+}
+
+export function hashContact(contactKey: string): string {
+  return createHash('sha256').update(contactKey).digest('hex').slice(0, 32);
+}
+
+export type ConversationClient = ReturnType<typeof createConversationClient>;
+
+/**
+ * Everything that talks to a conversation from outside its workflow: starting it, handing it messages, the agents'
+ * actions and its live state. Routes, scripts and tools go through here; nothing else builds workflow ids or the
+ * settings a run starts with.
+ */
+export function createConversationClient(temporal: Client, config: Config) {
+  const settings = conversationSettings(config);
+  const handle = (conversationId: string) => temporal.workflow.getHandle<typeof conversationWorkflow>(conversationId);
+
+  return {
+    /**
+     * Hands one customer message to its conversation, starting the workflow if it is not running. The workflow
+     * de-duplicates on the provider message id, so a retried webhook is harmless. Returns the conversation id.
+     */
+    async deliverInbound(key: ConversationKey, message: InboundMessage): Promise<string> {
+      const workflowId = conversationWorkflowId(key);
+      try {
+        await temporal.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>('conversationWorkflow', {
+          workflowId,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [conversationInput(key, settings, config.REDACT_PII)],
+          signal: inboundSignal,
+          signalArgs: [message],
+        });
+      } catch (error) {
+        // Twilio retries a failed webhook with the same MessageSid, so refusing now loses nothing.
+        throw new HttpError(503, 'temporal_unavailable', `could not hand the message to its conversation: ${String(error)}`);
+      }
+      return workflowId;
+    },
+
+    /** The running workflow's own view (mode, pending batch); null when no run is open. */
+    async snapshot(conversationId: string): Promise<ConversationSnapshot | null> {
+      try {
+        const description = await handle(conversationId).describe();
+        if (description.status.name !== 'RUNNING') return null;
+        return await handle(conversationId).query(snapshotQuery);
+      } catch {
+        return null;
+      }
+    },
+
+    /** Asks for a person; 409 when no run is open (the next message starts one). */
+    async requestHandoff(conversationId: string, reason: string): Promise<void> {
+      try {
+        await handle(conversationId).signal(requestHandoffSignal, { reason });
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) {
+          throw new HttpError(409, 'conversation_not_running', 'the conversation is idle; it can be handed off once the customer writes');
+        }
+        throw error;
+      }
+    },
+
+    claimHandoff(conversationId: string, action: AgentAction): Promise<void> {
+      return handle(conversationId).executeUpdate(claimHandoffUpdate, { args: [action] });
+    },
+
+    agentReply(conversationId: string, action: AgentAction & { body: string }): Promise<{ messageId: string }> {
+      return handle(conversationId).executeUpdate(agentReplyUpdate, { args: [action] });
+    },
+
+    resolveHandoff(conversationId: string, action: AgentAction & Omit<HandoffResolution, 'agentId'>): Promise<void> {
+      return handle(conversationId).executeUpdate(resolveHandoffUpdate, { args: [action] });
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/** The texts customers receive from the service itself (not the model, not an agent). */
+export type ServiceTextKey = 'fallback' | 'holding' | 'handoffAck' | 'help' | 'noAnswer';
+
+export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
+  /** The model stayed unavailable through every retry; a person takes over. */
+  fallback: "Sorry, I can't answer right now. Your message is saved and a member of our team will get back to you.",
+  /** A handoff waited HANDOFF_TIMEOUT_MS for an agent. */
+  holding: 'Thanks for waiting. Our team is busy right now; someone will reply here as soon as possible.',
+  /** The conversation was handed to people (the model's tool or an operator). */
+  handoffAck: "I'm passing you to a member of our team. They will reply here as soon as they can.",
+  /** HELP / INFO. */
+  help: 'Reply with your question and we will answer. Reply STOP to unsubscribe.',
+  /** Without a model, nothing in the knowledge base matched: a person takes over. */
+  noAnswer: "Thanks for your message. I don't have an answer to that, so I've passed it to our team.",
+};
+
+export const serviceTextKeys = Object.keys(defaultServiceTexts) as ServiceTextKey[];
+
+/** The tenant's own wording where it set one (a non-empty string), the default otherwise. */
+export function serviceText(key: ServiceTextKey, overrides: unknown): string {
+  const own = typeof overrides === 'object' && overrides !== null ? (overrides as Record<string, unknown>)[key] : undefined;
+  return typeof own === 'string' && own.trim() ? own : defaultServiceTexts[key];
+}
