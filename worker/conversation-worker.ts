@@ -23,6 +23,10 @@ export async function createConversationWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(deps),
+    // A conversation's next workflow task goes to the worker that ran its last one. When that worker died (a crash,
+    // a kill), the task waits this long before any worker may take it: 3 s instead of the SDK's 10 s, so a reply
+    // survives a dead worker within seconds. A busy live worker that misses it only costs the other a replay.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.maxCachedWorkflows !== undefined ? cacheOptions(options.maxCachedWorkflows) : {}),
   });

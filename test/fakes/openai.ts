@@ -17,7 +17,7 @@ export interface ChatRequest {
 }
 
 export type FakeReply =
-  | { content: string }
+  | { content: string; delayMs?: number }
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
   | { error: { status: number; message: string; headers?: Record<string, string> } };
 
@@ -82,8 +82,19 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const request = JSON.parse(body) as ChatRequest;
     requests.push(request);
     requestTimes.push(Date.now());
-    if (fake.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.delayMs));
     const reply = queue.shift() ?? fake.respond(request);
+    const delayMs = ('delayMs' in reply ? reply.delayMs : undefined) ?? fake.delayMs;
+    if (delayMs > 0) {
+      // A slow model; a caller that hangs up (a killed worker, a cancelled call) ends the wait.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delayMs);
+        res.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      if (res.destroyed) return;
+    }
     if ('error' in reply) {
       return sendJson(
         res,

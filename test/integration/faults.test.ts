@@ -4,7 +4,7 @@ import { conversationWorkflowId } from '../../api/conversation-client';
 
 import { waitFor } from '../support/wait';
 import { startTcpProxy } from '../support/tcp-proxy';
-import { startWorkerProcess } from '../support/worker-process';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
 
 /**
@@ -122,18 +122,22 @@ describe('a worker killed mid-batch', () => {
     await stack?.stop();
   });
 
+  /** A worker process of this stack's task queue, as a separate machine would run it. */
+  const workerEnv = (extra: Record<string, string> = {}) => ({
+    PUBLIC_BASE_URL: stack.config.PUBLIC_BASE_URL,
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
+    TWILIO_ACCOUNT_SID: stack.twilio.accountSid,
+    TWILIO_AUTH_TOKEN: stack.twilio.authToken,
+    TWILIO_API_BASE_URL: stack.twilio.url,
+    OPENAI_API_KEY: stack.openai.apiKey,
+    OPENAI_BASE_URL: stack.openai.baseURL,
+    ...extra,
+  });
+
   it('loses nothing and answers the whole batch once after a restart', async () => {
-    const env = {
-      PUBLIC_BASE_URL: stack.config.PUBLIC_BASE_URL,
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-      TWILIO_ACCOUNT_SID: stack.twilio.accountSid,
-      TWILIO_AUTH_TOKEN: stack.twilio.authToken,
-      TWILIO_API_BASE_URL: stack.twilio.url,
-      OPENAI_API_KEY: stack.openai.apiKey,
-      OPENAI_BASE_URL: stack.openai.baseURL,
-    };
+    const env = workerEnv();
     const first = await startWorkerProcess(env);
     const from = uniquePhone();
     try {
@@ -159,6 +163,33 @@ describe('a worker killed mid-batch', () => {
       await second.kill();
     }
   }, 180_000);
+
+  it('answers within 15 s when the worker dies in the middle of a model call and is restarted', async () => {
+    stack.openai.reset();
+    stack.twilio.reset();
+    // The first model call hangs until its caller goes away; the retry gets the ordinary echo.
+    stack.openai.script({ content: 'never delivered', delayMs: 120_000 });
+    const first = await startWorkerProcess(workerEnv({ OPENAI_TIMEOUT_MS: '120000' }));
+    let second: WorkerProcess | undefined;
+    const from = uniquePhone();
+    try {
+      await stack.postSms(smsParams({ from, body: 'where is my parcel?' }));
+      await waitFor(() => (stack.openai.requests.length === 1 ? true : undefined), 30_000, 'the model call');
+      await first.kill();
+      const killedAt = Date.now();
+      second = await startWorkerProcess(workerEnv());
+      const [reply] = await stack.twilio.waitForSent(1, 60_000);
+      const elapsed = Date.now() - killedAt;
+      expect(reply).toMatchObject({ to: from, body: 'echo: where is my parcel?' });
+      expect(elapsed).toBeLessThan(15_000);
+      await stack.settled(from);
+      expect(stack.twilio.sent).toHaveLength(1);
+      expect(stack.openai.requests).toHaveLength(2);
+    } finally {
+      await first.kill();
+      await second?.kill();
+    }
+  }, 120_000);
 });
 
 async function waitUntilRecorded(stack: Stack, from: string, count: number): Promise<void> {

@@ -8,12 +8,35 @@ export interface WorkerProcess {
   kill(): Promise<void>;
 }
 
-/** `worker/main.ts --worker-only` in its own process, with the given environment. */
+const started = new Set<ChildProcess>();
+// Whatever happens to the test (a timeout, a failed assertion), no worker outlives it.
+process.once('exit', () => {
+  for (const child of started) killGroup(child);
+});
+
+/** The whole process group: the worker and anything it started. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * `worker/main.ts --worker-only` in its own process (one node process, TypeScript loaded by tsx's loader, in a
+ * process group of its own), with the given environment.
+ */
 export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'worker', 'main.ts'), '--worker-only'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'worker', 'main.ts'), '--worker-only'], {
+    cwd: projectRoot,
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 60_000);
@@ -28,6 +51,9 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       clearTimeout(timer);
       reject(new Error(`worker exited with ${code}: ${output}`));
     });
+  }).catch((error: unknown) => {
+    killGroup(child);
+    throw error;
   });
   child.stderr?.resume();
   return {
@@ -36,7 +62,7 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<W
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGKILL');
+        killGroup(child);
       }),
   };
 }
