@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { signedForm } from '../../scripts/twilio-webhook';
 import { conversationWorkflowId } from '../../api/conversation-client';
 
+import { acceptThenDrop } from '../fakes/twilio';
 import { publicBaseUrl, smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
@@ -139,6 +140,26 @@ describe('opt-out', () => {
 });
 
 describe('send rules', () => {
+  it('sends once when Twilio accepted a message but its answer was lost: the retry finds it in the Messages list', async () => {
+    stack.twilio.failNext(1, acceptThenDrop);
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'did you get this?' }));
+    await stack.settled(from);
+    expect(stack.twilio.sent.map((m) => m.body)).toEqual(['echo: did you get this?']);
+    expect(stack.twilio.attempts).toBe(1);
+    expect(stack.twilio.lists).toBe(1);
+    const [row] = await outbound(from);
+    expect(row).toMatchObject({ provider_message_id: stack.twilio.sent[0]?.sid, status: 'queued' });
+
+    // The next reply to the same person, with the same words, is a new message: the earlier one is claimed.
+    stack.twilio.failNext(1, acceptThenDrop);
+    await stack.postSms(smsParams({ from, body: 'did you get this?' }));
+    await stack.settled(from);
+    expect(stack.twilio.sent.map((m) => m.body)).toEqual(['echo: did you get this?', 'echo: did you get this?']);
+    const rows = await outbound(from);
+    expect(rows.map((r) => r.provider_message_id)).toEqual(stack.twilio.sent.map((m) => m.sid));
+  });
+
   it('records a final Twilio rejection with a readable reason, does not retry it, and carries on', async () => {
     stack.twilio.failNext(1, { status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
     const from = uniquePhone();

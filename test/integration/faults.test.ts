@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 
 import { waitFor } from '../support/wait';
-import { startTcpProxy } from '../support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
 
@@ -96,7 +96,7 @@ describe('provider and delivery faults', () => {
       120_000,
       'a reply to every last message',
     );
-    for (const contact of contacts) await stack.settled(contact.from);
+    for (let i = 0; i < contacts.length; i += 25) await Promise.all(contacts.slice(i, i + 25).map((c) => stack.settled(c.from)));
     for (const contact of contacts) {
       const replies = stack.twilio.sent.filter((s) => s.to === contact.from).map((s) => s.body);
       // Only this contact's own messages are answered, none twice, and never more replies than messages.
@@ -201,34 +201,61 @@ async function waitUntilRecorded(stack: Stack, from: string, count: number): Pro
 }
 
 describe('Postgres unreachable for a few seconds', () => {
-  it('retries until it is back: the message is recorded and answered once', async () => {
+  let proxy: TcpProxy;
+  let stack: Stack;
+  beforeAll(async () => {
     const target = new URL(inject('databaseUrl'));
-    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = new URL(target);
     viaProxy.port = String(proxy.port);
-    const stack = await startStack({ BATCH_QUIET_MS: '300' }, { databaseUrl: viaProxy.toString() });
-    try {
-      await resetDatabase(stack.db);
-      const from = uniquePhone();
-      // The first exchange also teaches the API which tenant owns the number.
-      await stack.postSms(smsParams({ from, body: 'before' }));
-      await stack.twilio.waitForSent(1);
+    stack = await startStack({ BATCH_QUIET_MS: '300' }, { databaseUrl: viaProxy.toString() });
+    await resetDatabase(stack.db);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await proxy?.close();
+  });
 
-      await proxy.cut();
-      expect((await stack.postSms(smsParams({ from, body: 'during the outage' }))).status).toBe(200);
-      // A few seconds of outage, during which the message waits in Temporal and its recording retries.
-      await pause(4000);
-      expect(stack.twilio.sent).toHaveLength(1);
-      await proxy.restore();
+  it('retries until it is back: the message is recorded and answered once', async () => {
+    stack.twilio.reset();
+    const from = uniquePhone();
+    // The first exchange also teaches the API which tenant owns the number.
+    await stack.postSms(smsParams({ from, body: 'before' }));
+    await stack.settled(from);
 
-      const sent = await stack.twilio.waitForSent(2, 60_000);
-      expect(sent[1]).toMatchObject({ to: from, body: 'echo: during the outage' });
-      await stack.settled(from);
-      expect(stack.twilio.sent).toHaveLength(2);
-      expect(await inboundBodies(stack, from)).toEqual(['before', 'during the outage']);
-    } finally {
-      await stack.stop();
-      await proxy.close();
-    }
+    await proxy.cut();
+    expect((await stack.postSms(smsParams({ from, body: 'during the outage' }))).status).toBe(200);
+    // A few seconds of outage, during which the message waits in Temporal and its recording retries.
+    await pause(4000);
+    expect(stack.twilio.sent).toHaveLength(1);
+    await proxy.restore();
+
+    const sent = await stack.twilio.waitForSent(2, 60_000);
+    expect(sent[1]).toMatchObject({ to: from, body: 'echo: during the outage' });
+    await stack.settled(from);
+    expect(stack.twilio.sent).toHaveLength(2);
+    expect(await inboundBodies(stack, from)).toEqual(['before', 'during the outage']);
+  }, 120_000);
+
+  it('sends once when the database goes away right after Twilio accepted the message', async () => {
+    stack.twilio.reset();
+    // The moment Twilio takes the message, the service can no longer record that it did.
+    stack.twilio.onSent = () => {
+      stack.twilio.onSent = null;
+      void proxy.cut().then(() => setTimeout(() => void proxy.restore(), 3000));
+    };
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'just once' }));
+    await stack.twilio.waitForSent(1);
+    await expect.poll(() => proxy.accepting, { timeout: 10_000 }).toBe(true);
+    await stack.settled(from);
+    expect(stack.twilio.sent.map((m) => m.body)).toEqual(['echo: just once']);
+    const rows = await stack.db
+      .selectFrom('messages')
+      .select(['provider_message_id', 'status'])
+      .where('conversation_id', '=', conversationWorkflowId({ tenantId: 'default', contactKey: from }))
+      .where('direction', '=', 'outbound')
+      .execute();
+    expect(rows).toEqual([{ provider_message_id: stack.twilio.sent[0]?.sid, status: 'queued' }]);
   }, 120_000);
 });

@@ -6,6 +6,8 @@ export interface TcpProxy {
   cut(): Promise<void>;
   /** Accepts connections again on the same port. */
   restore(): Promise<void>;
+  /** Whether connections are accepted now. */
+  readonly accepting: boolean;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     get port() {
       return port;
+    },
+    get accepting() {
+      return server !== null;
     },
     cut: shut,
     restore: open,
