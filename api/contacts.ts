@@ -1,15 +1,26 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { Channel } from '../workflows/definitions';
 
 export interface ParsedAddress {
-  channel: Channel;
-  /** The contact's identity across channels: a normalized E.164 number. */
-  e164: string;
+  channel: 'sms' | 'whatsapp';
+  /**
+   * The sender's identity across channels: a normalized E.164 number where there is one (`whatsapp:+1604…`,
+   * `+1604…` and `(604) …` are one person), otherwise the short code or the alphanumeric sender ID as given.
+   */
+  contactKey: string;
 }
 
+/** A well-formed E.164 number, whether or not the numbering-plan data knows its range yet. */
+const e164 = /^\+[1-9]\d{6,14}$/;
+/** Carrier short codes (3 to 8 digits). */
+const shortCode = /^\d{3,8}$/;
+/** Alphanumeric sender IDs: up to 11 letters, digits and spaces, at least one letter. */
+const alphanumericSender = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
+
 /**
- * `whatsapp:+16049085474`, `+16049085474` and `(604) 908-5474` are the same person. Numbers without a country code
- * are read as North American (Twilio itself always sends E.164). Returns null for anything that is not a valid number.
+ * Reads an address Twilio delivered. Numbers without a country code are read as North American (Twilio itself
+ * always sends E.164). A signed webhook means Twilio delivered the message, so anything a carrier can send from is
+ * accepted: a number the phone library knows, a well-formed E.164 number it does not list (a new range), a short
+ * code, an alphanumeric sender. WhatsApp addresses are always numbers. Returns null only for what none of these is.
  */
 export function parseAddress(raw: string): ParsedAddress | null {
   // Validation against the numbering plan is the costliest step of a webhook; the same few numbers come back.
@@ -25,11 +36,15 @@ export function parseAddress(raw: string): ParsedAddress | null {
 const memo = new Map<string, ParsedAddress | null>();
 const memoLimit = 10_000;
 
-function parseUncached(raw: string, defaultCountry: 'US' = 'US'): ParsedAddress | null {
+function parseUncached(raw: string): ParsedAddress | null {
   const trimmed = raw.trim();
   const whatsapp = /^whatsapp:/i.test(trimmed);
-  const number = whatsapp ? trimmed.slice('whatsapp:'.length) : trimmed;
-  const parsed = parsePhoneNumberFromString(number, defaultCountry);
-  if (!parsed?.isValid()) return null;
-  return { channel: whatsapp ? 'whatsapp' : 'sms', e164: parsed.number };
+  const address = whatsapp ? trimmed.slice('whatsapp:'.length).trim() : trimmed;
+  const channel = whatsapp ? 'whatsapp' : 'sms';
+  const parsed = parsePhoneNumberFromString(address, 'US');
+  if (parsed?.isValid()) return { channel, contactKey: parsed.number };
+  if (e164.test(address)) return { channel, contactKey: address };
+  if (whatsapp) return null;
+  if (shortCode.test(address) || alphanumericSender.test(address)) return { channel, contactKey: address };
+  return null;
 }

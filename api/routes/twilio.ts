@@ -68,18 +68,18 @@ export function twilioRoutes(deps: ApiDeps) {
     if (!parsed.success) throw new HttpError(400, 'invalid_webhook', firstIssue(parsed.error));
     const form = parsed.data;
     const from = parseAddress(form.From);
-    if (!from) throw new HttpError(400, 'invalid_webhook', 'From: not a phone number');
+    if (!from) throw new HttpError(400, 'invalid_webhook', 'From: not a phone number, short code or sender ID');
     const to = parseAddress(form.To);
-    if (!to) throw new HttpError(400, 'invalid_webhook', 'To: not a phone number');
-    const tenantId = await tenantFor(to.e164);
-    if (!tenantId) throw new HttpError(404, 'unknown_number', `no tenant answers ${to.e164}`);
+    if (!to) throw new HttpError(400, 'invalid_webhook', 'To: not a phone number, short code or sender ID');
+    const tenantId = await tenantFor(to.contactKey);
+    if (!tenantId) throw new HttpError(404, 'unknown_number', `no tenant answers ${to.contactKey}`);
 
     const media: InboundMessage['media'] = [];
     for (let i = 0; i < form.NumMedia; i += 1) {
       const url = params[`MediaUrl${i}`];
       if (url) media.push({ url, contentType: params[`MediaContentType${i}`] ?? 'application/octet-stream' });
     }
-    await conversations.deliverInbound({ tenantId, contactKey: from.e164 }, {
+    await conversations.deliverInbound({ tenantId, contactKey: from.contactKey }, {
       providerMessageId: form.MessageSid,
       channel: from.channel,
       from: form.From,

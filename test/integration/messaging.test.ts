@@ -137,6 +137,21 @@ describe('SMS and WhatsApp conversations', () => {
     expect(snapshot).toMatchObject({ mode: 'ai', pendingCount: 0, turns: 1, lastChannel: 'whatsapp' });
   });
 
+  it('records and answers messages from unlisted number ranges, short codes and alphanumeric senders', async () => {
+    for (const from of ['+15550123', '72975', 'ACME Bank']) {
+      const response = await stack.postSms(smsParams({ from, body: `hello from ${from}` }));
+      expect(response.status, from).toBe(200);
+      await stack.settled(from);
+    }
+    expect(stack.twilio.sent.map((m) => [m.to, m.body])).toEqual([
+      ['+15550123', 'echo: hello from +15550123'],
+      ['72975', 'echo: hello from 72975'],
+      ['ACME Bank', 'echo: hello from ACME Bank'],
+    ]);
+    const rows = await stack.db.selectFrom('conversations').select(['id', 'contact_key']).orderBy('created_at').execute();
+    expect(rows.map((r) => r.contact_key)).toEqual(['+15550123', '72975', 'ACME Bank']);
+  });
+
   it('sends nothing twice when Twilio fails with 500 and then accepts', async () => {
     stack.twilio.failNext(2, { status: 500, code: 20500, message: 'Internal Server Error' });
     const from = uniquePhone();
@@ -169,7 +184,7 @@ describe('webhook rejections', () => {
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('invalid_webhook');
 
-    const notANumber = await stack.postSms(smsParams({ from: 'nobody', body: 'x' }));
+    const notANumber = await stack.postSms(smsParams({ from: 'client:nobody', body: 'x' }));
     expect(notANumber.status).toBe(400);
 
     const oversized = await stack.postSms(smsParams({ from, body: 'x'.repeat(70_000) }));
