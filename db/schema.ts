@@ -80,6 +80,12 @@ interface KnowledgeChunksTable {
   content: string;
 }
 
+/** Every word (3+ characters, lower case) of a tenant's knowledge base: what misspelt questions are matched to. */
+interface KnowledgeTermsTable {
+  tenant_id: string;
+  term: string;
+}
+
 interface OptOutsTable {
   tenant_id: string;
   contact_key: string;
@@ -129,6 +135,7 @@ export interface Database {
   messages: MessagesTable;
   knowledge_documents: KnowledgeDocumentsTable;
   knowledge_chunks: KnowledgeChunksTable;
+  knowledge_terms: KnowledgeTermsTable;
   opt_outs: OptOutsTable;
   delivery_events: DeliveryEventsTable;
   agents: AgentsTable;

@@ -29,6 +29,11 @@ export function chunkText(body: string): string[] {
   return chunks;
 }
 
+/** The words of a text, lower case: what a question is made of and what the typo matcher knows. */
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
 export async function addDocument(
   db: Kysely<Database>,
   document: { tenantId: string; title: string; body: string },
@@ -44,37 +49,60 @@ export async function addDocument(
       .insertInto('knowledge_chunks')
       .values(chunks.map((content, position) => ({ document_id: id, tenant_id: document.tenantId, position, content })))
       .execute();
+    const terms = [...new Set(wordsOf(`${document.title} ${document.body}`).filter((w) => w.length >= 3))];
+    if (terms.length > 0) {
+      await trx
+        .insertInto('knowledge_terms')
+        .values(terms.map((term) => ({ tenant_id: document.tenantId, term })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
     return id;
   });
 }
 
-/** Words of a free-text question joined with OR: a customer's question rarely contains every word of the answer. */
-export function toOrQuery(text: string): string | null {
-  const words = text
-    .toLowerCase()
-    .match(/[\p{L}\p{N}]+/gu)
-    ?.filter((w) => w.length > 1)
-    .slice(0, 32);
-  return words && words.length > 0 ? [...new Set(words)].join(' | ') : null;
-}
+/** Words a question may use at most, so a pasted essay stays one quick query. */
+const maxQuestionWords = 32;
 
+/**
+ * Passages for a free-text question, best first. The question's words are read loosely, since customers rarely use
+ * the documents' exact words: any of them may match (OR), a word of four letters or more also matches longer forms
+ * ("deliver" finds "delivery", by prefix on its English stem), and a word the knowledge base does not contain is
+ * also read as the knowledge-base words within one edit of it, two for words of six letters or more ("delivry",
+ * "retrun", "reciept"). Ranking prefers passages matching more of the words, and shorter ones among equals.
+ */
 export async function searchKnowledge(
   db: Kysely<Database>,
   tenantId: string,
   text: string,
   limit = 3,
 ): Promise<KnowledgeHit[]> {
-  const query = toOrQuery(text);
-  if (!query) return [];
-  const tsquery = sql`to_tsquery('english', ${query})`;
-  const rows = await db
-    .selectFrom('knowledge_chunks as c')
-    .innerJoin('knowledge_documents as d', 'd.id', 'c.document_id')
-    .select(['c.document_id', 'd.title', 'c.content', sql<number>`ts_rank(c.search, ${tsquery})`.as('rank')])
-    .where('c.tenant_id', '=', tenantId)
-    .where(sql<boolean>`c.search @@ ${tsquery}`)
-    .orderBy('rank', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ documentId: r.document_id, title: r.title, content: r.content, rank: Number(r.rank) }));
+  const words = [...new Set(wordsOf(text).filter((w) => w.length > 1))].slice(0, maxQuestionWords);
+  if (words.length === 0) return [];
+  const rows = await sql<{ document_id: string; title: string; content: string; rank: number }>`
+    with words(word) as (select unnest(cast(${words} as text[]))),
+    terms(term) as (
+      select word from words
+      union
+      select t.term
+      from words w
+      join knowledge_terms t on t.tenant_id = ${tenantId}
+        and length(w.word) >= 4
+        and abs(length(t.term) - length(w.word)) <= 2
+        and levenshtein_less_equal(t.term, w.word, case when length(w.word) >= 6 then 2 else 1 end)
+          <= case when length(w.word) >= 6 then 2 else 1 end
+    ),
+    question(query) as (
+      select to_tsquery('english', string_agg(case when length(term) >= 4 then term || ':*' else term end, ' | '))
+      from terms
+    )
+    select c.document_id, d.title, c.content, ts_rank(c.search, question.query, 1) as rank
+    from knowledge_chunks c
+    join knowledge_documents d on d.id = c.document_id
+    cross join question
+    where c.tenant_id = ${tenantId} and c.search @@ question.query
+    order by rank desc, length(c.content)
+    limit ${limit}
+  `.execute(db);
+  return rows.rows.map((r) => ({ documentId: r.document_id, title: r.title, content: r.content, rank: Number(r.rank) }));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildContext, estimateTokens } from '../../activities/context';
-import { chunkText, toOrQuery } from '../../db/repositories/knowledge';
+import { chunkText, wordsOf } from '../../db/repositories/knowledge';
 import type { Message } from '../../db/schema';
 
 function message(i: number, author: Message['author'], body: string): Message {
@@ -37,10 +37,11 @@ describe('buildContext', () => {
 });
 
 describe('knowledge text', () => {
-  it('turns a question into an OR query of its words', () => {
-    expect(toOrQuery('When are you open on Sundays?')).toBe('when | are | you | open | on | sundays');
-    expect(toOrQuery("'); drop table x; --")).toBe('drop | table');
-    expect(toOrQuery('?!')).toBeNull();
+  it('reads a question as its words, and nothing else', () => {
+    expect(wordsOf('When are you open on Sundays?')).toEqual(['when', 'are', 'you', 'open', 'on', 'sundays']);
+    expect(wordsOf("'); drop table x; -- :* | !")).toEqual(['drop', 'table', 'x']);
+    expect(wordsOf('Où est ma commande?')).toEqual(['où', 'est', 'ma', 'commande']);
+    expect(wordsOf('?!')).toEqual([]);
   });
 
   it('packs paragraphs into passages', () => {
