@@ -3,6 +3,7 @@ import { signedForm } from '../../scripts/twilio-webhook';
 import { conversationWorkflowId } from '../../api/conversation-client';
 
 import { acceptThenDrop } from '../fakes/twilio';
+import { keepHistory } from '../support/histories';
 import { publicBaseUrl, smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
@@ -102,6 +103,8 @@ describe('opt-out', () => {
     expect(await stack.db.selectFrom('opt_outs').selectAll().execute()).toEqual([]);
     const inbound = await stack.db.selectFrom('messages').select('body').where('direction', '=', 'inbound').orderBy('created_at').execute();
     expect(inbound.map((m) => m.body)).toEqual(['Stop', 'are you still there?', 'hi on whatsapp', 'START', 'back again']);
+    await stack.settled(from);
+    await keepHistory('stop-start', stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from })));
   });
 
   it('HELP gets the tenant help text without a model turn', async () => {

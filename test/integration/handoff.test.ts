@@ -3,6 +3,7 @@ import { createAgent } from '../../db/repositories/agents';
 import { conversationWorkflowId } from '../../api/conversation-client';
 
 import { defaultServiceTexts } from '../../domain/texts';
+import { keepHistory } from '../support/histories';
 import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 let stack: Stack;
@@ -92,6 +93,7 @@ describe('handoff to a human', () => {
       'inbound:customer',
       'outbound:ai',
     ]);
+    await keepHistory('handoff-claimed-replied-resolved', stack.temporal.workflow.getHandle(task.conversationId));
   });
 
   it('gives a claimed task to one agent only: 409 for the other', async () => {

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Context } from '@temporalio/activity';
 import { inboundSignal, snapshotQuery, type InboundMessage } from '../../workflows/definitions';
+import { keepHistory } from '../support/histories';
 import { createEnvironment, message, newRecorder, recordingActivities, settings, withWorker as runWithWorker, type Generate, type Recorded } from './harness';
 
 /** Batching, de-duplication, staleness, tools, long lives and idle, on one time-skipping server. */
@@ -29,7 +30,7 @@ function withWorker(
 
 describe('batching', () => {
   it('answers a burst of three messages inside the window with one LLM call holding all three', async () => {
-    await withWorker(async (send) => {
+    await withWorker(async (send, workflowId) => {
       await send(message('m1'));
       await env.sleep(1000);
       await send(message('m2'));
@@ -42,6 +43,7 @@ describe('batching', () => {
       expect(calls.replies).toHaveLength(1);
       expect(calls.replies[0]?.untilMessageId).toBe('in:m3');
       expect(calls.sent.map((s) => s.body)).toEqual(['reply to in:m3']);
+      await keepHistory('burst', env.client.workflow.getHandle(workflowId));
     });
   });
 
@@ -126,7 +128,7 @@ describe('replies', () => {
             calls: [{ id: `c${input.toolExchange.length}`, type: 'function', function: { name: 'search_knowledge', arguments: '{"query":"hours"}' } }],
           }
         : { kind: 'text', text: 'final answer' };
-    await withWorker(async (send) => {
+    await withWorker(async (send, workflowId) => {
       await send(message('m1'));
       await env.sleep(5000);
       expect(calls.replies.map((r) => r.allowTools)).toEqual([true, true, true, false]);
@@ -135,6 +137,7 @@ describe('replies', () => {
         { role: 'tool', tool_call_id: 'c0', content: 'passage' },
       ]);
       expect(calls.sent.map((s) => s.body)).toEqual(['final answer']);
+      await keepHistory('tool-round', env.client.workflow.getHandle(workflowId));
     });
   });
 
@@ -163,6 +166,9 @@ describe('long lives', () => {
         expect(calls.recorded.filter((id) => id === 'm1')).toHaveLength(1);
         expect(calls.sent.map((s) => s.body)).toEqual(['reply to in:m1', 'reply to in:m2', 'reply to in:m4']);
         expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ turns: 3, pendingCount: 0 });
+        // The first run ends by continuing as new; the last one starts from what it carried.
+        await keepHistory('continued-as-new', env.client.workflow.getHandle(workflowId, firstRun));
+        await keepHistory('continued-as-new-carried', env.client.workflow.getHandle(workflowId));
       },
       { maxHistoryEvents: 20 },
     );
@@ -196,6 +202,7 @@ describe('idle', () => {
       await handle.result();
       expect(calls.summaries).toBe(1);
       expect((await handle.describe()).status.name).toBe('COMPLETED');
+      await keepHistory('idle-completed', handle);
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   type HandoffResolution,
   type InboundMessage,
 } from '../../workflows/definitions';
+import { keepHistory } from '../support/histories';
 import { createEnvironment, message, newRecorder, recordingActivities, settings, withWorker as runWithWorker, type Generate, type Recorded } from './harness';
 
 /**
@@ -117,6 +118,7 @@ describe('handoff', () => {
       // Still resolvable after escalation.
       await resolve(workflowId, taskId, { agentId: 'a1', note: null, action: 'return_to_ai' });
       expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
+      await keepHistory('handoff-escalated', env.client.workflow.getHandle(workflowId));
     });
   });
 
@@ -155,6 +157,7 @@ describe('handoff', () => {
         expect(calls.handoffs).toHaveLength(1);
         expect(calls.handoffUpdates.map((u) => u.status)).toEqual(['claimed', 'resolved']);
         expect(calls.recorded).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+        await keepHistory('handoff-continued-as-new', env.client.workflow.getHandle(workflowId, firstRun));
       },
       { maxHistoryEvents: 40 },
     );
