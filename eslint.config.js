@@ -1,7 +1,5 @@
 import tseslint from 'typescript-eslint';
-import { builtinModules } from 'node:module';
 
-const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**', 'test-results/**'] },
@@ -26,26 +24,32 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // Workflow code is replayed deterministically inside Temporal's sandbox: no I/O, no clients, no Node APIs.
-    // Activities are imported as types only.
+    // Workflow code is replayed deterministically inside Temporal's sandbox: no I/O, no clients, no Node APIs. An
+    // allow-list: the workflow SDK, its common types, the workflow folder itself and the pure rules in domain/;
+    // anything else (activities, db, clients) only as a type.
     files: ['workflows/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Node built-ins cannot run in workflow code.' })),
           patterns: [
             {
-              group: ['**/activities', '**/activities/**', '**/db', '**/db/**'],
+              regex: '^(?!@temporalio/(workflow|common)$)(?!\\./)(?!\\.\\./domain/).*',
               allowTypeImports: true,
-              message: 'Workflows import activities and db only as types; run them through proxyActivities.',
-            },
-            {
-              group: ['pg', 'kysely', 'twilio', 'openai', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
-              message: 'I/O clients belong in activities, not in deterministic workflow code.',
+              message: 'Workflow code imports only @temporalio/workflow, @temporalio/common, ./ and ../domain/ (anything else as a type).',
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The pure rules every floor uses, workflows included: they import nothing but each other.
+    files: ['domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./).*', message: 'domain/ holds pure rules: it imports only from domain/.' }] },
       ],
     },
   },
