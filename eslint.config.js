@@ -1,6 +1,5 @@
 import tseslint from 'typescript-eslint';
 
-
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', '.data/**', 'dist/**', 'coverage/**', 'test-results/**'] },
   ...tseslint.configs.recommended,
