@@ -18,6 +18,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/handoffs', handoffRoutes(deps));
   app.route('/api', agentRoutes(deps));
   app.route('/console', consoleRoutes());
+  app.get('/favicon.ico', (c) => c.redirect('/console/favicon.svg', 301));
   return app;
 }
 

@@ -8,7 +8,7 @@ import { demoAgentToken, seedDemoKnowledge } from './demo-data';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { portConflicts, type PlannedPort } from './ports';
 import { startDevServer } from './temporal-dev-server';
-import { projectRoot, temporalCliPath } from './temporal-binaries';
+import { MissingToolError, projectRoot, temporalCliPath } from './temporal-binaries';
 import { startTwilioSandbox } from './twilio-sandbox';
 
 /**
@@ -43,7 +43,8 @@ async function stopAll(): Promise<void> {
 
 // Whatever fails during start-up, the servers already started are stopped rather than left running.
 function abort(error: unknown): void {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (error instanceof MissingToolError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   void stopAll().finally(() => process.exit(1));
 }
 process.once('uncaughtException', abort);
@@ -76,7 +77,7 @@ const conflict = await portConflicts(planned.filter((p) => p.port > 0));
 if (conflict) fail(conflict);
 
 if (!env.DATABASE_URL) {
-  const postgres = await startEmbeddedPostgres(dataDir, ports.postgres);
+  const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres);
   stops.unshift(postgres.stop);
   env.DATABASE_URL = postgres.url;
   lines.push(`Postgres (embedded):  ${postgres.url}`);

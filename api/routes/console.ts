@@ -5,6 +5,7 @@ import { consolePage } from '../console/page';
 const asset = (name: string) => readFileSync(new URL(`../console/${name}`, import.meta.url), 'utf8');
 const script = asset('app.js');
 const styles = asset('app.css');
+const favicon = asset('favicon.svg');
 
 /** The agent console: a static page and its script; all data comes from the agent API with the agent's token. */
 export function consoleRoutes() {
@@ -13,5 +14,6 @@ export function consoleRoutes() {
   app.get('/', (c) => c.html(consolePage, 200, { ...headers, 'content-security-policy': "default-src 'self'" }));
   app.get('/app.js', (c) => c.body(script, 200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/app.css', (c) => c.body(styles, 200, { ...headers, 'content-type': 'text/css; charset=utf-8' }));
+  app.get('/favicon.svg', (c) => c.body(favicon, 200, { ...headers, 'content-type': 'image/svg+xml' }));
   return app;
 }

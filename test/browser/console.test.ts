@@ -31,11 +31,19 @@ afterAll(async () => {
 
 describe('agent console', () => {
   it('takes a handoff from queue to resolution without a reload', async () => {
+    const failedRequests: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(`${stack.apiUrl}/console`);
+    // Before signing in, only the sign-in card shows.
+    expect(await page.locator('#workspace').isVisible()).toBe(false);
+    expect(await page.getByLabel('Agent token').isVisible()).toBe(true);
     await page.getByLabel('Agent token').fill('agt_wrong');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.locator('#sign-in-error').textContent()).toContain('not accepted');
 
+    expect(failedRequests.filter((r) => !r.includes('/api/me'))).toEqual([]);
     await page.getByLabel('Agent token').fill(stack.agentToken);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#live', { hasText: 'live' }).waitFor();

@@ -23,10 +23,11 @@ async function handoffs(token?: string): Promise<HandoffView[]> {
   return ((await response.json()) as { handoffs: HandoffView[] }).handoffs;
 }
 
+/** Waits for the one open handoff of the test and returns it. */
 async function waitForHandoff(): Promise<HandoffView> {
-  let found: HandoffView | undefined;
-  await expect.poll(async () => (found = (await handoffs())[0]), { timeout: 20_000 }).toBeDefined();
-  return found as HandoffView;
+  let found: HandoffView[] = [];
+  await expect.poll(async () => (found = await handoffs()).length, { timeout: 20_000 }).toBe(1);
+  return found[0] as HandoffView;
 }
 
 function post(path: string, body: unknown, token?: string) {
