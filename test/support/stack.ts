@@ -61,11 +61,16 @@ export interface Stack {
  * The whole service (API + worker, in-process) against the run's real Temporal dev server and real Postgres, with
  * fake Twilio and OpenAI servers behind the real clients. Each stack has its own task queue.
  */
-export async function startStack(
-  env: Record<string, string> = {},
-  options: { worker?: boolean; databaseUrl?: string } = {},
-): Promise<Stack> {
-  const fakeTwilio = await startFakeTwilio();
+export interface StackOptions {
+  /** false: the API alone (workers run elsewhere). */
+  worker?: boolean;
+  databaseUrl?: string;
+  /** The Twilio sandbox posts signed status callbacks, as `npm start`'s does (PUBLIC_BASE_URL must reach the API). */
+  statusCallbacks?: boolean;
+}
+
+export async function startStack(env: Record<string, string> = {}, options: StackOptions = {}): Promise<Stack> {
+  const fakeTwilio = await startFakeTwilio({ statusCallbacks: options.statusCallbacks ?? false });
   const fakeOpenAI = await startFakeOpenAI();
   const databaseUrl = options.databaseUrl ?? inject('databaseUrl');
   const temporalAddress = inject('temporalAddress');
@@ -127,7 +132,7 @@ export async function startStack(
     },
     async postSms(params, options = {}) {
       const path = options.path ?? '/webhooks/twilio/messaging';
-      const { headers, body } = signedForm(`${publicBaseUrl}${path}`, fakeTwilio.authToken, params);
+      const { headers, body } = signedForm(`${config.PUBLIC_BASE_URL}${path}`, fakeTwilio.authToken, params);
       if (options.signature !== undefined) headers['x-twilio-signature'] = options.signature;
       return fetch(`${apiUrl}${path}`, { method: 'POST', headers, body });
     },
@@ -145,11 +150,7 @@ export async function startStack(
  * Registers a stack for the whole file (started once, fakes and read model reset before each test) and hands it to
  * `use` once it runs.
  */
-export function useStack(
-  use: (stack: Stack) => void,
-  env: Record<string, string> = {},
-  options: { worker?: boolean; databaseUrl?: string } = {},
-): void {
+export function useStack(use: (stack: Stack) => void, env: Record<string, string> = {}, options: StackOptions = {}): void {
   let stack: Stack | undefined;
   beforeAll(async () => {
     stack = await startStack(env, options);

@@ -1,0 +1,71 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversationWorkflowId } from '../../api/conversation-client';
+import { demoAgentToken, seedDemoKnowledge } from '../../devkit/demo-data';
+import { resetDatabase, startStack, type Stack } from '../support/stack';
+import { freePort } from '../support/ports';
+
+/**
+ * What `npm start` gives a new user, on the real stack: no model (OPENAI_API_KEY unset), the demo knowledge, a Twilio
+ * sandbox that posts signed delivery callbacks to the service, and a demo agent token that survives restarts.
+ */
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+/** The `npm run sms -- <from> "<text>"` lines of the README's try-it block. */
+const tryIt = [...readme.matchAll(/^npm run sms -- (\S+) "([^"]+)"/gm)].map((m) => ({ from: m[1] ?? '', body: m[2] ?? '' }));
+
+let stack: Stack;
+
+beforeAll(async () => {
+  const port = await freePort();
+  stack = await startStack({ OPENAI_API_KEY: '', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }, { statusCallbacks: true });
+  await resetDatabase(stack.db);
+  await seedDemoKnowledge(stack.db, 'default');
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('trying it as the README says', () => {
+  it('answers each try-it example from the demo knowledge, offline', async () => {
+    expect(tryIt.map((t) => t.body)).toEqual(['What are your opening hours?', 'And do you deliver?']);
+    const expected = [/open Monday to Friday from 9am to 6pm/, /Standard delivery takes 2 to 4 business days/];
+    for (const [index, { from, body }] of tryIt.entries()) {
+      const to = from.startsWith('whatsapp:') ? 'whatsapp:+15005550006' : '+15005550006';
+      expect((await stack.postSms({ MessageSid: `SM${String(index).repeat(32)}`, From: from, To: to, Body: body, NumMedia: '0' })).status).toBe(200);
+      await stack.settled(from.replace(/^whatsapp:/, ''));
+      expect(stack.twilio.sent.at(-1)?.body).toMatch(expected[index] as RegExp);
+    }
+    expect(stack.twilio.sent.map((m) => m.to)).toEqual(tryIt.map((t) => t.from));
+  });
+
+  it('moves delivery statuses with the signed callbacks the sandbox posts, as Twilio would', async () => {
+    const conversationId = conversationWorkflowId({ tenantId: 'default', contactKey: '+16045550100' });
+    await expect
+      .poll(
+        async () =>
+          (await stack.db.selectFrom('messages').select('status').where('conversation_id', '=', conversationId).where('direction', '=', 'outbound').execute()).map(
+            (m) => m.status,
+          ),
+        { timeout: 10_000 },
+      )
+      .toEqual(['delivered', 'delivered']);
+  });
+
+  it('keeps the demo agent token across starts, and makes a new one if that agent is gone', async () => {
+    const file = join(tmpdir(), `demo-agent-token-${process.pid}`);
+    try {
+      const first = await demoAgentToken(stack.db, 'default', file);
+      expect(await demoAgentToken(stack.db, 'default', file)).toBe(first);
+      expect((await stack.api('/api/me', { token: first })).status).toBe(200);
+      await stack.db.deleteFrom('agents').where('name', '=', 'Demo agent').execute();
+      const second = await demoAgentToken(stack.db, 'default', file);
+      expect(second).not.toBe(first);
+      expect(readFileSync(file, 'utf8').trim()).toBe(second);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+});
