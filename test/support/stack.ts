@@ -138,6 +138,9 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
     },
     async stop() {
       await service.stop();
+      // No conversation of this stack outlives it: a later file using the same number starts a fresh one.
+      const running = temporal.workflow.list({ query: `TaskQueue = "${config.TEMPORAL_TASK_QUEUE}" AND ExecutionStatus = "Running"` });
+      for await (const workflow of running) await temporal.workflow.getHandle(workflow.workflowId).terminate('test over').catch(() => undefined);
       await connection.close();
       await db.destroy();
       await fakeTwilio.close();
@@ -175,11 +178,11 @@ export async function resetDatabase(db: Kysely<Database>): Promise<void> {
   await db.updateTable('tenants').set({ texts: '{}', system_prompt: '' }).where('id', '=', 'default').execute();
 }
 
-/** A number no other test uses, so each test talks to a fresh conversation workflow. */
+/** A number no other test uses (nor the README's +1 604 555 0100), so each test talks to a fresh conversation. */
 let phoneCounter = Math.floor(Math.random() * 5000);
 export function uniquePhone(): string {
   phoneCounter = (phoneCounter + 1) % 10_000;
-  return `+1604555${String(phoneCounter).padStart(4, '0')}`;
+  return `+1604556${String(phoneCounter).padStart(4, '0')}`;
 }
 
 export { messagingParams as smsParams } from '../../scripts/twilio-webhook';
