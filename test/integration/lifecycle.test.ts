@@ -36,4 +36,23 @@ describe('conversation life cycle', () => {
     const lastTurn = stack.openai.requests.filter((r) => !(r.messages[0]?.content ?? '').startsWith('Summarize')).at(-1);
     expect(lastTurn?.messages[0]?.content).toContain('blue lamp, order 1234');
   });
+
+  it('remembers STOP after the run that heard it has completed: the next run stays silent until START', async () => {
+    const from = uniquePhone();
+    const handle = () => stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from }));
+    await stack.postSms(smsParams({ from, body: 'STOP' }));
+    await handle().result();
+
+    await stack.postSms(smsParams({ from, body: 'hello again' }));
+    await stack.settled(from);
+    // The only model calls are the idle summaries, no reply turn.
+    expect(stack.openai.requests.filter((r) => !(r.messages[0]?.content ?? '').startsWith('Summarize'))).toEqual([]);
+    expect(stack.twilio.sent).toHaveLength(0);
+    await handle().result();
+
+    await stack.postSms(smsParams({ from, body: 'START' }));
+    await stack.postSms(smsParams({ from, body: 'are you there?' }));
+    const [reply] = await stack.twilio.waitForSent(1);
+    expect(reply).toMatchObject({ to: from, body: 'echo: are you there?' });
+  });
 });
