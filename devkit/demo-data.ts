@@ -5,7 +5,7 @@ import { addDocument } from '../db/repositories/knowledge';
 import type { Database } from '../db/schema';
 
 /** A few documents so a fresh install answers questions before anyone loads a real knowledge base. */
-const documents = [
+export const demoDocuments = [
   {
     title: 'Opening hours',
     body: 'We are open Monday to Friday from 9am to 6pm and Saturday from 10am to 4pm. We are closed on Sundays and public holidays.',
@@ -27,8 +27,8 @@ export async function seedDemoKnowledge(db: Kysely<Database>, tenantId: string):
     .where('tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
   if (Number(existing.count) > 0) return 0;
-  for (const document of documents) await addDocument(db, { tenantId, ...document });
-  return documents.length;
+  for (const document of demoDocuments) await addDocument(db, { tenantId, ...document });
+  return demoDocuments.length;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema';
 
 export interface ContactChannel {
@@ -22,4 +22,12 @@ export async function optIn(db: Kysely<Database>, target: ContactChannel): Promi
     .where('contact_key', '=', target.contactKey)
     .where('channel', '=', target.channel)
     .execute();
+}
+
+/** Whether the contact opted out of the channel, as an expression to read inside another statement. */
+export function optedOutExpression(target: ContactChannel): RawBuilder<boolean> {
+  return sql<boolean>`exists (
+    select 1 from opt_outs
+    where tenant_id = ${target.tenantId} and contact_key = ${target.contactKey} and channel = ${target.channel}
+  )`;
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { notifyExpression } from '../events';
+import { optedOutExpression } from './contacts';
 import type { Database, NewMessage } from '../schema';
 
 export interface InboundRecord {
@@ -68,16 +69,7 @@ export async function recordInboundMessage(db: Kysely<Database>, { conversation,
         (select channels from conversation),
         (select channels from conversations where id = ${conversation.id})
       )`.as('channels'),
-      eb
-        .exists(
-          eb
-            .selectFrom('opt_outs')
-            .select('channel')
-            .where('tenant_id', '=', conversation.tenantId)
-            .where('contact_key', '=', conversation.contactKey)
-            .where('channel', '=', message.channel),
-        )
-        .as('optedOut'),
+      optedOutExpression({ tenantId: conversation.tenantId, contactKey: conversation.contactKey, channel: message.channel }).as('optedOut'),
     ])
     .executeTakeFirstOrThrow();
   return { wrote: row.wrote === true, optedOut: row.optedOut === true, channels: row.channels ?? [message.channel] };

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { notifyExpression, type ConversationEvent } from '../events';
 import type { Database, NewMessage } from '../schema';
-import type { ContactChannel } from './contacts';
+import { optedOutExpression, type ContactChannel } from './contacts';
 
 /**
  * Writes one outbound part to the outbox before it is sent, counts it on its conversation, and reads whether the
@@ -29,16 +29,7 @@ export async function enqueueOutbound(
     )
     .selectNoFrom((eb) => [
       eb.exists(eb.selectFrom('inserted').select('id')).as('created'),
-      eb
-        .exists(
-          eb
-            .selectFrom('opt_outs')
-            .select('channel')
-            .where('tenant_id', '=', contact.tenantId)
-            .where('contact_key', '=', contact.contactKey)
-            .where('channel', '=', contact.channel),
-        )
-        .as('optedOut'),
+      optedOutExpression(contact).as('optedOut'),
     ])
     .executeTakeFirstOrThrow();
   return { created: row.created === true, optedOut: row.optedOut === true };

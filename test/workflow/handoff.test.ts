@@ -1,55 +1,33 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultServiceTexts } from '../../domain/texts';
 import {
   claimHandoffUpdate,
   resolveHandoffUpdate,
   snapshotQuery,
   type HandoffResolution,
-  type InboundMessage,
 } from '../../workflows/definitions';
 import { keepHistory } from '../support/histories';
-import { createEnvironment, message, newRecorder, recordingActivities, settings, withWorker as runWithWorker, type Generate, type Recorded } from './harness';
+import { message, settings, useHarness } from './harness';
 
 /**
  * Handoffs on the time-skipping server: the workflow owns the task, agents act through updates, and its timers
  * (escalation after minutes, expiry after a week) cost no wall time.
  */
-let env: TestWorkflowEnvironment;
-let calls: Recorded;
-let generate: Generate;
+const h = useHarness();
 
-beforeAll(async () => {
-  env = await createEnvironment();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-beforeEach(() => {
-  calls = newRecorder();
-  generate = async (input) => ({ kind: 'text', text: `reply to ${input.untilMessageId}` });
-});
-
-function withWorker(
-  run: (send: (m: InboundMessage) => Promise<void>, workflowId: string) => Promise<void>,
-  overrides: Partial<typeof settings> = {},
-) {
-  return runWithWorker(env, recordingActivities(calls, () => generate), run, overrides);
-}
-
-const bodies = () => calls.sent.map((s) => s.body);
+const bodies = () => h.calls.sent.map((s) => s.body);
 
 /** Lets the workflow run until it has opened a handoff, and returns its task id. */
 async function openedTask(): Promise<string> {
-  for (let waited = 0; calls.handoffs.length === 0; waited += 1) {
+  for (let waited = 0; h.calls.handoffs.length === 0; waited += 1) {
     if (waited > 120) throw new Error('no handoff was opened');
-    await env.sleep(1000);
+    await h.env.sleep(1000);
   }
-  return calls.handoffs[0]?.taskId ?? '';
+  return h.calls.handoffs[0]?.taskId ?? '';
 }
 
 async function resolve(workflowId: string, taskId: string, resolution: HandoffResolution): Promise<void> {
-  const handle = env.client.workflow.getHandle(workflowId);
+  const handle = h.env.client.workflow.getHandle(workflowId);
   await handle.executeUpdate(claimHandoffUpdate, { args: [{ taskId, agentId: resolution.agentId }] });
   await handle.executeUpdate(resolveHandoffUpdate, { args: [{ taskId, ...resolution }] });
 }
@@ -57,47 +35,47 @@ async function resolve(workflowId: string, taskId: string, resolution: HandoffRe
 describe('handoff', () => {
   it('sends the fallback message when the model stays down and hands the conversation to a person', async () => {
     let down = true;
-    generate = async (input) => {
+    h.generate = async (input) => {
       if (down) throw new Error('model unavailable');
       return { kind: 'text', text: `reply to ${input.untilMessageId}` };
     };
-    await withWorker(async (send, workflowId) => {
+    await h.withWorker(async (send, workflowId) => {
       await send(message('m1'));
       const taskId = await openedTask();
-      expect(calls.replies).toHaveLength(4);
+      expect(h.calls.replies).toHaveLength(4);
       expect(bodies()).toEqual([defaultServiceTexts.fallback]);
-      expect(calls.sent[0]?.author).toBe('system');
-      expect(calls.handoffs.map((h) => h.reason)).toEqual([expect.stringContaining('model stayed unavailable')]);
-      const snapshot = await env.client.workflow.getHandle(workflowId).query(snapshotQuery);
+      expect(h.calls.sent[0]?.author).toBe('system');
+      expect(h.calls.handoffs.map((h) => h.reason)).toEqual([expect.stringContaining('model stayed unavailable')]);
+      const snapshot = await h.env.client.workflow.getHandle(workflowId).query(snapshotQuery);
       expect(snapshot).toMatchObject({ mode: 'handoff', pendingCount: 0, turns: 1 });
 
       // An agent resolves it; the AI answers again.
       down = false;
       await resolve(workflowId, taskId, { agentId: 'a1', note: 'Refund sent.', action: 'return_to_ai' });
-      expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
-      expect(calls.handoffUpdates).toEqual([
+      expect(await h.env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
+      expect(h.calls.handoffUpdates).toEqual([
         { status: 'claimed', note: undefined },
         { status: 'resolved', note: 'Refund sent.' },
       ]);
       await send(message('m2'));
-      await env.sleep(settings.batchMaxWaitMs);
+      await h.env.sleep(settings.batchMaxWaitMs);
       expect(bodies()).toEqual([defaultServiceTexts.fallback, 'reply to in:m2']);
     });
   });
 
   it('keeps the AI silent while a person has the conversation', async () => {
-    generate = async () => ({ kind: 'handoff', reason: 'wants a person', notice: 'handoffAck' });
-    await withWorker(async (send, workflowId) => {
+    h.generate = async () => ({ kind: 'handoff', reason: 'wants a person', notice: 'handoffAck' });
+    await h.withWorker(async (send, workflowId) => {
       await send(message('m1', 'I want to talk to a human'));
       await openedTask();
       expect(bodies()).toEqual([defaultServiceTexts.handoffAck]);
       await send(message('m2', 'hello?'));
       await send(message('m3', 'anyone?'));
-      await env.sleep(settings.batchMaxWaitMs);
-      expect(calls.recorded).toEqual(['m1', 'm2', 'm3']);
-      expect(calls.replies).toHaveLength(1);
+      await h.env.sleep(settings.batchMaxWaitMs);
+      expect(h.calls.recorded).toEqual(['m1', 'm2', 'm3']);
+      expect(h.calls.replies).toHaveLength(1);
       expect(bodies()).toEqual([defaultServiceTexts.handoffAck]);
-      expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({
+      expect(await h.env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({
         mode: 'handoff',
         handoff: { reason: 'wants a person', claimedBy: null, escalated: false },
       });
@@ -105,59 +83,59 @@ describe('handoff', () => {
   });
 
   it('tells the customer and escalates the task when no agent claims it in time; nobody waits forever', async () => {
-    generate = async () => ({ kind: 'handoff', reason: 'billing dispute', notice: 'handoffAck' });
-    await withWorker(async (send, workflowId) => {
+    h.generate = async () => ({ kind: 'handoff', reason: 'billing dispute', notice: 'handoffAck' });
+    await h.withWorker(async (send, workflowId) => {
       await send(message('m1'));
       const taskId = await openedTask();
-      expect(calls.handoffUpdates).toEqual([]);
-      await env.sleep(settings.handoffTimeoutMs);
+      expect(h.calls.handoffUpdates).toEqual([]);
+      await h.env.sleep(settings.handoffTimeoutMs);
       expect(bodies()).toEqual([defaultServiceTexts.handoffAck, defaultServiceTexts.holding]);
-      expect(calls.handoffUpdates).toEqual([{ status: 'escalated', note: undefined }]);
-      expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'handoff', handoff: { escalated: true } });
+      expect(h.calls.handoffUpdates).toEqual([{ status: 'escalated', note: undefined }]);
+      expect(await h.env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'handoff', handoff: { escalated: true } });
 
       // Still resolvable after escalation.
       await resolve(workflowId, taskId, { agentId: 'a1', note: null, action: 'return_to_ai' });
-      expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
-      await keepHistory('handoff-escalated', env.client.workflow.getHandle(workflowId));
+      expect(await h.env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
+      await keepHistory('handoff-escalated', h.env.client.workflow.getHandle(workflowId));
     });
   });
 
   it('returns to the AI when nobody resolves the handoff before it expires', async () => {
-    generate = async (input) =>
-      calls.replies.length === 1 ? { kind: 'handoff', reason: 'complaint', notice: 'handoffAck' } : { kind: 'text', text: `reply to ${input.untilMessageId}` };
-    await withWorker(async (send, workflowId) => {
+    h.generate = async (input) =>
+      h.calls.replies.length === 1 ? { kind: 'handoff', reason: 'complaint', notice: 'handoffAck' } : { kind: 'text', text: `reply to ${input.untilMessageId}` };
+    await h.withWorker(async (send, workflowId) => {
       await send(message('m1'));
       await openedTask();
-      await env.sleep(settings.handoffExpiryMs);
-      expect(calls.handoffUpdates.map((u) => u.status)).toEqual(['escalated', 'expired']);
-      expect(await env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai' });
+      await h.env.sleep(settings.handoffExpiryMs);
+      expect(h.calls.handoffUpdates.map((u) => u.status)).toEqual(['escalated', 'expired']);
+      expect(await h.env.client.workflow.getHandle(workflowId).query(snapshotQuery)).toMatchObject({ mode: 'ai' });
       await send(message('m2'));
-      await env.sleep(settings.batchMaxWaitMs);
+      await h.env.sleep(settings.batchMaxWaitMs);
       expect(bodies().at(-1)).toBe('reply to in:m2');
     });
   });
 
   it('continues as new during a long handoff, carrying the open task, its claim and its escalation', async () => {
-    generate = async () => ({ kind: 'handoff', reason: 'long case', notice: 'handoffAck' });
-    await withWorker(
+    h.generate = async () => ({ kind: 'handoff', reason: 'long case', notice: 'handoffAck' });
+    await h.withWorker(
       async (send, workflowId) => {
         await send(message('m1'));
         const taskId = await openedTask();
-        const handle = env.client.workflow.getHandle(workflowId);
+        const handle = h.env.client.workflow.getHandle(workflowId);
         const firstRun = (await handle.describe()).runId;
         await handle.executeUpdate(claimHandoffUpdate, { args: [{ taskId, agentId: 'a1' }] });
         for (let i = 2; i <= 6; i += 1) await send(message(`m${i}`, `still there? ${i}`));
-        await env.sleep(1000);
+        await h.env.sleep(1000);
         expect((await handle.describe()).runId).not.toBe(firstRun);
         expect(await handle.query(snapshotQuery)).toMatchObject({ mode: 'handoff', handoff: { taskId, claimedBy: 'a1' } });
 
         await handle.executeUpdate(resolveHandoffUpdate, { args: [{ taskId, agentId: 'a1', note: 'Done.', action: 'return_to_ai' }] });
         expect(await handle.query(snapshotQuery)).toMatchObject({ mode: 'ai', handoff: null });
         // One task the whole time: opened once, claimed once, resolved once, never escalated (it was claimed).
-        expect(calls.handoffs).toHaveLength(1);
-        expect(calls.handoffUpdates.map((u) => u.status)).toEqual(['claimed', 'resolved']);
-        expect(calls.recorded).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
-        await keepHistory('handoff-continued-as-new', env.client.workflow.getHandle(workflowId, firstRun));
+        expect(h.calls.handoffs).toHaveLength(1);
+        expect(h.calls.handoffUpdates.map((u) => u.status)).toEqual(['claimed', 'resolved']);
+        expect(h.calls.recorded).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+        await keepHistory('handoff-continued-as-new', h.env.client.workflow.getHandle(workflowId, firstRun));
       },
       { maxHistoryEvents: 40 },
     );

@@ -1,6 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { Activities } from '../../activities';
 import type { GenerateReplyInput } from '../../activities/llm';
 import { conversationInput, conversationWorkflowId } from '../../api/conversation-client';
@@ -153,3 +153,38 @@ export async function withWorker(
     await env.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
   }
 }
+
+/** What a workflow test file works with: its time-skipping server, what the activities recorded, the fake model. */
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  calls: Recorded;
+  /** The model for the next turns; by default it answers `reply to <newest message id>`. */
+  generate: Generate;
+  withWorker(
+    run: (send: (m: InboundMessage) => Promise<void>, workflowId: string) => Promise<void>,
+    overrides?: Partial<ConversationSettings>,
+  ): Promise<void>;
+}
+
+/** One time-skipping server for the file; fresh recordings and the default model before each test. */
+export function useHarness(): Harness {
+  const harness: Harness = {
+    env: undefined as unknown as TestWorkflowEnvironment,
+    calls: newRecorder(),
+    generate: answerWithId,
+    withWorker: (run, overrides = {}) => withWorker(harness.env, recordingActivities(harness.calls, () => harness.generate), run, overrides),
+  };
+  beforeAll(async () => {
+    harness.env = await createEnvironment();
+  });
+  afterAll(async () => {
+    await harness.env?.teardown();
+  });
+  beforeEach(() => {
+    harness.calls = newRecorder();
+    harness.generate = answerWithId;
+  });
+  return harness;
+}
+
+const answerWithId: Generate = async (input) => ({ kind: 'text', text: `reply to ${input.untilMessageId}` });
