@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { isMessaging } from '../domain/channels';
 import { keywordOf } from '../domain/keywords';
 import { optIn, optOut } from '../db/repositories/contacts';
 import { recordInboundMessage, type InboundRecord } from '../db/repositories/inbound';
@@ -56,7 +57,8 @@ export function inboundActivities({ db }: ActivityDeps) {
           created_at: new Date(message.receivedAt),
         },
       };
-      const keyword = keywordOf(message.body);
+      // Carrier keywords mean something in text messages only.
+      const keyword = isMessaging(message.channel) ? keywordOf(message.body) : null;
       if (keyword !== 'stop' && keyword !== 'start') {
         const recorded = await recordInboundMessage(db, record);
         return { messageId, duplicate: !recorded.wrote, optedOut: recorded.optedOut, channels: recorded.channels };

@@ -1,3 +1,4 @@
+import { callActivities } from './calls';
 import type { ActivityDeps } from './deps';
 import { handoffActivities } from './handoff';
 import { inboundActivities } from './inbound';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...outboundActivities(deps),
     ...summaryActivities(deps),
     ...handoffActivities(deps),
+    ...callActivities(deps),
   };
 }
 

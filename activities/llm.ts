@@ -1,10 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ActivityDeps } from './deps';
 import { buildContext, type ChatMessage, type ToolCall } from './context';
 import { extractiveReply } from './extractive';
 import { heartbeating } from './heartbeat';
+import { callModel, streamModel } from './model-call';
+import { TokenStream } from './token-stream';
 import { toolDefinitions } from './tools';
+import type { Channel } from '../domain/channels';
 import { getPromptSettings } from '../db/repositories/conversations';
 import { recentMessagesUntil } from '../db/repositories/messages';
 
@@ -17,6 +20,13 @@ export interface GenerateReplyInput {
   toolExchange: ChatMessage[];
   /** false on the last allowed round, so the model must answer in text. */
   allowTools: boolean;
+  /** The channel the reply goes out on, when it shapes the reply (a call wants short spoken sentences). */
+  channel?: Channel;
+  /**
+   * A call or a web visitor waits for this reply live: its tokens go out on the conversation's event channel as
+   * the model writes them, keyed by the turn, and the result is still the whole text.
+   */
+  stream?: { turnId: string };
 }
 
 export type GenerateReplyResult =
@@ -29,6 +39,10 @@ const defaultSystemPrompt =
   'You are a helpful customer service assistant answering over SMS or chat. Reply briefly and plainly, in the ' +
   "customer's language. Use the knowledge base for facts about the company; never invent prices, hours or policies.";
 
+const voiceInstructions =
+  'This turn is spoken on a phone call: answer in one to three short spoken sentences, with no lists, links, ' +
+  'emoji or formatting.';
+
 /**
  * Newest messages a turn sees (about 20 exchanges), also capped by LLM_CONTEXT_TOKENS; older ones reach the model
  * through the rolling summary, so the prompt stops growing however long the conversation.
@@ -37,95 +51,57 @@ const historyLimit = 40;
 
 export function llmActivities(deps: ActivityDeps) {
   const { db, openai, llm } = deps;
-  return {
-    /**
-     * Safe to retry: it only reads Postgres and calls the model; nothing is sent or written until the workflow
-     * decides what to do with the result. Heartbeats while the model thinks, so a lost attempt is retried within
-     * seconds and a cancellation aborts the call.
-     */
-    async generateReply(input: GenerateReplyInput): Promise<GenerateReplyResult> {
-      return heartbeating((signal) => generate(input, signal));
-    },
-  };
 
   async function generate(input: GenerateReplyInput, signal: AbortSignal): Promise<GenerateReplyResult> {
     const [settings, newestFirst] = await Promise.all([
       openai ? getPromptSettings(db, input.conversationId) : undefined,
       recentMessagesUntil(db, input.conversationId, input.untilMessageId, historyLimit),
     ]);
-    if (!openai) return extractiveReply(db, input.tenantId, newestFirst);
+    const stream = input.stream ? new TokenStream(db, input.conversationId, input.stream.turnId) : null;
+    if (!openai) {
+      const reply = await extractiveReply(db, input.tenantId, newestFirst);
+      if (stream && reply.kind === 'text') {
+        stream.push(reply.text);
+        await stream.end();
+      }
+      return reply;
+    }
 
+    const systemPrompt = settings?.systemPrompt || defaultSystemPrompt;
     const messages = [
       ...buildContext({
-        systemPrompt: settings?.systemPrompt || defaultSystemPrompt,
+        systemPrompt: input.channel === 'voice' ? `${systemPrompt}\n\n${voiceInstructions}` : systemPrompt,
         summary: settings?.summary ?? null,
         newestFirst,
         budgetTokens: llm.contextTokens,
       }),
       ...input.toolExchange,
     ];
-    const completion = await callModel(
-      openai,
-      {
-        model: llm.model,
-        messages: messages as OpenAI.Chat.ChatCompletionMessageParam[],
-        ...(input.allowTools ? { tools: toolDefinitions } : {}),
-      },
-      signal,
-    );
-    const choice = completion.choices[0];
-    const calls = (choice?.message.tool_calls ?? []).filter((c) => c.type === 'function');
-    if (calls.length > 0) {
-      const toolCalls: ToolCall[] = calls.map((c) => ({
-        id: c.id,
-        type: 'function',
-        function: { name: c.function.name, arguments: c.function.arguments },
-      }));
-      return {
-        kind: 'tool_calls',
-        assistant: { role: 'assistant', content: choice?.message.content ?? null, tool_calls: toolCalls },
-        calls: toolCalls,
-      };
+    const request = {
+      model: llm.model,
+      messages: messages as OpenAI.Chat.ChatCompletionMessageParam[],
+      ...(input.allowTools ? { tools: toolDefinitions } : {}),
+    };
+    const answer = stream
+      ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => stream.push(token))
+      : await callModel(openai, request, signal);
+    if (answer.calls.length > 0) {
+      return { kind: 'tool_calls', assistant: { role: 'assistant', content: answer.content, tool_calls: answer.calls }, calls: answer.calls };
     }
-    const text = choice?.message.content?.trim();
-    if (!text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
-    return { kind: 'text', text };
+    if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
+    await stream?.end();
+    return { kind: 'text', text: answer.text };
   }
-}
 
-/**
- * Maps provider errors onto Temporal's retry policy: 429 waits as long as the provider asks, 5xx, timeouts and
- * network errors retry with the activity's backoff, and other 4xx (bad key, bad request) fail at once because
- * repeating them cannot help.
- */
-async function callModel(
-  openai: OpenAI,
-  body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
-  signal: AbortSignal,
-): Promise<OpenAI.Chat.ChatCompletion> {
-  try {
-    return await openai.chat.completions.create(body, { signal });
-  } catch (error) {
-    if (!(error instanceof OpenAI.APIError) || error.status === undefined) throw error;
-    const message = `LLM ${error.status}: ${error.message}`;
-    if (error.status === 429) {
-      return Promise.reject(
-        ApplicationFailure.create({
-          message,
-          type: 'RateLimited',
-          nextRetryDelay: retryAfterMs(error.headers) ?? undefined,
-        }),
-      );
-    }
-    if (error.status >= 500 || error.status === 408 || error.status === 409) throw error;
-    throw ApplicationFailure.nonRetryable(message, 'LlmRequestRejected');
-  }
-}
-
-export function retryAfterMs(headers: Headers | undefined): number | null {
-  const ms = Number(headers?.get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const seconds = Number(headers?.get('retry-after'));
-  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
-  return null;
+  return {
+    /**
+     * Safe to retry: it only reads Postgres and calls the model; nothing is sent or written until the workflow
+     * decides what to do with the result (streamed tokens are a live preview; the result is what counts).
+     * Heartbeats while the model thinks, so a lost attempt is retried within seconds and a cancellation (a caller
+     * who interrupts) aborts the call.
+     */
+    async generateReply(input: GenerateReplyInput): Promise<GenerateReplyResult> {
+      return heartbeating((signal) => generate(input, signal));
+    },
+  };
 }

@@ -15,7 +15,9 @@ import { getTenant } from '../db/repositories/tenants';
 import type { MessageAuthor } from '../db/schema';
 
 /** What to say: a text (the model's, an agent's), or one of the service's own texts in the tenant's wording. */
-export type Delivery = { text: string; author: 'ai' | 'agent' } | { notice: ServiceTextKey; author: 'ai' | 'system' };
+export type Delivery =
+  | { text: string; author: 'ai' | 'agent'; /** The customer got it live while it was written (a spoken reply). */ streamed?: boolean }
+  | { notice: ServiceTextKey; author: 'ai' | 'system' };
 
 export interface SendMessageInput {
   /** Chosen by the workflow and stable across activity retries: the outbox key that makes the delivery idempotent. */
@@ -115,7 +117,8 @@ export function outboundActivities(deps: ActivityDeps) {
         const providerMessageIds: string[] = [];
         for (const [index, partBody] of bodies.entries()) {
           const id = bodies.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
-          providerMessageIds.push(await sendPart(input, adapter, { id, target: input.target, body: partBody }, delivery.author));
+          const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: 'streamed' in delivery && delivery.streamed === true };
+          providerMessageIds.push(await sendPart(input, adapter, part, delivery.author));
         }
         return { providerMessageIds };
       });

@@ -11,6 +11,19 @@ export type ConversationEvent =
   | { type: 'message'; tenantId: string; conversationId: string; messageId: string }
   | { type: 'handoff'; tenantId: string; conversationId: string; taskId: string; status: string };
 
+/**
+ * What only the process serving a conversation live needs (a call's socket, a visitor's stream): the tokens of a
+ * reply as the model writes them, a text to speak, the end of a call. Carried on the conversation's own channel
+ * only, never through workflow history.
+ */
+export type StreamEvent =
+  | { type: 'token'; conversationId: string; turnId: string; seq: number; text: string }
+  | { type: 'turn_end'; conversationId: string; turnId: string; seq: number }
+  | { type: 'say'; conversationId: string; callSid: string; messageId: string; text: string }
+  | { type: 'call_end'; conversationId: string; callSid: string; handoffData: string };
+
+export type BusEvent = ConversationEvent | StreamEvent;
+
 /** Every tenant's events, for agents' screens. */
 const tenantChannel = 'conversation_events';
 
@@ -33,7 +46,12 @@ export async function publishEvent(db: Kysely<Database>, event: ConversationEven
   await sql`select ${notifyExpression(event)}`.execute(db);
 }
 
-type Listener = (event: ConversationEvent) => void;
+/** Publishes to whoever follows the conversation live (NOTIFY payloads are limited to 8000 bytes). */
+export async function publishToConversation(db: Kysely<Database>, event: StreamEvent): Promise<void> {
+  await sql`select pg_notify(${conversationChannel(event.conversationId)}, ${JSON.stringify(event)})`.execute(db);
+}
+
+type Listener = (event: BusEvent) => void;
 
 /**
  * Follows conversation events across processes over one LISTEN connection: a tenant's (agents' screens) or one
@@ -60,9 +78,9 @@ export class EventBus {
     await this.commands;
   }
 
-  subscribeTenant(tenantId: string, listener: Listener): () => void {
+  subscribeTenant(tenantId: string, listener: (event: ConversationEvent) => void): () => void {
     return this.subscribe(tenantChannel, (event) => {
-      if (event.tenantId === tenantId) listener(event);
+      if ('tenantId' in event && event.tenantId === tenantId) listener(event);
     });
   }
 
@@ -105,9 +123,9 @@ export class EventBus {
     const next = new pg.Client({ connectionString: this.connectionString });
     next.on('notification', (message) => {
       if (!message.payload) return;
-      let event: ConversationEvent;
+      let event: BusEvent;
       try {
-        event = JSON.parse(message.payload) as ConversationEvent;
+        event = JSON.parse(message.payload) as BusEvent;
       } catch {
         return; // Not ours to interpret.
       }

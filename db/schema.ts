@@ -10,6 +10,8 @@ interface TenantsTable {
   system_prompt: string;
   /** The tenant's own wording of the texts the service sends (`domain/texts.ts` keys); missing keys use defaults. */
   texts: ColumnType<Record<string, string>, string | undefined, string>;
+  /** How calls sound: `language`, `voice` (the TTS voice), `transferTo` (where a call goes to reach a person). */
+  voice: ColumnType<Record<string, string>, string | undefined, string>;
   created_at: DefaultedTimestamp;
 }
 
@@ -54,6 +56,8 @@ interface MessagesTable {
   from_address: string;
   to_address: string;
   body: string;
+  /** A spoken reply the caller interrupted: `body` is what they heard, this the whole reply. */
+  full_body: string | null;
   media: ColumnType<unknown, string | undefined, string>;
   /** Twilio's MessageSid: unique per tenant, so a retried webhook never yields a second row. */
   provider_message_id: string | null;
@@ -127,6 +131,37 @@ interface HandoffTasksTable {
   updated_at: DefaultedTimestamp;
 }
 
+/** One phone call, as Twilio's webhooks and the relay session report it. */
+interface CallsTable {
+  call_sid: string;
+  tenant_id: string;
+  conversation_id: string;
+  direction: string;
+  from_address: string;
+  to_address: string;
+  status: string;
+  session_id: string | null;
+  session_status: string | null;
+  handoff_data: ColumnType<unknown, string | null | undefined, string | null>;
+  error_code: string | null;
+  error_message: string | null;
+  duration_seconds: number | null;
+  started_at: DefaultedTimestamp;
+  connected_at: Timestamp | null;
+  ended_at: Timestamp | null;
+}
+
+/** One spoken turn of a call and its timing: the caller's last words, the reply's first and last token. */
+interface CallTurnsTable {
+  call_sid: string;
+  turn_id: string;
+  prompt: string;
+  prompt_at: Timestamp;
+  first_token_at: Timestamp | null;
+  last_token_at: Timestamp | null;
+  interrupted_at: Timestamp | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -140,6 +175,8 @@ export interface Database {
   delivery_events: DeliveryEventsTable;
   agents: AgentsTable;
   handoff_tasks: HandoffTasksTable;
+  calls: CallsTable;
+  call_turns: CallTurnsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -151,3 +188,5 @@ export type MessageUpdate = Updateable<MessagesTable>;
 export type KnowledgeDocument = Selectable<KnowledgeDocumentsTable>;
 export type Agent = Selectable<AgentsTable>;
 export type HandoffTask = Selectable<HandoffTasksTable>;
+export type Call = Selectable<CallsTable>;
+export type CallTurn = Selectable<CallTurnsTable>;

@@ -16,6 +16,11 @@ export interface ReplyTarget {
   sender: string | null;
 }
 
+/** The channels of text messages, where carrier keywords (STOP, HELP, ...) mean something. */
+export function isMessaging(channel: Channel): boolean {
+  return channel === 'sms' || channel === 'whatsapp';
+}
+
 /** Channels in a stable order, without repeats: the `Channels` search attribute's value. */
 export function channelSet(list: Iterable<string>): Channel[] {
   const known = new Set(list);

@@ -1,5 +1,13 @@
 /** The texts customers receive from the service itself (not the model, not an agent). */
-export type ServiceTextKey = 'fallback' | 'holding' | 'handoffAck' | 'help' | 'noAnswer';
+export type ServiceTextKey =
+  | 'fallback'
+  | 'holding'
+  | 'handoffAck'
+  | 'help'
+  | 'noAnswer'
+  | 'welcomeGreeting'
+  | 'callTransfer'
+  | 'callUnknownNumber';
 
 export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   /** The model stayed unavailable through every retry; a person takes over. */
@@ -12,6 +20,12 @@ export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   help: 'Reply with your question and we will answer. Reply STOP to unsubscribe.',
   /** Without a model, nothing in the knowledge base matched: a person takes over. */
   noAnswer: "Thanks for your message. I don't have an answer to that, so I've passed it to our team.",
+  /** Spoken when a call connects. */
+  welcomeGreeting: 'Hello! How can I help you today?',
+  /** Spoken before a call is put through to a person. */
+  callTransfer: 'Let me put you through to a member of our team.',
+  /** Spoken to a call to a number no tenant answers, before hanging up. */
+  callUnknownNumber: 'Sorry, this number cannot take calls. Goodbye.',
 };
 
 export const serviceTextKeys = Object.keys(defaultServiceTexts) as ServiceTextKey[];

@@ -50,3 +50,16 @@ export const { openHandoffTask, updateHandoff } = proxyActivities<Activities>({
   // fixed id too), so they retry until the database takes them.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+export const { recordInterruption, endCall } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 seconds',
+  // recordInterruption sets the same values again; endCall's repeat asks the same relay session to end again.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
+});
+
+export const { summarizeCall } = proxyActivities<Activities>({
+  startToCloseTimeout: '60 seconds',
+  heartbeatTimeout,
+  // The note has a fixed id, so a repeat writes nothing new; a call without its summary only shortens memory.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
+});

@@ -9,19 +9,23 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import { channelSet, type Channel } from '../domain/channels';
+import { channelSet, isMessaging, type Channel } from '../domain/channels';
 import { keywordOf } from '../domain/keywords';
 import type { Delivery } from '../activities/outbound';
 import { recordInbound, sendMessage, summarizeConversation } from './activity-proxies';
 import { batchDeadline, rememberId } from './batching';
 import {
   agentReplyUpdate,
+  callEndedSignal,
+  callStartedSignal,
   claimHandoffUpdate,
   inboundSignal,
+  interruptSignal,
   requestHandoffSignal,
   resolveHandoffUpdate,
   searchAttributes,
   snapshotQuery,
+  voiceTurnUpdate,
   type CarriedState,
   type ConversationInput,
   type ConversationMode,
@@ -32,6 +36,7 @@ import {
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
 import { replyTurn } from './reply-turn';
+import { Calls } from './voice';
 
 const dedupeWindow = 500;
 /** Turns between summary refreshes: older messages leave the model's window (40 messages) only once summarized. */
@@ -50,6 +55,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   let recentIds = carried?.recentProviderIds ?? [];
   let turns = carried?.turns ?? 0;
   let replyTarget: ReplyTarget | null = carried?.replyTarget ?? null;
+  /** The channel of the newest message (the `Channel` search attribute). */
+  let latestChannel: Channel | null = replyTarget?.channel ?? null;
+  /** Where text replies go when a call ends: the newest message's target that was not a call. */
+  let textTarget: ReplyTarget | null = replyTarget?.channel === 'voice' ? null : replyTarget;
   let channelsUsed: Channel[] = carried?.channels ?? [];
   let mode: ConversationMode = carried?.handoff ? 'handoff' : 'ai';
   let arrivals = 0;
@@ -68,6 +77,23 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     },
     carried?.handoff ?? null,
   );
+  const calls = new Calls(
+    {
+      tenantId,
+      conversationId,
+      maxToolRounds: settings.maxToolRounds,
+      record: (message) => record(message, { queue: false }),
+      deliver,
+      setTarget: (target) => (replyTarget = target),
+      afterCall: (call) => (replyTarget = textTarget ?? { channel: 'sms', address: call.caller, sender: call.service }),
+      personHasIt: () => handoff.current !== null,
+      openHandoff: (reason) => {
+        openHandoff(reason);
+        return handoff.current?.taskId ?? '';
+      },
+    },
+    carried?.call ?? null,
+  );
 
   // Every message the conversation takes, in one place. Buffered signals are delivered as soon as their handler is
   // set, so everything they touch exists by now.
@@ -77,10 +103,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     pendingCount: pending.length,
     turns,
     lastActivityAt: lastActivityAt === null ? null : new Date(lastActivityAt).toISOString(),
-    lastChannel: replyTarget?.channel ?? null,
+    lastChannel: latestChannel,
     channels: channelsUsed,
   }));
-  setHandler(inboundSignal, onInbound);
+  setHandler(inboundSignal, async (message) => void (await record(message, { queue: true })));
+  setHandler(callStartedSignal, (call) => calls.started(call));
+  setHandler(voiceTurnUpdate, (turn) => calls.answer(turn));
+  setHandler(interruptSignal, (interruption) => calls.interrupted(interruption));
+  setHandler(callEndedSignal, (call) => calls.ended(call));
   setHandler(requestHandoffSignal, ({ reason }) => handoff.request(reason));
   setHandler(claimHandoffUpdate, (action) => handoff.claim(action), { validator: (action) => handoff.validateClaim(action) });
   setHandler(agentReplyUpdate, (action) => handoff.reply(action), { validator: (action) => handoff.validateReply(action) });
@@ -97,26 +127,36 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     ...(channelsUsed.length > 0 ? [{ key: searchAttributes.channels, value: channelsUsed }] : []),
   ]);
 
-  /** Records a customer message as it arrives, before any batching; a message seen before changes nothing. */
-  async function onInbound(message: InboundMessage): Promise<void> {
-    if (recentIds.includes(message.providerMessageId)) return;
+  /**
+   * Records a customer message as it arrives, before any batching; a message seen before changes nothing and
+   * returns null. Text messages are queued for the next batch (`queue`); a call's turns are answered by their update.
+   */
+  async function record(message: InboundMessage, { queue }: { queue: boolean }): Promise<{ messageId: string } | null> {
+    if (recentIds.includes(message.providerMessageId)) return null;
     recentIds = rememberId(recentIds, message.providerMessageId, dedupeWindow);
     const entry: PendingMessage = { message, messageId: null, arrivedAt: Date.now() };
     // During a handoff messages are recorded for the agent, not queued for the AI.
-    if (!handoff.current) pending.push(entry);
+    if (queue && !handoff.current) pending.push(entry);
     arrivals += 1;
     lastActivityAt = entry.arrivedAt;
-    if (message.channel !== replyTarget?.channel) {
+    if (!queue) idle.touch();
+    if (message.channel !== latestChannel) {
+      latestChannel = message.channel;
       upsertSearchAttributes([{ key: searchAttributes.channel, value: message.channel }]);
     }
-    replyTarget = { channel: message.channel, address: message.from, sender: message.to };
+    if (message.channel !== 'voice') {
+      replyTarget = { channel: message.channel, address: message.from, sender: message.to };
+      textTarget = replyTarget;
+    }
     const recorded = await recordInbound({ conversationId, tenantId, contactKey, message });
     noteChannels([...recorded.channels, message.channel]);
-    const keyword = keywordOf(message.body);
+    // Carrier keywords mean something in text messages only; a caller saying "stop" is just talking.
+    const keyword = isMessaging(message.channel) ? keywordOf(message.body) : null;
     // Opt-out keywords are handled by recordInbound (and by the carrier's own replies), never by a model turn.
     if (recorded.duplicate || keyword) pending = pending.filter((p) => p !== entry);
     else Object.assign(entry, { messageId: recorded.messageId, optedOut: recorded.optedOut });
     if (!recorded.duplicate && keyword === 'help') await deliver({ notice: 'help', author: 'system' });
+    return recorded.duplicate ? null : { messageId: recorded.messageId };
   }
 
   function noteChannels(seen: readonly string[]): void {
@@ -139,11 +179,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
    * the delivery was refused (opted out, a provider rejection, retries exhausted): that is recorded on the outbound
    * row and the conversation goes on.
    */
-  async function deliver(delivery: Delivery): Promise<string | null> {
-    if (!replyTarget) return null;
+  async function deliver(delivery: Delivery, target: ReplyTarget | null = replyTarget): Promise<string | null> {
+    if (!target) return null;
     const outboxId = `out:${uuid4()}`;
     try {
-      await sendMessage({ outboxId, conversationId, tenantId, contactKey, target: replyTarget, delivery });
+      await sendMessage({ outboxId, conversationId, tenantId, contactKey, target, delivery });
       return outboxId;
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
@@ -229,6 +269,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       replyTarget,
       channels: channelsUsed,
       handoff: handoff.current,
+      call: calls.active,
     };
     return continueAsNew<typeof conversationWorkflow>({ ...input, carried: next });
   }
@@ -245,7 +286,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       continue;
     }
     idle.touch();
-    await condition(() => pending.length > 0 || handoff.requested !== null || idle.expired);
+    // A call's turn may open a handoff from its update handler.
+    await condition(() => pending.length > 0 || handoff.requested !== null || handoff.current !== null || idle.expired);
+    if (handoff.current) continue;
     if (pending.length === 0 && handoff.requested === null) {
       if (await summarizeAndDrain()) return;
       continue;

@@ -58,6 +58,8 @@ export interface OpenHandoff {
 
 /** What survives continueAsNew. */
 export interface CarriedState {
+  /** A call in progress (its turns come as updates; this is where replies go meanwhile). */
+  call?: CallRef | null;
   pending: PendingMessage[];
   recentProviderIds: string[];
   turns: number;
@@ -95,7 +97,45 @@ export interface ConversationSnapshot {
   channels: Channel[];
 }
 
+/** A phone call of the conversation's person: its Twilio CallSid and the two numbers. */
+export interface CallRef {
+  callSid: string;
+  /** The customer's number (E.164). */
+  caller: string;
+  /** The service's number on the call. */
+  service: string;
+}
+
+/** One thing the caller said (the final prompt of a ConversationRelay turn) or a key they pressed. */
+export interface VoiceTurnRequest extends CallRef {
+  /** Unique within the call, chosen by the relay session: the de-duplication key of the turn. */
+  turnId: string;
+  kind: 'speech' | 'dtmf';
+  /** The words, or the digit pressed. */
+  prompt: string;
+  receivedAt: string;
+}
+
+export interface VoiceTurnResult {
+  /** What the reply said in full (the caller may have heard less; see `outcome`). */
+  text: string;
+  /**
+   * `answered`: the reply was spoken in full. `interrupted`: the caller cut in; only what they heard is kept.
+   * `handoff`: the call goes to a person (the session ends with handoffData). `silent`: no reply (a person has the
+   * conversation, or the turn was seen before).
+   */
+  outcome: 'answered' | 'interrupted' | 'handoff' | 'silent';
+}
+
 export const inboundSignal = defineSignal<[InboundMessage]>('inbound');
+/** A call connected: until it ends, replies and agents' messages go to it. */
+export const callStartedSignal = defineSignal<[CallRef]>('callStarted');
+/** One spoken turn; its reply streams on the event bus as it is written; returns once the turn is recorded. */
+export const voiceTurnUpdate = defineUpdate<VoiceTurnResult, [VoiceTurnRequest]>('voiceTurn');
+/** The caller cut in: stop the reply of `turnId` and keep only what they heard. */
+export const interruptSignal = defineSignal<[{ callSid: string; turnId: string; heard: string }]>('interrupt');
+/** The call is over: a summary of it joins the conversation. */
+export const callEndedSignal = defineSignal<[{ callSid: string }]>('callEnded');
 export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');
 
 /** An operator asks for a person to take over. */

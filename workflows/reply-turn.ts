@@ -1,6 +1,7 @@
-import { ActivityFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, log } from '@temporalio/workflow';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
+import type { Channel } from '../domain/channels';
 import { generateReply, searchKnowledge } from './activity-proxies';
 
 export type TurnResult = Exclude<GenerateReplyResult, { kind: 'tool_calls' }>;
@@ -9,6 +10,8 @@ export interface TurnContext {
   conversationId: string;
   tenantId: string;
   maxToolRounds: number;
+  /** Set for a live channel (a call): the reply's tokens stream as they are written, keyed by this turn. */
+  live?: { channel: Channel; turnId: string };
 }
 
 /**
@@ -27,9 +30,11 @@ export async function replyTurn(context: TurnContext, untilMessageId: string): P
         untilMessageId,
         toolExchange,
         allowTools: round < context.maxToolRounds,
+        ...(context.live ? { channel: context.live.channel, stream: { turnId: context.live.turnId } } : {}),
       });
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
+      // A cancelled turn (the caller cut in) is the caller's business, not a model failure.
+      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
       log.warn('reply generation failed after retries', { error: error.message });
       return null;
     }
@@ -66,7 +71,7 @@ async function runTool(context: TurnContext, call: ToolCall): Promise<string> {
         return `error: there is no tool named ${call.function.name}`;
     }
   } catch (error) {
-    if (error instanceof ActivityFailure) return `error: ${call.function.name} failed, answer without it`;
+    if (error instanceof ActivityFailure && !isCancellation(error)) return `error: ${call.function.name} failed, answer without it`;
     throw error;
   }
 }

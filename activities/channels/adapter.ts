@@ -4,8 +4,11 @@ import type { ReplyTarget } from '../../domain/channels';
 export interface OutboundPart {
   /** The outbox row id: stable across attempts. */
   id: string;
+  conversationId: string;
   target: ReplyTarget;
   body: string;
+  /** The customer already got this text live, token by token, while it was written (a call, a web visitor). */
+  streamed: boolean;
 }
 
 export interface Accepted {

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely/migration';
 import * as initial from './2026_11_24_0001_initial';
 import * as channels from './2026_11_25_0001_channels';
 import * as knowledgeTerms from './2026_11_25_0002_knowledge_terms';
+import * as calls from './2026_11_25_0003_calls';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
   '2026_11_24_0001_initial': initial,
   '2026_11_25_0001_channels': channels,
   '2026_11_25_0002_knowledge_terms': knowledgeTerms,
+  '2026_11_25_0003_calls': calls,
 };

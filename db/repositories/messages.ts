@@ -62,3 +62,16 @@ export async function recentMessagesUntil(
     .limit(limit)
     .execute();
 }
+
+/** The spoken messages of one call (caller and replies), oldest first: voice rows whose addresses name the call. */
+export async function listCallMessages(db: Kysely<Database>, conversationId: string, callSid: string): Promise<Message[]> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('channel', '=', 'voice')
+    .where((eb) => eb.or([eb('provider_message_id', 'like', `${callSid}:%`), eb('to_address', '=', callSid)]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}

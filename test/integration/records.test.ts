@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../db/connection';
-import { EventBus, publishEvent, type ConversationEvent } from '../../db/events';
+import { EventBus, publishEvent, type BusEvent, type ConversationEvent } from '../../db/events';
 import { optOut } from '../../db/repositories/contacts';
 import { recordInboundMessage, type InboundRecord } from '../../db/repositories/inbound';
 import { enqueueOutbound, markSent } from '../../db/repositories/outbox';
@@ -27,13 +27,13 @@ afterAll(async () => {
  * Waits until every notification committed so far has reached `seen`: a marker published after them arrives after
  * them (Postgres delivers notifications in commit order).
  */
-async function flushed(seen: ConversationEvent[], conversationId: string, tenantId = defaultTenantId): Promise<void> {
+async function flushed(seen: BusEvent[], conversationId: string, tenantId = defaultTenantId): Promise<void> {
   const marker = `marker-${randomUUID()}`;
   await publishEvent(db, { type: 'message', tenantId, conversationId, messageId: marker });
   await expect.poll(() => seen.some((e) => e.type === 'message' && e.messageId === marker)).toBe(true);
 }
 
-const notMarkers = (e: ConversationEvent) => !(e.type === 'message' && e.messageId.startsWith('marker-'));
+const notMarkers = (e: BusEvent) => !(e.type === 'message' && e.messageId.startsWith('marker-'));
 
 function inbound(conversationId: string, contactKey: string, sid: string, at: Date): InboundRecord {
   return {
@@ -152,7 +152,7 @@ describe('the event bus', () => {
       await follower.ready();
       const followed = `conversation-${randomUUID()}`;
       const other = `conversation-${randomUUID()}`;
-      const own: ConversationEvent[] = [];
+      const own: BusEvent[] = [];
       const stop = follower.subscribeConversation(followed, (event) => own.push(event));
       await follower.ready();
 

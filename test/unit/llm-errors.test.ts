@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryAfterMs } from '../../activities/llm';
+import { retryAfterMs } from '../../activities/model-call';
 import { describeRejection, isFinalRejection } from '../../activities/channels/twilio-errors';
 
 describe('retryAfterMs', () => {

@@ -1,0 +1,94 @@
+import type OpenAI from 'openai';
+import type { ActivityDeps } from './deps';
+import { heartbeating } from './heartbeat';
+import { publishEvent, publishToConversation } from '../db/events';
+import { markInterrupted } from '../db/repositories/calls';
+import { insertMessageOnce, listCallMessages } from '../db/repositories/messages';
+import type { Message } from '../db/schema';
+
+export interface CallTarget {
+  conversationId: string;
+  tenantId: string;
+  callSid: string;
+}
+
+const maxSummaryChars = 1500;
+
+export function callActivities({ db, openai, llm }: ActivityDeps) {
+  async function summarize(input: CallTarget, signal: AbortSignal): Promise<void> {
+    const spoken = await listCallMessages(db, input.conversationId, input.callSid);
+    if (spoken.length === 0) return;
+    const summary = openai ? await summarizeWithModel(openai, llm.model, spoken, signal) : extractiveSummary(spoken);
+    const id = `call-summary:${input.callSid}`;
+    const wrote = await insertMessageOnce(db, {
+      id,
+      conversation_id: input.conversationId,
+      tenant_id: input.tenantId,
+      direction: 'internal',
+      author: 'system',
+      channel: 'voice',
+      from_address: input.callSid,
+      to_address: '',
+      body: `Summary of the phone call: ${summary.slice(0, maxSummaryChars)}`,
+      status: 'note',
+    });
+    if (wrote) await publishEvent(db, { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: id });
+  }
+
+  return {
+    /**
+     * Keeps only what the caller heard of an interrupted reply (the rest stays in `full_body`), so the next turns
+     * know what was really said. Safe to repeat: it sets the same values.
+     */
+    async recordInterruption(input: CallTarget & { messageId: string; heard: string }): Promise<void> {
+      if (await markInterrupted(db, input.messageId, input.heard)) {
+        await publishEvent(db, { type: 'message', tenantId: input.tenantId, conversationId: input.conversationId, messageId: input.messageId });
+      }
+    },
+
+    /**
+     * After a call, its summary joins the conversation as an internal note, so a later SMS or WhatsApp turn knows
+     * what was said. Safe to repeat: the note has a fixed id.
+     */
+    async summarizeCall(input: CallTarget): Promise<void> {
+      return heartbeating((signal) => summarize(input, signal));
+    },
+
+    /** Ends the call's relay session with `handoffData` (a transfer to a person). Repeating it repeats the request. */
+    async endCall(input: CallTarget & { handoffData: Record<string, unknown> }): Promise<void> {
+      await publishToConversation(db, {
+        type: 'call_end',
+        conversationId: input.conversationId,
+        callSid: input.callSid,
+        handoffData: JSON.stringify(input.handoffData),
+      });
+    },
+  };
+}
+
+function transcript(messages: Message[]): string {
+  return messages.map((m) => `${m.author === 'customer' ? 'caller' : m.author}: ${m.body}`).join('\n');
+}
+
+async function summarizeWithModel(openai: OpenAI, model: string, messages: Message[], signal: AbortSignal): Promise<string> {
+  const completion = await openai.chat.completions.create(
+    {
+      model,
+      messages: [
+        {
+          role: 'system',
+          content: 'Summarize this phone call in at most 80 words: what the caller wanted, what they were told, what is still open.',
+        },
+        { role: 'user', content: transcript(messages) },
+      ],
+    },
+    { signal },
+  );
+  return completion.choices[0]?.message.content?.trim() || extractiveSummary(messages);
+}
+
+/** Without a model: what the caller said, kept short. */
+function extractiveSummary(messages: Message[]): string {
+  const said = messages.filter((m) => m.author === 'customer').map((m) => m.body);
+  return `the caller said: ${said.slice(-6).join(' / ')}`;
+}

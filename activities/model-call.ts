@@ -1,0 +1,72 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import OpenAI from 'openai';
+import type { ToolCall } from './context';
+
+export type ModelAnswer = { text: string; calls: ToolCall[]; content: string | null };
+
+type Request = Omit<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'stream'>;
+
+/** One chat completion, in one piece. */
+export async function callModel(openai: OpenAI, body: Request, signal: AbortSignal): Promise<ModelAnswer> {
+  const completion = await mapErrors(() => openai.chat.completions.create({ ...body, stream: false }, { signal }));
+  const message = completion.choices[0]?.message;
+  const calls = (message?.tool_calls ?? []).filter((c) => c.type === 'function');
+  return {
+    text: message?.content?.trim() ?? '',
+    content: message?.content ?? null,
+    calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } })),
+  };
+}
+
+/**
+ * One chat completion streamed: `onToken` gets each piece of text as the model writes it; tool calls are put
+ * together from their fragments and returned whole.
+ */
+export async function streamModel(openai: OpenAI, body: Request, signal: AbortSignal, onToken: (text: string) => void): Promise<ModelAnswer> {
+  return mapErrors(async () => {
+    const stream = await openai.chat.completions.create({ ...body, stream: true }, { signal });
+    let content = '';
+    const calls: ToolCall[] = [];
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta;
+      if (delta?.content) {
+        content += delta.content;
+        onToken(delta.content);
+      }
+      for (const fragment of delta?.tool_calls ?? []) {
+        const call = (calls[fragment.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+        if (fragment.id) call.id = fragment.id;
+        if (fragment.function?.name) call.function.name += fragment.function.name;
+        if (fragment.function?.arguments) call.function.arguments += fragment.function.arguments;
+      }
+    }
+    return { text: content.trim(), content: content || null, calls: calls.filter(Boolean) };
+  });
+}
+
+/**
+ * Maps provider errors onto Temporal's retry policy: 429 waits as long as the provider asks, 5xx, timeouts and
+ * network errors retry with the activity's backoff, and other 4xx (bad key, bad request) fail at once because
+ * repeating them cannot help.
+ */
+async function mapErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof OpenAI.APIError) || error.status === undefined) throw error;
+    const message = `LLM ${error.status}: ${error.message}`;
+    if (error.status === 429) {
+      throw ApplicationFailure.create({ message, type: 'RateLimited', nextRetryDelay: retryAfterMs(error.headers) ?? undefined });
+    }
+    if (error.status >= 500 || error.status === 408 || error.status === 409) throw error;
+    throw ApplicationFailure.nonRetryable(message, 'LlmRequestRejected');
+  }
+}
+
+export function retryAfterMs(headers: Headers | undefined): number | null {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const seconds = Number(headers?.get('retry-after'));
+  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  return null;
+}

@@ -1,0 +1,137 @@
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import type { Delivery } from '../activities/outbound';
+import type { ReplyTarget } from '../domain/channels';
+import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
+import type { CallRef, InboundMessage, VoiceTurnRequest, VoiceTurnResult } from './definitions';
+import { replyTurn } from './reply-turn';
+
+/** What the conversation lends its calls: identity, recording, delivery and the handoff. */
+export interface CallsHost {
+  conversationId: string;
+  tenantId: string;
+  maxToolRounds: number;
+  /** Records a customer message as any other (de-duplicated); null for one seen before. */
+  record(message: InboundMessage): Promise<{ messageId: string } | null>;
+  deliver(delivery: Delivery, target?: ReplyTarget): Promise<string | null>;
+  setTarget(target: ReplyTarget): void;
+  /** Where replies go once the call is over: the caller's number by text. */
+  afterCall(call: CallRef): void;
+  personHasIt(): boolean;
+  openHandoff(reason: string): string;
+}
+
+interface Turn {
+  turnId: string;
+  scope: CancellationScope;
+  /** What the caller heard when they cut in; null while they have not. */
+  heard: string | null;
+  /** The recorded reply, once there is one. */
+  messageId: string | null;
+}
+
+const voiceTarget = (call: CallRef): ReplyTarget => ({ channel: 'voice', address: call.callSid, sender: call.service });
+
+/**
+ * The conversation's phone calls. A spoken turn is answered at once (no batching window) and its reply streams to
+ * the caller while the model writes it; the durable record is the reply's full text, or only what the caller heard
+ * when they cut in. A newer prompt supersedes a reply still being written. A turn that ends with a handoff ends the
+ * relay session so the call can be put through to a person.
+ */
+export class Calls {
+  active: CallRef | null;
+  private turn: Turn | null = null;
+  private lastTurn: Turn | null = null;
+
+  constructor(
+    private readonly host: CallsHost,
+    carried: CallRef | null,
+  ) {
+    this.active = carried;
+  }
+
+  started(call: CallRef): void {
+    this.active = call;
+    this.host.setTarget(voiceTarget(call));
+  }
+
+  async answer(request: VoiceTurnRequest): Promise<VoiceTurnResult> {
+    // A newer prompt supersedes the reply still being written; that turn keeps what the caller heard of it.
+    this.turn?.scope.cancel();
+    if (this.active?.callSid !== request.callSid) this.started(request);
+    const target = voiceTarget(request);
+    this.host.setTarget(target);
+    const recorded = await this.host.record({
+      providerMessageId: `${request.callSid}:${request.turnId}`,
+      channel: 'voice',
+      from: request.caller,
+      to: request.service,
+      body: request.kind === 'dtmf' ? `(pressed ${request.prompt} on the keypad)` : request.prompt,
+      media: [],
+      receivedAt: request.receivedAt,
+    });
+    if (!recorded || this.host.personHasIt()) return { text: '', outcome: 'silent' };
+
+    const turn: Turn = { turnId: request.turnId, scope: new CancellationScope(), heard: null, messageId: null };
+    this.turn = turn;
+    try {
+      const context = {
+        conversationId: this.host.conversationId,
+        tenantId: this.host.tenantId,
+        maxToolRounds: this.host.maxToolRounds,
+        live: { channel: 'voice' as const, turnId: request.turnId },
+      };
+      const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
+      if (!reply || reply.kind === 'handoff') {
+        const reason = reply?.reason ?? 'the AI could not answer: the model stayed unavailable through every retry';
+        await this.host.deliver({ notice: reply ? 'callTransfer' : 'fallback', author: 'system' }, target);
+        const taskId = this.host.openHandoff(reason);
+        await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId, summary: reason } });
+        return { text: '', outcome: 'handoff' };
+      }
+      turn.messageId = await this.host.deliver({ text: reply.text, author: 'ai', streamed: true }, target);
+      // The caller may have cut in while the reply was being recorded.
+      if (turn.heard !== null) await this.keepHeard(request, turn);
+      return { text: reply.text, outcome: turn.heard === null ? 'answered' : 'interrupted' };
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      // Cut off while the reply was being written: what the caller heard is all there is of it.
+      if (turn.heard) {
+        turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamed: true }, target);
+        await this.keepHeard(request, turn);
+      }
+      return { text: turn.heard ?? '', outcome: 'interrupted' };
+    } finally {
+      if (this.turn === turn) this.turn = null;
+      this.lastTurn = turn;
+    }
+  }
+
+  /** The caller cut in on `turnId`'s reply: stop writing it, and keep only what they heard. */
+  async interrupted({ callSid, turnId, heard }: { callSid: string; turnId: string; heard: string }): Promise<void> {
+    const turn = [this.turn, this.lastTurn].find((t) => t?.turnId === turnId);
+    if (!turn || turn.heard !== null) return;
+    turn.heard = heard;
+    if (turn === this.turn && turn.messageId === null) turn.scope.cancel();
+    else if (turn.messageId) await this.keepHeard({ callSid }, turn);
+  }
+
+  /** The call is over: replies go back to text, and a summary of the call joins the conversation. */
+  async ended({ callSid }: { callSid: string }): Promise<void> {
+    const call = this.active;
+    if (call?.callSid === callSid) {
+      this.turn?.scope.cancel();
+      this.active = null;
+      this.host.afterCall(call);
+    }
+    await summarizeCall(this.ref({ callSid }));
+  }
+
+  private async keepHeard(call: Pick<CallRef, 'callSid'>, turn: Turn): Promise<void> {
+    if (!turn.messageId || turn.heard === null) return;
+    await recordInterruption({ ...this.ref(call), messageId: turn.messageId, heard: turn.heard });
+  }
+
+  private ref(call: Pick<CallRef, 'callSid'>) {
+    return { conversationId: this.host.conversationId, tenantId: this.host.tenantId, callSid: call.callSid };
+  }
+}
