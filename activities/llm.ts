@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ActivityDeps } from './deps';
 import { buildContext, type ChatMessage, type ToolCall } from './context';
@@ -30,7 +30,8 @@ export interface GenerateReplyInput {
 }
 
 export type GenerateReplyResult =
-  | { kind: 'text'; text: string }
+  /** `streamedAt`: when the last token of a streamed reply went out (the moment the customer had all of it). */
+  | { kind: 'text'; text: string; streamedAt?: string }
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
   | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
@@ -57,12 +58,13 @@ export function llmActivities(deps: ActivityDeps) {
       openai ? getPromptSettings(db, input.conversationId) : undefined,
       recentMessagesUntil(db, input.conversationId, input.untilMessageId, historyLimit),
     ]);
-    const stream = input.stream ? new TokenStream(db, input.conversationId, input.stream.turnId) : null;
+    const stream = input.stream ? new TokenStream(db, input.conversationId, input.stream.turnId, Context.current().info.attempt) : null;
     if (!openai) {
       const reply = await extractiveReply(db, input.tenantId, newestFirst);
       if (stream && reply.kind === 'text') {
         stream.push(reply.text);
         await stream.end();
+        return { ...reply, streamedAt: new Date().toISOString() };
       }
       return reply;
     }
@@ -89,8 +91,9 @@ export function llmActivities(deps: ActivityDeps) {
       return { kind: 'tool_calls', assistant: { role: 'assistant', content: answer.content, tool_calls: answer.calls }, calls: answer.calls };
     }
     if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
-    await stream?.end();
-    return { kind: 'text', text: answer.text };
+    if (!stream) return { kind: 'text', text: answer.text };
+    await stream.end();
+    return { kind: 'text', text: answer.text, streamedAt: new Date().toISOString() };
   }
 
   return {

@@ -16,7 +16,12 @@ import type { MessageAuthor } from '../db/schema';
 
 /** What to say: a text (the model's, an agent's), or one of the service's own texts in the tenant's wording. */
 export type Delivery =
-  | { text: string; author: 'ai' | 'agent'; /** The customer got it live while it was written (a spoken reply). */ streamed?: boolean }
+  | {
+      text: string;
+      author: 'ai' | 'agent';
+      /** When the customer got it live, token by token, while it was written (a spoken reply): it is only recorded. */
+      streamedAt?: string;
+    }
   | { notice: ServiceTextKey; author: 'ai' | 'system' };
 
 export interface SendMessageInput {
@@ -64,9 +69,12 @@ export function outboundActivities(deps: ActivityDeps) {
 
   async function sendPart(input: SendMessageInput, adapter: DeliveryAdapter, part: OutboundPart, author: MessageAuthor): Promise<string> {
     // The row is written before the channel is called: it marks the attempt.
+    const streamedAt = 'streamedAt' in input.delivery ? input.delivery.streamedAt : undefined;
     const { created, optedOut } = await enqueueOutbound(
       db,
       {
+        // A reply streamed live takes its place in the conversation when the customer had it, not when it is filed.
+        ...(streamedAt ? { created_at: new Date(streamedAt) } : {}),
         id: part.id,
         conversation_id: input.conversationId,
         tenant_id: input.tenantId,
@@ -117,7 +125,8 @@ export function outboundActivities(deps: ActivityDeps) {
         const providerMessageIds: string[] = [];
         for (const [index, partBody] of bodies.entries()) {
           const id = bodies.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
-          const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: 'streamed' in delivery && delivery.streamed === true };
+          const streamedAt = 'streamedAt' in delivery ? delivery.streamedAt : undefined;
+          const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined };
           providerMessageIds.push(await sendPart(input, adapter, part, delivery.author));
         }
         return { providerMessageIds };

@@ -21,6 +21,7 @@ export class TokenStream {
     private readonly db: Kysely<Database>,
     private readonly conversationId: string,
     private readonly turnId: string,
+    private readonly attempt: number,
   ) {}
 
   push(token: string): void {
@@ -34,7 +35,7 @@ export class TokenStream {
   async end(): Promise<void> {
     this.publishing = this.publishing
       .then(() => this.flush())
-      .then(() => publishToConversation(this.db, { type: 'turn_end', conversationId: this.conversationId, turnId: this.turnId, seq: this.seq++ }))
+      .then(() => publishToConversation(this.db, { type: 'turn_end', conversationId: this.conversationId, turnId: this.turnId, attempt: this.attempt, seq: this.seq++ }))
       .catch(() => undefined);
     await this.publishing;
   }
@@ -43,7 +44,7 @@ export class TokenStream {
     while (this.waiting) {
       const text = this.waiting.slice(0, maxChunkChars);
       this.waiting = this.waiting.slice(text.length);
-      await publishToConversation(this.db, { type: 'token', conversationId: this.conversationId, turnId: this.turnId, seq: this.seq++, text }).catch(
+      await publishToConversation(this.db, { type: 'token', conversationId: this.conversationId, turnId: this.turnId, attempt: this.attempt, seq: this.seq++, text }).catch(
         () => undefined,
       );
     }

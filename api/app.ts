@@ -7,6 +7,7 @@ import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { twilioRoutes } from './routes/twilio';
+import { twilioVoiceRoutes } from './routes/twilio-voice';
 
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
@@ -14,6 +15,7 @@ export function createApp(deps: ApiDeps) {
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));
+  app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
   app.route('/api/conversations', conversationRoutes(deps));
   app.route('/api/handoffs', handoffRoutes(deps));
   app.route('/api', agentRoutes(deps));

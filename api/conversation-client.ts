@@ -1,21 +1,28 @@
 import { createHash } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { HttpError } from './errors';
 import type { Config } from '../config';
 import type { conversationWorkflow } from '../workflows/conversation';
 import {
   agentReplyUpdate,
+  callEndedSignal,
+  callStartedSignal,
   claimHandoffUpdate,
   inboundSignal,
+  interruptSignal,
   requestHandoffSignal,
   resolveHandoffUpdate,
   snapshotQuery,
+  voiceTurnUpdate,
   type AgentAction,
+  type CallRef,
   type ConversationInput,
   type ConversationSettings,
   type ConversationSnapshot,
   type HandoffResolution,
   type InboundMessage,
+  type VoiceTurnRequest,
+  type VoiceTurnResult,
 } from '../workflows/definitions';
 
 /** Stops bursts at the outer edge: a turn regenerated this often is answered and the rest wait for the next. */
@@ -72,6 +79,11 @@ export type ConversationClient = ReturnType<typeof createConversationClient>;
 export function createConversationClient(temporal: Client, config: Config) {
   const settings = conversationSettings(config);
   const handle = (conversationId: string) => temporal.workflow.getHandle<typeof conversationWorkflow>(conversationId);
+  const startOptions = (key: ConversationKey) => ({
+    workflowId: conversationWorkflowId(key),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    args: [conversationInput(key, settings, config.REDACT_PII)] as [ConversationInput],
+  });
 
   return {
     /**
@@ -79,20 +91,56 @@ export function createConversationClient(temporal: Client, config: Config) {
      * de-duplicates on the provider message id, so a retried webhook is harmless. Returns the conversation id.
      */
     async deliverInbound(key: ConversationKey, message: InboundMessage): Promise<string> {
-      const workflowId = conversationWorkflowId(key);
       try {
         await temporal.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>('conversationWorkflow', {
-          workflowId,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          args: [conversationInput(key, settings, config.REDACT_PII)],
+          ...startOptions(key),
           signal: inboundSignal,
           signalArgs: [message],
         });
+        return conversationWorkflowId(key);
       } catch (error) {
         // Twilio retries a failed webhook with the same MessageSid, so refusing now loses nothing.
         throw new HttpError(503, 'temporal_unavailable', `could not hand the message to its conversation: ${String(error)}`);
       }
-      return workflowId;
+    },
+
+    /** A call connected: its conversation (started if needed) sends replies to it until it ends. */
+    async callStarted(key: ConversationKey, call: CallRef): Promise<void> {
+      await temporal.workflow.signalWithStart<typeof conversationWorkflow, [CallRef]>('conversationWorkflow', {
+        ...startOptions(key),
+        signal: callStartedSignal,
+        signalArgs: [call],
+      });
+    },
+
+    /**
+     * One spoken turn, answered at once; its reply streams on the conversation's event channel while this waits
+     * for the recorded result. Starts the conversation if it is not running. The update id is the turn's, so a
+     * turn sent twice (a reconnect, a retry) is answered once.
+     */
+    voiceTurn(key: ConversationKey, turn: VoiceTurnRequest): Promise<VoiceTurnResult> {
+      return temporal.workflow.executeUpdateWithStart(voiceTurnUpdate, {
+        updateId: `${turn.callSid}:${turn.turnId}`,
+        args: [turn],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof conversationWorkflow>('conversationWorkflow', {
+          ...startOptions(key),
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+    },
+
+    /** The caller cut in on a reply. */
+    async interrupt(conversationId: string, interruption: { callSid: string; turnId: string; heard: string }): Promise<void> {
+      await handle(conversationId).signal(interruptSignal, interruption);
+    },
+
+    /** The call is over; its summary joins the conversation (started again if it had ended meanwhile). */
+    async callEnded(key: ConversationKey, callSid: string): Promise<void> {
+      await temporal.workflow.signalWithStart<typeof conversationWorkflow, [{ callSid: string }]>('conversationWorkflow', {
+        ...startOptions(key),
+        signal: callEndedSignal,
+        signalArgs: [{ callSid }],
+      });
     },
 
     /** The running workflow's own view (mode, pending batch); null when no run is open. */

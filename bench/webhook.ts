@@ -1,4 +1,4 @@
-import { messagingParams, signedForm } from '../scripts/twilio-webhook';
+import { messagingParams, signedForm } from '../devkit/twilio-signing';
 
 let counter = 0;
 

@@ -17,8 +17,9 @@ export type ConversationEvent =
  * only, never through workflow history.
  */
 export type StreamEvent =
-  | { type: 'token'; conversationId: string; turnId: string; seq: number; text: string }
-  | { type: 'turn_end'; conversationId: string; turnId: string; seq: number }
+  /** `attempt`: the reply activity's attempt; a retried attempt writes the reply again from the start. */
+  | { type: 'token'; conversationId: string; turnId: string; attempt: number; seq: number; text: string }
+  | { type: 'turn_end'; conversationId: string; turnId: string; attempt: number; seq: number }
   | { type: 'say'; conversationId: string; callSid: string; messageId: string; text: string }
   | { type: 'call_end'; conversationId: string; callSid: string; handoffData: string };
 

@@ -136,6 +136,7 @@ interface CallsTable {
   call_sid: string;
   tenant_id: string;
   conversation_id: string;
+  contact_key: string;
   direction: string;
   from_address: string;
   to_address: string;

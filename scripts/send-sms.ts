@@ -1,4 +1,4 @@
-import { messagingParams, signedForm } from './twilio-webhook';
+import { messagingParams, signedForm } from '../devkit/twilio-signing';
 
 /**
  * Posts a Twilio-signed SMS (or WhatsApp, with a `whatsapp:` sender) webhook to the running service, as Twilio

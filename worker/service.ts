@@ -3,7 +3,9 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
 import { createConversationWorker } from './conversation-worker';
 import { createOpenAIClient, createTwilioClient } from './clients';
+import type { Server } from 'node:http';
 import { createApp } from '../api/app';
+import { attachRelaySocket } from '../api/relay/socket';
 import { createConversationClient } from '../api/conversation-client';
 import type { Config } from '../config';
 import type { Logger } from '../config/logger';
@@ -65,9 +67,11 @@ export async function startService(config: ConnectedConfig, log: Logger, options
     const events = new EventBus(config.DATABASE_URL);
     const conversations = createConversationClient(temporal, config);
     const server = await listen(createApp({ config, db, temporal, conversations, log, events }).fetch, config.PORT);
+    const relay = attachRelaySocket(server as Server, config, { db, events, conversations, log });
     const address = server.address();
     apiUrl = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
     stops.unshift(async () => {
+      await relay.close();
       // Open SSE streams would keep close() waiting forever.
       if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -88,7 +88,7 @@ export class Calls {
         await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId, summary: reason } });
         return { text: '', outcome: 'handoff' };
       }
-      turn.messageId = await this.host.deliver({ text: reply.text, author: 'ai', streamed: true }, target);
+      turn.messageId = await this.host.deliver({ text: reply.text, author: 'ai', streamedAt: reply.streamedAt ?? new Date().toISOString() }, target);
       // The caller may have cut in while the reply was being recorded.
       if (turn.heard !== null) await this.keepHeard(request, turn);
       return { text: reply.text, outcome: turn.heard === null ? 'answered' : 'interrupted' };
@@ -96,7 +96,7 @@ export class Calls {
       if (!isCancellation(error)) throw error;
       // Cut off while the reply was being written: what the caller heard is all there is of it.
       if (turn.heard) {
-        turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamed: true }, target);
+        turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamedAt: new Date().toISOString() }, target);
         await this.keepHeard(request, turn);
       }
       return { text: turn.heard ?? '', outcome: 'interrupted' };

@@ -13,6 +13,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
     // The conversation's row may not exist yet when a first-time caller rings; it does by the first turn.
     .addColumn('conversation_id', 'text', (c) => c.notNull())
+    .addColumn('contact_key', 'text', (c) => c.notNull())
     .addColumn('direction', 'text', (c) => c.notNull())
     .addColumn('from_address', 'text', (c) => c.notNull())
     .addColumn('to_address', 'text', (c) => c.notNull())

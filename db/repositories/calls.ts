@@ -15,7 +15,16 @@ export async function markInterrupted(db: Kysely<Database>, messageId: string, h
 
 export async function recordCallStart(
   db: Kysely<Database>,
-  call: { callSid: string; tenantId: string; conversationId: string; direction: string; from: string; to: string; status: string },
+  call: {
+    callSid: string;
+    tenantId: string;
+    conversationId: string;
+    contactKey: string;
+    direction: string;
+    from: string;
+    to: string;
+    status: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('calls')
@@ -23,6 +32,7 @@ export async function recordCallStart(
       call_sid: call.callSid,
       tenant_id: call.tenantId,
       conversation_id: call.conversationId,
+      contact_key: call.contactKey,
       direction: call.direction,
       from_address: call.from,
       to_address: call.to,
@@ -67,6 +77,11 @@ export async function recordCallEnd(
     .where('call_sid', '=', callSid)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** A call's status as it moves (ringing, in-progress); the end is `recordCallEnd`. */
+export async function recordCallStatus(db: Kysely<Database>, callSid: string, status: string): Promise<Call | undefined> {
+  return db.updateTable('calls').set({ status }).where('call_sid', '=', callSid).returningAll().executeTakeFirst();
 }
 
 export async function getCall(db: Kysely<Database>, callSid: string): Promise<Call | undefined> {

@@ -33,6 +33,8 @@ export interface FakeOpenAI extends RunningServer {
   respond: (request: ChatRequest) => FakeReply;
   /** Milliseconds every completion waits before answering. */
   delayMs: number;
+  /** Milliseconds between the tokens of a streamed completion (a model that writes at a human pace). */
+  tokenDelayMs: number;
   reset(): void;
 }
 
@@ -62,6 +64,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     requestTimes,
     respond: echoReply,
     delayMs: 0,
+    tokenDelayMs: 0,
     script: (...replies: FakeReply[]) => void queue.push(...replies),
     reset() {
       requests.length = 0;
@@ -69,6 +72,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       queue.length = 0;
       fake.respond = echoReply;
       fake.delayMs = 0;
+      fake.tokenDelayMs = 0;
     },
   };
 
@@ -117,7 +121,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const finishReason = toolCalls ? 'tool_calls' : 'stop';
     const usage = { prompt_tokens: estimateTokens(request.messages), completion_tokens: Math.ceil((content ?? '').length / 4), total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
-    if (request.stream) return streamCompletion(res, { id, model: request.model, content, toolCalls, finishReason, usage });
+    if (request.stream) return streamCompletion(res, { id, model: request.model, content, toolCalls, finishReason, usage }, fake.tokenDelayMs);
     return sendJson(res, 200, {
       id,
       object: 'chat.completion',
@@ -131,9 +135,10 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   return Object.assign(fake, server, { baseURL: `${server.url}/v1` });
 }
 
-function streamCompletion(
+async function streamCompletion(
   res: ServerResponse,
   reply: { id: string; model: string; content: string | null; toolCalls: unknown[] | undefined; finishReason: string; usage: object },
+  tokenDelayMs: number,
 ) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const chunk = (delta: object, finish: string | null, usage: object | null = null) =>
@@ -142,7 +147,11 @@ function streamCompletion(
     );
   chunk({ role: 'assistant', content: '' }, null);
   if (reply.toolCalls) chunk({ tool_calls: reply.toolCalls }, null);
-  for (const token of (reply.content ?? '').match(/\S+\s*/g) ?? []) chunk({ content: token }, null);
+  for (const token of (reply.content ?? '').match(/\S+\s*/g) ?? []) {
+    if (tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
+    if (res.destroyed) return;
+    chunk({ content: token }, null);
+  }
   chunk({}, reply.finishReason);
   chunk({}, null, reply.usage);
   res.end('data: [DONE]\n\n');

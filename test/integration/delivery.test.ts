@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signedForm } from '../../scripts/twilio-webhook';
+import { signedForm } from '../../devkit/twilio-signing';
 import { conversationWorkflowId } from '../../api/conversation-client';
 
 import { acceptThenDrop } from '../fakes/twilio';

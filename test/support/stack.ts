@@ -7,12 +7,13 @@ import { loadConfig, type Config } from '../../config';
 import { createLogger } from '../../config/logger';
 import { createDb } from '../../db/connection';
 import { createAgent } from '../../db/repositories/agents';
-import { signedForm } from '../../scripts/twilio-webhook';
+import { signedForm } from '../../devkit/twilio-signing';
 import type { Database } from '../../db/schema';
 import { startService, type RunningService } from '../../worker/service';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { snapshotQuery } from '../../workflows/definitions';
 import { workflowsPath } from '../../worker/conversation-worker';
+import { RelayCaller, type CallerOptions } from '../fakes/conversation-relay';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio';
 import './provided';
@@ -52,6 +53,8 @@ export interface Stack {
    * fires or a message arrives, so a test can count what was sent.
    */
   settled(contactKey: string): Promise<void>;
+  /** Twilio's side of a call from `from` to the service's number (ring, connect and talk with it). */
+  caller(from: string, options?: Partial<CallerOptions>): RelayCaller;
   /** Posts a Twilio-signed messaging webhook; returns the response. */
   postSms(params: Record<string, string>, options?: { signature?: string; path?: string }): Promise<Response>;
   stop(): Promise<void>;
@@ -130,6 +133,9 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
+    caller(from, options = {}) {
+      return new RelayCaller({ apiUrl, publicBaseUrl: config.PUBLIC_BASE_URL, authToken: fakeTwilio.authToken, from, to: '+15005550006', ...options });
+    },
     async postSms(params, options = {}) {
       const path = options.path ?? '/webhooks/twilio/messaging';
       const { headers, body } = signedForm(`${config.PUBLIC_BASE_URL}${path}`, fakeTwilio.authToken, params);
@@ -185,4 +191,4 @@ export function uniquePhone(): string {
   return `+1604556${String(phoneCounter).padStart(4, '0')}`;
 }
 
-export { messagingParams as smsParams } from '../../scripts/twilio-webhook';
+export { messagingParams as smsParams } from '../../devkit/twilio-signing';

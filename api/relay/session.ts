@@ -1,0 +1,217 @@
+import type { Kysely } from 'kysely';
+import type { WebSocket } from 'ws';
+import { readFrame, type AppFrame, type RelayFrame, type SetupFrame } from './frames';
+import { conversationWorkflowId, type ConversationClient, type ConversationKey } from '../conversation-client';
+import { parseAddress } from '../contacts';
+import type { Logger } from '../../config/logger';
+import { defaultServiceTexts } from '../../domain/texts';
+import type { BusEvent, EventBus } from '../../db/events';
+import { recordCallConnected, recordCallStart, recordTurnPrompt, recordTurnTiming } from '../../db/repositories/calls';
+import type { Database } from '../../db/schema';
+import type { CallRef, VoiceTurnResult } from '../../workflows/definitions';
+
+export interface RelaySessionDeps {
+  db: Kysely<Database>;
+  events: EventBus;
+  conversations: ConversationClient;
+  log: Logger;
+}
+
+/** A turn whose reply the caller is hearing (or about to). */
+interface LiveTurn {
+  turnId: string;
+  /** Tokens still go to the caller: false once they cut in or a newer prompt came. */
+  forwarding: boolean;
+  /** What was sent to the caller so far. */
+  forwarded: string;
+  /** The reply attempt whose tokens are being followed, and what it wrote so far. */
+  attempt: number;
+  attemptText: string;
+  /** `last: true` was sent. */
+  ended: boolean;
+}
+
+interface CallBinding extends CallRef {
+  key: ConversationKey;
+  conversationId: string;
+}
+
+/**
+ * One ConversationRelay session: a phone call bound to its caller's conversation. Each final prompt (or key press)
+ * is a turn of the conversation's workflow; the reply's tokens arrive on the conversation's event channel and go to
+ * Twilio as they come. When the caller cuts in, forwarding stops at once and the workflow keeps only what they heard.
+ * A frame this session cannot read is logged and dropped; the call goes on.
+ */
+export class RelaySession {
+  private call: CallBinding | null = null;
+  private turns = 0;
+  private turn: LiveTurn | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** Setup and prompts are handled in order; a turn's reply is not waited for before reading the next frame. */
+  private inOrder: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: RelaySessionDeps,
+  ) {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return this.deps.log.warn('relay: binary frame dropped');
+      const read = readFrame(String(data));
+      if ('problem' in read) return this.deps.log.warn('relay: frame dropped', { problem: read.problem, callSid: this.call?.callSid });
+      this.inOrder = this.inOrder.then(() => this.handle(read.frame)).catch((error: unknown) => this.fail(error));
+    });
+    ws.on('close', () => this.unsubscribe?.());
+    ws.on('error', (error) => this.deps.log.warn('relay: socket error', { error: String(error), callSid: this.call?.callSid }));
+  }
+
+  private async handle(frame: RelayFrame): Promise<void> {
+    switch (frame.type) {
+      case 'setup':
+        return this.setup(frame);
+      case 'prompt':
+        if (frame.last) this.startTurn('speech', frame.voicePrompt);
+        return;
+      case 'dtmf':
+        return this.startTurn('dtmf', frame.digit);
+      case 'interrupt':
+        return this.interrupted(frame.utteranceUntilInterrupt);
+      case 'error':
+        this.deps.log.warn('relay: Twilio reported an error', { description: frame.description, callSid: this.call?.callSid });
+    }
+  }
+
+  private async setup(frame: SetupFrame): Promise<void> {
+    if (this.call) return;
+    const { db, events, conversations } = this.deps;
+    const params = frame.customParameters;
+    const caller = parseAddress(params.contactKey ?? frame.from)?.contactKey ?? frame.from;
+    const service = params.service ?? parseAddress(frame.to)?.contactKey ?? frame.to;
+    const key = { tenantId: params.tenantId ?? 'default', contactKey: caller };
+    const conversationId = conversationWorkflowId(key);
+    this.call = { key, conversationId, callSid: frame.callSid, caller, service };
+    this.unsubscribe = events.subscribeConversation(conversationId, (event) => this.onEvent(event));
+    await events.ready();
+    await recordCallStart(db, {
+      callSid: frame.callSid,
+      tenantId: key.tenantId,
+      conversationId,
+      contactKey: caller,
+      direction: frame.direction ?? 'inbound',
+      from: frame.from,
+      to: frame.to,
+      status: 'in-progress',
+    });
+    await recordCallConnected(db, frame.callSid, frame.sessionId);
+    await conversations.callStarted(key, { callSid: frame.callSid, caller, service });
+  }
+
+  private startTurn(kind: 'speech' | 'dtmf', prompt: string): void {
+    const call = this.call;
+    if (!call) return this.deps.log.warn('relay: a turn before setup was dropped');
+    if (kind === 'speech' && !prompt.trim()) return;
+    // A newer prompt supersedes the reply still playing: the caller heard what was sent of it.
+    const previous = this.turn;
+    if (previous && previous.forwarding && !previous.ended) this.stopTurn(previous, previous.forwarded);
+    const turnId = `t${(this.turns += 1)}`;
+    const turn: LiveTurn = { turnId, forwarding: true, forwarded: '', attempt: 0, attemptText: '', ended: false };
+    this.turn = turn;
+    const receivedAt = new Date();
+    this.record(recordTurnPrompt(this.deps.db, { callSid: call.callSid, turnId, prompt, at: receivedAt }));
+    this.deps.conversations
+      .voiceTurn(call.key, { callSid: call.callSid, caller: call.caller, service: call.service, turnId, kind, prompt, receivedAt: receivedAt.toISOString() })
+      .then(
+        (result) => this.turnAnswered(turn, result),
+        (error: unknown) => {
+          this.deps.log.error('relay: voice turn failed', { error: String(error), callSid: call.callSid, turnId });
+          if (turn.forwarding && !turn.ended) this.finishTurn(turn, defaultServiceTexts.fallback);
+        },
+      );
+  }
+
+  /** The turn is recorded. If its tokens were lost on the way, the caller still gets the rest of the reply. */
+  private turnAnswered(turn: LiveTurn, result: VoiceTurnResult): void {
+    if (!turn.forwarding || turn.ended || result.outcome !== 'answered') return;
+    const rest = result.text.startsWith(turn.forwarded) ? result.text.slice(turn.forwarded.length) : '';
+    this.finishTurn(turn, rest);
+  }
+
+  private interrupted(heard: string): void {
+    const turn = this.turn;
+    if (!turn) return;
+    this.stopTurn(turn, heard);
+  }
+
+  /** Nothing more of this turn reaches the caller; the workflow keeps what they heard. */
+  private stopTurn(turn: LiveTurn, heard: string): void {
+    const call = this.call;
+    if (!call) return;
+    turn.forwarding = false;
+    this.record(recordTurnTiming(this.deps.db, call.callSid, turn.turnId, { interruptedAt: new Date() }));
+    this.deps.conversations
+      .interrupt(call.conversationId, { callSid: call.callSid, turnId: turn.turnId, heard })
+      .catch((error: unknown) => this.deps.log.warn('relay: interruption not handed to the conversation', { error: String(error) }));
+  }
+
+  private onEvent(event: BusEvent): void {
+    switch (event.type) {
+      case 'token':
+        return this.onToken(event.turnId, event.attempt, event.text);
+      case 'turn_end': {
+        const turn = this.turn;
+        if (turn?.turnId === event.turnId && event.attempt === turn.attempt && turn.forwarding) this.finishTurn(turn, '');
+        return;
+      }
+      case 'say':
+        if (event.callSid === this.call?.callSid) this.send({ type: 'text', token: event.text, last: true });
+        return;
+      case 'call_end':
+        if (event.callSid === this.call?.callSid) this.send({ type: 'end', handoffData: event.handoffData });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * Forwards a token of the turn the caller is waiting for. A retried reply attempt writes from the start again:
+   * only what goes beyond what the caller already got is sent, and nothing more if the retry says something else.
+   */
+  private onToken(turnId: string, attempt: number, text: string): void {
+    const turn = this.turn;
+    if (!turn || turn.turnId !== turnId || !turn.forwarding || turn.ended || attempt < turn.attempt) return;
+    if (attempt > turn.attempt) {
+      turn.attempt = attempt;
+      turn.attemptText = '';
+    }
+    turn.attemptText += text;
+    if (!turn.attemptText.startsWith(turn.forwarded)) {
+      if (!turn.forwarded.startsWith(turn.attemptText)) turn.forwarding = false;
+      return;
+    }
+    const fresh = turn.attemptText.slice(turn.forwarded.length);
+    if (!fresh) return;
+    if (!turn.forwarded && this.call) this.record(recordTurnTiming(this.deps.db, this.call.callSid, turnId, { firstTokenAt: new Date() }));
+    turn.forwarded += fresh;
+    this.send({ type: 'text', token: fresh, last: false });
+  }
+
+  private finishTurn(turn: LiveTurn, rest: string): void {
+    turn.ended = true;
+    turn.forwarded += rest;
+    this.send({ type: 'text', token: rest, last: true });
+    if (this.call) this.record(recordTurnTiming(this.deps.db, this.call.callSid, turn.turnId, { lastTokenAt: new Date() }));
+  }
+
+  private send(frame: AppFrame): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  /** Call records are the read model's: a failure to write one is logged, never felt on the call. */
+  private record(write: Promise<unknown>): void {
+    write.catch((error: unknown) => this.deps.log.warn('relay: call record not written', { error: String(error), callSid: this.call?.callSid }));
+  }
+
+  private fail(error: unknown): void {
+    this.deps.log.error('relay: frame handling failed', { error: String(error), callSid: this.call?.callSid });
+  }
+}

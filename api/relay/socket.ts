@@ -1,0 +1,46 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import twilio from 'twilio';
+import { WebSocketServer } from 'ws';
+import { RelaySession, type RelaySessionDeps } from './session';
+import type { Config } from '../../config';
+import { errorBody } from '../errors';
+import { relayPath, relayUrl } from '../routes/twilio-voice';
+
+/** Twilio's frames are small; anything bigger is not a ConversationRelay frame. */
+const maxFrameBytes = 64 * 1024;
+
+function refuse(socket: Duplex, status: 403 | 404, code: string, message: string): void {
+  const body = JSON.stringify(errorBody(code, message));
+  const reason = status === 403 ? 'Forbidden' : 'Not Found';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/**
+ * `WS /webhooks/twilio/relay`: Twilio's ConversationRelay connects here for each call. The upgrade must carry a
+ * valid `X-Twilio-Signature` over the public wss URL (with its query); anything else is refused before it becomes a
+ * socket.
+ */
+export function attachRelaySocket(server: Server, config: Config, deps: RelaySessionDeps): { close(): Promise<void> } {
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== relayPath) return refuse(socket, 404, 'not_found', `no socket at ${url.pathname}`);
+    const signature = request.headers['x-twilio-signature'];
+    if (typeof signature !== 'string' || !signature) return refuse(socket, 403, 'signature_missing', 'X-Twilio-Signature header is required');
+    const publicUrl = `${relayUrl(config.PUBLIC_BASE_URL)}${url.search}`;
+    if (!twilio.validateRequest(config.TWILIO_AUTH_TOKEN ?? '', signature, publicUrl, {})) {
+      return refuse(socket, 403, 'signature_invalid', 'X-Twilio-Signature does not match the request');
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => new RelaySession(ws, deps));
+  };
+  server.on('upgrade', onUpgrade);
+  return {
+    close: () =>
+      new Promise((resolve) => {
+        server.off('upgrade', onUpgrade);
+        for (const client of sockets.clients) client.terminate();
+        sockets.close(() => resolve());
+      }),
+  };
+}

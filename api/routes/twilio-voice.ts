@@ -1,0 +1,164 @@
+import { Hono } from 'hono';
+import twilio from 'twilio';
+import { z } from 'zod';
+import { conversationWorkflowId, type ConversationClient } from '../conversation-client';
+import { parseAddress } from '../contacts';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { createTenantLookup } from '../tenant-lookup';
+import { signedWebhook, twilioSid, twimlResponse, webhookBodyLimit } from '../twilio-webhook';
+import { serviceText } from '../../domain/texts';
+import { recordCallEnd, recordCallStart, recordCallStatus } from '../../db/repositories/calls';
+import { getTenant } from '../../db/repositories/tenants';
+import type { Call } from '../../db/schema';
+
+const voiceForm = z.object({
+  CallSid: twilioSid,
+  From: z.string().min(1).max(64),
+  To: z.string().min(1).max(64),
+  Direction: z.string().max(32).default('inbound'),
+  CallStatus: z.string().max(32).default('ringing'),
+});
+
+const connectActionForm = z.object({
+  CallSid: twilioSid,
+  CallStatus: z.string().max(32).optional(),
+  SessionId: z.string().max(64).optional(),
+  SessionStatus: z.string().max(32).optional(),
+  SessionDuration: z.coerce.number().int().min(0).optional(),
+  HandoffData: z.string().max(8000).optional(),
+  ErrorCode: z.string().max(16).optional(),
+  ErrorMessage: z.string().max(500).optional(),
+});
+
+const callStatusForm = z.object({
+  CallSid: twilioSid,
+  CallStatus: z.string().min(1).max(32),
+  CallDuration: z.coerce.number().int().min(0).optional(),
+});
+
+/** Call statuses after which nothing more happens on the call. */
+const finalStatuses = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/** The path of the relay socket; its URL is the public one with ws(s) for http(s). */
+export const relayPath = '/webhooks/twilio/relay';
+
+export function relayUrl(publicBaseUrl: string): string {
+  return `${publicBaseUrl.replace(/^http/, 'ws')}${relayPath}`;
+}
+
+/** The tenant's voice settings, read loosely: unknown or empty values fall back to the defaults. */
+function voiceSettings(voice: unknown): { language: string; voice?: string; transferTo?: string } {
+  const settings = typeof voice === 'object' && voice !== null ? (voice as Record<string, unknown>) : {};
+  const text = (key: string) => (typeof settings[key] === 'string' && settings[key] ? (settings[key] as string) : undefined);
+  return { language: text('language') ?? 'en-US', voice: text('voice'), transferTo: text('transferTo') };
+}
+
+/** The call is over for the conversation: its summary is written there. */
+function endOfCall(conversations: ConversationClient, call: Call): Promise<void> {
+  return conversations.callEnded({ tenantId: call.tenant_id, contactKey: call.contact_key }, call.call_sid);
+}
+
+/**
+ * Twilio Voice: answering a call with a ConversationRelay session on the caller's conversation, the session's end
+ * (`<Connect action>`, which decides whether the call goes to a person), and call status callbacks.
+ */
+export function twilioVoiceRoutes(deps: ApiDeps) {
+  const { config, db, conversations, log } = deps;
+  const app = new Hono();
+  const signed = signedWebhook(config);
+  const tenantFor = createTenantLookup(db);
+  app.use('*', webhookBodyLimit());
+
+  app.post('/', async (c) => {
+    const { form } = await signed(c.req.raw, voiceForm);
+    const outbound = form.Direction.startsWith('outbound');
+    // The customer is whoever is not the service's number: the caller, or whom an outbound call rings.
+    const customer = parseAddress(outbound ? form.To : form.From);
+    const service = parseAddress(outbound ? form.From : form.To);
+    if (!customer || !service) throw new HttpError(400, 'invalid_webhook', 'From/To: not phone numbers');
+    const tenantId = await tenantFor(service.contactKey);
+    const response = new twilio.twiml.VoiceResponse();
+    if (!tenantId) {
+      response.say(serviceText('callUnknownNumber', undefined));
+      response.hangup();
+      return twimlResponse(response.toString());
+    }
+    const tenant = await getTenant(db, tenantId);
+    const key = { tenantId, contactKey: customer.contactKey };
+    await recordCallStart(db, {
+      callSid: form.CallSid,
+      tenantId,
+      conversationId: conversationWorkflowId(key),
+      contactKey: key.contactKey,
+      direction: outbound ? 'outbound' : 'inbound',
+      from: form.From,
+      to: form.To,
+      status: form.CallStatus,
+    });
+    const voice = voiceSettings(tenant?.voice);
+    const relay = response.connect({ action: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice/ended` }).conversationRelay({
+      url: relayUrl(config.PUBLIC_BASE_URL),
+      welcomeGreeting: serviceText('welcomeGreeting', tenant?.texts),
+      welcomeGreetingInterruptible: 'any',
+      language: voice.language,
+      ...(voice.voice ? { voice: voice.voice } : {}),
+      interruptible: 'any',
+      dtmfDetection: true,
+    });
+    // The session's setup frame carries these back, so the socket knows whose conversation the call is.
+    relay.parameter({ name: 'tenantId', value: tenantId });
+    relay.parameter({ name: 'contactKey', value: customer.contactKey });
+    relay.parameter({ name: 'service', value: service.contactKey });
+    return twimlResponse(response.toString());
+  });
+
+  /** The relay session ended: a transfer to a person (HandoffData from the session's `end`), or goodbye. */
+  app.post('/ended', async (c) => {
+    const { form } = await signed(c.req.raw, connectActionForm);
+    const call = await recordCallEnd(db, form.CallSid, {
+      status: form.CallStatus,
+      sessionStatus: form.SessionStatus,
+      durationSeconds: form.SessionDuration,
+      handoffData: form.HandoffData ?? null,
+      errorCode: form.ErrorCode ?? null,
+      errorMessage: form.ErrorMessage ?? null,
+    });
+    if (form.ErrorCode) log.warn('relay session ended with an error', { callSid: form.CallSid, code: form.ErrorCode, message: form.ErrorMessage });
+    const response = new twilio.twiml.VoiceResponse();
+    const transfer = form.HandoffData ? wantsPerson(form.HandoffData) : false;
+    if (transfer && call) {
+      const tenant = await getTenant(db, call.tenant_id);
+      const { transferTo } = voiceSettings(tenant?.voice);
+      // To the tenant's agents' number when it has one, else into its queue (answered from Twilio's side).
+      if (transferTo) response.dial(transferTo);
+      else response.enqueue(`support-${call.tenant_id}`);
+    } else {
+      response.hangup();
+    }
+    if (call) await endOfCall(conversations, call).catch((error: unknown) => log.warn('call end not handed to its conversation', { error: String(error) }));
+    return twimlResponse(response.toString());
+  });
+
+  app.post('/status', async (c) => {
+    const { form } = await signed(c.req.raw, callStatusForm);
+    const final = finalStatuses.has(form.CallStatus);
+    const call = final
+      ? await recordCallEnd(db, form.CallSid, { status: form.CallStatus, durationSeconds: form.CallDuration })
+      : await recordCallStatus(db, form.CallSid, form.CallStatus);
+    if (final && call) await endOfCall(conversations, call).catch((error: unknown) => log.warn('call end not handed to its conversation', { error: String(error) }));
+    return c.body(null, 204);
+  });
+
+  return app;
+}
+
+/** Whether the session ended to reach a person (the conversation's handoff). */
+function wantsPerson(handoffData: string): boolean {
+  try {
+    const data: unknown = JSON.parse(handoffData);
+    return typeof data === 'object' && data !== null && (data as { reason?: unknown }).reason === 'handoff';
+  } catch {
+    return false;
+  }
+}
