@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { RelayCaller } from '../fakes/conversation-relay';
-import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
+import { uniquePhone, type Stack, useStack } from '../support/stack';
 
 /**
  * Calls through Twilio ConversationRelay, on the real stack: the caller's side is the relay caller (signed webhook,
