@@ -51,6 +51,10 @@ function toChatMessage(message: Message): { role: 'system' | 'user' | 'assistant
     case 'customer':
       return { role: 'user', content: message.body };
     case 'ai':
+      // A spoken reply the caller cut off: the model learns what they really heard.
+      if (message.status === 'interrupted') {
+        return { role: 'assistant', content: `${message.body} [interrupted: the caller cut in here and did not hear the rest]` };
+      }
       return { role: 'assistant', content: message.body };
     case 'agent':
       return { role: 'assistant', content: `(a human agent wrote) ${message.body}` };

@@ -63,8 +63,7 @@ export function llmActivities(deps: ActivityDeps) {
       const reply = await extractiveReply(db, input.tenantId, newestFirst);
       if (stream && reply.kind === 'text') {
         stream.push(reply.text);
-        await stream.end();
-        return { ...reply, streamedAt: new Date().toISOString() };
+        return { ...reply, streamedAt: (await stream.end()).toISOString() };
       }
       return reply;
     }
@@ -92,8 +91,7 @@ export function llmActivities(deps: ActivityDeps) {
     }
     if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
     if (!stream) return { kind: 'text', text: answer.text };
-    await stream.end();
-    return { kind: 'text', text: answer.text, streamedAt: new Date().toISOString() };
+    return { kind: 'text', text: answer.text, streamedAt: (await stream.end()).toISOString() };
   }
 
   return {

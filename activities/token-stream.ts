@@ -31,13 +31,19 @@ export class TokenStream {
     this.publishing = this.publishing.then(() => this.flush());
   }
 
-  /** Publishes what is left and the end of the turn. */
-  async end(): Promise<void> {
+  /**
+   * Publishes what is left and the end of the turn; returns when the listener was told the reply is complete (just
+   * before the end went out), which is where the reply belongs in the conversation.
+   */
+  async end(): Promise<Date> {
+    let endedAt = new Date();
     this.publishing = this.publishing
       .then(() => this.flush())
+      .then(() => (endedAt = new Date()))
       .then(() => publishToConversation(this.db, { type: 'turn_end', conversationId: this.conversationId, turnId: this.turnId, attempt: this.attempt, seq: this.seq++ }))
       .catch(() => undefined);
     await this.publishing;
+    return endedAt;
   }
 
   private async flush(): Promise<void> {

@@ -21,6 +21,7 @@ import {
   type ConversationSnapshot,
   type HandoffResolution,
   type InboundMessage,
+  type Interruption,
   type VoiceTurnRequest,
   type VoiceTurnResult,
 } from '../workflows/definitions';
@@ -130,7 +131,7 @@ export function createConversationClient(temporal: Client, config: Config) {
     },
 
     /** The caller cut in on a reply. */
-    async interrupt(conversationId: string, interruption: { callSid: string; turnId: string; heard: string }): Promise<void> {
+    async interrupt(conversationId: string, interruption: Interruption): Promise<void> {
       await handle(conversationId).signal(interruptSignal, interruption);
     },
 

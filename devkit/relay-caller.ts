@@ -4,7 +4,14 @@ import WebSocket from 'ws';
 import { signedForm } from './twilio-signing';
 
 /** What the service sends over the relay socket, as ConversationRelay receives it. */
-export type ServiceFrame = { type: 'text'; token: string; last: boolean } | { type: 'end'; handoffData: string } | { type: string; [key: string]: unknown };
+export interface ServiceFrame {
+  type: string;
+  /** `text`: a piece of the reply, the last one with `last: true`. */
+  token?: string;
+  last?: boolean;
+  /** `end`: why the session ends (a JSON string). */
+  handoffData?: string;
+}
 
 export interface SpokenReply {
   text: string;
@@ -57,7 +64,7 @@ export class RelayCaller {
   private listeners = new Set<(frame: ServiceFrame) => void>();
   private sentAt = 0;
 
-  constructor(private readonly options: CallerOptions) {
+  constructor(readonly options: CallerOptions) {
     this.callSid = options.callSid ?? twilioSid('CA');
   }
 

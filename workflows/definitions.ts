@@ -133,7 +133,15 @@ export const callStartedSignal = defineSignal<[CallRef]>('callStarted');
 /** One spoken turn; its reply streams on the event bus as it is written; returns once the turn is recorded. */
 export const voiceTurnUpdate = defineUpdate<VoiceTurnResult, [VoiceTurnRequest]>('voiceTurn');
 /** The caller cut in: stop the reply of `turnId` and keep only what they heard. */
-export const interruptSignal = defineSignal<[{ callSid: string; turnId: string; heard: string }]>('interrupt');
+export interface Interruption {
+  callSid: string;
+  turnId: string;
+  /** What the caller heard of the reply (ConversationRelay's `utteranceUntilInterrupt`). */
+  heard: string;
+  /** When they cut in: where the part they heard belongs in the conversation. */
+  at: string;
+}
+export const interruptSignal = defineSignal<[Interruption]>('interrupt');
 /** The call is over: a summary of it joins the conversation. */
 export const callEndedSignal = defineSignal<[{ callSid: string }]>('callEnded');
 export const snapshotQuery = defineQuery<ConversationSnapshot>('snapshot');

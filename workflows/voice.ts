@@ -1,8 +1,8 @@
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
 import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
-import type { CallRef, InboundMessage, VoiceTurnRequest, VoiceTurnResult } from './definitions';
+import type { CallRef, InboundMessage, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
 import { replyTurn } from './reply-turn';
 
 /** What the conversation lends its calls: identity, recording, delivery and the handoff. */
@@ -22,9 +22,13 @@ export interface CallsHost {
 
 interface Turn {
   turnId: string;
+  call: CallRef;
+  /** The turn's handler is done with it. */
+  finished: boolean;
   scope: CancellationScope;
-  /** What the caller heard when they cut in; null while they have not. */
+  /** What the caller heard when they cut in, and when; null while they have not. */
   heard: string | null;
+  heardAt: string | null;
   /** The recorded reply, once there is one. */
   messageId: string | null;
 }
@@ -40,7 +44,10 @@ const voiceTarget = (call: CallRef): ReplyTarget => ({ channel: 'voice', address
 export class Calls {
   active: CallRef | null;
   private turn: Turn | null = null;
-  private lastTurn: Turn | null = null;
+  /** The newest turns, for an interruption that comes after a newer prompt. */
+  private recent: Turn[] = [];
+  /** Recordings of what a caller heard still being written; the next reply waits for them. */
+  private recording = 0;
 
   constructor(
     private readonly host: CallsHost,
@@ -56,7 +63,8 @@ export class Calls {
 
   async answer(request: VoiceTurnRequest): Promise<VoiceTurnResult> {
     // A newer prompt supersedes the reply still being written; that turn keeps what the caller heard of it.
-    this.turn?.scope.cancel();
+    const previous = this.turn;
+    previous?.scope.cancel();
     if (this.active?.callSid !== request.callSid) this.started(request);
     const target = voiceTarget(request);
     this.host.setTarget(target);
@@ -71,8 +79,11 @@ export class Calls {
     });
     if (!recorded || this.host.personHasIt()) return { text: '', outcome: 'silent' };
 
-    const turn: Turn = { turnId: request.turnId, scope: new CancellationScope(), heard: null, messageId: null };
+    const turn: Turn = { turnId: request.turnId, call: request, finished: false, scope: new CancellationScope(), heard: null, heardAt: null, messageId: null };
     this.turn = turn;
+    this.recent = [...this.recent.slice(-3), turn];
+    // The reply is written from the conversation as the caller knows it: what they heard of the last one included.
+    await condition(() => (previous === null || previous.finished) && this.recording === 0);
     try {
       const context = {
         conversationId: this.host.conversationId,
@@ -96,23 +107,37 @@ export class Calls {
       if (!isCancellation(error)) throw error;
       // Cut off while the reply was being written: what the caller heard is all there is of it.
       if (turn.heard) {
-        turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamedAt: new Date().toISOString() }, target);
+        turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamedAt: turn.heardAt ?? new Date().toISOString() }, target);
         await this.keepHeard(request, turn);
       }
       return { text: turn.heard ?? '', outcome: 'interrupted' };
     } finally {
+      turn.finished = true;
       if (this.turn === turn) this.turn = null;
-      this.lastTurn = turn;
     }
   }
 
   /** The caller cut in on `turnId`'s reply: stop writing it, and keep only what they heard. */
-  async interrupted({ callSid, turnId, heard }: { callSid: string; turnId: string; heard: string }): Promise<void> {
-    const turn = [this.turn, this.lastTurn].find((t) => t?.turnId === turnId);
+  async interrupted({ callSid, turnId, heard, at }: Interruption): Promise<void> {
+    const turn = this.recent.find((t) => t.turnId === turnId && t.call.callSid === callSid);
     if (!turn || turn.heard !== null) return;
     turn.heard = heard;
-    if (turn === this.turn && turn.messageId === null) turn.scope.cancel();
-    else if (turn.messageId) await this.keepHeard({ callSid }, turn);
+    turn.heardAt = at;
+    if (!turn.finished && turn.messageId === null) {
+      // Still being written: the turn's handler keeps what was heard once the writing stops.
+      turn.scope.cancel();
+      return;
+    }
+    this.recording += 1;
+    try {
+      // A newer prompt may have stopped it before word came of what the caller heard.
+      if (!turn.messageId && heard) {
+        turn.messageId = await this.host.deliver({ text: heard, author: 'ai', streamedAt: at }, voiceTarget(turn.call));
+      }
+      await this.keepHeard({ callSid }, turn);
+    } finally {
+      this.recording -= 1;
+    }
   }
 
   /** The call is over: replies go back to text, and a summary of the call joins the conversation. */

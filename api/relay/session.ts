@@ -122,7 +122,8 @@ export class RelaySession {
       .then(
         (result) => this.turnAnswered(turn, result),
         (error: unknown) => {
-          this.deps.log.error('relay: voice turn failed', { error: String(error), callSid: call.callSid, turnId });
+          const cause = error instanceof Error && error.cause ? ` (${String(error.cause)})` : '';
+          this.deps.log.error('relay: voice turn failed', { error: `${String(error)}${cause}`, callSid: call.callSid, turnId });
           if (turn.forwarding && !turn.ended) this.finishTurn(turn, defaultServiceTexts.fallback);
         },
       );
@@ -146,9 +147,10 @@ export class RelaySession {
     const call = this.call;
     if (!call) return;
     turn.forwarding = false;
-    this.record(recordTurnTiming(this.deps.db, call.callSid, turn.turnId, { interruptedAt: new Date() }));
+    const at = new Date();
+    this.record(recordTurnTiming(this.deps.db, call.callSid, turn.turnId, { interruptedAt: at }));
     this.deps.conversations
-      .interrupt(call.conversationId, { callSid: call.callSid, turnId: turn.turnId, heard })
+      .interrupt(call.conversationId, { callSid: call.callSid, turnId: turn.turnId, heard, at: at.toISOString() })
       .catch((error: unknown) => this.deps.log.warn('relay: interruption not handed to the conversation', { error: String(error) }));
   }
 

@@ -5,9 +5,15 @@ import type { Call, CallTurn, Database } from '../schema';
 export async function markInterrupted(db: Kysely<Database>, messageId: string, heard: string): Promise<boolean> {
   const row = await db
     .updateTable('messages')
-    .set({ full_body: sql`coalesce(full_body, body)`, body: heard, status: 'interrupted', updated_at: new Date() })
+    .set({
+      // When the row holds only what was heard already (the writing was stopped), there is no longer reply to keep.
+      full_body: sql`case when body = ${heard.trim()} then full_body else coalesce(full_body, body) end`,
+      body: heard.trim(),
+      status: 'interrupted',
+      updated_at: new Date(),
+    })
     .where('id', '=', messageId)
-    .where((eb) => eb.or([eb('status', '<>', 'interrupted'), eb('body', '<>', heard)]))
+    .where((eb) => eb.or([eb('status', '<>', 'interrupted'), eb('body', '<>', heard.trim())]))
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;

@@ -72,4 +72,110 @@ describe('a phone call', () => {
     expect(turns.map((t) => t.prompt)).toEqual(['What are your opening hours?', 'And on Sundays?']);
     expect(turns.every((t) => t.first_token_at && t.last_token_at && t.first_token_at <= t.last_token_at)).toBe(true);
   });
+
+  it('streams the first token long before the reply activity completes (a model writing at a human pace)', async () => {
+    stack.openai.tokenDelayMs = 150;
+    const from = uniquePhone();
+    const caller = await connected(from);
+    stack.openai.script({ content: 'We are open from nine to six on weekdays and from ten to four on Saturdays.' });
+    caller.say('When are you open?');
+    const reply = await caller.reply();
+    expect(reply.text).toBe('We are open from nine to six on weekdays and from ten to four on Saturdays.');
+    // 16 tokens 150 ms apart: the first arrives after one gap, the last after all of them.
+    expect(reply.tokens).toHaveLength(16);
+    expect(reply.lastTokenMs - reply.firstTokenMs).toBeGreaterThanOrEqual(14 * 150);
+    const history = await stack.temporal.workflow.getHandle(conversationOf(from)).fetchHistory();
+    const completed = (history.events ?? []).find((e) => e.activityTaskCompletedEventAttributes);
+    expect(completed).toBeDefined();
+    await caller.hangUp();
+  });
+
+  it('stops at once when the caller cuts in: only what they heard is kept, and the next turn knows', async () => {
+    stack.openai.tokenDelayMs = 100;
+    const from = uniquePhone();
+    const caller = await connected(from);
+    stack.openai.script({ content: 'Standard delivery takes two to four business days and express delivery arrives the next day for twelve dollars.' });
+    caller.say('How long does delivery take?');
+    const heard: string[] = [];
+    await new Promise<void>((resolve) => {
+      const stop = caller.listen((frame) => {
+        if (frame.type !== 'text') return;
+        heard.push(String(frame.token));
+        if (heard.length === 4) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    caller.interrupt(heard.join(''));
+    const cutAt = caller.received.length;
+    caller.say('Actually, I want express.');
+    const next = await caller.reply();
+    expect(next.text).toBe('echo: Actually, I want express.');
+    // Nothing more of the interrupted reply reached the caller after the interruption.
+    const after = caller.received.slice(cutAt).filter((f) => f.type === 'text').map((f) => String(f.token)).join('');
+    expect(after).toBe(next.text);
+    await caller.hangUp();
+    await stack.settled(from);
+
+    const spoken = (await messages(from)).filter((m) => m.author === 'ai');
+    const heardText = heard.join('').trim();
+    expect(spoken[0]).toMatchObject({ body: heardText, status: 'interrupted' });
+    // The whole reply is kept beside it when it was written before the caller cut in.
+    expect(spoken[0]?.full_body === null || spoken[0]?.full_body?.startsWith(heardText)).toBe(true);
+    const nextTurn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Actually, I want express.');
+    expect(nextTurn?.messages.map((m) => m.content).join('\n')).toContain(`${heardText} [interrupted: the caller cut in here and did not hear the rest]`);
+  });
+
+  it('takes a key press as a message of the conversation', async () => {
+    const from = uniquePhone();
+    const caller = await connected(from);
+    caller.press('5');
+    expect((await caller.reply()).text).toBe('echo: (pressed 5 on the keypad)');
+    await caller.hangUp();
+  });
+
+  it('refuses an unsigned or wrongly signed socket upgrade', async () => {
+    for (const signature of ['', 'bm90IGEgc2lnbmF0dXJl']) {
+      const caller = stack.caller(uniquePhone(), { signature });
+      await caller.ring();
+      await expect(caller.connect()).rejects.toThrow('upgrade refused: 403');
+    }
+  });
+
+  it('apologizes and hangs up on a call to a number no tenant answers', async () => {
+    await stack.db.insertInto('tenants').values({ id: 'acme', name: 'Acme', system_prompt: '' }).execute();
+    await stack.db.insertInto('phone_numbers').values({ number: '+15005550001', tenant_id: 'acme' }).execute();
+    const caller = stack.caller(uniquePhone(), { to: '+15005550009' });
+    expect(await caller.ring()).toBe(200);
+    expect(caller.twiml).toBe(`<?xml version="1.0" encoding="UTF-8"?><Response><Say>${defaultServiceTexts.callUnknownNumber}</Say><Hangup/></Response>`);
+  });
+
+  it('drops a malformed frame and goes on with the call', async () => {
+    const caller = await connected(uniquePhone());
+    caller.frame('this is not json');
+    caller.frame({ type: 'prompt' });
+    caller.frame({ type: 'mystery', value: 1 });
+    caller.say('still there?');
+    expect((await caller.reply()).text).toBe('echo: still there?');
+    await caller.hangUp();
+  });
+
+  it('keeps 20 simultaneous calls apart', async () => {
+    stack.openai.tokenDelayMs = 20;
+    const callers = await Promise.all(Array.from({ length: 20 }, () => connected(uniquePhone())));
+    const replies = await Promise.all(
+      callers.map(async (caller, i) => {
+        caller.say(`caller number ${i} asks about order ${i * 7}`);
+        return (await caller.reply(60_000)).text;
+      }),
+    );
+    expect(replies).toEqual(callers.map((_, i) => `echo: caller number ${i} asks about order ${i * 7}`));
+    await Promise.all(callers.map((caller) => caller.hangUp()));
+    for (const caller of callers) await stack.settled(caller.options.from);
+    const spoken = await stack.db.selectFrom('messages').select(['to_address', 'body']).where('channel', '=', 'voice').where('direction', '=', 'outbound').execute();
+    for (const [i, caller] of callers.entries()) {
+      expect(spoken.filter((m) => m.to_address === caller.callSid).map((m) => m.body)).toEqual([`echo: caller number ${i} asks about order ${i * 7}`]);
+    }
+  }, 120_000);
 });
