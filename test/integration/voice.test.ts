@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { RelayCaller } from '../fakes/conversation-relay';
-import { uniquePhone, type Stack, useStack } from '../support/stack';
+import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
 
 /**
  * Calls through Twilio ConversationRelay, on the real stack: the caller's side is the relay caller (signed webhook,
@@ -178,4 +178,49 @@ describe('a phone call', () => {
       expect(spoken.filter((m) => m.to_address === caller.callSid).map((m) => m.body)).toEqual([`echo: caller number ${i} asks about order ${i * 7}`]);
     }
   }, 120_000);
+
+  it('puts the call through to a person when the model hands off: the session ends with handoffData and the task opens', async () => {
+    await stack.db.updateTable('tenants').set({ voice: JSON.stringify({ transferTo: '+15005550123' }) }).where('id', '=', 'default').execute();
+    const from = uniquePhone();
+    const caller = await connected(from);
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'wants to dispute a charge' } }] });
+    caller.say('I need to talk to someone about a charge');
+    expect((await caller.reply()).text).toBe(defaultServiceTexts.callTransfer);
+    const handoffData = JSON.parse(await caller.ended()) as { reason: string; taskId: string; summary: string };
+    expect(handoffData).toMatchObject({ reason: 'handoff', summary: 'wants to dispute a charge' });
+    const twiml = await caller.hangUp({ status: 'ended', handoffData: JSON.stringify(handoffData) });
+    expect(twiml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Dial>+15005550123</Dial></Response>');
+
+    const tasks = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string; reason: string; channel: string }[] };
+    expect(tasks.handoffs).toEqual([expect.objectContaining({ id: handoffData.taskId, reason: 'wants to dispute a charge', channel: 'voice' })]);
+    // Without an agents' number the call waits in the tenant's queue instead.
+    await stack.db.updateTable('tenants').set({ voice: '{}' }).where('id', '=', 'default').execute();
+    const other = await connected(uniquePhone());
+    expect(await other.hangUp({ status: 'ended', handoffData: JSON.stringify({ reason: 'handoff' }) })).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?><Response><Enqueue>support-default</Enqueue></Response>',
+    );
+  });
+
+  it('shares one context with texts: a later SMS turn sees the call summary, and a call sees the earlier SMS', async () => {
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'My order number is 4417.' }));
+    await stack.twilio.waitForSent(1);
+    await stack.settled(from);
+
+    const caller = await connected(from);
+    caller.say('Can you check on my order?');
+    await caller.reply();
+    const callTurn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Can you check on my order?');
+    expect(callTurn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['My order number is 4417.']));
+    await caller.hangUp();
+    await stack.settled(from);
+
+    const notes = (await messages(from)).filter((m) => m.direction === 'internal');
+    expect(notes).toEqual([expect.objectContaining({ channel: 'voice', body: expect.stringMatching(/^Summary of the phone call: /) })]);
+    await stack.postSms(smsParams({ from, body: 'Any update?' }));
+    await stack.twilio.waitForSent(2);
+    const smsTurn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Any update?');
+    expect(smsTurn?.messages.map((m) => m.content).join('\n')).toContain('Summary of the phone call: ');
+    expect(stack.twilio.sent.at(-1)).toMatchObject({ to: from, body: 'echo: Any update?' });
+  });
 });
