@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { RelayCaller } from '../fakes/conversation-relay';
-import { smsParams, uniquePhone, type Stack, useStack } from '../support/stack';
+import { smsParams, startStack, uniquePhone, type Stack, useStack } from '../support/stack';
+import { startWorkerProcess } from '../support/worker-process';
 
 /**
  * Calls through Twilio ConversationRelay, on the real stack: the caller's side is the relay caller (signed webhook,
@@ -223,4 +224,59 @@ describe('a phone call', () => {
     expect(smsTurn?.messages.map((m) => m.content).join('\n')).toContain('Summary of the phone call: ');
     expect(stack.twilio.sent.at(-1)).toMatchObject({ to: from, body: 'echo: Any update?' });
   });
+});
+
+describe('a worker restarted in the middle of a call', () => {
+  let apiOnly: Stack;
+  beforeAll(async () => {
+    apiOnly = await startStack({ BATCH_QUIET_MS: '200' }, { worker: false });
+  });
+  afterAll(async () => {
+    await apiOnly?.stop();
+  });
+
+  it('goes on with the next prompt, and nothing is recorded twice', async () => {
+    const env = {
+      PUBLIC_BASE_URL: apiOnly.config.PUBLIC_BASE_URL,
+      DATABASE_URL: inject('databaseUrl'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: apiOnly.config.TEMPORAL_TASK_QUEUE,
+      TWILIO_ACCOUNT_SID: apiOnly.twilio.accountSid,
+      TWILIO_AUTH_TOKEN: apiOnly.twilio.authToken,
+      TWILIO_API_BASE_URL: apiOnly.twilio.url,
+      OPENAI_API_KEY: apiOnly.openai.apiKey,
+      OPENAI_BASE_URL: apiOnly.openai.baseURL,
+    };
+    const from = uniquePhone();
+    let worker = await startWorkerProcess(env);
+    try {
+      const caller = apiOnly.caller(from);
+      await caller.ring();
+      await caller.connect();
+      caller.say('first question');
+      expect((await caller.reply()).text).toBe('echo: first question');
+      await apiOnly.settled(from);
+      await worker.kill();
+      worker = await startWorkerProcess(env);
+      caller.say('second question');
+      expect((await caller.reply(60_000)).text).toBe('echo: second question');
+      await caller.hangUp();
+      await apiOnly.settled(from);
+    } finally {
+      await worker.kill();
+    }
+    const rows = await apiOnly.db
+      .selectFrom('messages')
+      .select(['author', 'body'])
+      .where('conversation_id', '=', conversationOf(from))
+      .where('direction', '<>', 'internal')
+      .orderBy('created_at')
+      .execute();
+    expect(rows.map((r) => `${r.author}: ${r.body}`)).toEqual([
+      'customer: first question',
+      'ai: echo: first question',
+      'customer: second question',
+      'ai: echo: second question',
+    ]);
+  }, 120_000);
 });
