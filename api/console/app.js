@@ -121,15 +121,25 @@ async function select(handoff) {
 
 const authorLabel = { customer: 'Customer', ai: 'AI', agent: 'Agent', system: 'Automatic' };
 
+/** One line per phone call of the conversation: direction, how long, how it ended. */
+function callLine(call) {
+  const length = call.durationSeconds === null ? '' : ` · ${call.durationSeconds} s`;
+  const how = call.handoffData ? ' · put through to a person' : '';
+  return el('li', { class: 'call' }, `Call · ${call.direction} · ${new Date(call.startedAt).toLocaleTimeString()}${length} · ${call.status}${how} · ${call.turns.length} ${call.turns.length === 1 ? "turn" : "turns"}`);
+}
+
 async function loadMessages() {
   if (!state.selected) return;
-  const { messages } = await api(`/api/conversations/${encodeURIComponent(state.selected.conversationId)}/messages`);
+  const id = encodeURIComponent(state.selected.conversationId);
+  const [{ messages }, { calls }] = await Promise.all([api(`/api/conversations/${id}/messages`), api(`/api/conversations/${id}`)]);
+  $('calls').replaceChildren(...calls.map(callLine));
+  $('calls').hidden = calls.length === 0;
   const list = $('messages');
   list.replaceChildren(
     ...messages.map((m) => {
       const note = m.direction === 'internal';
-      const who = note ? 'Note from the team' : `${authorLabel[m.author] ?? m.author} · ${m.channel}`;
-      const status = m.direction === 'outbound' ? ` · ${m.status}` : '';
+      const who = note ? (m.author === 'system' ? 'Automatic note' : 'Note from the team') : `${authorLabel[m.author] ?? m.author} · ${m.channel}`;
+      const status = m.direction !== 'outbound' ? '' : m.status === 'interrupted' ? ' · cut off by the caller' : ` · ${m.status}`;
       return el(
         'li',
         { class: `message ${note ? 'note' : `from-${m.author}`}`, 'data-author': m.author },

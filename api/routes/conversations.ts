@@ -4,9 +4,10 @@ import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
+import { listCalls } from '../../db/repositories/calls';
 import { getConversation, listConversations } from '../../db/repositories/conversations';
 import { listMessages } from '../../db/repositories/messages';
-import type { Conversation, Message } from '../../db/schema';
+import type { Call, CallTurn, Conversation, Message } from '../../db/schema';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -43,7 +44,34 @@ function messageView(m: Message) {
     status: m.status,
     errorCode: m.error_code,
     errorMessage: m.error_message,
+    fullBody: m.full_body,
     createdAt: m.created_at.toISOString(),
+  };
+}
+
+function callView(call: Call & { turns: CallTurn[] }) {
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    callSid: call.call_sid,
+    direction: call.direction,
+    from: call.from_address,
+    to: call.to_address,
+    status: call.status,
+    sessionStatus: call.session_status,
+    durationSeconds: call.duration_seconds,
+    handoffData: call.handoff_data,
+    errorCode: call.error_code,
+    startedAt: call.started_at.toISOString(),
+    connectedAt: iso(call.connected_at),
+    endedAt: iso(call.ended_at),
+    turns: call.turns.map((t) => ({
+      turnId: t.turn_id,
+      prompt: t.prompt,
+      promptAt: t.prompt_at.toISOString(),
+      firstTokenAt: iso(t.first_token_at),
+      lastTokenAt: iso(t.last_token_at),
+      interruptedAt: iso(t.interrupted_at),
+    })),
   };
 }
 
@@ -73,7 +101,8 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
 
   app.get('/:id', async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
-    return c.json({ conversation: conversationView(conversation), live: await conversations.snapshot(conversation.id) });
+    const [live, calls] = await Promise.all([conversations.snapshot(conversation.id), listCalls(db, conversation.id)]);
+    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView) });
   });
 
   app.get('/:id/messages', async (c) => {

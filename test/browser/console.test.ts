@@ -84,4 +84,26 @@ describe('agent console', () => {
     const sent = await stack.twilio.waitForSent(3);
     expect(sent[2]).toMatchObject({ to: from, body: 'echo: Great, thank you!' });
   });
+
+  it('shows a call put through to a person as part of its conversation', async () => {
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'caller wants a person' } }] });
+    const from = uniquePhone();
+    const caller = stack.caller(from);
+    await caller.ring();
+    await caller.connect();
+    caller.say('Can I speak to a person please?');
+    await caller.reply();
+    const handoffData = await caller.ended();
+    await caller.hangUp({ status: 'ended', handoffData });
+
+    const item = page.locator('[data-testid^="handoff-"]', { hasText: from });
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.textContent()).toContain('voice');
+    await item.click();
+    await page.locator('[data-testid="calls"] li', { hasText: 'put through to a person' }).waitFor();
+    const said = page.locator('[data-testid="messages"] li[data-author="customer"]', { hasText: 'Can I speak to a person please?' });
+    await said.waitFor();
+    expect(await said.textContent()).toContain('Customer · voice');
+    await page.screenshot({ path: new URL('console-call.png', screenshotDir).pathname, fullPage: true });
+  });
 });

@@ -72,6 +72,20 @@ describe('a phone call', () => {
     const turns = await stack.db.selectFrom('call_turns').selectAll().where('call_sid', '=', caller.callSid).orderBy('prompt_at').execute();
     expect(turns.map((t) => t.prompt)).toEqual(['What are your opening hours?', 'And on Sundays?']);
     expect(turns.every((t) => t.first_token_at && t.last_token_at && t.first_token_at <= t.last_token_at)).toBe(true);
+
+    // The read model shows the call as part of the conversation.
+    const view = (await (await stack.api(`/api/conversations/${encodeURIComponent(conversationOf(from))}`)).json()) as {
+      conversation: { channels: string[] };
+      calls: { callSid: string; sessionStatus: string; turns: { prompt: string; firstTokenAt: string | null }[] }[];
+    };
+    expect(view.conversation.channels).toEqual(['voice']);
+    expect(view.calls).toEqual([
+      expect.objectContaining({
+        callSid: caller.callSid,
+        sessionStatus: 'completed',
+        turns: [expect.objectContaining({ prompt: 'What are your opening hours?' }), expect.objectContaining({ prompt: 'And on Sundays?' })],
+      }),
+    ]);
   });
 
   it('streams the first token long before the reply activity completes (a model writing at a human pace)', async () => {
