@@ -40,12 +40,33 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   });
   const address = `127.0.0.1:${options.port}`;
   await waitUntilServing(address, options.namespace ?? 'default', child, () => stderr);
+  // A history file from an earlier version lacks attributes added since: the flags apply to new files only.
+  const connection = await Connection.connect({ address });
+  try {
+    await ensureSearchAttributes(connection, options.namespace ?? 'default');
+  } finally {
+    await connection.close();
+  }
   return {
     address,
     pid: child.pid ?? 0,
     uiUrl: options.uiPort === null ? null : `http://localhost:${options.uiPort}`,
     stop: () => stopChild(child),
   };
+}
+
+/** temporal.api.enums.v1.IndexedValueType of each search attribute type the conversation uses. */
+export const indexedValueTypes = { Keyword: 2, Bool: 5, KeywordList: 7 } as const;
+
+/** Registers the conversation's search attributes that the namespace lacks. */
+export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  const missing = Object.entries(searchAttributeTypes).filter(([name]) => !(name in (customAttributes ?? {})));
+  if (missing.length === 0) return;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, indexedValueTypes[type]])),
+  });
 }
 
 /** Until the frontend answers and the namespace is registered: the first moments after start, it may not be yet. */

@@ -125,7 +125,7 @@ const authorLabel = { customer: 'Customer', ai: 'AI', agent: 'Agent', system: 'A
 function callLine(call) {
   const length = call.durationSeconds === null ? '' : ` · ${call.durationSeconds} s`;
   const how = call.handoffData ? ' · put through to a person' : '';
-  return el('li', { class: 'call' }, `Call · ${call.direction} · ${new Date(call.startedAt).toLocaleTimeString()}${length} · ${call.status}${how} · ${call.turns.length} ${call.turns.length === 1 ? "turn" : "turns"}`);
+  return el('li', { class: 'call' }, `Call · ${call.direction} · ${new Date(call.startedAt).toLocaleTimeString()}${length} · ${call.status}${how} · ${call.turns.length} ${call.turns.length === 1 ? 'turn' : 'turns'}`);
 }
 
 async function loadMessages() {

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { Activities } from '../../activities';
 import type { GenerateReplyInput } from '../../activities/llm';
 import { conversationInput, conversationWorkflowId } from '../../api/conversation-client';
+import { ensureSearchAttributes } from '../../devkit/temporal-dev-server';
 import { keywordOf } from '../../domain/keywords';
 import { defaultServiceTexts } from '../../domain/texts';
 import { workflowsPath } from '../../worker/conversation-worker';
 import type { conversationWorkflow } from '../../workflows/conversation';
-import { inboundSignal, searchAttributeTypes, type ConversationSettings, type InboundMessage } from '../../workflows/definitions';
+import { inboundSignal, type ConversationSettings, type InboundMessage } from '../../workflows/definitions';
 
 /**
  * Runs the conversation workflow on the time-skipping server with activities replaced by recorders: a batching
@@ -26,13 +27,7 @@ export async function createEnvironment(): Promise<TestWorkflowEnvironment> {
     server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
   });
   // The time-skipping server takes no --search-attribute flags, but it does serve the operator API.
-  const indexedValueType = { Keyword: 2, Bool: 5, KeywordList: 7 } as const; // temporal.api.enums.v1.IndexedValueType
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(
-      Object.entries(searchAttributeTypes).map(([name, type]) => [name, indexedValueType[type]]),
-    ),
-  });
+  await ensureSearchAttributes(env.connection, 'default');
   return env;
 }
 
