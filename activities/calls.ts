@@ -1,8 +1,11 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import type OpenAI from 'openai';
+import { describeRejection, isFinalRejection } from './channels/twilio-errors';
+import { deliveryRefusedError } from '../domain/failures';
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
 import { publishEvent, publishToConversation } from '../db/events';
-import { markInterrupted } from '../db/repositories/calls';
+import { markInterrupted, recordCallStart } from '../db/repositories/calls';
 import { insertMessageOnce, listCallMessages } from '../db/repositories/messages';
 import type { Message } from '../db/schema';
 
@@ -14,7 +17,7 @@ export interface CallTarget {
 
 const maxSummaryChars = 1500;
 
-export function callActivities({ db, openai, llm }: ActivityDeps) {
+export function callActivities({ db, openai, llm, twilio, voiceUrls }: ActivityDeps) {
   async function summarize(input: CallTarget, signal: AbortSignal): Promise<void> {
     const spoken = await listCallMessages(db, input.conversationId, input.callSid);
     if (spoken.length === 0) return;
@@ -52,6 +55,36 @@ export function callActivities({ db, openai, llm }: ActivityDeps) {
      */
     async summarizeCall(input: CallTarget): Promise<void> {
       return heartbeating((signal) => summarize(input, signal));
+    },
+
+    /**
+     * Rings the person from the service's number; when they answer, Twilio asks the voice route what to do, as for
+     * any call. A refusal from Twilio is final and readable.
+     */
+    async placeOutboundCall(input: { conversationId: string; tenantId: string; requestId: string; to: string; from: string }): Promise<{ callSid: string }> {
+      try {
+        const call = await twilio.calls.create({
+          to: input.to,
+          from: input.from,
+          url: voiceUrls.answer,
+          statusCallback: voiceUrls.status,
+          statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        });
+        await recordCallStart(db, {
+          callSid: call.sid,
+          tenantId: input.tenantId,
+          conversationId: input.conversationId,
+          contactKey: input.to,
+          direction: 'outbound',
+          from: input.from,
+          to: input.to,
+          status: call.status,
+        });
+        return { callSid: call.sid };
+      } catch (error) {
+        if (!isFinalRejection(error)) throw error;
+        throw ApplicationFailure.nonRetryable(`the call was not placed: ${describeRejection(error).reason}`, deliveryRefusedError);
+      }
     },
 
     /** Ends the call's relay session with `handoffData` (a transfer to a person). Repeating it repeats the request. */

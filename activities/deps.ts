@@ -16,4 +16,6 @@ export interface ActivityDeps {
   };
   /** Twilio posts delivery status here; null leaves StatusCallback unset. */
   statusCallbackUrl: string | null;
+  /** Where an outbound call is answered (the voice route) and where Twilio reports its status. */
+  voiceUrls: { answer: string; status: string };
 }

@@ -4,17 +4,20 @@ import { HttpError } from './errors';
 import type { Config } from '../config';
 import type { conversationWorkflow } from '../workflows/conversation';
 import {
+  agentMessageUpdate,
   agentReplyUpdate,
   callEndedSignal,
   callStartedSignal,
   claimHandoffUpdate,
   inboundSignal,
   interruptSignal,
+  placeCallUpdate,
   requestHandoffSignal,
   resolveHandoffUpdate,
   snapshotQuery,
   voiceTurnUpdate,
   type AgentAction,
+  type AgentMessage,
   type CallRef,
   type ConversationInput,
   type ConversationSettings,
@@ -80,6 +83,9 @@ export type ConversationClient = ReturnType<typeof createConversationClient>;
 export function createConversationClient(temporal: Client, config: Config) {
   const settings = conversationSettings(config);
   const handle = (conversationId: string) => temporal.workflow.getHandle<typeof conversationWorkflow>(conversationId);
+  /** Starts the conversation with an update unless it is running (then the update goes to the running one). */
+  const starting = (key: ConversationKey) =>
+    new WithStartWorkflowOperation<typeof conversationWorkflow>('conversationWorkflow', { ...startOptions(key), workflowIdConflictPolicy: 'USE_EXISTING' });
   const startOptions = (key: ConversationKey) => ({
     workflowId: conversationWorkflowId(key),
     taskQueue: config.TEMPORAL_TASK_QUEUE,
@@ -123,11 +129,18 @@ export function createConversationClient(temporal: Client, config: Config) {
       return temporal.workflow.executeUpdateWithStart(voiceTurnUpdate, {
         updateId: `${turn.callSid}:${turn.turnId}`,
         args: [turn],
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof conversationWorkflow>('conversationWorkflow', {
-          ...startOptions(key),
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
+        startWorkflowOperation: starting(key),
       });
+    },
+
+    /** An agent writes to the person first (SMS or WhatsApp), starting the conversation's run if it had ended. */
+    agentMessage(key: ConversationKey, message: AgentMessage): Promise<{ messageId: string }> {
+      return temporal.workflow.executeUpdateWithStart(agentMessageUpdate, { args: [message], startWorkflowOperation: starting(key) });
+    },
+
+    /** An agent has the service call the person. */
+    placeCall(key: ConversationKey, request: { agentId: string }): Promise<{ callSid: string }> {
+      return temporal.workflow.executeUpdateWithStart(placeCallUpdate, { args: [request], startWorkflowOperation: starting(key) });
     },
 
     /** The caller cut in on a reply. */

@@ -13,6 +13,16 @@ export interface SentMessage {
   at: number;
 }
 
+/** A call the service asked Twilio to place. */
+export interface PlacedCall {
+  sid: string;
+  to: string;
+  from: string;
+  /** Where Twilio asks what to do when the call is answered. */
+  url: string;
+  statusCallback: string | null;
+}
+
 export interface TwilioFailure {
   status: number;
   /** Twilio error code, e.g. 21211 invalid To, 21610 unsubscribed recipient, 63016 WhatsApp outside 24 h. */
@@ -27,6 +37,8 @@ export interface TwilioSandbox extends RunningServer {
   accountSid: string;
   authToken: string;
   sent: SentMessage[];
+  /** Calls placed through Calls.json (they ring nobody: a test answers them with the relay caller). */
+  calls: PlacedCall[];
   /** Every request that reached Messages.json to send, accepted or not. */
   attempts: number;
   /** Every list request on Messages.json (a sender reconciling an attempt whose answer it lost). */
@@ -52,6 +64,7 @@ export interface TwilioSandboxOptions {
 }
 
 const messagesPath = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
+const callsPath = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Calls\.json$/;
 
 function sid(prefix: string): string {
   return `${prefix}${randomBytes(16).toString('hex')}`;
@@ -86,14 +99,15 @@ function messageResource(message: SentMessage, status: string) {
 
 /**
  * A Twilio REST stand-in speaking the real wire format: form-encoded POST to Messages.json with HTTP Basic auth
- * (Account SID : auth token) and GET of the same list (filtered by To and From, newest first), JSON message
- * resources back, Twilio's JSON error bodies on failure. `npm start` runs it when no Twilio account is configured;
+ * (Account SID : auth token) and GET of the same list (filtered by To and From, newest first), POST to Calls.json,
+ * JSON resources back, Twilio's JSON error bodies on failure. `npm start` runs it when no Twilio account is configured;
  * the tests point the real `twilio` client at it.
  */
 export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Promise<TwilioSandbox> {
   const accountSid = options.accountSid ?? `AC${'0'.repeat(32)}`;
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const sent: SentMessage[] = [];
+  const calls: PlacedCall[] = [];
   const failures: (TwilioFailure | typeof acceptThenDrop)[] = [];
   const waiters = new Set<() => void>();
   let attempts = 0;
@@ -158,6 +172,34 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     return sendJson(res, 201, messageResource(message, 'queued'));
   }
 
+  function placeCall(res: ServerResponse, body: string) {
+    const form = new URLSearchParams(body);
+    const to = form.get('To');
+    const from = form.get('From');
+    const url = form.get('Url') ?? form.get('Twiml');
+    if (!to || !from) return sendJson(res, 400, { code: 21201, message: 'No To or From number was given.', status: 400 });
+    if (!url) return sendJson(res, 400, { code: 21205, message: 'Url is not a valid URL.', status: 400 });
+    const call: PlacedCall = { sid: sid('CA'), to, from, url, statusCallback: form.get('StatusCallback') };
+    calls.push(call);
+    const now = new Date().toUTCString();
+    return sendJson(res, 201, {
+      sid: call.sid,
+      account_sid: accountSid,
+      to: call.to,
+      from: call.from,
+      status: 'queued',
+      direction: 'outbound-api',
+      date_created: now,
+      date_updated: now,
+      start_time: null,
+      end_time: null,
+      duration: null,
+      price: null,
+      api_version: '2010-04-01',
+      uri: `/2010-04-01/Accounts/${accountSid}/Calls/${call.sid}.json`,
+    });
+  }
+
   function list(res: ServerResponse, url: URL) {
     lists += 1;
     const to = url.searchParams.get('To');
@@ -181,7 +223,9 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
   const server = await startHttpServer((req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/sandbox/messages') return sendJson(res, 200, { messages: sent });
-    const match = messagesPath.exec(url.pathname);
+    const messages = messagesPath.exec(url.pathname);
+    const calling = req.method === 'POST' ? callsPath.exec(url.pathname) : null;
+    const match = messages ?? calling;
     if (!match || (req.method !== 'POST' && req.method !== 'GET')) {
       return sendJson(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     }
@@ -189,6 +233,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     if (req.headers.authorization !== expected || match[1] !== accountSid) {
       return sendJson(res, 401, { code: 20003, message: 'Authentication Error - invalid username', status: 401 });
     }
+    if (calling) return placeCall(res, body);
     return req.method === 'POST' ? create(res, body) : list(res, url);
   }, options.port);
 
@@ -198,6 +243,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     accountSid,
     authToken,
     sent,
+    calls,
     get attempts() {
       return attempts;
     },
@@ -228,6 +274,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     },
     reset() {
       sent.length = 0;
+      calls.length = 0;
       failures.length = 0;
       attempts = 0;
       lists = 0;

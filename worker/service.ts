@@ -48,6 +48,10 @@ export async function startService(config: ConnectedConfig, log: Logger, options
         openai,
         llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
+        voiceUrls: {
+          answer: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice`,
+          status: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice/status`,
+        },
       },
       { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS, ...options },
     );

@@ -63,3 +63,10 @@ export const { summarizeCall } = proxyActivities<Activities>({
   // The note has a fixed id, so a repeat writes nothing new; a call without its summary only shortens memory.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
+
+export const { placeOutboundCall } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // One attempt: Twilio's Calls API takes no idempotency key, and ringing a person twice is worse than telling
+  // the agent the call could not be placed.
+  retry: { maximumAttempts: 1 },
+});

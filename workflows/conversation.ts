@@ -15,12 +15,14 @@ import type { Delivery } from '../activities/outbound';
 import { recordInbound, sendMessage, summarizeConversation } from './activity-proxies';
 import { batchDeadline, rememberId } from './batching';
 import {
+  agentMessageUpdate,
   agentReplyUpdate,
   callEndedSignal,
   callStartedSignal,
   claimHandoffUpdate,
   inboundSignal,
   interruptSignal,
+  placeCallUpdate,
   requestHandoffSignal,
   resolveHandoffUpdate,
   searchAttributes,
@@ -36,6 +38,7 @@ import {
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
 import { replyTurn } from './reply-turn';
+import { Outreach } from './outreach';
 import { Calls } from './voice';
 
 const dedupeWindow = 500;
@@ -94,6 +97,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     },
     carried?.call ?? null,
   );
+  const outreach = new Outreach({
+    conversationId,
+    tenantId,
+    contactKey,
+    serviceNumber: () => (textTarget?.sender ?? replyTarget?.sender ?? calls.active?.service ?? null)?.replace(/^whatsapp:/, '') ?? null,
+    deliver: (delivery, target) => deliverOrRefusal(delivery, target),
+  });
 
   // Every message the conversation takes, in one place. Buffered signals are delivered as soon as their handler is
   // set, so everything they touch exists by now.
@@ -111,6 +121,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   setHandler(voiceTurnUpdate, (turn) => calls.answer(turn));
   setHandler(interruptSignal, (interruption) => calls.interrupted(interruption));
   setHandler(callEndedSignal, (call) => calls.ended(call));
+  setHandler(agentMessageUpdate, (message) => outreach.message(message), { validator: (message) => outreach.validateMessage(message) });
+  setHandler(placeCallUpdate, (request) => outreach.call(request), { validator: (request) => outreach.validateCall(request) });
   setHandler(requestHandoffSignal, ({ reason }) => handoff.request(reason));
   setHandler(claimHandoffUpdate, (action) => handoff.claim(action), { validator: (action) => handoff.validateClaim(action) });
   setHandler(agentReplyUpdate, (action) => handoff.reply(action), { validator: (action) => handoff.validateReply(action) });
@@ -181,14 +193,20 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
    */
   async function deliver(delivery: Delivery, target: ReplyTarget | null = replyTarget): Promise<string | null> {
     if (!target) return null;
+    const sent = await deliverOrRefusal(delivery, target);
+    return 'messageId' in sent ? sent.messageId : null;
+  }
+
+  /** `deliver`, telling why a refused delivery was refused. */
+  async function deliverOrRefusal(delivery: Delivery, target: ReplyTarget): Promise<{ messageId: string } | { refused: string }> {
     const outboxId = `out:${uuid4()}`;
     try {
       await sendMessage({ outboxId, conversationId, tenantId, contactKey, target, delivery });
-      return outboxId;
+      return { messageId: outboxId };
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       log.warn('message not delivered', { error: error.message });
-      return null;
+      return { refused: error.cause?.message ?? error.message };
     }
   }
 

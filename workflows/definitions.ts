@@ -170,6 +170,19 @@ export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentAction
 /** Rejected unless the agent holds the open handoff; returns once the resolution is recorded. */
 export const resolveHandoffUpdate = defineUpdate<void, [AgentAction & Omit<HandoffResolution, 'agentId'>]>('resolveHandoff');
 
+/** An agent asks the service to call the person (Twilio Calls API); the call is answered like any other. */
+export const placeCallUpdate = defineUpdate<{ callSid: string }, [{ agentId: string }]>('placeCall');
+
+/** An agent writes to the person first, by SMS or WhatsApp; returns the outbound message id. */
+export interface AgentMessage {
+  agentId: string;
+  channel: 'sms' | 'whatsapp';
+  body: string;
+}
+export const agentMessageUpdate = defineUpdate<{ messageId: string }, [AgentMessage]>('agentMessage');
+
+export { deliveryRefusedError } from '../domain/failures';
+
 /** The ApplicationFailure type of an agent action refused because another agent holds the task (or none does). */
 export const handoffClaimedError = 'HandoffClaimed';
 

@@ -1,3 +1,5 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAgent, type AgentEnv } from '../auth';
@@ -6,6 +8,7 @@ import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { listCalls } from '../../db/repositories/calls';
 import { getConversation, listConversations } from '../../db/repositories/conversations';
+import { deliveryRefusedError } from '../../domain/failures';
 import { listMessages } from '../../db/repositories/messages';
 import type { Call, CallTurn, Conversation, Message } from '../../db/schema';
 
@@ -15,6 +18,16 @@ const listQuery = z.object({
 });
 
 const handoffBody = z.object({ reason: z.string().trim().min(1).max(500) });
+const messageBody = z.object({ channel: z.enum(['sms', 'whatsapp']), body: z.string().trim().min(1).max(1600) });
+
+/** An agent's outreach the workflow refused: 409 when the person cannot be reached so, 422 when the channel said no. */
+function outreachRefusal(error: unknown): never {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    if (error.cause.type === deliveryRefusedError) throw new HttpError(422, 'not_sent', error.cause.message);
+    throw new HttpError(409, 'cannot_reach', error.cause.message);
+  }
+  throw error;
+}
 
 function conversationView(c: Conversation) {
   return {
@@ -116,6 +129,25 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
     await conversations.requestHandoff(conversation.id, c.req.valid('json').reason);
     return c.json({ requested: true }, 202);
+  });
+
+  /** An agent writes to the person first, by SMS or WhatsApp, through the conversation (outbox, opt-out, retries). */
+  app.post('/:id/messages', jsonBody(messageBody), async (c) => {
+    const agent = c.get('agent');
+    const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
+    const { channel, body } = c.req.valid('json');
+    const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
+    const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel, body }).catch(outreachRefusal);
+    return c.json({ messageId }, 201);
+  });
+
+  /** An agent has the service call the person; the call is answered by the voice route like any other. */
+  app.post('/:id/calls', async (c) => {
+    const agent = c.get('agent');
+    const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
+    const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
+    const { callSid } = await conversations.placeCall(key, { agentId: agent.id }).catch(outreachRefusal);
+    return c.json({ callSid }, 201);
   });
 
   return app;

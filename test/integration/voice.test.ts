@@ -240,6 +240,74 @@ describe('a phone call', () => {
   });
 });
 
+describe('agents reaching the person first', () => {
+  async function conversationWith(from: string): Promise<string> {
+    await stack.postSms(smsParams({ from, body: 'hello' }));
+    await stack.settled(from);
+    return encodeURIComponent(conversationOf(from));
+  }
+
+  const post = (path: string, body?: unknown) => stack.api(path, { method: 'POST', ...(body ? { body: JSON.stringify(body) } : {}) });
+
+  it('places an outbound call, answered by the same voice route in the same conversation', async () => {
+    const from = uniquePhone();
+    const id = await conversationWith(from);
+    const response = await post(`/api/conversations/${id}/calls`);
+    expect(response.status).toBe(201);
+    const { callSid } = (await response.json()) as { callSid: string };
+    expect(stack.twilio.calls).toEqual([
+      {
+        sid: callSid,
+        to: from,
+        from: '+15005550006',
+        url: 'https://conversations.example.test/webhooks/twilio/voice',
+        statusCallback: 'https://conversations.example.test/webhooks/twilio/voice/status',
+      },
+    ]);
+
+    // Twilio rings the person; when they answer it asks the voice route, as for any call.
+    const answered = stack.caller('+15005550006', { to: from, callSid, direction: 'outbound-api' });
+    await answered.ring();
+    expect(answered.parameters).toMatchObject({ contactKey: from, service: '+15005550006' });
+    await answered.connect();
+    answered.say('Hi, you called me?');
+    expect((await answered.reply()).text).toBe('echo: Hi, you called me?');
+    await answered.hangUp();
+    await stack.settled(from);
+    const call = await stack.db.selectFrom('calls').selectAll().where('call_sid', '=', callSid).executeTakeFirstOrThrow();
+    expect(call).toMatchObject({ direction: 'outbound', conversation_id: conversationOf(from), session_status: 'completed' });
+    expect((await messages(from)).filter((m) => m.channel === 'voice' && m.direction !== 'internal').map((m) => m.body)).toEqual([
+      'Hi, you called me?',
+      'echo: Hi, you called me?',
+    ]);
+  });
+
+  it('sends a proactive SMS or WhatsApp message through the outbox; Twilio refusals come back readable', async () => {
+    const from = uniquePhone();
+    const id = await conversationWith(from);
+    const sms = await post(`/api/conversations/${id}/messages`, { channel: 'sms', body: 'Your order has shipped.' });
+    expect(sms.status).toBe(201);
+    expect(stack.twilio.sent.at(-1)).toMatchObject({ to: from, from: '+15005550006', body: 'Your order has shipped.' });
+
+    stack.twilio.failNext(1, { status: 400, code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' });
+    const whatsapp = await post(`/api/conversations/${id}/messages`, { channel: 'whatsapp', body: 'Your order has shipped.' });
+    expect(whatsapp.status).toBe(422);
+    expect(await whatsapp.json()).toEqual({
+      error: { code: 'not_sent', message: expect.stringContaining('WhatsApp: outside the 24-hour session window, an approved template is required') },
+    });
+    const failed = (await messages(from)).find((m) => m.channel === 'whatsapp');
+    expect(failed).toMatchObject({ author: 'agent', status: 'failed' });
+
+    // Opt-out holds for agents too.
+    await stack.postSms(smsParams({ from, body: 'STOP' }));
+    await stack.settled(from);
+    const refused = await post(`/api/conversations/${id}/messages`, { channel: 'sms', body: 'One more thing' });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('opted out of sms');
+    expect((await post(`/api/conversations/${id}/messages`, { channel: 'sms', body: '' })).status).toBe(400);
+  });
+});
+
 describe('a worker restarted in the middle of a call', () => {
   let apiOnly: Stack;
   beforeAll(async () => {

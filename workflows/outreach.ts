@@ -1,0 +1,62 @@
+import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
+import type { Delivery } from '../activities/outbound';
+import type { ReplyTarget } from '../domain/channels';
+import { placeOutboundCall } from './activity-proxies';
+import { deliveryRefusedError, type AgentMessage } from './definitions';
+
+/** What the conversation lends its agents' outreach. */
+export interface OutreachHost {
+  conversationId: string;
+  tenantId: string;
+  contactKey: string;
+  /** The service's number the person last used (E.164), which outreach comes from; null before any. */
+  serviceNumber(): string | null;
+  deliver(delivery: Delivery, target: ReplyTarget): Promise<{ messageId: string } | { refused: string }>;
+}
+
+/**
+ * Agents reaching the person first: a proactive SMS or WhatsApp message, through the same delivery as every reply
+ * (outbox, opt-out, retries, Twilio's refusals made readable), and an outbound call, which rings the person and is
+ * then answered by the same voice route as any call.
+ */
+export class Outreach {
+  constructor(private readonly host: OutreachHost) {}
+
+  private numbers(): { person: string; service: string } {
+    const service = this.host.serviceNumber();
+    if (!this.host.contactKey.startsWith('+')) {
+      throw ApplicationFailure.nonRetryable('this contact has no phone number to reach', 'NoPhoneNumber');
+    }
+    if (!service) throw ApplicationFailure.nonRetryable('no number of ours has talked with this contact yet', 'NoServiceNumber');
+    return { person: this.host.contactKey, service };
+  }
+
+  validateMessage(message: AgentMessage): void {
+    this.numbers();
+    if (!message.body.trim()) throw ApplicationFailure.nonRetryable('the message is empty', 'EmptyMessage');
+  }
+
+  async message(message: AgentMessage): Promise<{ messageId: string }> {
+    const { person, service } = this.numbers();
+    const prefix = message.channel === 'whatsapp' ? 'whatsapp:' : '';
+    const target: ReplyTarget = { channel: message.channel, address: `${prefix}${person}`, sender: `${prefix}${service}` };
+    const sent = await this.host.deliver({ text: message.body, author: 'agent' }, target);
+    if ('refused' in sent) throw ApplicationFailure.nonRetryable(sent.refused, deliveryRefusedError);
+    return sent;
+  }
+
+  validateCall(_request: { agentId: string }): void {
+    this.numbers();
+  }
+
+  async call(_request: { agentId: string }): Promise<{ callSid: string }> {
+    const { person, service } = this.numbers();
+    return placeOutboundCall({
+      conversationId: this.host.conversationId,
+      tenantId: this.host.tenantId,
+      requestId: uuid4(),
+      to: person,
+      from: service,
+    });
+  }
+}
