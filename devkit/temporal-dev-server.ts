@@ -60,7 +60,11 @@ export const indexedValueTypes = { Keyword: 2, Bool: 5, KeywordList: 7 } as cons
 
 /** Registers the conversation's search attributes that the namespace lacks. */
 export async function ensureSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  // The time-skipping test server does not list them; it starts with none.
+  const customAttributes = await connection.operatorService.listSearchAttributes({ namespace }).then(
+    (listed) => listed.customAttributes,
+    () => ({}),
+  );
   const missing = Object.entries(searchAttributeTypes).filter(([name]) => !(name in (customAttributes ?? {})));
   if (missing.length === 0) return;
   await connection.operatorService.addSearchAttributes({

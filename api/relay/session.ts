@@ -122,6 +122,8 @@ export class RelaySession {
       .then(
         (result) => this.turnAnswered(turn, result),
         (error: unknown) => {
+          // A caller who hung up no longer waits for this turn.
+          if (this.ws.readyState !== this.ws.OPEN) return;
           const cause = error instanceof Error && error.cause ? ` (${String(error.cause)})` : '';
           this.deps.log.error('relay: voice turn failed', { error: `${String(error)}${cause}`, callSid: call.callSid, turnId });
           if (turn.forwarding && !turn.ended) this.finishTurn(turn, defaultServiceTexts.fallback);
