@@ -130,12 +130,12 @@ export class RelayCaller {
 
   /** The caller finished saying `words` (a final prompt). */
   say(words: string): void {
-    this.sentAt = Date.now();
+    this.sentAt = performance.now();
     this.frame({ type: 'prompt', voicePrompt: words, lang: 'en-US', last: true });
   }
 
   press(digit: string): void {
-    this.sentAt = Date.now();
+    this.sentAt = performance.now();
     this.frame({ type: 'dtmf', digit });
   }
 
@@ -155,18 +155,17 @@ export class RelayCaller {
     return () => this.listeners.delete(listener);
   }
 
-  /** Collects text tokens until `last: true`: one spoken reply. */
+  /** Collects text tokens until `last: true`: one spoken reply, timed from the prompt (said before or after this call). */
   reply(timeoutMs = 20_000): Promise<SpokenReply> {
-    const since = this.sentAt;
     const tokens: string[] = [];
     let firstTokenMs = -1;
     return this.until((frame) => {
       if (frame.type !== 'text') return undefined;
       const token = String(frame.token);
       if (token) tokens.push(token);
-      if (firstTokenMs < 0 && token) firstTokenMs = Date.now() - since;
+      if (firstTokenMs < 0 && token) firstTokenMs = performance.now() - this.sentAt;
       if (!frame.last) return undefined;
-      const lastTokenMs = Date.now() - since;
+      const lastTokenMs = performance.now() - this.sentAt;
       return { text: tokens.join(''), tokens, firstTokenMs: firstTokenMs < 0 ? lastTokenMs : firstTokenMs, lastTokenMs };
     }, timeoutMs, 'a spoken reply');
   }

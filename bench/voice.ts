@@ -1,0 +1,138 @@
+import WebSocket from 'ws';
+import type { BenchEnv } from './env';
+import { startTsProcess } from './processes';
+import { percentile, round, sleep } from './stats';
+import { freePort } from '../test/support/ports';
+import { RelayCaller } from '../devkit/relay-caller';
+
+interface Timing {
+  firstTokenMs: number;
+  lastTokenMs: number;
+}
+
+interface Caller {
+  ask(words: string): Promise<Timing>;
+  hangUp(): Promise<void>;
+}
+
+const summary = (values: number[]) => ({ p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), samples: values.length });
+
+/** A call to the product, as Twilio places it: signed webhook, TwiML, signed socket, setup; then prompts. */
+async function productCaller(apiUrl: string, authToken: string, contact: number): Promise<Caller> {
+  const caller = new RelayCaller({ apiUrl, publicBaseUrl: apiUrl, authToken, from: `+1604${String(5_000_000 + contact).padStart(7, '0')}`, to: '+15005550006' });
+  await caller.ring();
+  await caller.connect();
+  return {
+    async ask(words) {
+      const reply = caller.reply(60_000);
+      caller.say(words);
+      const { firstTokenMs, lastTokenMs } = await reply;
+      return { firstTokenMs, lastTokenMs };
+    },
+    async hangUp() {
+      await caller.hangUp();
+    },
+  };
+}
+
+/** A call to the bare relay: the same frames on a plain socket. */
+async function bareCaller(url: string): Promise<Caller> {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return {
+    ask(words) {
+      return new Promise((resolve) => {
+        const sent = performance.now();
+        let first = -1;
+        const onMessage = (data: WebSocket.RawData) => {
+          const frame = JSON.parse(String(data)) as { token: string; last: boolean };
+          if (first < 0 && frame.token) first = performance.now() - sent;
+          if (!frame.last) return;
+          socket.off('message', onMessage);
+          const last = performance.now() - sent;
+          resolve({ firstTokenMs: first < 0 ? last : first, lastTokenMs: last });
+        };
+        socket.on('message', onMessage);
+        socket.send(JSON.stringify({ type: 'prompt', voicePrompt: words, lang: 'en-US', last: true }));
+      });
+    },
+    async hangUp() {
+      socket.close();
+    },
+  };
+}
+
+/**
+ * A caller hears a reply out before speaking again (text to speech takes seconds); the benchmark gives them a
+ * conservative 300 ms after the last token, the same for the product and the bare relay.
+ */
+const listenMs = 300;
+
+/** `calls` simultaneous calls, each asking `turns` questions in a row; every turn's timing. */
+async function round_(dial: (contact: number) => Promise<Caller>, calls: number, turns: number, offset: number): Promise<Timing[]> {
+  const callers = await Promise.all(Array.from({ length: calls }, (_, i) => dial(offset + i)));
+  const timings = await Promise.all(
+    callers.map(async (caller, i) => {
+      const own: Timing[] = [];
+      for (let turn = 0; turn < turns; turn += 1) {
+        own.push(await caller.ask(`caller ${offset + i} question ${turn} about the delivery of my order`));
+        await sleep(listenMs);
+      }
+      return own;
+    }),
+  );
+  await Promise.all(callers.map((caller) => caller.hangUp()));
+  return timings.flat();
+}
+
+/**
+ * Prompt → first token and prompt → last token, for one call and for 20 at once, through the whole product (relay
+ * socket, update-with-start, workflow, streaming reply activity, event bus, recording) and through a bare relay
+ * that calls the same model directly. The model writes a token every `tokenDelayMs`, as a real one does.
+ */
+export async function voiceBenchmark(env: BenchEnv, options: { turns: number; concurrent: number; concurrentTurns: number; tokenDelayMs: number }) {
+  const product = await env.startProduct({});
+  const barePort = await freePort();
+  const bare = await startTsProcess(
+    'bench/bare-relay.ts',
+    [],
+    { PORT: String(barePort), OPENAI_API_KEY: env.openai.apiKey, OPENAI_BASE_URL: env.openai.baseURL },
+    'bare relay listening',
+    env.processOptions('bare-relay'),
+  );
+  const bareUrl = `ws://127.0.0.1:${barePort}`;
+  env.openai.tokenDelayMs = options.tokenDelayMs;
+  try {
+    const dialProduct = (contact: number) => productCaller(product.apiUrl, env.twilio.authToken, contact);
+    const dialBare = () => bareCaller(bareUrl);
+    // Warm both up (first connections, bundles, caches), then measure them alternately.
+    await round_(dialProduct, 2, 2, 0);
+    await round_(dialBare, 2, 2, 0);
+    const single = { product: await round_(dialProduct, 1, options.turns, 100), bare: await round_(dialBare, 1, options.turns, 100) };
+    const many = {
+      product: await round_(dialProduct, options.concurrent, options.concurrentTurns, 200),
+      bare: await round_(dialBare, options.concurrent, options.concurrentTurns, 200),
+    };
+    const describe = (product: Timing[], bare: Timing[]) => {
+      const firstOverhead = {
+        p50: round(percentile(product.map((t) => t.firstTokenMs), 50) - percentile(bare.map((t) => t.firstTokenMs), 50)),
+        p99: round(percentile(product.map((t) => t.firstTokenMs), 99) - percentile(bare.map((t) => t.firstTokenMs), 99)),
+      };
+      return {
+        product: { firstToken: summary(product.map((t) => t.firstTokenMs)), lastToken: summary(product.map((t) => t.lastTokenMs)) },
+        bare: { firstToken: summary(bare.map((t) => t.firstTokenMs)), lastToken: summary(bare.map((t) => t.lastTokenMs)) },
+        firstTokenOverheadMs: firstOverhead,
+      };
+    };
+    return {
+      tokenDelayMs: options.tokenDelayMs,
+      oneCall: describe(single.product, single.bare),
+      concurrentCalls: { calls: options.concurrent, ...describe(many.product, many.bare) },
+      targets: { firstTokenOverheadP50Ms: 50, firstTokenOverheadP99Ms: 150 },
+    };
+  } finally {
+    env.openai.tokenDelayMs = 0;
+    await bare.stop();
+    await product.stop();
+  }
+}
