@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import type { BenchEnv } from './env';
+import { cpuMs, cpuPerUnit, postgresCpuMs, selfCpuMs } from './cpu';
 import { startTsProcess } from './processes';
 import { percentile, round, sleep } from './stats';
 import { freePort } from '../test/support/ports';
@@ -109,10 +110,18 @@ export async function voiceBenchmark(env: BenchEnv, options: { turns: number; co
     await round_(dialProduct, 2, 2, 0);
     await round_(dialBare, 2, 2, 0);
     const single = { product: await round_(dialProduct, 1, options.turns, 100), bare: await round_(dialBare, 1, options.turns, 100) };
-    const many = {
-      product: await round_(dialProduct, options.concurrent, options.concurrentTurns, 200),
-      bare: await round_(dialBare, options.concurrent, options.concurrentTurns, 200),
-    };
+    // CPU per turn of each part while the calls run at once: where the time goes when they share the cores.
+    const turns = options.concurrent * options.concurrentTurns;
+    const shared = { temporal: () => cpuMs(env.temporal.pid), postgres: postgresCpuMs, 'load generator and fakes': selfCpuMs };
+    let productTurns: Timing[] = [];
+    let bareTurns: Timing[] = [];
+    const productCpu = await cpuPerUnit({ api: () => cpuMs(product.api.pid), worker: () => cpuMs(product.worker.pid), ...shared }, turns, async () => {
+      productTurns = await round_(dialProduct, options.concurrent, options.concurrentTurns, 200);
+    });
+    const bareCpu = await cpuPerUnit({ relay: () => cpuMs(bare.pid), ...shared }, turns, async () => {
+      bareTurns = await round_(dialBare, options.concurrent, options.concurrentTurns, 200);
+    });
+    const many = { product: productTurns, bare: bareTurns };
     const describe = (product: Timing[], bare: Timing[]) => {
       const firstOverhead = {
         p50: round(percentile(product.map((t) => t.firstTokenMs), 50) - percentile(bare.map((t) => t.firstTokenMs), 50)),
@@ -127,7 +136,11 @@ export async function voiceBenchmark(env: BenchEnv, options: { turns: number; co
     return {
       tokenDelayMs: options.tokenDelayMs,
       oneCall: describe(single.product, single.bare),
-      concurrentCalls: { calls: options.concurrent, ...describe(many.product, many.bare) },
+      concurrentCalls: {
+        calls: options.concurrent,
+        ...describe(many.product, many.bare),
+        cpuMsPerTurn: { product: productCpu.cpuMsPerUnit, bare: bareCpu.cpuMsPerUnit },
+      },
       targets: { firstTokenOverheadP50Ms: 50, firstTokenOverheadP99Ms: 150 },
     };
   } finally {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { RelayCaller } from '../fakes/conversation-relay';
+import { keepHistory } from '../support/histories';
 import { smsParams, startStack, uniquePhone, type Stack, useStack } from '../support/stack';
 import { startWorkerProcess } from '../support/worker-process';
 
@@ -54,6 +55,7 @@ describe('a phone call', () => {
     expect((await caller.reply()).text).toBe('echo: And on Sundays?');
     await caller.hangUp();
     await stack.settled(from);
+    await keepHistory('call-two-turns', stack.temporal.workflow.getHandle(conversationOf(from)));
 
     expect((await messages(from)).filter((m) => m.direction !== 'internal').map((m) => [m.author, m.channel, m.body, m.status])).toEqual([
       ['customer', 'voice', 'What are your opening hours?', 'received'],
@@ -132,6 +134,7 @@ describe('a phone call', () => {
     expect(after).toBe(next.text);
     await caller.hangUp();
     await stack.settled(from);
+    await keepHistory('call-interrupted', stack.temporal.workflow.getHandle(conversationOf(from)));
 
     const spoken = (await messages(from)).filter((m) => m.author === 'ai');
     const heardText = heard.join('').trim();
@@ -206,6 +209,8 @@ describe('a phone call', () => {
     const twiml = await caller.hangUp({ status: 'ended', handoffData: JSON.stringify(handoffData) });
     expect(twiml).toBe('<?xml version="1.0" encoding="UTF-8"?><Response><Dial>+15005550123</Dial></Response>');
 
+    await stack.settled(from);
+    await keepHistory('call-transferred', stack.temporal.workflow.getHandle(conversationOf(from)));
     const tasks = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string; reason: string; channel: string }[] };
     expect(tasks.handoffs).toEqual([expect.objectContaining({ id: handoffData.taskId, reason: 'wants to dispute a charge', channel: 'voice' })]);
     // Without an agents' number the call waits in the tenant's queue instead.

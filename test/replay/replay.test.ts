@@ -19,6 +19,9 @@ const required = [
   'continued-as-new',
   'idle-completed',
   'stop-start',
+  'call-two-turns',
+  'call-interrupted',
+  'call-transferred',
 ];
 
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));
