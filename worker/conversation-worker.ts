@@ -27,6 +27,9 @@ export async function createConversationWorker(
     // a kill), the task waits this long before any worker may take it: 3 s instead of the SDK's 10 s, so a reply
     // survives a dead worker within seconds. A busy live worker that misses it only costs the other a replay.
     stickyQueueScheduleToStartTimeout: '3 seconds',
+    // Heartbeats carry an activity's cancellation back: sent at most a second apart (not 80 % of the 5 s timeout),
+    // a caller's interruption stops the model call within about a second.
+    maxHeartbeatThrottleInterval: '1 second',
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     ...(options.maxCachedWorkflows !== undefined ? cacheOptions(options.maxCachedWorkflows) : {}),
   });

@@ -35,6 +35,8 @@ export interface FakeOpenAI extends RunningServer {
   delayMs: number;
   /** Milliseconds between the tokens of a streamed completion (a model that writes at a human pace). */
   tokenDelayMs: number;
+  /** Streamed completions whose caller hung up before the last token (a cancelled reply). */
+  abandoned: number;
   reset(): void;
 }
 
@@ -65,6 +67,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     respond: echoReply,
     delayMs: 0,
     tokenDelayMs: 0,
+    abandoned: 0,
     script: (...replies: FakeReply[]) => void queue.push(...replies),
     reset() {
       requests.length = 0;
@@ -73,6 +76,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       fake.respond = echoReply;
       fake.delayMs = 0;
       fake.tokenDelayMs = 0;
+      fake.abandoned = 0;
     },
   };
 
@@ -121,7 +125,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const finishReason = toolCalls ? 'tool_calls' : 'stop';
     const usage = { prompt_tokens: estimateTokens(request.messages), completion_tokens: Math.ceil((content ?? '').length / 4), total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
-    if (request.stream) return streamCompletion(res, { id, model: request.model, content, toolCalls, finishReason, usage }, fake.tokenDelayMs);
+    if (request.stream) {
+      const finished = await streamCompletion(res, { id, model: request.model, content, toolCalls, finishReason, usage }, fake.tokenDelayMs);
+      if (!finished) fake.abandoned += 1;
+      return;
+    }
     return sendJson(res, 200, {
       id,
       object: 'chat.completion',
@@ -139,7 +147,7 @@ async function streamCompletion(
   res: ServerResponse,
   reply: { id: string; model: string; content: string | null; toolCalls: unknown[] | undefined; finishReason: string; usage: object },
   tokenDelayMs: number,
-) {
+): Promise<boolean> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const chunk = (delta: object, finish: string | null, usage: object | null = null) =>
     res.write(
@@ -149,10 +157,11 @@ async function streamCompletion(
   if (reply.toolCalls) chunk({ tool_calls: reply.toolCalls }, null);
   for (const token of (reply.content ?? '').match(/\S+\s*/g) ?? []) {
     if (tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
-    if (res.destroyed) return;
+    if (res.destroyed) return false;
     chunk({ content: token }, null);
   }
   chunk({}, reply.finishReason);
   chunk({}, null, reply.usage);
   res.end('data: [DONE]\n\n');
+  return true;
 }

@@ -111,7 +111,9 @@ describe('a phone call', () => {
     stack.openai.tokenDelayMs = 100;
     const from = uniquePhone();
     const caller = await connected(from);
-    stack.openai.script({ content: 'Standard delivery takes two to four business days and express delivery arrives the next day for twelve dollars.' });
+    // 44 tokens, over four seconds at this pace: cut off early, the rest is never written.
+    const longReply = `Standard delivery takes two to four business days. ${'Express delivery arrives the next day. '.repeat(6)}`.trim();
+    stack.openai.script({ content: longReply });
     caller.say('How long does delivery take?');
     const heard: string[] = [];
     await new Promise<void>((resolve) => {
@@ -129,6 +131,8 @@ describe('a phone call', () => {
     caller.say('Actually, I want express.');
     const next = await caller.reply();
     expect(next.text).toBe('echo: Actually, I want express.');
+    // The model call behind the interrupted reply was stopped (through the activity's heartbeat), not run out.
+    await expect.poll(() => stack.openai.abandoned, { timeout: 3000 }).toBe(1);
     // Nothing more of the interrupted reply reached the caller after the interruption.
     const after = caller.received.slice(cutAt).filter((f) => f.type === 'text').map((f) => String(f.token)).join('');
     expect(after).toBe(next.text);
