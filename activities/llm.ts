@@ -7,7 +7,8 @@ import { heartbeating } from './heartbeat';
 import { callModel, streamModel } from './model-call';
 import { TokenStream } from './token-stream';
 import { toolDefinitions } from './tools';
-import type { Channel } from '../domain/channels';
+import type { Channel, ReplyTarget } from '../domain/channels';
+import { recordStreamedReply } from '../db/repositories/outbox';
 import { getPromptSettings } from '../db/repositories/conversations';
 import { recentMessagesUntil } from '../db/repositories/messages';
 
@@ -24,14 +25,18 @@ export interface GenerateReplyInput {
   channel?: Channel;
   /**
    * A call or a web visitor waits for this reply live: its tokens go out on the conversation's event channel as
-   * the model writes them, keyed by the turn, and the result is still the whole text.
+   * the model writes them, keyed by the turn, and the result is still the whole text. With `record`, the finished
+   * reply is also recorded as that outbox row (the customer already has it), saving the delivery a step of its own.
    */
-  stream?: { turnId: string };
+  stream?: { turnId: string; record?: { outboxId: string; contactKey: string; target: ReplyTarget } };
 }
 
 export type GenerateReplyResult =
-  /** `streamedAt`: when the last token of a streamed reply went out (the moment the customer had all of it). */
-  | { kind: 'text'; text: string; streamedAt?: string }
+  /**
+   * `streamedAt`: when the last token of a streamed reply went out (the moment the customer had all of it).
+   * `recordedAs`: the outbox row the streamed reply was recorded as, when asked to.
+   */
+  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string }
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
   | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
@@ -63,7 +68,7 @@ export function llmActivities(deps: ActivityDeps) {
       const reply = await extractiveReply(db, input.tenantId, newestFirst);
       if (stream && reply.kind === 'text') {
         stream.push(reply.text);
-        return { ...reply, streamedAt: (await stream.end()).toISOString() };
+        return streamed(input, reply.text, await stream.end());
       }
       return reply;
     }
@@ -91,7 +96,33 @@ export function llmActivities(deps: ActivityDeps) {
     }
     if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
     if (!stream) return { kind: 'text', text: answer.text };
-    return { kind: 'text', text: answer.text, streamedAt: (await stream.end()).toISOString() };
+    return streamed(input, answer.text, await stream.end());
+  }
+
+  /** The result of a streamed reply, recorded first when the turn asked for it. */
+  async function streamed(input: GenerateReplyInput, text: string, endedAt: Date): Promise<GenerateReplyResult> {
+    const record = input.stream?.record;
+    if (!record) return { kind: 'text', text, streamedAt: endedAt.toISOString() };
+    const { outboxId, target, contactKey } = record;
+    await recordStreamedReply(
+      db,
+      {
+        id: outboxId,
+        conversation_id: input.conversationId,
+        tenant_id: input.tenantId,
+        direction: 'outbound',
+        author: 'ai',
+        channel: target.channel,
+        from_address: target.sender ?? '',
+        to_address: target.address,
+        body: text,
+        status: 'spoken',
+        provider_message_id: `${target.address}:${outboxId}`,
+        created_at: endedAt,
+      },
+      { tenantId: input.tenantId, contactKey, channel: target.channel },
+    );
+    return { kind: 'text', text, streamedAt: endedAt.toISOString(), recordedAs: outboxId };
   }
 
   return {

@@ -84,6 +84,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     {
       tenantId,
       conversationId,
+      contactKey,
       maxToolRounds: settings.maxToolRounds,
       record: (message) => record(message, { queue: false }),
       deliver,

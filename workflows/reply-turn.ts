@@ -1,7 +1,7 @@
 import { ActivityFailure, isCancellation, log } from '@temporalio/workflow';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
-import type { Channel } from '../domain/channels';
+import type { Channel, ReplyTarget } from '../domain/channels';
 import { generateReply, searchKnowledge } from './activity-proxies';
 
 export type TurnResult = Exclude<GenerateReplyResult, { kind: 'tool_calls' }>;
@@ -10,8 +10,11 @@ export interface TurnContext {
   conversationId: string;
   tenantId: string;
   maxToolRounds: number;
-  /** Set for a live channel (a call): the reply's tokens stream as they are written, keyed by this turn. */
-  live?: { channel: Channel; turnId: string };
+  /**
+   * Set for a live channel (a call): the reply's tokens stream as they are written, keyed by this turn, and the
+   * finished reply is recorded as `record` (the customer already has it).
+   */
+  live?: { channel: Channel; turnId: string; record?: { outboxId: string; contactKey: string; target: ReplyTarget } };
 }
 
 /**
@@ -30,7 +33,7 @@ export async function replyTurn(context: TurnContext, untilMessageId: string): P
         untilMessageId,
         toolExchange,
         allowTools: round < context.maxToolRounds,
-        ...(context.live ? { channel: context.live.channel, stream: { turnId: context.live.turnId } } : {}),
+        ...(context.live ? { channel: context.live.channel, stream: { turnId: context.live.turnId, record: context.live.record } } : {}),
       });
     } catch (error) {
       // A cancelled turn (the caller cut in) is the caller's business, not a model failure.

@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
 import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
 import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
@@ -9,6 +9,7 @@ import { replyTurn } from './reply-turn';
 export interface CallsHost {
   conversationId: string;
   tenantId: string;
+  contactKey: string;
   maxToolRounds: number;
   /** Records a customer message as any other (de-duplicated); null for one seen before. */
   record(message: InboundMessage): Promise<{ messageId: string } | null>;
@@ -89,7 +90,8 @@ export class Calls {
         conversationId: this.host.conversationId,
         tenantId: this.host.tenantId,
         maxToolRounds: this.host.maxToolRounds,
-        live: { channel: 'voice' as const, turnId: request.turnId },
+        // The reply is recorded by the activity that streams it: the caller already has it.
+        live: { channel: 'voice' as const, turnId: request.turnId, record: { outboxId: `out:${uuid4()}`, contactKey: this.host.contactKey, target } },
       };
       const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
       if (!reply || reply.kind === 'handoff') {
@@ -99,7 +101,7 @@ export class Calls {
         await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId, summary: reason } });
         return { text: '', outcome: 'handoff' };
       }
-      turn.messageId = await this.host.deliver({ text: reply.text, author: 'ai', streamedAt: reply.streamedAt ?? new Date().toISOString() }, target);
+      turn.messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt: reply.streamedAt ?? new Date().toISOString() }, target));
       // The caller may have cut in while the reply was being recorded.
       if (turn.heard !== null) await this.keepHeard(request, turn);
       return { text: reply.text, outcome: turn.heard === null ? 'answered' : 'interrupted' };

@@ -29,6 +29,8 @@ interface LiveTurn {
   attemptText: string;
   /** `last: true` was sent. */
   ended: boolean;
+  /** When the first token went to the caller (written with the turn's end, one write per turn). */
+  firstTokenAt: Date | null;
 }
 
 interface CallBinding extends CallRef {
@@ -113,7 +115,7 @@ export class RelaySession {
     const previous = this.turn;
     if (previous && previous.forwarding && !previous.ended) this.stopTurn(previous, previous.forwarded);
     const turnId = `t${(this.turns += 1)}`;
-    const turn: LiveTurn = { turnId, forwarding: true, forwarded: '', attempt: 0, attemptText: '', ended: false };
+    const turn: LiveTurn = { turnId, forwarding: true, forwarded: '', attempt: 0, attemptText: '', ended: false, firstTokenAt: null };
     this.turn = turn;
     const receivedAt = new Date();
     this.record(recordTurnPrompt(this.deps.db, { callSid: call.callSid, turnId, prompt, at: receivedAt }));
@@ -150,7 +152,7 @@ export class RelaySession {
     if (!call) return;
     turn.forwarding = false;
     const at = new Date();
-    this.record(recordTurnTiming(this.deps.db, call.callSid, turn.turnId, { interruptedAt: at }));
+    this.record(recordTurnTiming(this.deps.db, call.callSid, turn.turnId, { firstTokenAt: turn.firstTokenAt ?? undefined, interruptedAt: at }));
     this.deps.conversations
       .interrupt(call.conversationId, { callSid: call.callSid, turnId: turn.turnId, heard, at: at.toISOString() })
       .catch((error: unknown) => this.deps.log.warn('relay: interruption not handed to the conversation', { error: String(error) }));
@@ -194,7 +196,7 @@ export class RelaySession {
     }
     const fresh = turn.attemptText.slice(turn.forwarded.length);
     if (!fresh) return;
-    if (!turn.forwarded && this.call) this.record(recordTurnTiming(this.deps.db, this.call.callSid, turnId, { firstTokenAt: new Date() }));
+    turn.firstTokenAt ??= new Date();
     turn.forwarded += fresh;
     this.send({ type: 'text', token: fresh, last: false });
   }
@@ -203,7 +205,10 @@ export class RelaySession {
     turn.ended = true;
     turn.forwarded += rest;
     this.send({ type: 'text', token: rest, last: true });
-    if (this.call) this.record(recordTurnTiming(this.deps.db, this.call.callSid, turn.turnId, { lastTokenAt: new Date() }));
+    const lastTokenAt = new Date();
+    if (this.call) {
+      this.record(recordTurnTiming(this.deps.db, this.call.callSid, turn.turnId, { firstTokenAt: turn.firstTokenAt ?? lastTokenAt, lastTokenAt }));
+    }
   }
 
   private send(frame: AppFrame): void {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { notifyExpression, type ConversationEvent } from '../events';
+import { notifyExpression, publishEvent, type ConversationEvent } from '../events';
 import type { Database, NewMessage } from '../schema';
 import { optedOutExpression, type ContactChannel } from './contacts';
 
@@ -54,6 +54,19 @@ export async function markSent(
     ])
     .executeTakeFirst();
   return { earlyCallbacks: row?.early === true };
+}
+
+/**
+ * A reply the customer already had live, token by token (a call): recorded as delivered, once, where it was
+ * heard in the conversation, and announced. A repeat (a retried attempt) changes nothing.
+ */
+export async function recordStreamedReply(
+  db: Kysely<Database>,
+  message: NewMessage & { id: string; conversation_id: string; channel: string; tenant_id: string },
+  contact: ContactChannel,
+): Promise<void> {
+  const { created } = await enqueueOutbound(db, message, contact);
+  if (created) await publishEvent(db, { type: 'message', tenantId: message.tenant_id, conversationId: message.conversation_id, messageId: message.id });
 }
 
 /** Which of `providerIds` some message row already carries. */

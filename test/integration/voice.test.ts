@@ -95,16 +95,26 @@ describe('a phone call', () => {
     const from = uniquePhone();
     const caller = await connected(from);
     stack.openai.script({ content: 'We are open from nine to six on weekdays and from ten to four on Saturdays.' });
+    let firstTokenAt = 0;
+    const stop = caller.listen((frame) => {
+      if (frame.type === 'text' && frame.token && !firstTokenAt) firstTokenAt = Date.now();
+    });
     caller.say('When are you open?');
     const reply = await caller.reply();
+    stop();
     expect(reply.text).toBe('We are open from nine to six on weekdays and from ten to four on Saturdays.');
     // 16 tokens 150 ms apart: the first arrives after one gap, the last after all of them.
     expect(reply.tokens).toHaveLength(16);
     expect(reply.lastTokenMs - reply.firstTokenMs).toBeGreaterThanOrEqual(14 * 150);
-    const history = await stack.temporal.workflow.getHandle(conversationOf(from)).fetchHistory();
-    const completed = (history.events ?? []).find((e) => e.activityTaskCompletedEventAttributes);
-    expect(completed).toBeDefined();
+    // The reply activity cannot complete before the model's last token, 15 gaps after the first: the caller had
+    // the first token at least that much earlier.
     await caller.hangUp();
+    await stack.settled(from);
+    const history = await stack.temporal.workflow.getHandle(conversationOf(from)).fetchHistory();
+    const scheduled = (history.events ?? []).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateReply');
+    const completed = (history.events ?? []).find((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString());
+    const completedAt = Number(completed?.eventTime?.seconds) * 1000 + Math.floor((completed?.eventTime?.nanos ?? 0) / 1e6);
+    expect(completedAt - firstTokenAt).toBeGreaterThanOrEqual(14 * 150);
   });
 
   it('stops at once when the caller cuts in: only what they heard is kept, and the next turn knows', async () => {
