@@ -46,10 +46,11 @@ const dedupeWindow = 500;
 const summaryEveryTurns = 15;
 
 /**
- * One person's conversation, whatever the channel. Messages are recorded as they arrive and answered in batches (one
- * model turn per burst), on the channel of the newest message. During a handoff the AI is silent: messages are
- * recorded for the agent, who answers through the same delivery path. Ends after `idleMs` without messages; the next
- * message starts a new run that picks up the stored summary.
+ * One person's conversation, whatever the channel. Text messages are recorded as they arrive and answered in batches
+ * (one model turn per burst), on the channel of the newest message; a call's turns are answered at once, streamed
+ * (`voice.ts`). During a handoff the AI is silent: messages are recorded for the agent, who answers through the same
+ * delivery path; agents can also reach the person first (`outreach.ts`). Ends after `idleMs` without messages; the
+ * next message starts a new run that picks up the stored summary.
  */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
   const { tenantId, contactKey, settings, carried } = input;

@@ -123,18 +123,7 @@ describe('a worker killed mid-batch', () => {
   });
 
   /** A worker process of this stack's task queue, as a separate machine would run it. */
-  const workerEnv = (extra: Record<string, string> = {}) => ({
-    PUBLIC_BASE_URL: stack.config.PUBLIC_BASE_URL,
-    DATABASE_URL: inject('databaseUrl'),
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-    TWILIO_ACCOUNT_SID: stack.twilio.accountSid,
-    TWILIO_AUTH_TOKEN: stack.twilio.authToken,
-    TWILIO_API_BASE_URL: stack.twilio.url,
-    OPENAI_API_KEY: stack.openai.apiKey,
-    OPENAI_BASE_URL: stack.openai.baseURL,
-    ...extra,
-  });
+  const workerEnv = (extra: Record<string, string> = {}) => stack.workerEnv(extra);
 
   it('loses nothing and answers the whole batch once after a restart', async () => {
     const env = workerEnv();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { RelayCaller } from '../fakes/conversation-relay';
@@ -337,17 +337,7 @@ describe('a worker restarted in the middle of a call', () => {
   });
 
   it('goes on with the next prompt, and nothing is recorded twice', async () => {
-    const env = {
-      PUBLIC_BASE_URL: apiOnly.config.PUBLIC_BASE_URL,
-      DATABASE_URL: inject('databaseUrl'),
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: apiOnly.config.TEMPORAL_TASK_QUEUE,
-      TWILIO_ACCOUNT_SID: apiOnly.twilio.accountSid,
-      TWILIO_AUTH_TOKEN: apiOnly.twilio.authToken,
-      TWILIO_API_BASE_URL: apiOnly.twilio.url,
-      OPENAI_API_KEY: apiOnly.openai.apiKey,
-      OPENAI_BASE_URL: apiOnly.openai.baseURL,
-    };
+    const env = apiOnly.workerEnv();
     const from = uniquePhone();
     let worker = await startWorkerProcess(env);
     try {

@@ -53,6 +53,8 @@ export interface Stack {
    * fires or a message arrives, so a test can count what was sent.
    */
   settled(contactKey: string): Promise<void>;
+  /** The environment of a worker process (`worker/main.ts --worker-only`) on this stack's task queue. */
+  workerEnv(extra?: Record<string, string>): Record<string, string>;
   /** Twilio's side of a call from `from` to the service's number (ring, connect and talk with it). */
   caller(from: string, options?: Partial<CallerOptions>): RelayCaller;
   /** Posts a Twilio-signed messaging webhook; returns the response. */
@@ -132,6 +134,20 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
         quietTimes = quiet ? quietTimes + 1 : 0;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
+    },
+    workerEnv(extra = {}) {
+      return {
+        PUBLIC_BASE_URL: config.PUBLIC_BASE_URL,
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: temporalAddress,
+        TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+        TWILIO_ACCOUNT_SID: fakeTwilio.accountSid,
+        TWILIO_AUTH_TOKEN: fakeTwilio.authToken,
+        TWILIO_API_BASE_URL: fakeTwilio.url,
+        OPENAI_API_KEY: fakeOpenAI.apiKey,
+        OPENAI_BASE_URL: fakeOpenAI.baseURL,
+        ...extra,
+      };
     },
     caller(from, options = {}) {
       return new RelayCaller({ apiUrl, publicBaseUrl: config.PUBLIC_BASE_URL, authToken: fakeTwilio.authToken, from, to: '+15005550006', ...options });
