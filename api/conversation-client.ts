@@ -13,6 +13,7 @@ import {
   interruptSignal,
   placeCallUpdate,
   requestHandoffSignal,
+  webTurnUpdate,
   resolveHandoffUpdate,
   snapshotQuery,
   voiceTurnUpdate,
@@ -27,6 +28,8 @@ import {
   type Interruption,
   type VoiceTurnRequest,
   type VoiceTurnResult,
+  type WebTurnRequest,
+  type WebTurnResult,
 } from '../workflows/definitions';
 
 /** Stops bursts at the outer edge: a turn regenerated this often is answered and the rest wait for the next. */
@@ -141,6 +144,23 @@ export function createConversationClient(temporal: Client, config: Config) {
     /** An agent has the service call the person. */
     placeCall(key: ConversationKey, request: { agentId: string }): Promise<{ callSid: string }> {
       return temporal.workflow.executeUpdateWithStart(placeCallUpdate, { args: [request], startWorkflowOperation: starting(key) });
+    },
+
+    /**
+     * One message of a web chat session, answered at once; its reply streams on the conversation's event channel
+     * while this waits for the recorded result. The update id is the message's, so a resent message is answered once.
+     */
+    webTurn(key: ConversationKey, turn: WebTurnRequest): Promise<WebTurnResult> {
+      return temporal.workflow.executeUpdateWithStart(webTurnUpdate, {
+        updateId: `${turn.sessionId}:${turn.turnId}`,
+        args: [turn],
+        startWorkflowOperation: starting(key),
+      });
+    },
+
+    /** The result of a web chat turn already under way (a reconnecting client resumes it). */
+    webTurnResult(conversationId: string, sessionId: string, turnId: string): Promise<WebTurnResult> {
+      return handle(conversationId).getUpdateHandle<WebTurnResult>(`${sessionId}:${turnId}`).result();
     },
 
     /** The caller cut in on a reply. */

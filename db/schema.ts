@@ -12,6 +12,10 @@ interface TenantsTable {
   texts: ColumnType<Record<string, string>, string | undefined, string>;
   /** How calls sound: `language`, `voice` (the TTS voice), `transferTo` (where a call goes to reach a person). */
   voice: ColumnType<Record<string, string>, string | undefined, string>;
+  /** The public key a site's chat widget uses to open sessions. */
+  widget_key: Generated<string>;
+  /** Sites (origins) the widget key works on; empty: any. */
+  allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
   created_at: DefaultedTimestamp;
 }
 
@@ -163,6 +167,24 @@ interface CallTurnsTable {
   interrupted_at: Timestamp | null;
 }
 
+interface WebVisitorsTable {
+  id: string;
+  tenant_id: string;
+  secret_hash: string;
+  name: string | null;
+  email: string | null;
+  created_at: DefaultedTimestamp;
+}
+
+interface WebSessionsTable {
+  id: string;
+  tenant_id: string;
+  visitor_id: string;
+  token_hash: string;
+  last_active_at: DefaultedTimestamp;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -178,6 +200,8 @@ export interface Database {
   handoff_tasks: HandoffTasksTable;
   calls: CallsTable;
   call_turns: CallTurnsTable;
+  web_visitors: WebVisitorsTable;
+  web_sessions: WebSessionsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -191,3 +215,5 @@ export type Agent = Selectable<AgentsTable>;
 export type HandoffTask = Selectable<HandoffTasksTable>;
 export type Call = Selectable<CallsTable>;
 export type CallTurn = Selectable<CallTurnsTable>;
+export type WebVisitor = Selectable<WebVisitorsTable>;
+export type WebSession = Selectable<WebSessionsTable>;

@@ -23,6 +23,7 @@ import {
   inboundSignal,
   interruptSignal,
   placeCallUpdate,
+  webTurnUpdate,
   requestHandoffSignal,
   resolveHandoffUpdate,
   searchAttributes,
@@ -40,6 +41,7 @@ import { IdleTimer } from './idle';
 import { replyTurn } from './reply-turn';
 import { Outreach } from './outreach';
 import { Calls } from './voice';
+import { WebChat } from './web-chat';
 
 const dedupeWindow = 500;
 /** Turns between summary refreshes: older messages leave the model's window (40 messages) only once summarized. */
@@ -99,6 +101,17 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     },
     carried?.call ?? null,
   );
+  const webChat = new WebChat({
+    tenantId,
+    conversationId,
+    contactKey,
+    maxToolRounds: settings.maxToolRounds,
+    record: (message) => record(message, { queue: false }),
+    deliver,
+    setTarget: (target) => (replyTarget = target),
+    personHasIt: () => handoff.current !== null,
+    openHandoff,
+  });
   const outreach = new Outreach({
     conversationId,
     tenantId,
@@ -117,12 +130,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     lastActivityAt: lastActivityAt === null ? null : new Date(lastActivityAt).toISOString(),
     lastChannel: latestChannel,
     channels: channelsUsed,
+    webTurn: webChat.current && { sessionId: webChat.current.sessionId, turnId: webChat.current.turnId },
   }));
   setHandler(inboundSignal, async (message) => void (await record(message, { queue: true })));
   setHandler(callStartedSignal, (call) => calls.started(call));
   setHandler(voiceTurnUpdate, (turn) => calls.answer(turn));
   setHandler(interruptSignal, (interruption) => calls.interrupted(interruption));
   setHandler(callEndedSignal, (call) => calls.ended(call));
+  setHandler(webTurnUpdate, (turn) => webChat.answer(turn));
   setHandler(agentMessageUpdate, (message) => outreach.message(message), { validator: (message) => outreach.validateMessage(message) });
   setHandler(placeCallUpdate, (request) => outreach.call(request), { validator: (request) => outreach.validateCall(request) });
   setHandler(requestHandoffSignal, ({ reason }) => handoff.request(reason));

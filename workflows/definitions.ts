@@ -95,6 +95,8 @@ export interface ConversationSnapshot {
   lastActivityAt: string | null;
   lastChannel: Channel | null;
   channels: Channel[];
+  /** The web chat turn whose reply is being written, if any (a reconnecting chat client resumes it). */
+  webTurn: { sessionId: string; turnId: string } | null;
 }
 
 /** A phone call of the conversation's person: its Twilio CallSid and the two numbers. */
@@ -127,7 +129,27 @@ export interface VoiceTurnResult {
   outcome: 'answered' | 'interrupted' | 'handoff' | 'silent';
 }
 
+/** One message a web visitor sent in a chat session; its reply streams to the session's open request. */
+export interface WebTurnRequest {
+  sessionId: string;
+  /** The message's id from the visitor's chat client: the de-duplication key of the turn. */
+  turnId: string;
+  text: string;
+  receivedAt: string;
+}
+
+export interface WebTurnResult {
+  /** The reply in full (empty when there is none). */
+  text: string;
+  /** The recorded reply. */
+  messageId: string | null;
+  /** `handoff`: a person takes over (the text says so); `silent`: a person has it already, or the turn was seen. */
+  outcome: 'answered' | 'handoff' | 'silent' | 'superseded';
+}
+
 export const inboundSignal = defineSignal<[InboundMessage]>('inbound');
+/** One message of a web chat session, answered at once and streamed. */
+export const webTurnUpdate = defineUpdate<WebTurnResult, [WebTurnRequest]>('webTurn');
 /** A call connected: until it ends, replies and agents' messages go to it. */
 export const callStartedSignal = defineSignal<[CallRef]>('callStarted');
 /** One spoken turn; its reply streams on the event bus as it is written; returns once the turn is recorded. */

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import { readFrame, type AppFrame, type RelayFrame, type SetupFrame } from './frames';
 import { conversationWorkflowId, type ConversationClient, type ConversationKey } from '../conversation-client';
 import { parseAddress } from '../contacts';
+import { LiveReply } from '../live-reply';
 import type { Logger } from '../../config/logger';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { BusEvent, EventBus } from '../../db/events';
@@ -20,13 +21,8 @@ export interface RelaySessionDeps {
 /** A turn whose reply the caller is hearing (or about to). */
 interface LiveTurn {
   turnId: string;
-  /** Tokens still go to the caller: false once they cut in or a newer prompt came. */
-  forwarding: boolean;
-  /** What was sent to the caller so far. */
-  forwarded: string;
-  /** The reply attempt whose tokens are being followed, and what it wrote so far. */
-  attempt: number;
-  attemptText: string;
+  /** What the caller got of the reply; stopped once they cut in or a newer prompt came. */
+  reply: LiveReply;
   /** `last: true` was sent. */
   ended: boolean;
   /** When the first token went to the caller (written with the turn's end, one write per turn). */
@@ -113,9 +109,9 @@ export class RelaySession {
     if (kind === 'speech' && !prompt.trim()) return;
     // A newer prompt supersedes the reply still playing: the caller heard what was sent of it.
     const previous = this.turn;
-    if (previous && previous.forwarding && !previous.ended) this.stopTurn(previous, previous.forwarded);
+    if (previous && !previous.reply.stopped && !previous.ended) this.stopTurn(previous, previous.reply.forwarded);
     const turnId = `t${(this.turns += 1)}`;
-    const turn: LiveTurn = { turnId, forwarding: true, forwarded: '', attempt: 0, attemptText: '', ended: false, firstTokenAt: null };
+    const turn: LiveTurn = { turnId, reply: new LiveReply(turnId), ended: false, firstTokenAt: null };
     this.turn = turn;
     const receivedAt = new Date();
     this.record(recordTurnPrompt(this.deps.db, { callSid: call.callSid, turnId, prompt, at: receivedAt }));
@@ -128,16 +124,15 @@ export class RelaySession {
           if (this.ws.readyState !== this.ws.OPEN) return;
           const cause = error instanceof Error && error.cause ? ` (${String(error.cause)})` : '';
           this.deps.log.error('relay: voice turn failed', { error: `${String(error)}${cause}`, callSid: call.callSid, turnId });
-          if (turn.forwarding && !turn.ended) this.finishTurn(turn, defaultServiceTexts.fallback);
+          if (!turn.reply.stopped && !turn.ended) this.finishTurn(turn, defaultServiceTexts.fallback);
         },
       );
   }
 
   /** The turn is recorded. If its tokens were lost on the way, the caller still gets the rest of the reply. */
   private turnAnswered(turn: LiveTurn, result: VoiceTurnResult): void {
-    if (!turn.forwarding || turn.ended || result.outcome !== 'answered') return;
-    const rest = result.text.startsWith(turn.forwarded) ? result.text.slice(turn.forwarded.length) : '';
-    this.finishTurn(turn, rest);
+    if (turn.reply.stopped || turn.ended || result.outcome !== 'answered') return;
+    this.finishTurn(turn, turn.reply.rest(result.text));
   }
 
   private interrupted(heard: string): void {
@@ -150,7 +145,7 @@ export class RelaySession {
   private stopTurn(turn: LiveTurn, heard: string): void {
     const call = this.call;
     if (!call) return;
-    turn.forwarding = false;
+    turn.reply.stopped = true;
     const at = new Date();
     this.record(recordTurnTiming(this.deps.db, call.callSid, turn.turnId, { firstTokenAt: turn.firstTokenAt ?? undefined, interruptedAt: at }));
     this.deps.conversations
@@ -161,10 +156,10 @@ export class RelaySession {
   private onEvent(event: BusEvent): void {
     switch (event.type) {
       case 'token':
-        return this.onToken(event.turnId, event.attempt, event.text);
+        return this.onToken(event);
       case 'turn_end': {
         const turn = this.turn;
-        if (turn?.turnId === event.turnId && event.attempt === turn.attempt && turn.forwarding) this.finishTurn(turn, '');
+        if (turn && !turn.ended && turn.reply.ends(event)) this.finishTurn(turn, '');
         return;
       }
       case 'say':
@@ -178,32 +173,18 @@ export class RelaySession {
     }
   }
 
-  /**
-   * Forwards a token of the turn the caller is waiting for. A retried reply attempt writes from the start again:
-   * only what goes beyond what the caller already got is sent, and nothing more if the retry says something else.
-   */
-  private onToken(turnId: string, attempt: number, text: string): void {
+  /** Forwards a token of the turn the caller is waiting for. */
+  private onToken(event: { turnId: string; attempt: number; text: string }): void {
     const turn = this.turn;
-    if (!turn || turn.turnId !== turnId || !turn.forwarding || turn.ended || attempt < turn.attempt) return;
-    if (attempt > turn.attempt) {
-      turn.attempt = attempt;
-      turn.attemptText = '';
-    }
-    turn.attemptText += text;
-    if (!turn.attemptText.startsWith(turn.forwarded)) {
-      if (!turn.forwarded.startsWith(turn.attemptText)) turn.forwarding = false;
-      return;
-    }
-    const fresh = turn.attemptText.slice(turn.forwarded.length);
+    if (!turn || turn.ended) return;
+    const fresh = turn.reply.take(event);
     if (!fresh) return;
     turn.firstTokenAt ??= new Date();
-    turn.forwarded += fresh;
     this.send({ type: 'text', token: fresh, last: false });
   }
 
   private finishTurn(turn: LiveTurn, rest: string): void {
     turn.ended = true;
-    turn.forwarded += rest;
     this.send({ type: 'text', token: rest, last: true });
     const lastTokenAt = new Date();
     if (this.call) {

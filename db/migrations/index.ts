@@ -3,6 +3,7 @@ import * as initial from './2026_11_24_0001_initial';
 import * as channels from './2026_11_25_0001_channels';
 import * as knowledgeTerms from './2026_11_25_0002_knowledge_terms';
 import * as calls from './2026_11_25_0003_calls';
+import * as webChat from './2026_11_25_0004_web_chat';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0001_channels': channels,
   '2026_11_25_0002_knowledge_terms': knowledgeTerms,
   '2026_11_25_0003_calls': calls,
+  '2026_11_25_0004_web_chat': webChat,
 };

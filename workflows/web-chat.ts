@@ -1,0 +1,71 @@
+import { CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
+import type { Delivery } from '../activities/outbound';
+import type { ReplyTarget } from '../domain/channels';
+import type { InboundMessage, WebTurnRequest, WebTurnResult } from './definitions';
+import { replyTurn } from './reply-turn';
+
+/** What the conversation lends its web chat. */
+export interface WebChatHost {
+  conversationId: string;
+  tenantId: string;
+  contactKey: string;
+  maxToolRounds: number;
+  record(message: InboundMessage): Promise<{ messageId: string } | null>;
+  deliver(delivery: Delivery, target?: ReplyTarget): Promise<string | null>;
+  setTarget(target: ReplyTarget): void;
+  personHasIt(): boolean;
+  openHandoff(reason: string): void;
+}
+
+/**
+ * A web visitor's chat: each message is answered at once, its reply streamed to the session's open request while
+ * the model writes it and recorded by the activity that streams it. A newer message supersedes a reply still being
+ * written. While a person has the conversation, messages are recorded for them and the AI stays silent.
+ */
+export class WebChat {
+  /** The turn whose reply is being written. */
+  current: { sessionId: string; turnId: string; scope: CancellationScope } | null = null;
+
+  constructor(private readonly host: WebChatHost) {}
+
+  async answer(request: WebTurnRequest): Promise<WebTurnResult> {
+    this.current?.scope.cancel();
+    const target: ReplyTarget = { channel: 'web', address: request.sessionId, sender: null };
+    this.host.setTarget(target);
+    const recorded = await this.host.record({
+      providerMessageId: `${request.sessionId}:${request.turnId}`,
+      channel: 'web',
+      from: request.sessionId,
+      to: '',
+      body: request.text,
+      media: [],
+      receivedAt: request.receivedAt,
+    });
+    if (!recorded || this.host.personHasIt()) return { text: '', messageId: null, outcome: 'silent' };
+
+    const turn = { sessionId: request.sessionId, turnId: request.turnId, scope: new CancellationScope() };
+    this.current = turn;
+    try {
+      const context = {
+        conversationId: this.host.conversationId,
+        tenantId: this.host.tenantId,
+        maxToolRounds: this.host.maxToolRounds,
+        live: { channel: 'web' as const, turnId: request.turnId, record: { outboxId: `out:${uuid4()}`, contactKey: this.host.contactKey, target } },
+      };
+      const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
+      if (!reply || reply.kind === 'handoff') {
+        const notice = !reply ? 'fallback' : reply.notice;
+        const messageId = await this.host.deliver({ notice, author: reply ? 'ai' : 'system' }, target);
+        this.host.openHandoff(reply?.reason ?? 'the AI could not answer: the model stayed unavailable through every retry');
+        return { text: '', messageId, outcome: 'handoff' };
+      }
+      const messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt: reply.streamedAt ?? new Date().toISOString() }, target));
+      return { text: reply.text, messageId, outcome: 'answered' };
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      return { text: '', messageId: null, outcome: 'superseded' };
+    } finally {
+      if (this.current === turn) this.current = null;
+    }
+  }
+}
