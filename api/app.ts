@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ApiDeps } from './deps';
 import { errorBody, handleError } from './errors';
 import { agentRoutes } from './routes/agents';
+import { chatRoutes } from './routes/chat';
 import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
@@ -18,6 +19,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
   app.route('/api/conversations', conversationRoutes(deps));
   app.route('/api/handoffs', handoffRoutes(deps));
+  // Before the agents' routes: a chat session token is no agent token.
+  app.route('/api/chat', chatRoutes(deps));
   app.route('/api', agentRoutes(deps));
   app.route('/console', consoleRoutes());
   app.get('/favicon.ico', (c) => c.redirect('/console/favicon.svg', 301));

@@ -32,6 +32,7 @@ const schema = z.object({
   CONVERSATION_IDLE_MS: ms(30 * 60_000),
   HANDOFF_TIMEOUT_MS: ms(10 * 60_000),
   HANDOFF_EXPIRY_MS: ms(7 * 24 * 60 * 60_000),
+  WEB_SESSION_IDLE_MS: ms(30 * 60_000),
   REDACT_PII: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Workflows a worker keeps in memory; more conversations than this are replayed from history when they wake. */

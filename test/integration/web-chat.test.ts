@@ -1,0 +1,142 @@
+import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
+import { describe, expect, it } from 'vitest';
+import { conversationWorkflowId } from '../../api/conversation-client';
+import { defaultServiceTexts } from '../../domain/texts';
+import { type Stack, useStack } from '../support/stack';
+
+/**
+ * Web chat through the AI SDK's own client: the `ai` package's DefaultChatTransport posts what `useChat` posts, and
+ * readUIMessageStream rebuilds the reply from the UI message stream, as a React app would, with no React.
+ */
+let stack: Stack;
+useStack((started) => (stack = started));
+
+interface Session {
+  sessionId: string;
+  token: string;
+  visitorToken: string;
+}
+
+async function widgetKey(): Promise<string> {
+  return (await stack.db.selectFrom('tenants').select('widget_key').where('id', '=', 'default').executeTakeFirstOrThrow()).widget_key;
+}
+
+async function openSession(body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${stack.apiUrl}/api/chat/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ widgetKey: await widgetKey(), ...body }),
+  });
+}
+
+function transport(session: Session) {
+  return new DefaultChatTransport({ api: `${stack.apiUrl}/api/chat`, headers: { authorization: `Bearer ${session.token}` } });
+}
+
+/** Sends `text` as the AI SDK does and returns the reply message it rebuilds, with how many text deltas made it. */
+async function send(session: Session, history: UIMessage[], id: string, text: string) {
+  const messages: UIMessage[] = [...history, { id, role: 'user', parts: [{ type: 'text', text }] }];
+  const chunks = await transport(session).sendMessages({ chatId: session.sessionId, trigger: 'submit-message', messageId: undefined, messages, abortSignal: undefined });
+  const [forParts, forMessage] = chunks.tee();
+  let deltas = 0;
+  const counting = (async () => {
+    const reader = forParts.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      if (value.type === 'text-delta') deltas += 1;
+    }
+  })();
+  let reply: UIMessage | undefined;
+  for await (const message of readUIMessageStream({ stream: forMessage })) reply = message;
+  await counting;
+  return { reply, deltas, messages };
+}
+
+const textOf = (message: UIMessage | undefined) => (message?.parts ?? []).flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
+
+describe('web chat with the AI SDK client', () => {
+  it('answers each message as a streamed UI message, in one conversation per visitor', async () => {
+    const response = await openSession({ name: 'Ada' });
+    expect(response.status).toBe(201);
+    const session = (await response.json()) as Session;
+    expect(session.sessionId).toMatch(/^ws/);
+
+    stack.openai.tokenDelayMs = 10;
+    const first = await send(session, [], 'u1', 'Do you sell lamps?');
+    expect(textOf(first.reply)).toBe('echo: Do you sell lamps?');
+    expect(first.reply?.role).toBe('assistant');
+    expect(first.deltas).toBeGreaterThan(1);
+
+    const second = await send(session, [...first.messages, first.reply as UIMessage], 'u2', 'And shades?');
+    expect(textOf(second.reply)).toBe('echo: And shades?');
+    const turn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'And shades?');
+    expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['Do you sell lamps?', 'echo: Do you sell lamps?']));
+
+    const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
+    const conversationId = conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` });
+    const rows = await stack.db
+      .selectFrom('messages')
+      .select(['author', 'channel', 'body'])
+      .where('conversation_id', '=', conversationId)
+      .orderBy('created_at')
+      .execute();
+    expect(rows).toEqual([
+      { author: 'customer', channel: 'web', body: 'Do you sell lamps?' },
+      { author: 'ai', channel: 'web', body: 'echo: Do you sell lamps?' },
+      { author: 'customer', channel: 'web', body: 'And shades?' },
+      { author: 'ai', channel: 'web', body: 'echo: And shades?' },
+    ]);
+  });
+
+  it('keeps the history with the visitor across sessions, and resumes nothing when no reply is being written', async () => {
+    const first = (await (await openSession()).json()) as Session;
+    await send(first, [], 'a1', 'My order is 4417.');
+    const next = (await (await openSession({ visitorToken: first.visitorToken })).json()) as Session;
+    expect(next.sessionId).not.toBe(first.sessionId);
+    expect(next.visitorToken).toBe(first.visitorToken);
+    await send(next, [], 'b1', 'Any news?');
+    const turn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Any news?');
+    expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['My order is 4417.']));
+    expect(await transport(next).reconnectToStream({ chatId: next.sessionId })).toBeNull();
+  });
+
+  it('hands the visitor to a person with the service text and a handoff part', async () => {
+    const session = (await (await openSession()).json()) as Session;
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'wants a person' } }] });
+    const { reply } = await send(session, [], 'h1', 'A person please');
+    expect(textOf(reply)).toBe(defaultServiceTexts.handoffAck);
+    expect(reply?.parts).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'data-handoff', data: { state: 'open' } })]));
+    const tasks = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { channel: string; reason: string }[] };
+    expect(tasks.handoffs).toEqual([expect.objectContaining({ channel: 'web', reason: 'wants a person' })]);
+  });
+
+  it('refuses what it should: unknown keys, foreign sites, missing or expired tokens, empty messages', async () => {
+    expect((await openSession({ widgetKey: 'wk_nope' })).status).toBe(404);
+    await stack.db.updateTable('tenants').set({ allowed_origins: ['https://shop.example.com'] }).where('id', '=', 'default').execute();
+    const foreign = await openSession({}, { origin: 'https://copycat.example.net' });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
+    const allowed = await openSession({}, { origin: 'https://shop.example.com' });
+    expect(allowed.status).toBe(201);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example.com');
+    await stack.db.updateTable('tenants').set({ allowed_origins: [] }).where('id', '=', 'default').execute();
+
+    const post = (body: unknown, token?: string) =>
+      fetch(`${stack.apiUrl}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const message = { messages: [{ id: 'x', role: 'user', parts: [{ type: 'text', text: 'hi' }] }] };
+    expect((await post(message)).status).toBe(401);
+    expect((await post(message, 'wst_forged')).status).toBe(401);
+    const session = (await (await openSession()).json()) as Session;
+    expect((await post({ messages: [{ id: 'x', role: 'user', parts: [{ type: 'text', text: '  ' }] }] }, session.token)).status).toBe(400);
+    expect((await post({ messages: [] }, session.token)).status).toBe(400);
+    await stack.db.updateTable('web_sessions').set({ last_active_at: new Date(Date.now() - 31 * 60_000) }).where('id', '=', session.sessionId).execute();
+    const expired = await post(message, session.token);
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('session_expired');
+  });
+});
