@@ -2,9 +2,8 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
+import { relayEvents } from '../sse';
 import type { ConversationEvent } from '../../db/events';
-
-const keepAliveMs = 15_000;
 
 /** Who the token belongs to, and the live stream of changes in that agent's tenant. */
 export function agentRoutes({ db, events }: ApiDeps) {
@@ -20,31 +19,12 @@ export function agentRoutes({ db, events }: ApiDeps) {
   app.get('/events', (c) => {
     const tenantId = c.get('agent').tenant_id;
     return streamSSE(c, async (stream) => {
-      const queue: ConversationEvent[] = [];
-      let wake: (() => void) | null = null;
-      const unsubscribe = events.subscribeTenant(tenantId, (event) => {
-        queue.push(event);
-        wake?.();
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake?.();
-      });
-      await stream.writeSSE({ event: 'ready', data: '{}' });
-      while (!stream.aborted) {
-        const event = queue.shift();
-        if (event) {
-          await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, keepAliveMs);
-        });
-        wake = null;
-        if (queue.length === 0 && !stream.aborted) await stream.writeSSE({ event: 'ping', data: '{}' });
-      }
-      unsubscribe();
+      await relayEvents<ConversationEvent>(
+        stream,
+        (push) => events.subscribeTenant(tenantId, push),
+        (event) => stream.writeSSE({ event: event.type, data: JSON.stringify(event) }),
+        () => stream.writeSSE({ event: 'ready', data: '{}' }),
+      );
     });
   });
 

@@ -7,9 +7,11 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { LiveReply } from '../live-reply';
-import { getMessage } from '../../db/repositories/messages';
+import { relayEvents } from '../sse';
+import { getMessage, messagesAfter } from '../../db/repositories/messages';
 import { openSession, sessionForToken, tenantForWidgetKey } from '../../db/repositories/web';
-import type { WebSession } from '../../db/schema';
+import type { BusEvent } from '../../db/events';
+import type { Message, WebSession } from '../../db/schema';
 import type { WebTurnResult } from '../../workflows/definitions';
 
 const sessionBody = z.object({
@@ -174,6 +176,46 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
     });
   });
 
+  /**
+   * The visitor's live stream, for what arrives while no request is open: an agent's reply, a reply finished after
+   * its request went away, a person joining, the handoff opening and closing. Each message event's id is its time
+   * and id; a client reconnecting with `Last-Event-ID` first gets the messages it missed.
+   */
+  app.get('/sessions/:id/events', async (c) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const [since = '', sinceId = ''] = (c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '').split('|');
+    const sinceTime = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : null;
+    return streamSSE(c, async (stream) => {
+      const writeMessage = async (message: Message) => {
+        if (message.direction !== 'outbound') return;
+        await stream.writeSSE({
+          event: 'message',
+          id: `${message.created_at.toISOString()}|${message.id}`,
+          data: JSON.stringify({ id: message.id, author: message.author, text: message.body, createdAt: message.created_at.toISOString() }),
+        });
+      };
+      await relayEvents<BusEvent>(
+        stream,
+        (push) => events.subscribeConversation(session.conversationId, push),
+        async (event) => {
+          if (event.type === 'message') {
+            const message = await getMessage(db, event.messageId);
+            if (message) await writeMessage(message);
+          } else if (event.type === 'handoff') {
+            const name = handoffEvents[event.status];
+            if (name) await stream.writeSSE({ event: name, data: JSON.stringify({ status: event.status }) });
+          }
+        },
+        async () => {
+          await events.ready();
+          if (sinceTime) for (const message of await messagesAfter(db, session.conversationId, sinceId, sinceTime)) await writeMessage(message);
+          await stream.writeSSE({ event: 'ready', data: '{}' });
+        },
+      );
+    });
+  });
+
   async function start(stream: SSEStreamingApi, messageId: string, textId: string): Promise<void> {
     await part(stream, { type: 'start', messageId });
     await part(stream, { type: 'start-step' });
@@ -193,6 +235,14 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
 
   return app;
 }
+
+/** What a visitor is told of their conversation's handoff. */
+const handoffEvents: Record<string, string> = {
+  open: 'handoff_opened',
+  claimed: 'agent_joined',
+  resolved: 'handoff_closed',
+  expired: 'handoff_closed',
+};
 
 function part(stream: SSEStreamingApi, value: StreamPart): Promise<void> {
   return stream.writeSSE({ data: JSON.stringify(value) });

@@ -75,3 +75,20 @@ export async function listCallMessages(db: Kysely<Database>, conversationId: str
     .orderBy('id')
     .execute();
 }
+
+/**
+ * A conversation's messages recorded after message `afterId` (or, if it is unknown here, after `since`), oldest
+ * first: what a reconnecting stream missed.
+ */
+export async function messagesAfter(db: Kysely<Database>, conversationId: string, afterId: string, since: Date): Promise<Message[]> {
+  const after = db.selectFrom('messages').select('created_at').where('id', '=', afterId).where('conversation_id', '=', conversationId);
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('created_at', '>', (eb) => eb.fn.coalesce(eb.selectFrom(after.as('a')).select('a.created_at'), eb.val(since)))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(200)
+    .execute();
+}

@@ -139,4 +139,58 @@ describe('web chat with the AI SDK client', () => {
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('session_expired');
   });
+
+  it("carries what arrives between requests on the visitor's stream: a person joining and their reply, resumable", async () => {
+    const session = (await (await openSession()).json()) as Session;
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'billing question' } }] });
+    await send(session, [], 'p1', 'Can a person help with my bill?');
+
+    const events: { event: string; id: string; data: string }[] = [];
+    const follow = (lastEventId?: string) => {
+      const controller = new AbortController();
+      const done = (async () => {
+        const response = await fetch(`${stack.apiUrl}/api/chat/sessions/${session.sessionId}/events?token=${session.token}`, {
+          headers: lastEventId ? { 'last-event-id': lastEventId } : {},
+          signal: controller.signal,
+        });
+        expect(response.headers.get('content-type')).toContain('text/event-stream');
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for (;;) {
+          const { done: ended, value } = await reader.read();
+          if (ended) return;
+          buffer += decoder.decode(value, { stream: true });
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const field = (name: string) => [...block.matchAll(/^(\w+): ?(.*)$/gm)].find((m) => m[1] === name)?.[2] ?? '';
+            events.push({ event: field('event'), id: field('id'), data: field('data') });
+          }
+        }
+      })().catch(() => undefined);
+      return { stop: () => controller.abort(), done };
+    };
+
+    const live = follow();
+    await expect.poll(() => events.some((e) => e.event === 'ready')).toBe(true);
+    const [task] = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs;
+    const post = (path: string, body: unknown) => stack.api(path, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post(`/api/handoffs/${task?.id}/claim`, {})).status).toBe(200);
+    expect((await post(`/api/handoffs/${task?.id}/reply`, { body: 'Hi, this is Sam from billing.' })).status).toBe(201);
+    await expect.poll(() => events.map((e) => e.event), { timeout: 10_000 }).toEqual(expect.arrayContaining(['agent_joined', 'message']));
+    const agentMessage = events.find((e) => e.event === 'message');
+    expect(JSON.parse(agentMessage?.data ?? '{}')).toMatchObject({ author: 'agent', text: 'Hi, this is Sam from billing.' });
+    live.stop();
+    await live.done;
+
+    // Reconnecting from the agent's message: only what came after it.
+    expect((await post(`/api/handoffs/${task?.id}/reply`, { body: 'Your refund is on its way.' })).status).toBe(201);
+    events.length = 0;
+    const again = follow(agentMessage?.id);
+    await expect.poll(() => events.some((e) => e.event === 'ready'), { timeout: 10_000 }).toBe(true);
+    expect(events.filter((e) => e.event === 'message').map((e) => (JSON.parse(e.data) as { text: string }).text)).toEqual(['Your refund is on its way.']);
+    again.stop();
+    await again.done;
+  });
 });
