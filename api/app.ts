@@ -9,6 +9,7 @@ import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { twilioRoutes } from './routes/twilio';
 import { twilioVoiceRoutes } from './routes/twilio-voice';
+import { widgetRoutes } from './routes/widget';
 
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
@@ -24,6 +25,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api', agentRoutes(deps));
   app.route('/console', consoleRoutes());
   app.get('/favicon.ico', (c) => c.redirect('/console/favicon.svg', 301));
+  app.route('/', widgetRoutes(deps));
   return app;
 }
 

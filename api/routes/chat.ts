@@ -8,7 +8,7 @@ import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { LiveReply } from '../live-reply';
 import { relayEvents } from '../sse';
-import { getMessage, messagesAfter } from '../../db/repositories/messages';
+import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
 import { openSession, sessionForToken, tenantForWidgetKey } from '../../db/repositories/web';
 import type { BusEvent } from '../../db/events';
 import type { Message, WebSession } from '../../db/schema';
@@ -176,6 +176,17 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
     });
   });
 
+  /** The visitor's conversation so far, oldest first: what the widget shows when it opens. */
+  app.get('/sessions/:id/messages', async (c) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const rows = await listMessages(db, session.conversationId, { limit: 200, newestFirst: true });
+    const visible = rows.reverse().filter((m) => m.direction !== 'internal');
+    return c.json({
+      messages: visible.map((m) => ({ id: m.id, author: m.author, text: m.body, createdAt: m.created_at.toISOString() })),
+    });
+  });
+
   /**
    * The visitor's live stream, for what arrives while no request is open: an agent's reply, a reply finished after
    * its request went away, a person joining, the handoff opening and closing. Each message event's id is its time
@@ -228,6 +239,8 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
     if (result.outcome === 'handoff' && result.messageId) rest = (await getMessage(db, result.messageId))?.body ?? '';
     if (rest) await part(stream, { type: 'text-delta', id: textId, delta: rest });
     await part(stream, { type: 'text-end', id: textId });
+    // The recorded message's id: a client also following the session's live stream shows the reply once.
+    if (result.messageId) await part(stream, { type: 'data-message', data: { id: result.messageId }, transient: true });
     if (result.outcome === 'handoff') await part(stream, { type: 'data-handoff', data: { state: 'open' } });
     await part(stream, { type: 'finish-step' });
     await part(stream, { type: 'finish' });

@@ -39,6 +39,8 @@ export interface Stack {
   config: Config;
   apiUrl: string;
   service: RunningService;
+  /** Stops the API and worker and starts them again (on the same port when PORT was given), as a deploy would. */
+  restart(): Promise<void>;
   db: Kysely<Database>;
   temporal: Client;
   twilio: FakeTwilio;
@@ -95,11 +97,12 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
     LOG_LEVEL: 'error',
     ...env,
   });
-  const service = await startService(
-    { ...config, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress },
-    createLogger('error'),
-    { workflowBundle: await workflowBundle(), roles: { api: true, worker: options.worker ?? true } },
-  );
+  const launch = async () =>
+    startService({ ...config, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress }, createLogger('error'), {
+      workflowBundle: await workflowBundle(),
+      roles: { api: true, worker: options.worker ?? true },
+    });
+  let service = await launch();
   const apiUrl = service.apiUrl ?? '';
   const db = createDb(inject('databaseUrl'), { max: 2 });
   const { token: agentToken } = await createAgent(db, { tenantId: 'default', name: 'Test agent' });
@@ -109,7 +112,13 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
   return {
     config,
     apiUrl,
-    service,
+    get service() {
+      return service;
+    },
+    async restart() {
+      await service.stop();
+      service = await launch();
+    },
     db,
     temporal,
     twilio: fakeTwilio,

@@ -1,0 +1,266 @@
+// The chat widget: one script tag on any page, no framework, styles isolated in a shadow root and themed by CSS
+// variables (--dc-accent, --dc-background, --dc-text, --dc-radius, --dc-font on the `dc-chat` element).
+//   <script src="https://<service>/widget.js" data-widget-key="wk_…" async></script>
+(() => {
+  const script = document.currentScript;
+  if (!script || customElements.get('dc-chat')) return;
+  const widgetKey = script.dataset.widgetKey;
+  const base = new URL(script.src).origin;
+  const store = { visitor: `dc-visitor:${widgetKey}`, session: `dc-session:${widgetKey}`, lastEvent: `dc-last-event:${widgetKey}` };
+
+  const styles = `
+    :host { all: initial; position: fixed; right: 1.25rem; bottom: 1.25rem; z-index: 2147483000;
+      font-family: var(--dc-font, system-ui, sans-serif); color: var(--dc-text, #1d2433); }
+    button { font: inherit; cursor: pointer; }
+    .launcher { border: 0; border-radius: 999px; padding: 0.8rem 1.2rem; background: var(--dc-accent, #1f5f99); color: #fff;
+      box-shadow: 0 4px 14px rgba(0,0,0,.2); }
+    .panel { display: flex; flex-direction: column; width: min(22rem, calc(100vw - 2.5rem)); height: min(32rem, calc(100vh - 6rem));
+      background: var(--dc-background, #fff); border-radius: var(--dc-radius, 12px); box-shadow: 0 8px 30px rgba(0,0,0,.25); overflow: hidden; }
+    .panel[hidden] { display: none; }
+    header { display: flex; justify-content: space-between; align-items: center; padding: 0.75rem 1rem;
+      background: var(--dc-accent, #1f5f99); color: #fff; }
+    header h2 { font-size: 1rem; margin: 0; }
+    header button { background: transparent; border: 0; color: #fff; font-size: 1.25rem; line-height: 1; }
+    ol { list-style: none; margin: 0; padding: 0.75rem; flex: 1; overflow-y: auto; display: flex; flex-direction: column; gap: 0.5rem; }
+    li { max-width: 85%; padding: 0.5rem 0.75rem; border-radius: 10px; white-space: pre-wrap; overflow-wrap: anywhere; }
+    li.customer { align-self: flex-end; background: var(--dc-accent, #1f5f99); color: #fff; }
+    li.ai, li.system { align-self: flex-start; background: #eef1f6; }
+    li.agent { align-self: flex-start; background: #fff5d6; }
+    li .who { display: block; font-size: 0.75rem; opacity: 0.75; margin-bottom: 0.15rem; }
+    li.notice { align-self: center; background: transparent; font-size: 0.8rem; opacity: 0.8; }
+    .typing { padding: 0 1rem 0.5rem; font-size: 0.8rem; opacity: 0.75; min-height: 1.2rem; }
+    form { display: flex; gap: 0.5rem; padding: 0.75rem; border-top: 1px solid #e3e7ee; }
+    textarea { flex: 1; resize: none; font: inherit; padding: 0.5rem; border: 1px solid #c9d0db; border-radius: 8px; }
+    form button { border: 0; border-radius: 8px; padding: 0 1rem; background: var(--dc-accent, #1f5f99); color: #fff; }
+    :focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }`;
+
+  class DcChat extends HTMLElement {
+    connectedCallback() {
+      const root = this.attachShadow({ mode: 'open' });
+      root.innerHTML = `<style>${styles}</style>
+        <button class="launcher" part="launcher" aria-expanded="false" aria-controls="panel">Chat with us</button>
+        <section class="panel" id="panel" role="dialog" aria-label="Chat" hidden>
+          <header><h2>Chat</h2><button class="close" aria-label="Close chat">×</button></header>
+          <ol class="messages" role="log" aria-live="polite" aria-label="Messages"></ol>
+          <div class="typing" aria-live="polite"></div>
+          <form><label class="sr" for="dc-input">Your message</label>
+            <textarea id="dc-input" rows="2" placeholder="Write a message…"></textarea>
+            <button type="submit">Send</button></form>
+        </section>`;
+      this.ui = {
+        launcher: root.querySelector('.launcher'),
+        panel: root.querySelector('.panel'),
+        close: root.querySelector('.close'),
+        list: root.querySelector('.messages'),
+        typing: root.querySelector('.typing'),
+        form: root.querySelector('form'),
+        input: root.querySelector('textarea'),
+      };
+      this.shown = new Set();
+      this.ui.launcher.addEventListener('click', () => this.open());
+      this.ui.close.addEventListener('click', () => this.close());
+      this.ui.form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        void this.send();
+      });
+      this.ui.input.addEventListener('keydown', (event) => {
+        if (event.key === 'Enter' && !event.shiftKey) {
+          event.preventDefault();
+          void this.send();
+        }
+        if (event.key === 'Escape') this.close();
+      });
+    }
+
+    async open() {
+      this.ui.panel.hidden = false;
+      this.ui.launcher.hidden = true;
+      this.ui.launcher.setAttribute('aria-expanded', 'true');
+      this.ui.input.focus();
+      if (!this.started) {
+        this.started = true;
+        await this.ensureSession();
+        await this.loadHistory();
+        void this.follow();
+      }
+    }
+
+    close() {
+      this.ui.panel.hidden = true;
+      this.ui.launcher.hidden = false;
+      this.ui.launcher.setAttribute('aria-expanded', 'false');
+      this.ui.launcher.focus();
+    }
+
+    /** A session: the one kept in this browser while it lasts, else a new one for the same visitor. */
+    async ensureSession(renew = false) {
+      const kept = JSON.parse(localStorage.getItem(store.session) || 'null');
+      if (kept && !renew) return (this.session = kept);
+      const response = await fetch(`${base}/api/chat/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ widgetKey, visitorToken: localStorage.getItem(store.visitor) || undefined }),
+      });
+      if (!response.ok) throw new Error(`the chat is not available (${response.status})`);
+      const opened = await response.json();
+      localStorage.setItem(store.visitor, opened.visitorToken);
+      this.session = { sessionId: opened.sessionId, token: opened.token };
+      localStorage.setItem(store.session, JSON.stringify(this.session));
+      return this.session;
+    }
+
+    /** Calls the chat API with the session's token, opening a new session once if this one expired. */
+    async call(path, init = {}) {
+      for (let attempt = 0; ; attempt += 1) {
+        const url = `${base}${path.replace(':session', this.session.sessionId)}`;
+        const response = await fetch(url, { ...init, headers: { ...(init.headers || {}), authorization: `Bearer ${this.session.token}` } });
+        if (response.status !== 401 || attempt > 0) return response;
+        await this.ensureSession(true);
+      }
+    }
+
+    async loadHistory() {
+      const response = await this.call('/api/chat/sessions/:session/messages');
+      if (!response.ok) return;
+      const { messages } = await response.json();
+      for (const message of messages) this.show(message);
+    }
+
+    /** Adds a message once (the same one can come from the reply stream, the live stream and the history). */
+    show(message) {
+      if (message.id && this.shown.has(message.id)) return this.bubbles?.get(message.id);
+      if (message.id) this.shown.add(message.id);
+      const item = document.createElement('li');
+      item.className = message.author;
+      if (message.author === 'agent') {
+        const who = document.createElement('span');
+        who.className = 'who';
+        who.textContent = 'A person from our team';
+        item.append(who);
+      }
+      const text = document.createElement('span');
+      text.className = 'text';
+      text.textContent = message.text;
+      item.append(text);
+      this.ui.list.append(item);
+      this.ui.list.scrollTop = this.ui.list.scrollHeight;
+      this.bubbles ??= new Map();
+      if (message.id) this.bubbles.set(message.id, item);
+      return item;
+    }
+
+    notice(text) {
+      const item = document.createElement('li');
+      item.className = 'notice';
+      item.textContent = text;
+      this.ui.list.append(item);
+    }
+
+    /** Sends the message and reads the reply as the AI SDK's UI message stream, token by token. */
+    async send() {
+      const text = this.ui.input.value.trim();
+      if (!text || this.sending) return;
+      this.sending = true;
+      this.ui.input.value = '';
+      const id = `u-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      this.show({ id: `in:local:${id}`, author: 'customer', text });
+      this.ui.typing.textContent = 'Typing…';
+      try {
+        const response = await this.call('/api/chat', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ id: this.session.sessionId, trigger: 'submit-message', messages: [{ id, role: 'user', parts: [{ type: 'text', text }] }] }),
+        });
+        if (!response.ok || !response.body) throw new Error(`not sent (${response.status})`);
+        let bubble = null;
+        for await (const part of parts(response.body)) {
+          if (part.type === 'text-delta') {
+            bubble ??= this.show({ author: 'ai', text: '' });
+            bubble.querySelector('.text').textContent += part.delta;
+            this.ui.typing.textContent = '';
+            this.ui.list.scrollTop = this.ui.list.scrollHeight;
+          } else if (part.type === 'data-message') {
+            this.shown.add(part.data.id);
+          } else if (part.type === 'data-handoff') {
+            this.notice('A person from our team will reply here.');
+          } else if (part.type === 'error') {
+            this.notice(part.errorText);
+          }
+        }
+      } catch {
+        this.notice('The message could not be sent. Please try again.');
+      } finally {
+        this.ui.typing.textContent = '';
+        this.sending = false;
+      }
+    }
+
+    /** The live stream: what arrives while no reply is being read. Reconnects, resuming from the last event. */
+    async follow() {
+      for (let wait = 1000; ; wait = Math.min(wait * 2, 30_000)) {
+        try {
+          const last = localStorage.getItem(store.lastEvent);
+          const response = await this.call(`/api/chat/sessions/:session/events?token=${encodeURIComponent(this.session.token)}`, {
+            headers: last ? { 'last-event-id': last } : {},
+          });
+          if (response.ok && response.body) {
+            wait = 1000;
+            for await (const event of sseEvents(response.body)) this.onEvent(event);
+          }
+        } catch {
+          // The network or the service went away: try again shortly.
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+
+    onEvent(event) {
+      if (event.id) localStorage.setItem(store.lastEvent, event.id);
+      if (event.event === 'message') {
+        const message = JSON.parse(event.data);
+        // A reply this widget is already showing from its own stream arrives here too: shown once.
+        if (!this.sending || message.author !== 'ai') this.show(message);
+      } else if (event.event === 'agent_joined') {
+        this.notice('A person from our team joined the chat.');
+      } else if (event.event === 'handoff_closed') {
+        this.notice('The assistant is back.');
+      }
+    }
+  }
+
+  /** Server-sent events from a fetch body: { event, id, data } per block. */
+  async function* sseEvents(body) {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      buffer += value;
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = { event: 'message', id: '', data: '' };
+        for (const line of block.split('\n')) {
+          const colon = line.indexOf(':');
+          if (colon <= 0) continue;
+          const field = line.slice(0, colon);
+          const value = line.slice(colon + 1).replace(/^ /, '');
+          if (field === 'data') event.data += value;
+          else if (field === 'event' || field === 'id') event[field] = value;
+        }
+        yield event;
+      }
+    }
+  }
+
+  /** The UI message stream's parts. */
+  async function* parts(body) {
+    for await (const event of sseEvents(body)) {
+      if (event.data && event.data !== '[DONE]') yield JSON.parse(event.data);
+    }
+  }
+
+  customElements.define('dc-chat', DcChat);
+  document.body.append(document.createElement('dc-chat'));
+})();

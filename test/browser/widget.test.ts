@@ -1,0 +1,100 @@
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/ports';
+import { resetDatabase, startStack, type Stack } from '../support/stack';
+
+/**
+ * The chat widget on the demo page, in a real Chromium against the whole service: a visitor chats, sees the reply
+ * written word by word, finds the history after a reload, keeps chatting across a restart of the service, and gets a
+ * person's reply while idle.
+ */
+const screenshotDir = new URL('../../test-results/', import.meta.url);
+
+let stack: Stack;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  // A fixed port, so the page keeps talking to the service across its restart.
+  const port = await freePort();
+  stack = await startStack({ PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` });
+  await resetDatabase(stack.db);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const bubbles = (author: string) => page.locator(`dc-chat li.${author}`);
+
+async function say(text: string): Promise<void> {
+  await page.getByLabel('Your message').fill(text);
+  await page.getByLabel('Your message').press('Enter');
+}
+
+describe('the chat widget', () => {
+  it('chats on any page: streamed replies, history after a reload, on across a restart, a person while idle', async () => {
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    await page.goto(`${stack.apiUrl}/demo`);
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await page.getByRole('dialog', { name: 'Chat' }).waitFor();
+
+    // The reply grows as the model writes it.
+    stack.openai.tokenDelayMs = 120;
+    stack.openai.script({ content: 'Yes, we sell lamps in brass, glass and oak, from thirty dollars.' });
+    await say('Do you sell lamps?');
+    const reply = bubbles('ai').last();
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          seen.add((await reply.textContent().catch(() => '')) ?? '');
+          return [...seen].at(-1);
+        },
+        { interval: 40, timeout: 20_000 },
+      )
+      .toBe('Yes, we sell lamps in brass, glass and oak, from thirty dollars.');
+    expect([...seen].filter((text) => text && text !== 'Yes, we sell lamps in brass, glass and oak, from thirty dollars.').length).toBeGreaterThan(2);
+    stack.openai.tokenDelayMs = 0;
+
+    // After a reload the conversation is still there, once.
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat with us' }).click();
+    await expect.poll(() => bubbles('customer').allTextContents()).toEqual(['Do you sell lamps?']);
+    expect(await bubbles('ai').allTextContents()).toEqual(['Yes, we sell lamps in brass, glass and oak, from thirty dollars.']);
+
+    // The service restarts (a deploy); the visitor goes on.
+    await stack.restart();
+    await say('Do you deliver?');
+    await expect.poll(() => bubbles('ai').allTextContents(), { timeout: 30_000 }).toEqual([
+      'Yes, we sell lamps in brass, glass and oak, from thirty dollars.',
+      'echo: Do you deliver?',
+    ]);
+
+    // A person takes over; their reply arrives while the visitor is idle.
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'custom order' } }] });
+    await say('Can someone make a custom lamp?');
+    await page.locator('dc-chat li.notice', { hasText: 'A person from our team will reply here.' }).waitFor();
+    const [task] = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs;
+    const post = (path: string, body: unknown) => stack.api(path, { method: 'POST', body: JSON.stringify(body) });
+    await post(`/api/handoffs/${task?.id}/claim`, {});
+    await post(`/api/handoffs/${task?.id}/reply`, { body: 'Hi, I am Sam. Yes, we can: what size?' });
+    await page.locator('dc-chat li.agent', { hasText: 'Hi, I am Sam. Yes, we can: what size?' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('dc-chat li.agent .who').first().textContent()).toBe('A person from our team');
+    expect(await bubbles('agent').count()).toBe(1);
+
+    mkdirSync(screenshotDir, { recursive: true });
+    await page.screenshot({ path: new URL('widget.png', screenshotDir).pathname });
+    // Requests refused while the service was down are the widget retrying; nothing else failed.
+    expect(failed.filter((f) => !f.startsWith('5'))).toEqual([]);
+  }, 120_000);
+});
