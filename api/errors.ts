@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    /** Headers the answer carries (`retry-after` on a 429). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -21,7 +23,7 @@ export function errorBody(code: string, message: string) {
 
 export function handleError(log: Logger) {
   return (error: Error, c: Context) => {
-    if (error instanceof HttpError) return c.json(errorBody(error.code, error.message), error.status);
+    if (error instanceof HttpError) return c.json(errorBody(error.code, error.message), error.status, error.headers);
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
       const code = status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal';

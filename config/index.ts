@@ -33,6 +33,10 @@ const schema = z.object({
   HANDOFF_TIMEOUT_MS: ms(10 * 60_000),
   HANDOFF_EXPIRY_MS: ms(7 * 24 * 60 * 60_000),
   WEB_SESSION_IDLE_MS: ms(30 * 60_000),
+  /** Web chat messages a minute, per session, per visitor address and per tenant; sessions opened a minute per address. */
+  WEB_RATE_PER_SESSION: z.coerce.number().int().min(1).default(20),
+  WEB_RATE_PER_IP: z.coerce.number().int().min(1).default(60),
+  WEB_RATE_PER_TENANT: z.coerce.number().int().min(1).default(1200),
   REDACT_PII: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Workflows a worker keeps in memory; more conversations than this are replayed from history when they wake. */

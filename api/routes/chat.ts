@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
 import { conversationWorkflowId, type ConversationKey } from '../conversation-client';
@@ -7,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { LiveReply } from '../live-reply';
+import { RateLimiter } from '../rate-limit';
 import { relayEvents } from '../sse';
 import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
 import { openSession, sessionForToken, tenantForWidgetKey } from '../../db/repositories/web';
@@ -59,6 +61,13 @@ function streamHeaders(c: Context): void {
 export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) {
   const app = new Hono();
   const idleMs = config.WEB_SESSION_IDLE_MS;
+  const limits = {
+    session: new RateLimiter('messages in this chat', config.WEB_RATE_PER_SESSION),
+    address: new RateLimiter('requests from this address', config.WEB_RATE_PER_IP),
+    tenant: new RateLimiter('chat messages for this site', config.WEB_RATE_PER_TENANT),
+  };
+  /** The visitor's address as this process sees it (a proxy in front should keep its own limits too). */
+  const addressOf = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
 
   /** CORS: the widget runs on the tenant's sites. Which origins may is checked once the tenant is known. */
   app.use('*', async (c, next) => {
@@ -96,11 +105,12 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
   }
 
   /** Opens a session for a visitor (a new one, or the one `visitorToken` names). */
-  app.post('/sessions', jsonBody(sessionBody), async (c) => {
+  app.post('/sessions', bodyLimit({ maxSize: 16 * 1024, onError: tooLarge }), jsonBody(sessionBody), async (c) => {
     const { widgetKey, visitorToken, name, email } = c.req.valid('json');
     const tenant = await tenantForWidgetKey(db, widgetKey);
     if (!tenant) throw new HttpError(404, 'unknown_widget_key', 'no tenant has this widget key');
     checkOrigin(c, tenant.allowed_origins);
+    limits.address.take(addressOf(c));
     const opened = await openSession(db, { tenantId: tenant.id, visitorSecret: visitorToken, name, email });
     return c.json(
       {
@@ -114,7 +124,8 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
   });
 
   /** One visitor message in, its reply out as the AI SDK's UI message stream, token by token. */
-  app.post('/', async (c) => {
+  // useChat posts the whole history by default: room for a long one, not for anything else.
+  app.post('/', bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), async (c) => {
     const session = await sessionOf(c);
     const parsed = chatBody.safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) throw new HttpError(400, 'invalid_body', parsed.error.issues[0]?.message ?? 'not a chat request');
@@ -126,6 +137,10 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
       .trim();
     if (!newest || !text) throw new HttpError(400, 'invalid_body', 'the newest user message has no text');
     if (text.length > maxMessageChars) throw new HttpError(413, 'message_too_large', `a message is limited to ${maxMessageChars} characters`);
+    // Refused before anything is written: the message is not recorded and the visitor may send it again later.
+    limits.session.take(session.id);
+    limits.address.take(addressOf(c));
+    limits.tenant.take(session.tenant_id);
 
     streamHeaders(c);
     return streamSSE(c, async (stream) => {
@@ -247,6 +262,10 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
   }
 
   return app;
+}
+
+function tooLarge(): never {
+  throw new HttpError(413, 'payload_too_large', 'the request is too large');
 }
 
 /** What a visitor is told of their conversation's handoff. */

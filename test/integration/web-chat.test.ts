@@ -1,8 +1,8 @@
 import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
-import { type Stack, useStack } from '../support/stack';
+import { startStack, type Stack, useStack } from '../support/stack';
 
 /**
  * Web chat through the AI SDK's own client: the `ai` package's DefaultChatTransport posts what `useChat` posts, and
@@ -192,5 +192,46 @@ describe('web chat with the AI SDK client', () => {
     expect(events.filter((e) => e.event === 'message').map((e) => (JSON.parse(e.data) as { text: string }).text)).toEqual(['Your refund is on its way.']);
     again.stop();
     await again.done;
+  });
+});
+
+describe('web chat limits', () => {
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await startStack({ WEB_RATE_PER_SESSION: '2', WEB_RATE_PER_IP: '5' });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it('refuses with 429 and Retry-After past the per-session and per-address limits, writing nothing', async () => {
+    const key = (await limited.db.selectFrom('tenants').select('widget_key').where('id', '=', 'default').executeTakeFirstOrThrow()).widget_key;
+    const open = () =>
+      fetch(`${limited.apiUrl}/api/chat/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ widgetKey: key }) });
+    const session = (await (await open()).json()) as Session;
+    const chat = (id: string) =>
+      fetch(`${limited.apiUrl}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+        body: JSON.stringify({ messages: [{ id, role: 'user', parts: [{ type: 'text', text: `message ${id}` }] }] }),
+      });
+    for (const id of ['1', '2']) {
+      const response = await chat(id);
+      expect(response.status).toBe(200);
+      await response.text();
+    }
+    const refused = await chat('3');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringContaining('too many messages in this chat') } });
+    const recorded = await limited.db.selectFrom('messages').select('body').where('channel', '=', 'web').where('direction', '=', 'inbound').execute();
+    expect(recorded.map((m) => m.body).sort()).toEqual(['message 1', 'message 2']);
+
+    // The address has used 3 of its 5: two more sessions, then no more.
+    expect((await open()).status).toBe(201);
+    expect((await open()).status).toBe(201);
+    const tooMany = await open();
+    expect(tooMany.status).toBe(429);
+    expect(((await tooMany.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 });
