@@ -18,7 +18,7 @@ import type { MessageAuthor } from '../db/schema';
 export type Delivery =
   | {
       text: string;
-      author: 'ai' | 'agent';
+      author: 'ai' | 'agent' | 'system';
       /** When the customer got it live, token by token, while it was written (a spoken reply): it is only recorded. */
       streamedAt?: string;
     }

@@ -3,6 +3,7 @@ import type { ApiDeps } from './deps';
 import { errorBody, handleError } from './errors';
 import { agentRoutes } from './routes/agents';
 import { chatRoutes } from './routes/chat';
+import { chatVisitorRoutes } from './routes/chat-visitor';
 import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
@@ -22,6 +23,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/handoffs', handoffRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   app.route('/api/chat', chatRoutes(deps));
+  app.route('/api/chat', chatVisitorRoutes(deps));
   app.route('/api', agentRoutes(deps));
   app.route('/console', consoleRoutes());
   app.get('/favicon.ico', (c) => c.redirect('/console/favicon.svg', 301));

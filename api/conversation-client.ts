@@ -15,6 +15,7 @@ import {
   requestHandoffSignal,
   webTurnUpdate,
   resolveHandoffUpdate,
+  sendCodeUpdate,
   snapshotQuery,
   voiceTurnUpdate,
   type AgentAction,
@@ -139,6 +140,11 @@ export function createConversationClient(temporal: Client, config: Config) {
     /** An agent writes to the person first (SMS or WhatsApp), starting the conversation's run if it had ended. */
     agentMessage(key: ConversationKey, message: AgentMessage): Promise<{ messageId: string }> {
       return temporal.workflow.executeUpdateWithStart(agentMessageUpdate, { args: [message], startWorkflowOperation: starting(key) });
+    },
+
+    /** A one-time code by SMS to a number a web visitor claims, from their conversation. */
+    sendCode(key: ConversationKey, code: { phone: string; sender: string; text: string }): Promise<{ messageId: string }> {
+      return temporal.workflow.executeUpdateWithStart(sendCodeUpdate, { args: [code], startWorkflowOperation: starting(key) });
     },
 
     /** An agent has the service call the person. */

@@ -16,6 +16,8 @@ interface TenantsTable {
   widget_key: Generated<string>;
   /** Sites (origins) the widget key works on; empty: any. */
   allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
+  /** The number the service texts from when the person has not written to one (a web visitor's code, say). */
+  sender_number: string | null;
   created_at: DefaultedTimestamp;
 }
 
@@ -173,6 +175,18 @@ interface WebVisitorsTable {
   secret_hash: string;
   name: string | null;
   email: string | null;
+  /** The phone number the visitor proved (E.164): their chat is that person's conversation from then on. */
+  linked_phone: string | null;
+  created_at: DefaultedTimestamp;
+}
+
+/** A one-time code sent by SMS to the number a web visitor claims. */
+interface PhoneCodesTable {
+  session_id: string;
+  phone: string;
+  code_hash: string;
+  attempts: Generated<number>;
+  expires_at: Timestamp;
   created_at: DefaultedTimestamp;
 }
 
@@ -202,6 +216,7 @@ export interface Database {
   call_turns: CallTurnsTable;
   web_visitors: WebVisitorsTable;
   web_sessions: WebSessionsTable;
+  phone_codes: PhoneCodesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -26,6 +26,7 @@ import {
   webTurnUpdate,
   requestHandoffSignal,
   resolveHandoffUpdate,
+  sendCodeUpdate,
   searchAttributes,
   snapshotQuery,
   voiceTurnUpdate,
@@ -140,6 +141,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   setHandler(webTurnUpdate, (turn) => webChat.answer(turn));
   setHandler(agentMessageUpdate, (message) => outreach.message(message), { validator: (message) => outreach.validateMessage(message) });
   setHandler(placeCallUpdate, (request) => outreach.call(request), { validator: (request) => outreach.validateCall(request) });
+  setHandler(sendCodeUpdate, (code) => outreach.code(code));
   setHandler(requestHandoffSignal, ({ reason }) => handoff.request(reason));
   setHandler(claimHandoffUpdate, (action) => handoff.claim(action), { validator: (action) => handoff.validateClaim(action) });
   setHandler(agentReplyUpdate, (action) => handoff.reply(action), { validator: (action) => handoff.validateReply(action) });

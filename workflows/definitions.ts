@@ -203,6 +203,9 @@ export interface AgentMessage {
 }
 export const agentMessageUpdate = defineUpdate<{ messageId: string }, [AgentMessage]>('agentMessage');
 
+/** A one-time code to a phone number a web visitor claims, by SMS from `sender` (the tenant's number). */
+export const sendCodeUpdate = defineUpdate<{ messageId: string }, [{ phone: string; sender: string; text: string }]>('sendCode');
+
 export { deliveryRefusedError } from '../domain/failures';
 
 /** The ApplicationFailure type of an agent action refused because another agent holds the task (or none does). */

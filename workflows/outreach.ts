@@ -45,6 +45,13 @@ export class Outreach {
     return sent;
   }
 
+  /** A code to a number the person claims (not yet theirs), through the same delivery as every text. */
+  async code({ phone, sender, text }: { phone: string; sender: string; text: string }): Promise<{ messageId: string }> {
+    const sent = await this.host.deliver({ text, author: 'system' }, { channel: 'sms', address: phone, sender });
+    if ('refused' in sent) throw ApplicationFailure.nonRetryable(sent.refused, deliveryRefusedError);
+    return sent;
+  }
+
   validateCall(_request: { agentId: string }): void {
     this.numbers();
   }

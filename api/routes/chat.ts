@@ -3,17 +3,13 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
-import { conversationWorkflowId, type ConversationKey } from '../conversation-client';
+import { chatAccess } from '../chat-access';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { LiveReply } from '../live-reply';
-import { RateLimiter } from '../rate-limit';
-import { relayEvents } from '../sse';
-import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
-import { openSession, sessionForToken, tenantForWidgetKey } from '../../db/repositories/web';
-import type { BusEvent } from '../../db/events';
-import type { Message, WebSession } from '../../db/schema';
+import { getMessage } from '../../db/repositories/messages';
+import { openSession, tenantForWidgetKey } from '../../db/repositories/web';
 import type { WebTurnResult } from '../../workflows/definitions';
 
 const sessionBody = z.object({
@@ -42,7 +38,6 @@ const chatBody = z.object({
 });
 
 const maxMessageChars = 4000;
-
 /** The AI SDK's UI message stream protocol (what `useChat` reads), one part per SSE `data:` line. */
 type StreamPart =
   | { type: 'start'; messageId: string }
@@ -58,51 +53,11 @@ function streamHeaders(c: Context): void {
 }
 
 /** `/api/chat`: a web visitor's sessions and the chat endpoint that `useChat` (and the widget) talk to. */
-export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) {
+export function chatRoutes(deps: ApiDeps) {
+  const { db, events, conversations, log } = deps;
   const app = new Hono();
-  const idleMs = config.WEB_SESSION_IDLE_MS;
-  const limits = {
-    session: new RateLimiter('messages in this chat', config.WEB_RATE_PER_SESSION),
-    address: new RateLimiter('requests from this address', config.WEB_RATE_PER_IP),
-    tenant: new RateLimiter('chat messages for this site', config.WEB_RATE_PER_TENANT),
-  };
-  /** The visitor's address as this process sees it (a proxy in front should keep its own limits too). */
-  const addressOf = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
-
-  /** CORS: the widget runs on the tenant's sites. Which origins may is checked once the tenant is known. */
-  app.use('*', async (c, next) => {
-    const origin = c.req.header('origin');
-    if (origin) {
-      c.header('access-control-allow-origin', origin);
-      c.header('vary', 'Origin');
-    }
-    if (c.req.method === 'OPTIONS') {
-      c.header('access-control-allow-methods', 'GET, POST, OPTIONS');
-      c.header('access-control-allow-headers', 'authorization, content-type, last-event-id');
-      c.header('access-control-max-age', '600');
-      return c.body(null, 204);
-    }
-    await next();
-  });
-
-  function checkOrigin(c: Context, allowed: string[]): void {
-    const origin = c.req.header('origin');
-    if (origin && allowed.length > 0 && !allowed.includes(origin)) {
-      throw new HttpError(403, 'origin_not_allowed', `this widget key does not work on ${origin}`);
-    }
-  }
-
-  /** The session the bearer token opens (also `?token=`, for EventSource), on a site its tenant allows. */
-  async function sessionOf(c: Context): Promise<WebSession & { key: ConversationKey; conversationId: string }> {
-    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? c.req.query('token');
-    if (!bearer) throw new HttpError(401, 'unauthorized', 'a chat session token is required');
-    const session = await sessionForToken(db, bearer, idleMs);
-    if (!session) throw new HttpError(401, 'session_expired', 'unknown or expired chat session; open a new one');
-    const tenant = await db.selectFrom('tenants').select('allowed_origins').where('id', '=', session.tenant_id).executeTakeFirstOrThrow();
-    checkOrigin(c, tenant.allowed_origins);
-    const key = { tenantId: session.tenant_id, contactKey: `web:${session.visitor_id}` };
-    return { ...session, key, conversationId: conversationWorkflowId(key) };
-  }
+  const { idleMs, limits, addressOf, checkOrigin, sessionOf, cors } = chatAccess(deps);
+  app.use('*', cors);
 
   /** Opens a session for a visitor (a new one, or the one `visitorToken` names). */
   app.post('/sessions', bodyLimit({ maxSize: 16 * 1024, onError: tooLarge }), jsonBody(sessionBody), async (c) => {
@@ -191,57 +146,6 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
     });
   });
 
-  /** The visitor's conversation so far, oldest first: what the widget shows when it opens. */
-  app.get('/sessions/:id/messages', async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
-    const rows = await listMessages(db, session.conversationId, { limit: 200, newestFirst: true });
-    const visible = rows.reverse().filter((m) => m.direction !== 'internal');
-    return c.json({
-      messages: visible.map((m) => ({ id: m.id, author: m.author, text: m.body, createdAt: m.created_at.toISOString() })),
-    });
-  });
-
-  /**
-   * The visitor's live stream, for what arrives while no request is open: an agent's reply, a reply finished after
-   * its request went away, a person joining, the handoff opening and closing. Each message event's id is its time
-   * and id; a client reconnecting with `Last-Event-ID` first gets the messages it missed.
-   */
-  app.get('/sessions/:id/events', async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
-    const [since = '', sinceId = ''] = (c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '').split('|');
-    const sinceTime = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : null;
-    return streamSSE(c, async (stream) => {
-      const writeMessage = async (message: Message) => {
-        if (message.direction !== 'outbound') return;
-        await stream.writeSSE({
-          event: 'message',
-          id: `${message.created_at.toISOString()}|${message.id}`,
-          data: JSON.stringify({ id: message.id, author: message.author, text: message.body, createdAt: message.created_at.toISOString() }),
-        });
-      };
-      await relayEvents<BusEvent>(
-        stream,
-        (push) => events.subscribeConversation(session.conversationId, push),
-        async (event) => {
-          if (event.type === 'message') {
-            const message = await getMessage(db, event.messageId);
-            if (message) await writeMessage(message);
-          } else if (event.type === 'handoff') {
-            const name = handoffEvents[event.status];
-            if (name) await stream.writeSSE({ event: name, data: JSON.stringify({ status: event.status }) });
-          }
-        },
-        async () => {
-          await events.ready();
-          if (sinceTime) for (const message of await messagesAfter(db, session.conversationId, sinceId, sinceTime)) await writeMessage(message);
-          await stream.writeSSE({ event: 'ready', data: '{}' });
-        },
-      );
-    });
-  });
-
   async function start(stream: SSEStreamingApi, messageId: string, textId: string): Promise<void> {
     await part(stream, { type: 'start', messageId });
     await part(stream, { type: 'start-step' });
@@ -267,14 +171,6 @@ export function chatRoutes({ config, db, events, conversations, log }: ApiDeps) 
 function tooLarge(): never {
   throw new HttpError(413, 'payload_too_large', 'the request is too large');
 }
-
-/** What a visitor is told of their conversation's handoff. */
-const handoffEvents: Record<string, string> = {
-  open: 'handoff_opened',
-  claimed: 'agent_joined',
-  resolved: 'handoff_closed',
-  expired: 'handoff_closed',
-};
 
 function part(stream: SSEStreamingApi, value: StreamPart): Promise<void> {
   return stream.writeSSE({ data: JSON.stringify(value) });

@@ -4,9 +4,10 @@ import type { Database, NewMessage } from '../schema';
 import { optedOutExpression, type ContactChannel } from './contacts';
 
 /**
- * Writes one outbound part to the outbox before it is sent, counts it on its conversation, and reads whether the
- * contact opted out of the channel: one statement. `created` is false when the row was already there (a retried
- * send), and then nothing changes.
+ * Writes one outbound part to the outbox before it is sent, counts it on its conversation (creating the
+ * conversation's row when the service writes first: an agent's outreach, a web visitor's code), and reads whether
+ * the contact opted out of the channel: one statement. `created` is false when the row was already there (a
+ * retried send), and then nothing changes.
  */
 export async function enqueueOutbound(
   db: Kysely<Database>,
@@ -17,14 +18,25 @@ export async function enqueueOutbound(
     .with('inserted', (q) => q.insertInto('messages').values(message).onConflict((oc) => oc.doNothing()).returning('id'))
     .with('counted', (q) =>
       q
-        .updateTable('conversations')
-        .set({
+        .insertInto('conversations')
+        .values({
+          id: message.conversation_id,
+          tenant_id: contact.tenantId,
+          contact_key: contact.contactKey,
           last_channel: message.channel,
-          last_message_at: sql`greatest(last_message_at, now())`,
-          message_count: sql`message_count + 1`,
+          last_message_at: sql`now()`,
+          message_count: 1,
         })
-        .where('id', '=', message.conversation_id)
-        .where(sql<boolean>`exists (select 1 from inserted)`)
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet({
+              last_channel: message.channel,
+              last_message_at: sql`greatest(conversations.last_message_at, now())`,
+              message_count: sql`conversations.message_count + 1`,
+            })
+            .where(sql<boolean>`exists (select 1 from inserted)`),
+        )
         .returning('id'),
     )
     .selectNoFrom((eb) => [

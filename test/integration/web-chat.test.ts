@@ -2,7 +2,7 @@ import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
-import { startStack, type Stack, useStack } from '../support/stack';
+import { smsParams, startStack, uniquePhone, type Stack, useStack } from '../support/stack';
 
 /**
  * Web chat through the AI SDK's own client: the `ai` package's DefaultChatTransport posts what `useChat` posts, and
@@ -192,6 +192,50 @@ describe('web chat with the AI SDK client', () => {
     expect(events.filter((e) => e.event === 'message').map((e) => (JSON.parse(e.data) as { text: string }).text)).toEqual(['Your refund is on its way.']);
     again.stop();
     await again.done;
+  });
+});
+
+describe('proving a phone number', () => {
+  it("joins that person's conversation once the visitor types back the code sent by SMS; claiming alone reveals nothing", async () => {
+    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006' }).where('id', '=', 'default').execute();
+    const phone = uniquePhone();
+    await stack.postSms(smsParams({ from: phone, body: 'My order number is 4417.' }));
+    await stack.settled(phone);
+    stack.twilio.reset();
+
+    const session = (await (await openSession()).json()) as Session;
+    const call = (path: string, body?: unknown) =>
+      fetch(`${stack.apiUrl}/api/chat/sessions/${session.sessionId}${path}`, {
+        method: body ? 'POST' : 'GET',
+        headers: { authorization: `Bearer ${session.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const history = async () => ((await (await call('/messages')).json()) as { messages: { text: string }[] }).messages.map((m) => m.text);
+
+    expect((await call('/phone', { phone: 'not a number' })).status).toBe(400);
+    expect((await call('/phone', { phone })).status).toBe(202);
+    const [sms] = await stack.twilio.waitForSent(1);
+    expect(sms).toMatchObject({ to: phone, from: '+15005550006' });
+    const code = /(\d{6})/.exec(sms?.body ?? '')?.[1] ?? '';
+    // The number alone opens nothing.
+    expect(await history()).toEqual([]);
+    const wrong = await call('/phone/verify', { code: code === '000000' ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('wrong_code');
+    expect(await history()).toEqual([]);
+
+    const right = await call('/phone/verify', { code });
+    expect(right.status).toBe(200);
+    expect(await right.json()).toEqual({ linked: true, phone });
+    expect(await history()).toEqual(expect.arrayContaining(['My order number is 4417.']));
+    expect((await call('/phone/verify', { code })).status).toBe(400);
+
+    const { reply } = await send(session, [], 'l1', 'Any news on my order?');
+    expect(textOf(reply)).toBe('echo: Any news on my order?');
+    const turn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Any news on my order?');
+    expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['My order number is 4417.']));
+    const conversations = await stack.db.selectFrom('conversations').select(['id', 'channels']).where('contact_key', '=', phone).execute();
+    expect(conversations).toEqual([{ id: conversationWorkflowId({ tenantId: 'default', contactKey: phone }), channels: ['sms', 'web'] }]);
   });
 });
 

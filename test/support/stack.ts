@@ -203,10 +203,14 @@ export function useStack(use: (stack: Stack) => void, env: Record<string, string
 
 /** Empties the read model between tests; the default tenant stays. */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, web_sessions, web_visitors`.execute(db);
+  await sql`truncate handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, web_sessions, web_visitors`.execute(db);
   await db.deleteFrom('agents').where('tenant_id', '<>', 'default').execute();
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
-  await db.updateTable('tenants').set({ texts: '{}', system_prompt: '' }).where('id', '=', 'default').execute();
+  await db
+    .updateTable('tenants')
+    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [] })
+    .where('id', '=', 'default')
+    .execute();
 }
 
 /** A number no other test uses (nor the README's +1 604 555 0100), so each test talks to a fresh conversation. */

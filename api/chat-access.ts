@@ -1,0 +1,63 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { conversationWorkflowId, type ConversationKey } from './conversation-client';
+import type { ApiDeps } from './deps';
+import { HttpError } from './errors';
+import { RateLimiter } from './rate-limit';
+import { linkedPhoneOf, sessionForToken } from '../db/repositories/web';
+import type { WebSession } from '../db/schema';
+
+export type ChatSession = WebSession & { key: ConversationKey; conversationId: string };
+
+/**
+ * What every web chat route needs: CORS for the tenant's sites, the session a token opens (and whose conversation
+ * it is), and the limits on what one session, one address and one tenant may send.
+ */
+export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
+  const idleMs = config.WEB_SESSION_IDLE_MS;
+  const limits = {
+    session: new RateLimiter('messages in this chat', config.WEB_RATE_PER_SESSION),
+    address: new RateLimiter('requests from this address', config.WEB_RATE_PER_IP),
+    tenant: new RateLimiter('chat messages for this site', config.WEB_RATE_PER_TENANT),
+  };
+  /** The visitor's address as this process sees it (a proxy in front should keep its own limits too). */
+  const addressOf = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
+
+  function checkOrigin(c: Context, allowed: string[]): void {
+    const origin = c.req.header('origin');
+    if (origin && allowed.length > 0 && !allowed.includes(origin)) {
+      throw new HttpError(403, 'origin_not_allowed', `this widget key does not work on ${origin}`);
+    }
+  }
+
+  /** The session the bearer token opens (also `?token=`, for EventSource), on a site its tenant allows. */
+  async function sessionOf(c: Context): Promise<ChatSession> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? c.req.query('token');
+    if (!bearer) throw new HttpError(401, 'unauthorized', 'a chat session token is required');
+    const session = await sessionForToken(db, bearer, idleMs);
+    if (!session) throw new HttpError(401, 'session_expired', 'unknown or expired chat session; open a new one');
+    const tenant = await db.selectFrom('tenants').select('allowed_origins').where('id', '=', session.tenant_id).executeTakeFirstOrThrow();
+    checkOrigin(c, tenant.allowed_origins);
+    // A visitor who proved a phone number chats in that person's conversation (texts and calls included).
+    const phone = await linkedPhoneOf(db, session.visitor_id);
+    const key = { tenantId: session.tenant_id, contactKey: phone ?? `web:${session.visitor_id}` };
+    return { ...session, key, conversationId: conversationWorkflowId(key) };
+  }
+
+  /** CORS: the widget runs on the tenant's sites. Which origins may is checked once the tenant is known. */
+  const cors: MiddlewareHandler = async (c, next) => {
+    const origin = c.req.header('origin');
+    if (origin) {
+      c.header('access-control-allow-origin', origin);
+      c.header('vary', 'Origin');
+    }
+    if (c.req.method === 'OPTIONS') {
+      c.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+      c.header('access-control-allow-headers', 'authorization, content-type, last-event-id');
+      c.header('access-control-max-age', '600');
+      return c.body(null, 204);
+    }
+    await next();
+  };
+
+  return { idleMs, limits, addressOf, checkOrigin, sessionOf, cors };
+}

@@ -1,0 +1,141 @@
+import { randomInt } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { z } from 'zod';
+import { chatAccess } from '../chat-access';
+import { parseAddress } from '../contacts';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { jsonBody } from '../json-body';
+import { relayEvents } from '../sse';
+import type { BusEvent } from '../../db/events';
+import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
+import { checkCode, saveCode } from '../../db/repositories/web';
+import type { Message } from '../../db/schema';
+
+const codeTtlMs = 10 * 60_000;
+const maxCodeAttempts = 5;
+
+const phoneBody = z.object({ phone: z.string().min(3).max(32) });
+const codeBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
+
+/** A code the channel refused to carry (an opted-out number, an invalid one): 422 in words. */
+function outreachRefused(error: unknown): never {
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    throw new HttpError(422, 'not_sent', error.cause.message);
+  }
+  throw error;
+}
+
+/** What a visitor is told of their conversation's handoff. */
+const handoffEvents: Record<string, string> = {
+  open: 'handoff_opened',
+  claimed: 'agent_joined',
+  resolved: 'handoff_closed',
+  expired: 'handoff_closed',
+};
+
+/** `/api/chat/sessions/:id/…`: what a visitor's session has besides the chat itself: history, live stream, phone. */
+export function chatVisitorRoutes(deps: ApiDeps) {
+  const { db, events, conversations } = deps;
+  const { limits, addressOf, sessionOf, cors } = chatAccess(deps);
+  const app = new Hono();
+  app.use('*', cors);
+
+  /**
+   * A visitor claims a phone number: a one-time code goes to it by SMS through the normal send path (outbox,
+   * opt-out). Claiming reveals nothing; only the code, typed back, links the chat to that person's conversation.
+   */
+  app.post('/sessions/:id/phone', jsonBody(phoneBody), async (c) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const phone = parseAddress(c.req.valid('json').phone);
+    if (!phone || !phone.contactKey.startsWith('+') || phone.channel !== 'sms') throw new HttpError(400, 'invalid_phone', 'not a phone number');
+    limits.address.take(addressOf(c));
+    limits.session.take(session.id);
+    const tenant = await db.selectFrom('tenants').select('sender_number').where('id', '=', session.tenant_id).executeTakeFirstOrThrow();
+    if (!tenant.sender_number) throw new HttpError(409, 'no_sender_number', 'this site has no number to send codes from');
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await saveCode(db, session.id, phone.contactKey, code, codeTtlMs);
+    // Sent from the number's own conversation, never the visitor's: the code must not show in the chat it unlocks.
+    await conversations
+      .sendCode(
+        { tenantId: session.tenant_id, contactKey: phone.contactKey },
+        { phone: phone.contactKey, sender: tenant.sender_number, text: `Your chat code is ${code}. It expires in 10 minutes.` },
+      )
+      .catch(outreachRefused);
+    return c.json({ sent: true, expiresInSeconds: codeTtlMs / 1000 }, 202);
+  });
+
+  /** The code typed back: right, and the chat is that person's conversation from now on. */
+  app.post('/sessions/:id/phone/verify', jsonBody(codeBody), async (c) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const check = await checkCode(db, session, c.req.valid('json').code, maxCodeAttempts);
+    switch (check.outcome) {
+      case 'linked':
+        return c.json({ linked: true, phone: check.phone });
+      case 'wrong':
+        throw new HttpError(400, 'wrong_code', `that code is not right (${check.attemptsLeft} tries left)`);
+      case 'exhausted':
+        throw new HttpError(429, 'too_many_attempts', 'too many wrong codes; ask for a new one');
+      default:
+        throw new HttpError(400, 'no_code', 'no code is waiting for this chat, or it expired; ask for a new one');
+    }
+  });
+
+  /** The visitor's conversation so far, oldest first: what the widget shows when it opens. */
+  app.get('/sessions/:id/messages', async (c) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const rows = await listMessages(db, session.conversationId, { limit: 200, newestFirst: true });
+    const visible = rows.reverse().filter((m) => m.direction !== 'internal');
+    return c.json({
+      messages: visible.map((m) => ({ id: m.id, author: m.author, text: m.body, createdAt: m.created_at.toISOString() })),
+    });
+  });
+
+  /**
+   * The visitor's live stream, for what arrives while no request is open: an agent's reply, a reply finished after
+   * its request went away, a person joining, the handoff opening and closing. Each message event's id is its time
+   * and id; a client reconnecting with `Last-Event-ID` first gets the messages it missed.
+   */
+  app.get('/sessions/:id/events', async (c) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const [since = '', sinceId = ''] = (c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '').split('|');
+    const sinceTime = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : null;
+    return streamSSE(c, async (stream) => {
+      const writeMessage = async (message: Message) => {
+        if (message.direction !== 'outbound') return;
+        await stream.writeSSE({
+          event: 'message',
+          id: `${message.created_at.toISOString()}|${message.id}`,
+          data: JSON.stringify({ id: message.id, author: message.author, text: message.body, createdAt: message.created_at.toISOString() }),
+        });
+      };
+      await relayEvents<BusEvent>(
+        stream,
+        (push) => events.subscribeConversation(session.conversationId, push),
+        async (event) => {
+          if (event.type === 'message') {
+            const message = await getMessage(db, event.messageId);
+            if (message) await writeMessage(message);
+          } else if (event.type === 'handoff') {
+            const name = handoffEvents[event.status];
+            if (name) await stream.writeSSE({ event: name, data: JSON.stringify({ status: event.status }) });
+          }
+        },
+        async () => {
+          await events.ready();
+          if (sinceTime) for (const message of await messagesAfter(db, session.conversationId, sinceId, sinceTime)) await writeMessage(message);
+          await stream.writeSSE({ event: 'ready', data: '{}' });
+        },
+      );
+    });
+  });
+
+  return app;
+}
