@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ApiDeps } from './deps';
 import { errorBody, handleError } from './errors';
 import { agentRoutes } from './routes/agents';
+import { chatAccess } from './chat-access';
 import { chatRoutes } from './routes/chat';
 import { chatVisitorRoutes } from './routes/chat-visitor';
 import { consoleRoutes } from './routes/console';
@@ -22,8 +23,9 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/conversations', conversationRoutes(deps));
   app.route('/api/handoffs', handoffRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
-  app.route('/api/chat', chatRoutes(deps));
-  app.route('/api/chat', chatVisitorRoutes(deps));
+  const chat = chatAccess(deps);
+  app.route('/api/chat', chatRoutes(deps, chat));
+  app.route('/api/chat', chatVisitorRoutes(deps, chat));
   app.route('/api', agentRoutes(deps));
   app.route('/console', consoleRoutes());
   app.get('/favicon.ico', (c) => c.redirect('/console/favicon.svg', 301));

@@ -7,10 +7,11 @@ import { linkedPhoneOf, sessionForToken } from '../db/repositories/web';
 import type { WebSession } from '../db/schema';
 
 export type ChatSession = WebSession & { key: ConversationKey; conversationId: string };
+export type ChatAccess = ReturnType<typeof chatAccess>;
 
 /**
  * What every web chat route needs: CORS for the tenant's sites, the session a token opens (and whose conversation
- * it is), and the limits on what one session, one address and one tenant may send.
+ * it is), and the limits on what one session, one address and one tenant may send (one set for all chat routes).
  */
 export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
   const idleMs = config.WEB_SESSION_IDLE_MS;

@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import { chatAccess } from '../chat-access';
+import type { ChatAccess } from '../chat-access';
 import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
@@ -38,9 +38,9 @@ const handoffEvents: Record<string, string> = {
 };
 
 /** `/api/chat/sessions/:id/…`: what a visitor's session has besides the chat itself: history, live stream, phone. */
-export function chatVisitorRoutes(deps: ApiDeps) {
+export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
   const { db, events, conversations } = deps;
-  const { limits, addressOf, sessionOf, cors } = chatAccess(deps);
+  const { limits, addressOf, sessionOf, cors } = access;
   const app = new Hono();
   app.use('*', cors);
 

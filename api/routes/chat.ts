@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
-import { chatAccess } from '../chat-access';
+import type { ChatAccess } from '../chat-access';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
@@ -53,10 +53,10 @@ function streamHeaders(c: Context): void {
 }
 
 /** `/api/chat`: a web visitor's sessions and the chat endpoint that `useChat` (and the widget) talk to. */
-export function chatRoutes(deps: ApiDeps) {
+export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
   const { db, events, conversations, log } = deps;
   const app = new Hono();
-  const { idleMs, limits, addressOf, checkOrigin, sessionOf, cors } = chatAccess(deps);
+  const { idleMs, limits, addressOf, checkOrigin, sessionOf, cors } = access;
   app.use('*', cors);
 
   /** Opens a session for a visitor (a new one, or the one `visitorToken` names). */
