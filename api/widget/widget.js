@@ -30,6 +30,10 @@
     li.notice { align-self: center; background: transparent; font-size: 0.8rem; opacity: 0.8; }
     .typing { padding: 0 1rem 0.5rem; font-size: 0.8rem; opacity: 0.75; min-height: 1.2rem; }
     form { display: flex; gap: 0.5rem; padding: 0.75rem; border-top: 1px solid #e3e7ee; }
+    .phone { padding: 0 0.75rem 0.75rem; font-size: 0.85rem; }
+    .phone form { padding: 0.5rem 0 0; border: 0; }
+    .phone input { flex: 1; font: inherit; padding: 0.4rem; border: 1px solid #c9d0db; border-radius: 8px; }
+    .link { background: transparent; border: 0; padding: 0; color: var(--dc-accent, #1f5f99); text-decoration: underline; }
     textarea { flex: 1; resize: none; font: inherit; padding: 0.5rem; border: 1px solid #c9d0db; border-radius: 8px; }
     form button { border: 0; border-radius: 8px; padding: 0 1rem; background: var(--dc-accent, #1f5f99); color: #fff; }
     :focus-visible { outline: 3px solid #f0b400; outline-offset: 2px; }
@@ -44,9 +48,17 @@
           <header><h2>Chat</h2><button class="close" aria-label="Close chat">×</button></header>
           <ol class="messages" role="log" aria-live="polite" aria-label="Messages"></ol>
           <div class="typing" aria-live="polite"></div>
-          <form><label class="sr" for="dc-input">Your message</label>
+          <form class="compose"><label class="sr" for="dc-input">Your message</label>
             <textarea id="dc-input" rows="2" placeholder="Write a message…"></textarea>
             <button type="submit">Send</button></form>
+          <div class="phone">
+            <button class="link" type="button" aria-expanded="false">Continue with your phone number</button>
+            <form class="claim" hidden><label class="sr" for="dc-phone">Your phone number</label>
+              <input id="dc-phone" type="tel" autocomplete="tel" placeholder="+1 604 555 0100"><button type="submit">Send code</button></form>
+            <form class="verify" hidden><label class="sr" for="dc-code">The code we texted you</label>
+              <input id="dc-code" inputmode="numeric" autocomplete="one-time-code" placeholder="6-digit code"><button type="submit">Verify</button></form>
+            <p class="phone-status" role="status"></p>
+          </div>
         </section>`;
       this.ui = {
         launcher: root.querySelector('.launcher'),
@@ -54,9 +66,26 @@
         close: root.querySelector('.close'),
         list: root.querySelector('.messages'),
         typing: root.querySelector('.typing'),
-        form: root.querySelector('form'),
+        form: root.querySelector('form.compose'),
         input: root.querySelector('textarea'),
+        phoneLink: root.querySelector('.phone .link'),
+        claim: root.querySelector('form.claim'),
+        verify: root.querySelector('form.verify'),
+        phoneStatus: root.querySelector('.phone-status'),
       };
+      this.ui.phoneLink.addEventListener('click', () => {
+        this.ui.claim.hidden = false;
+        this.ui.phoneLink.setAttribute('aria-expanded', 'true');
+        this.ui.claim.querySelector('input').focus();
+      });
+      this.ui.claim.addEventListener('submit', (event) => {
+        event.preventDefault();
+        void this.claimPhone();
+      });
+      this.ui.verify.addEventListener('submit', (event) => {
+        event.preventDefault();
+        void this.verifyPhone();
+      });
       this.shown = new Set();
       this.ui.launcher.addEventListener('click', () => this.open());
       this.ui.close.addEventListener('click', () => this.close());
@@ -150,6 +179,40 @@
       return item;
     }
 
+    /** The visitor says which number is theirs; a code goes to it by SMS. */
+    async claimPhone() {
+      const phone = this.ui.claim.querySelector('input').value.trim();
+      const response = await this.call('/api/chat/sessions/:session/phone', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone }),
+      });
+      if (!response.ok) return (this.ui.phoneStatus.textContent = (await response.json()).error?.message ?? 'That did not work.');
+      this.ui.verify.hidden = false;
+      this.ui.phoneStatus.textContent = 'We texted you a code.';
+      this.ui.verify.querySelector('input').focus();
+    }
+
+    /** The code typed back: this chat continues that number's conversation, texts and calls included. */
+    async verifyPhone() {
+      const code = this.ui.verify.querySelector('input').value.trim();
+      const response = await this.call('/api/chat/sessions/:session/phone/verify', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      if (!response.ok) return (this.ui.phoneStatus.textContent = (await response.json()).error?.message ?? 'That did not work.');
+      this.ui.claim.hidden = true;
+      this.ui.verify.hidden = true;
+      this.ui.phoneLink.hidden = true;
+      this.ui.phoneStatus.textContent = 'Your phone number is linked: here is your conversation.';
+      this.ui.list.replaceChildren();
+      this.shown.clear();
+      localStorage.removeItem(store.lastEvent);
+      await this.loadHistory();
+      this.restartFollow?.();
+    }
+
     notice(text) {
       const item = document.createElement('li');
       item.className = 'notice';
@@ -199,18 +262,23 @@
     /** The live stream: what arrives while no reply is being read. Reconnects, resuming from the last event. */
     async follow() {
       for (let wait = 1000; ; wait = Math.min(wait * 2, 30_000)) {
+        const controller = new AbortController();
+        // Linking a phone number changes the conversation: the stream starts over on it.
+        this.restartFollow = () => controller.abort();
         try {
           const last = localStorage.getItem(store.lastEvent);
           const response = await this.call(`/api/chat/sessions/:session/events?token=${encodeURIComponent(this.session.token)}`, {
             headers: last ? { 'last-event-id': last } : {},
+            signal: controller.signal,
           });
           if (response.ok && response.body) {
             wait = 1000;
             for await (const event of sseEvents(response.body)) this.onEvent(event);
           }
         } catch {
-          // The network or the service went away: try again shortly.
+          // The network or the service went away (or the stream was restarted): try again shortly.
         }
+        if (controller.signal.aborted) wait = 250;
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports';
-import { resetDatabase, startStack, type Stack } from '../support/stack';
+import { resetDatabase, smsParams, startStack, type Stack } from '../support/stack';
 
 /**
  * The chat widget on the demo page, in a real Chromium against the whole service: a visitor chats, sees the reply
@@ -97,4 +97,33 @@ describe('the chat widget', () => {
     // Requests refused while the service was down are the widget retrying; nothing else failed.
     expect(failed.filter((f) => !f.startsWith('5'))).toEqual([]);
   }, 120_000);
+
+  it("joins the visitor's SMS conversation once they prove their phone number", async () => {
+    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006' }).where('id', '=', 'default').execute();
+    const phone = '+16045550199';
+    await stack.postSms(smsParams({ from: phone, body: 'Hi, my order is 8812.' }));
+    await stack.twilio.waitForSent(1);
+    await stack.settled(phone);
+
+    // A new visitor on a fresh browser profile.
+    const context = await browser.newContext();
+    const visitor = await context.newPage();
+    await visitor.goto(`${stack.apiUrl}/demo`);
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    await visitor.getByRole('button', { name: 'Continue with your phone number' }).click();
+    await visitor.getByLabel('Your phone number').fill(phone);
+    await visitor.getByRole('button', { name: 'Send code' }).click();
+    const sms = await stack.twilio.waitForSent(2);
+    const code = /(\d{6})/.exec(sms.at(-1)?.body ?? '')?.[1] ?? '';
+    expect(await visitor.locator('dc-chat li').count()).toBe(0);
+    await visitor.getByLabel('The code we texted you').fill(code);
+    await visitor.getByRole('button', { name: 'Verify' }).click();
+    await visitor.locator('dc-chat li.customer', { hasText: 'Hi, my order is 8812.' }).waitFor();
+    await visitor.getByLabel('Your message').fill('Any news?');
+    await visitor.getByLabel('Your message').press('Enter');
+    await visitor.locator('dc-chat li.ai', { hasText: 'echo: Any news?' }).waitFor({ timeout: 20_000 });
+    const turn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Any news?');
+    expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['Hi, my order is 8812.']));
+    await context.close();
+  }, 60_000);
 });
