@@ -12,7 +12,7 @@ export function knowledgeActivities({ db }: ActivityDeps) {
     async searchKnowledge({ tenantId, query }: SearchKnowledgeInput): Promise<string> {
       const hits = await searchChunks(db, tenantId, query, 3);
       if (hits.length === 0) return 'No matching passages in the knowledge base.';
-      return hits.map((hit, i) => `[${i + 1}] ${hit.title}: ${hit.content}`).join('\n\n');
+      return hits.map((hit, i) => `[${i + 1}] ${hit.title}${hit.url ? ` (${hit.url})` : ''}: ${hit.content}`).join('\n\n');
     },
   };
 }

@@ -6,8 +6,9 @@ import { extractiveReply } from './extractive';
 import { heartbeating } from './heartbeat';
 import { callModel, streamModel } from './model-call';
 import { TokenStream } from './token-stream';
-import { toolDefinitions } from './tools';
+import { optionsShown, toolsFor } from './tools';
 import type { Channel, ReplyTarget } from '../domain/channels';
+import { showOptionsTool, type ReplyOptions } from '../domain/reply-options';
 import { recordStreamedReply } from '../db/repositories/outbox';
 import { getPromptSettings } from '../db/repositories/conversations';
 import { recentMessagesUntil } from '../db/repositories/messages';
@@ -35,8 +36,9 @@ export type GenerateReplyResult =
   /**
    * `streamedAt`: when the last token of a streamed reply went out (the moment the customer had all of it).
    * `recordedAs`: the outbox row the streamed reply was recorded as, when asked to.
+   * `options`: buttons to show under the reply (web chat only).
    */
-  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string }
+  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string; options?: ReplyOptions }
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
   | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
@@ -65,10 +67,10 @@ export function llmActivities(deps: ActivityDeps) {
     ]);
     const stream = input.stream ? new TokenStream(db, input.conversationId, input.stream.turnId, Context.current().info.attempt) : null;
     if (!openai) {
-      const reply = await extractiveReply(db, input.tenantId, newestFirst);
+      const reply = await extractiveReply(db, input.tenantId, newestFirst, input.channel);
       if (stream && reply.kind === 'text') {
         stream.push(reply.text);
-        return streamed(input, reply.text, await stream.end());
+        return streamed(input, reply.text, await stream.end(), reply.options ?? null);
       }
       return reply;
     }
@@ -86,23 +88,27 @@ export function llmActivities(deps: ActivityDeps) {
     const request = {
       model: llm.model,
       messages: messages as OpenAI.Chat.ChatCompletionMessageParam[],
-      ...(input.allowTools ? { tools: toolDefinitions } : {}),
+      ...(input.allowTools ? { tools: toolsFor(input.channel) } : {}),
     };
     const answer = stream
       ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => stream.push(token))
       : await callModel(openai, request, signal);
-    if (answer.calls.length > 0) {
+    // Buttons asked for alongside the text end the turn; asked for alone (or with other tools) they wait for it.
+    const onlyButtons = answer.calls.every((call) => call.function.name === showOptionsTool);
+    if (answer.calls.length > 0 && !(onlyButtons && answer.text)) {
       return { kind: 'tool_calls', assistant: { role: 'assistant', content: answer.content, tool_calls: answer.calls }, calls: answer.calls };
     }
     if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
-    if (!stream) return { kind: 'text', text: answer.text };
-    return streamed(input, answer.text, await stream.end());
+    const options = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;
+    if (!stream) return { kind: 'text', text: answer.text, ...(options ? { options } : {}) };
+    return streamed(input, answer.text, await stream.end(), options);
   }
 
   /** The result of a streamed reply, recorded first when the turn asked for it. */
-  async function streamed(input: GenerateReplyInput, text: string, endedAt: Date): Promise<GenerateReplyResult> {
+  async function streamed(input: GenerateReplyInput, text: string, endedAt: Date, options: ReplyOptions | null = null): Promise<GenerateReplyResult> {
     const record = input.stream?.record;
-    if (!record) return { kind: 'text', text, streamedAt: endedAt.toISOString() };
+    const shown = options ? { options } : {};
+    if (!record) return { kind: 'text', text, streamedAt: endedAt.toISOString(), ...shown };
     const { outboxId, target, contactKey } = record;
     await recordStreamedReply(
       db,
@@ -116,13 +122,14 @@ export function llmActivities(deps: ActivityDeps) {
         from_address: target.sender ?? '',
         to_address: target.address,
         body: text,
+        options: options && JSON.stringify(options),
         status: 'spoken',
         provider_message_id: `${target.address}:${outboxId}`,
         created_at: endedAt,
       },
       { tenantId: input.tenantId, contactKey, channel: target.channel },
     );
-    return { kind: 'text', text, streamedAt: endedAt.toISOString(), recordedAs: outboxId };
+    return { kind: 'text', text, streamedAt: endedAt.toISOString(), recordedAs: outboxId, ...shown };
   }
 
   return {

@@ -5,6 +5,7 @@ import { deliveryAdapters } from './channels';
 import { heartbeating } from './heartbeat';
 import { splitBody } from './split-body';
 import type { ReplyTarget } from '../domain/channels';
+import type { ReplyOptions } from '../domain/reply-options';
 import { serviceText, type ServiceTextKey } from '../domain/texts';
 import { publishEvent } from '../db/events';
 import { optOut } from '../db/repositories/contacts';
@@ -21,6 +22,8 @@ export type Delivery =
       author: 'ai' | 'agent' | 'system';
       /** When the customer got it live, token by token, while it was written (a spoken reply): it is only recorded. */
       streamedAt?: string;
+      /** Buttons under the reply (web chat), kept with its last part. */
+      options?: ReplyOptions;
     }
   | { notice: ServiceTextKey; author: 'ai' | 'system' };
 
@@ -67,7 +70,13 @@ export function outboundActivities(deps: ActivityDeps) {
     return candidates.find((candidate) => !claimed.has(candidate)) ?? null;
   }
 
-  async function sendPart(input: SendMessageInput, adapter: DeliveryAdapter, part: OutboundPart, author: MessageAuthor): Promise<string> {
+  async function sendPart(
+    input: SendMessageInput,
+    adapter: DeliveryAdapter,
+    part: OutboundPart,
+    author: MessageAuthor,
+    options: ReplyOptions | null,
+  ): Promise<string> {
     // The row is written before the channel is called: it marks the attempt.
     const streamedAt = 'streamedAt' in input.delivery ? input.delivery.streamedAt : undefined;
     const { created, optedOut } = await enqueueOutbound(
@@ -84,6 +93,7 @@ export function outboundActivities(deps: ActivityDeps) {
         from_address: part.target.sender ?? '',
         to_address: part.target.address,
         body: part.body,
+        options: options && JSON.stringify(options),
         status: 'pending',
       },
       { tenantId: input.tenantId, contactKey: input.contactKey, channel: part.target.channel },
@@ -127,7 +137,8 @@ export function outboundActivities(deps: ActivityDeps) {
           const id = bodies.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
           const streamedAt = 'streamedAt' in delivery ? delivery.streamedAt : undefined;
           const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined };
-          providerMessageIds.push(await sendPart(input, adapter, part, delivery.author));
+          const options = index === bodies.length - 1 && 'options' in delivery ? (delivery.options ?? null) : null;
+          providerMessageIds.push(await sendPart(input, adapter, part, delivery.author, options));
         }
         return { providerMessageIds };
       });

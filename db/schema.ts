@@ -65,6 +65,8 @@ interface MessagesTable {
   /** A spoken reply the caller interrupted: `body` is what they heard, this the whole reply. */
   full_body: string | null;
   media: ColumnType<unknown, string | undefined, string>;
+  /** The buttons a web chat reply carried (`ReplyOptions`, as JSON). */
+  options: ColumnType<unknown, string | null | undefined, string | null>;
   /** Twilio's MessageSid: unique per tenant, so a retried webhook never yields a second row. */
   provider_message_id: string | null;
   status: string;
@@ -79,6 +81,8 @@ interface KnowledgeDocumentsTable {
   tenant_id: string;
   title: string;
   body: string;
+  /** The page the document comes from, offered to web visitors as a link. */
+  url: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultedTimestamp;
 }
 

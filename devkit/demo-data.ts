@@ -8,14 +8,17 @@ import type { Database } from '../db/schema';
 export const demoDocuments = [
   {
     title: 'Opening hours',
+    url: 'https://example.com/help/opening-hours',
     body: 'We are open Monday to Friday from 9am to 6pm and Saturday from 10am to 4pm. We are closed on Sundays and public holidays.',
   },
   {
     title: 'Returns and refunds',
+    url: 'https://example.com/help/returns',
     body: 'You can return any unused item within 30 days of delivery for a full refund. Refunds reach your card within 5 business days after we receive the item.',
   },
   {
     title: 'Delivery',
+    url: 'https://example.com/help/delivery',
     body: 'Standard delivery takes 2 to 4 business days and is free on orders over $50. Express delivery arrives the next business day for $12.',
   },
 ];
@@ -29,6 +32,11 @@ export async function seedDemoKnowledge(db: Kysely<Database>, tenantId: string):
   if (Number(existing.count) > 0) return 0;
   for (const document of demoDocuments) await addDocument(db, { tenantId, ...document });
   return demoDocuments.length;
+}
+
+/** Gives the tenant a number to text from when it has none, so linking a phone number works in the demo. */
+export async function setDemoSenderNumber(db: Kysely<Database>, tenantId: string, number: string): Promise<void> {
+  await db.updateTable('tenants').set({ sender_number: number }).where('id', '=', tenantId).where('sender_number', 'is', null).execute();
 }
 
 /**

@@ -4,7 +4,8 @@ import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { defaultTenantId } from '../db/repositories/tenants';
 import { startService } from '../worker/service';
-import { demoAgentToken, seedDemoKnowledge } from './demo-data';
+import { demoAgentToken, seedDemoKnowledge, setDemoSenderNumber } from './demo-data';
+import { sandboxServiceNumber } from './twilio-signing';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { portConflicts, type PlannedPort } from './ports';
 import { startDevServer } from './temporal-dev-server';
@@ -96,7 +97,8 @@ if (!env.TEMPORAL_ADDRESS) {
   lines.push(`Temporal (dev server): ${temporal.address}   Web UI: ${temporal.uiUrl}`);
 }
 
-if (!env.TWILIO_ACCOUNT_SID) {
+const sandboxed = !env.TWILIO_ACCOUNT_SID;
+if (sandboxed) {
   const sandbox = await startTwilioSandbox({ authToken: env.TWILIO_AUTH_TOKEN || sandboxAuthToken, port: ports.sandbox, statusCallbacks: true });
   stops.unshift(sandbox.close);
   env.TWILIO_ACCOUNT_SID = sandbox.accountSid;
@@ -113,6 +115,7 @@ stops.unshift(service.stop);
 const db = createDb(env.DATABASE_URL, { max: 1 });
 const seeded = await seedDemoKnowledge(db, defaultTenantId);
 if (seeded > 0) log.info('seeded demo knowledge documents', { count: seeded });
+if (sandboxed) await setDemoSenderNumber(db, defaultTenantId, sandboxServiceNumber);
 const tokenFile = join(dataDir, 'demo-agent-token');
 const token = await demoAgentToken(db, defaultTenantId, tokenFile);
 await db.destroy();

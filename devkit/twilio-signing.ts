@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 
+/** The service's number in the local sandbox: what `npm run sms` writes to, and what web visitors' codes come from. */
+export const sandboxServiceNumber = '+15005550006';
+
 /** The form Twilio posts for an inbound SMS or WhatsApp message. */
 export function messagingParams(fields: { from: string; body: string; to?: string; sid?: string }): Record<string, string> {
   return {
     MessageSid: fields.sid ?? `SM${randomBytes(16).toString('hex')}`,
     AccountSid: `AC${'0'.repeat(32)}`,
     From: fields.from,
-    To: fields.to ?? '+15005550006',
+    To: fields.to ?? sandboxServiceNumber,
     Body: fields.body,
     NumMedia: '0',
     NumSegments: '1',

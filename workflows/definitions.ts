@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel, ReplyTarget } from '../domain/channels';
+import type { ReplyOptions } from '../domain/reply-options';
 
 export type { Channel, ReplyTarget } from '../domain/channels';
 
@@ -145,6 +146,8 @@ export interface WebTurnResult {
   messageId: string | null;
   /** `handoff`: a person takes over (the text says so); `silent`: a person has it already, or the turn was seen. */
   outcome: 'answered' | 'handoff' | 'silent' | 'superseded';
+  /** Buttons under the reply. */
+  options?: ReplyOptions;
 }
 
 export const inboundSignal = defineSignal<[InboundMessage]>('inbound');

@@ -1,6 +1,7 @@
 import { ActivityFailure, isCancellation, log } from '@temporalio/workflow';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
+import { showOptionsTool } from '../domain/reply-options';
 import type { Channel, ReplyTarget } from '../domain/channels';
 import { generateReply, searchKnowledge } from './activity-proxies';
 
@@ -70,6 +71,8 @@ async function runTool(context: TurnContext, call: ToolCall): Promise<string> {
     switch (call.function.name) {
       case 'search_knowledge':
         return await searchKnowledge({ tenantId: context.tenantId, query: String(args.query ?? '') });
+      case showOptionsTool:
+        return 'The buttons will be shown under your reply. Now write the reply.';
       default:
         return `error: there is no tool named ${call.function.name}`;
     }

@@ -59,8 +59,10 @@ export class WebChat {
         this.host.openHandoff(reply?.reason ?? 'the AI could not answer: the model stayed unavailable through every retry');
         return { text: '', messageId, outcome: 'handoff' };
       }
-      const messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt: reply.streamedAt ?? new Date().toISOString() }, target));
-      return { text: reply.text, messageId, outcome: 'answered' };
+      const options = reply.options ? { options: reply.options } : {};
+      const streamedAt = reply.streamedAt ?? new Date().toISOString();
+      const messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt, ...options }, target));
+      return { text: reply.text, messageId, outcome: 'answered', ...options };
     } catch (error) {
       if (!isCancellation(error)) throw error;
       return { text: '', messageId: null, outcome: 'superseded' };

@@ -145,6 +145,7 @@ async function loadMessages() {
         { class: `message ${note ? 'note' : `from-${m.author}`}`, 'data-author': m.author },
         el('span', { class: 'who' }, `${who} · ${new Date(m.createdAt).toLocaleTimeString()}${status}`),
         m.body,
+        m.options ? el('span', { class: 'buttons' }, `Buttons: ${[...m.options.quickReplies, ...m.options.actions.map((a) => `${a.label} → ${a.url}`)].join(' · ')}`) : '',
       );
     }),
   );

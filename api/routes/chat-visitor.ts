@@ -14,6 +14,7 @@ import type { BusEvent } from '../../db/events';
 import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
 import { checkCode, saveCode } from '../../db/repositories/web';
 import type { Message } from '../../db/schema';
+import { readReplyOptions } from '../../domain/reply-options';
 
 const codeTtlMs = 10 * 60_000;
 const maxCodeAttempts = 5;
@@ -36,6 +37,11 @@ const handoffEvents: Record<string, string> = {
   resolved: 'handoff_closed',
   expired: 'handoff_closed',
 };
+
+/** A message as the visitor sees it, with the buttons a reply carried. */
+function visitorView(m: Message) {
+  return { id: m.id, author: m.author, text: m.body, options: readReplyOptions(m.options), createdAt: m.created_at.toISOString() };
+}
 
 /** `/api/chat/sessions/:id/…`: what a visitor's session has besides the chat itself: history, live stream, phone. */
 export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
@@ -93,7 +99,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
     const rows = await listMessages(db, session.conversationId, { limit: 200, newestFirst: true });
     const visible = rows.reverse().filter((m) => m.direction !== 'internal');
     return c.json({
-      messages: visible.map((m) => ({ id: m.id, author: m.author, text: m.body, createdAt: m.created_at.toISOString() })),
+      messages: visible.map(visitorView),
     });
   });
 
@@ -113,7 +119,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
         await stream.writeSSE({
           event: 'message',
           id: `${message.created_at.toISOString()}|${message.id}`,
-          data: JSON.stringify({ id: message.id, author: message.author, text: message.body, createdAt: message.created_at.toISOString() }),
+          data: JSON.stringify(visitorView(message)),
         });
       };
       await relayEvents<BusEvent>(

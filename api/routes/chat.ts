@@ -161,6 +161,8 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
     // The recorded message's id: a client also following the session's live stream shows the reply once.
     if (result.messageId) await part(stream, { type: 'data-message', data: { id: result.messageId }, transient: true });
     if (result.outcome === 'handoff') await part(stream, { type: 'data-handoff', data: { state: 'open' } });
+    if (result.options?.quickReplies.length) await part(stream, { type: 'data-quick-replies', data: { replies: result.options.quickReplies } });
+    if (result.options?.actions.length) await part(stream, { type: 'data-actions', data: { actions: result.options.actions } });
     await part(stream, { type: 'finish-step' });
     await part(stream, { type: 'finish' });
   }

@@ -11,6 +11,7 @@ import { getConversation, listConversations } from '../../db/repositories/conver
 import { deliveryRefusedError } from '../../domain/failures';
 import { listMessages } from '../../db/repositories/messages';
 import type { Call, CallTurn, Conversation, Message } from '../../db/schema';
+import { readReplyOptions } from '../../domain/reply-options';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -58,6 +59,7 @@ function messageView(m: Message) {
     errorCode: m.error_code,
     errorMessage: m.error_message,
     fullBody: m.full_body,
+    options: readReplyOptions(m.options),
     createdAt: m.created_at.toISOString(),
   };
 }

@@ -16,7 +16,7 @@
       box-shadow: 0 4px 14px rgba(0,0,0,.2); }
     .panel { display: flex; flex-direction: column; width: min(22rem, calc(100vw - 2.5rem)); height: min(32rem, calc(100vh - 6rem));
       background: var(--dc-background, #fff); border-radius: var(--dc-radius, 12px); box-shadow: 0 8px 30px rgba(0,0,0,.25); overflow: hidden; }
-    .panel[hidden] { display: none; }
+    [hidden] { display: none !important; }
     header { display: flex; justify-content: space-between; align-items: center; padding: 0.75rem 1rem;
       background: var(--dc-accent, #1f5f99); color: #fff; }
     header h2 { font-size: 1rem; margin: 0; }
@@ -28,6 +28,12 @@
     li.agent { align-self: flex-start; background: #fff5d6; }
     li .who { display: block; font-size: 0.75rem; opacity: 0.75; margin-bottom: 0.15rem; }
     li.notice { align-self: center; background: transparent; font-size: 0.8rem; opacity: 0.8; }
+    .actions { display: flex; flex-wrap: wrap; gap: 0.35rem; margin-top: 0.4rem; }
+    .actions a { display: inline-block; padding: 0.3rem 0.6rem; border-radius: 8px; background: var(--dc-accent, #1f5f99); color: #fff;
+      text-decoration: none; font-size: 0.85rem; }
+    .quick { display: flex; flex-wrap: wrap; gap: 0.35rem; padding: 0 0.75rem 0.5rem; justify-content: flex-end; }
+    .quick button { border: 1px solid var(--dc-accent, #1f5f99); color: var(--dc-accent, #1f5f99); background: transparent;
+      border-radius: 999px; padding: 0.25rem 0.7rem; font-size: 0.85rem; }
     .typing { padding: 0 1rem 0.5rem; font-size: 0.8rem; opacity: 0.75; min-height: 1.2rem; }
     form { display: flex; gap: 0.5rem; padding: 0.75rem; border-top: 1px solid #e3e7ee; }
     .phone { padding: 0 0.75rem 0.75rem; font-size: 0.85rem; }
@@ -47,6 +53,7 @@
         <section class="panel" id="panel" role="dialog" aria-label="Chat" hidden>
           <header><h2>Chat</h2><button class="close" aria-label="Close chat">×</button></header>
           <ol class="messages" role="log" aria-live="polite" aria-label="Messages"></ol>
+          <div class="quick" role="group" aria-label="Suggested replies"></div>
           <div class="typing" aria-live="polite"></div>
           <form class="compose"><label class="sr" for="dc-input">Your message</label>
             <textarea id="dc-input" rows="2" placeholder="Write a message…"></textarea>
@@ -66,6 +73,7 @@
         close: root.querySelector('.close'),
         list: root.querySelector('.messages'),
         typing: root.querySelector('.typing'),
+        quick: root.querySelector('.quick'),
         form: root.querySelector('form.compose'),
         input: root.querySelector('textarea'),
         phoneLink: root.querySelector('.phone .link'),
@@ -154,6 +162,8 @@
       if (!response.ok) return;
       const { messages } = await response.json();
       for (const message of messages) this.show(message);
+      const last = messages.at(-1);
+      this.offer(last?.author !== 'customer' ? last?.options?.quickReplies : []);
     }
 
     /** Adds a message once (the same one can come from the reply stream, the live stream and the history). */
@@ -172,11 +182,40 @@
       text.className = 'text';
       text.textContent = message.text;
       item.append(text);
+      if (message.options?.actions.length) this.addActions(item, message.options.actions);
       this.ui.list.append(item);
       this.ui.list.scrollTop = this.ui.list.scrollHeight;
       this.bubbles ??= new Map();
       if (message.id) this.bubbles.set(message.id, item);
       return item;
+    }
+
+    /** Links under a reply: a listing, a booking page. They open in a new tab. */
+    addActions(item, actions) {
+      const row = document.createElement('div');
+      row.className = 'actions';
+      for (const action of actions) {
+        const link = document.createElement('a');
+        link.href = action.url;
+        link.target = '_blank';
+        link.rel = 'noopener noreferrer';
+        link.textContent = action.label;
+        row.append(link);
+      }
+      item.append(row);
+    }
+
+    /** Quick replies for the newest reply: a tap sends that text. Replaced by the next reply, cleared on sending. */
+    offer(replies = []) {
+      this.ui.quick.replaceChildren(
+        ...replies.map((reply) => {
+          const button = document.createElement('button');
+          button.type = 'button';
+          button.textContent = reply;
+          button.addEventListener('click', () => void this.send(reply));
+          return button;
+        }),
+      );
     }
 
     /** The visitor says which number is theirs; a code goes to it by SMS. */
@@ -220,12 +259,16 @@
       this.ui.list.append(item);
     }
 
-    /** Sends the message and reads the reply as the AI SDK's UI message stream, token by token. */
-    async send() {
-      const text = this.ui.input.value.trim();
-      if (!text || this.sending) return;
-      this.sending = true;
-      this.ui.input.value = '';
+    /**
+     * Sends the message and reads the reply as the AI SDK's UI message stream, token by token. The visitor may write
+     * again before a reply is finished: the newer message supersedes it, and the unfinished reply is taken away.
+     */
+    async send(chosen) {
+      const text = (chosen ?? this.ui.input.value).trim();
+      if (!text) return;
+      this.sending = (this.sending ?? 0) + 1;
+      if (chosen === undefined) this.ui.input.value = '';
+      this.offer([]);
       const id = `u-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       this.show({ id: `in:local:${id}`, author: 'customer', text });
       this.ui.typing.textContent = 'Typing…';
@@ -235,8 +278,12 @@
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ id: this.session.sessionId, trigger: 'submit-message', messages: [{ id, role: 'user', parts: [{ type: 'text', text }] }] }),
         });
-        if (!response.ok || !response.body) throw new Error(`not sent (${response.status})`);
+        if (!response.ok || !response.body) {
+          const refusal = await response.json().catch(() => null);
+          return this.notice(refusal?.error?.message ?? 'The message could not be sent. Please try again.');
+        }
         let bubble = null;
+        let recorded = false;
         for await (const part of parts(response.body)) {
           if (part.type === 'text-delta') {
             bubble ??= this.show({ author: 'ai', text: '' });
@@ -244,18 +291,26 @@
             this.ui.typing.textContent = '';
             this.ui.list.scrollTop = this.ui.list.scrollHeight;
           } else if (part.type === 'data-message') {
+            recorded = true;
             this.shown.add(part.data.id);
+          } else if (part.type === 'data-quick-replies') {
+            this.offer(part.data.replies);
+          } else if (part.type === 'data-actions') {
+            bubble ??= this.show({ author: 'ai', text: '' });
+            this.addActions(bubble, part.data.actions);
           } else if (part.type === 'data-handoff') {
             this.notice('A person from our team will reply here.');
           } else if (part.type === 'error') {
             this.notice(part.errorText);
           }
         }
+        // No recorded reply: a newer message superseded this one (or a person has the chat).
+        if (!recorded) bubble?.remove();
       } catch {
         this.notice('The message could not be sent. Please try again.');
       } finally {
-        this.ui.typing.textContent = '';
-        this.sending = false;
+        this.sending -= 1;
+        if (this.sending === 0) this.ui.typing.textContent = '';
       }
     }
 
@@ -288,7 +343,9 @@
       if (event.event === 'message') {
         const message = JSON.parse(event.data);
         // A reply this widget is already showing from its own stream arrives here too: shown once.
-        if (!this.sending || message.author !== 'ai') this.show(message);
+        if (this.sending > 0 && message.author === 'ai') return;
+        this.show(message);
+        if (message.author !== 'customer') this.offer(message.options?.quickReplies);
       } else if (event.event === 'agent_joined') {
         this.notice('A person from our team joined the chat.');
       } else if (event.event === 'handoff_closed') {

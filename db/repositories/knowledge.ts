@@ -4,6 +4,8 @@ import type { Database } from '../schema';
 export interface KnowledgeHit {
   documentId: string;
   title: string;
+  /** The page the document comes from, if it has one. */
+  url: string | null;
   content: string;
   rank: number;
 }
@@ -36,12 +38,12 @@ export function wordsOf(text: string): string[] {
 
 export async function addDocument(
   db: Kysely<Database>,
-  document: { tenantId: string; title: string; body: string },
+  document: { tenantId: string; title: string; body: string; url?: string | null },
 ): Promise<string> {
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
       .insertInto('knowledge_documents')
-      .values({ tenant_id: document.tenantId, title: document.title, body: document.body })
+      .values({ tenant_id: document.tenantId, title: document.title, body: document.body, url: document.url ?? null })
       .returning('id')
       .executeTakeFirstOrThrow();
     const chunks = chunkText(`${document.title}\n\n${document.body}`);
@@ -79,7 +81,7 @@ export async function searchKnowledge(
 ): Promise<KnowledgeHit[]> {
   const words = [...new Set(wordsOf(text).filter((w) => w.length > 1))].slice(0, maxQuestionWords);
   if (words.length === 0) return [];
-  const rows = await sql<{ document_id: string; title: string; content: string; rank: number }>`
+  const rows = await sql<{ document_id: string; title: string; url: string | null; content: string; rank: number }>`
     with words(word) as (select unnest(cast(${words} as text[]))),
     terms(term) as (
       select word from words
@@ -96,7 +98,7 @@ export async function searchKnowledge(
       select to_tsquery('english', string_agg(case when length(term) >= 4 then term || ':*' else term end, ' | '))
       from terms
     )
-    select c.document_id, d.title, c.content, ts_rank(c.search, question.query, 1) as rank
+    select c.document_id, d.title, d.url, c.content, ts_rank(c.search, question.query, 1) as rank
     from knowledge_chunks c
     join knowledge_documents d on d.id = c.document_id
     cross join question
@@ -104,5 +106,5 @@ export async function searchKnowledge(
     order by rank desc, length(c.content)
     limit ${limit}
   `.execute(db);
-  return rows.rows.map((r) => ({ documentId: r.document_id, title: r.title, content: r.content, rank: Number(r.rank) }));
+  return rows.rows.map((r) => ({ documentId: r.document_id, title: r.title, url: r.url, content: r.content, rank: Number(r.rank) }));
 }

@@ -98,6 +98,65 @@ describe('the chat widget', () => {
     expect(failed.filter((f) => !f.startsWith('5'))).toEqual([]);
   }, 120_000);
 
+  it('shows the buttons a reply carries: quick replies that answer with a tap, links that open a page', async () => {
+    const context = await browser.newContext();
+    const visitor = await context.newPage();
+    await visitor.goto(`${stack.apiUrl}/demo`);
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    stack.openai.script({
+      content: 'Two flats are free this month.',
+      toolCalls: [
+        {
+          name: 'show_options',
+          arguments: { quick_replies: ['Book a viewing', 'Show me more'], actions: [{ label: 'Flat on Elm Street', url: 'https://homes.example.com/listings/12' }] },
+        },
+      ],
+    });
+    await visitor.getByLabel('Your message').fill('Any flats free?');
+    await visitor.getByLabel('Your message').press('Enter');
+    const link = visitor.getByRole('link', { name: 'Flat on Elm Street' });
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.getAttribute('href')).toBe('https://homes.example.com/listings/12');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    const suggested = visitor.getByRole('group', { name: 'Suggested replies' }).getByRole('button');
+    await expect.poll(() => suggested.allTextContents()).toEqual(['Book a viewing', 'Show me more']);
+
+    // Still there after a reload, from the history.
+    await visitor.reload();
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    await visitor.getByRole('link', { name: 'Flat on Elm Street' }).waitFor();
+    await expect.poll(() => suggested.allTextContents()).toEqual(['Book a viewing', 'Show me more']);
+
+    await visitor.screenshot({ path: new URL('widget-buttons.png', screenshotDir).pathname });
+
+    // A tap answers with that text; the suggestions go away.
+    await visitor.getByRole('button', { name: 'Book a viewing' }).click();
+    await visitor.locator('dc-chat li.customer', { hasText: 'Book a viewing' }).waitFor();
+    await visitor.locator('dc-chat li.ai', { hasText: 'echo: Book a viewing' }).waitFor({ timeout: 20_000 });
+    expect(await suggested.count()).toBe(0);
+    expect(await visitor.getByLabel('Your phone number').isVisible()).toBe(false);
+    await context.close();
+  }, 60_000);
+
+  it('lets the visitor write again while a reply is being written: the newer message supersedes it', async () => {
+    const context = await browser.newContext();
+    const visitor = await context.newPage();
+    await visitor.goto(`${stack.apiUrl}/demo`);
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    stack.openai.tokenDelayMs = 150;
+    stack.openai.script({ content: 'Our lamps come in many styles, sizes, colours and finishes, and all of them ship within a week of your order.' });
+    await visitor.getByLabel('Your message').fill('Tell me about lamps');
+    await visitor.getByLabel('Your message').press('Enter');
+    await visitor.locator('dc-chat li.ai', { hasText: 'Our lamps' }).waitFor({ timeout: 20_000 });
+    stack.openai.tokenDelayMs = 0;
+    await visitor.getByLabel('Your message').fill('Actually, only the oak ones');
+    await visitor.getByLabel('Your message').press('Enter');
+    await visitor.locator('dc-chat li.ai', { hasText: 'echo: Actually, only the oak ones' }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => visitor.locator('dc-chat li.ai').allTextContents()).toEqual(['echo: Actually, only the oak ones']);
+    expect(await visitor.locator('dc-chat li.customer').allTextContents()).toEqual(['Tell me about lamps', 'Actually, only the oak ones']);
+    await context.close();
+  }, 60_000);
+
   it("joins the visitor's SMS conversation once they prove their phone number", async () => {
     await stack.db.updateTable('tenants').set({ sender_number: '+15005550006' }).where('id', '=', 'default').execute();
     const phone = '+16045550199';

@@ -18,7 +18,8 @@ export interface ChatRequest {
 
 export type FakeReply =
   | { content: string; delayMs?: number }
-  | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
+  /** Tool calls, with text written before them when `content` is given. */
+  | { toolCalls: { name: string; arguments: Record<string, unknown> }[]; content?: string }
   | { error: { status: number; message: string; headers?: Record<string, string> } };
 
 export interface FakeOpenAI extends RunningServer {
@@ -121,7 +122,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
             function: { name: call.name, arguments: JSON.stringify(call.arguments) },
           }))
         : undefined;
-    const content = 'content' in reply ? reply.content : null;
+    const content = 'content' in reply ? (reply.content ?? null) : null;
     const finishReason = toolCalls ? 'tool_calls' : 'stop';
     const usage = { prompt_tokens: estimateTokens(request.messages), completion_tokens: Math.ceil((content ?? '').length / 4), total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
@@ -154,12 +155,13 @@ async function streamCompletion(
       `data: ${JSON.stringify({ id: reply.id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: reply.model, choices: usage ? [] : [{ index: 0, delta, finish_reason: finish }], usage })}\n\n`,
     );
   chunk({ role: 'assistant', content: '' }, null);
-  if (reply.toolCalls) chunk({ tool_calls: reply.toolCalls }, null);
   for (const token of (reply.content ?? '').match(/\S+\s*/g) ?? []) {
     if (tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
     if (res.destroyed) return false;
     chunk({ content: token }, null);
   }
+  // As OpenAI streams them: the text first, then the calls.
+  if (reply.toolCalls) chunk({ tool_calls: reply.toolCalls }, null);
   chunk({}, reply.finishReason);
   chunk({}, null, reply.usage);
   res.end('data: [DONE]\n\n');

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../db/connection';
+import { extractiveReply } from '../../activities/extractive';
 import { addDocument, searchKnowledge } from '../../db/repositories/knowledge';
+import type { Message } from '../../db/schema';
 import { answerable, documents, unanswerable } from '../fixtures/knowledge-questions';
 import '../support/provided';
 
@@ -48,5 +50,29 @@ describe('offline knowledge search', () => {
 
   it("never finds another tenant's documents", async () => {
     expect(await searchKnowledge(db, 'another-tenant', 'opening hours warranty delivery', 3)).toEqual([]);
+  });
+});
+
+describe('the responder without an LLM', () => {
+  const asked = (body: string): Message[] => [
+    {
+      id: 'in:1', conversation_id: 'c', tenant_id: tenantId, direction: 'inbound', author: 'customer', channel: 'web', from_address: 'ws1',
+      to_address: '', body, full_body: null, media: [], options: null, provider_message_id: 'p1', status: 'received', error_code: null,
+      error_message: null, created_at: new Date(), updated_at: new Date(),
+    },
+  ];
+
+  it("offers web visitors the passage's page and the other matching documents as quick replies", async () => {
+    await db.updateTable('knowledge_documents').set({ url: 'https://shop.example.com/help/delivery' }).where('tenant_id', '=', tenantId).where('title', '=', 'Delivery').execute();
+    const web = await extractiveReply(db, tenantId, asked('How much is express delivery and can I return it?'), 'web');
+    expect(web).toMatchObject({ kind: 'text', options: { actions: [{ label: 'Open “Delivery”', url: 'https://shop.example.com/help/delivery' }] } });
+    const quick = web.kind === 'text' ? (web.options?.quickReplies ?? []) : [];
+    expect(quick.length).toBeGreaterThan(0);
+    expect(quick).not.toContain('Delivery');
+    // Tapping one asks for that document again.
+    expect(await best(quick[0] ?? '')).toBe(quick[0]);
+
+    const sms = await extractiveReply(db, tenantId, asked('How much is express delivery and can I return it?'), 'sms');
+    expect(sms).toEqual({ kind: 'text', text: web.kind === 'text' ? web.text : '' });
   });
 });

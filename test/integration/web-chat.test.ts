@@ -2,6 +2,7 @@ import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
+import { keepHistory } from '../support/histories';
 import { smsParams, startStack, uniquePhone, type Stack, useStack } from '../support/stack';
 
 /**
@@ -109,6 +110,58 @@ describe('web chat with the AI SDK client', () => {
     expect(reply?.parts).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'data-handoff', data: { state: 'open' } })]));
     const tasks = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { channel: string; reason: string }[] };
     expect(tasks.handoffs).toEqual([expect.objectContaining({ channel: 'web', reason: 'wants a person' })]);
+  });
+
+  it('carries the buttons the model asks for as data parts, kept with the reply in the history', async () => {
+    const session = (await (await openSession()).json()) as Session;
+    const listing = 'https://homes.example.com/listings/12';
+    // Asked for alongside the text: one round. Unsafe links and overlong labels never reach the visitor.
+    stack.openai.script({
+      content: 'The flat on Elm Street is still available.',
+      toolCalls: [
+        {
+          name: 'show_options',
+          arguments: {
+            quick_replies: ['Book a viewing', 'Other flats', 'x'.repeat(80)],
+            actions: [{ label: 'See the listing', url: listing }, { label: 'Run me', url: 'javascript:alert(1)' }],
+          },
+        },
+      ],
+    });
+    const { reply, messages } = await send(session, [], 'o1', 'Is the Elm Street flat free?');
+    expect(textOf(reply)).toBe('The flat on Elm Street is still available.');
+    expect(reply?.parts).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'data-quick-replies', data: { replies: ['Book a viewing', 'Other flats'] } }),
+        expect.objectContaining({ type: 'data-actions', data: { actions: [{ label: 'See the listing', url: listing }] } }),
+      ]),
+    );
+    expect(stack.openai.requests.at(-1)?.tools?.map((t) => t.function.name)).toContain('show_options');
+
+    // Asked for on their own: the model is told they will show, writes the text next, and the reply carries them.
+    stack.openai.script({ toolCalls: [{ name: 'show_options', arguments: { quick_replies: ['Tomorrow', 'Saturday'] } }] }, { content: 'When would suit you?' });
+    const second = await send(session, [...messages, reply as UIMessage], 'o2', 'Book a viewing');
+    expect(textOf(second.reply)).toBe('When would suit you?');
+    expect(second.reply?.parts).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'data-quick-replies', data: { replies: ['Tomorrow', 'Saturday'] } })]));
+    expect(second.reply?.parts.some((p) => p.type === 'data-actions')).toBe(false);
+
+    const history = (await (
+      await fetch(`${stack.apiUrl}/api/chat/sessions/${session.sessionId}/messages`, { headers: { authorization: `Bearer ${session.token}` } })
+    ).json()) as { messages: { author: string; text: string; options: unknown }[] };
+    expect(history.messages.filter((m) => m.author === 'ai')).toEqual([
+      expect.objectContaining({ options: { quickReplies: ['Book a viewing', 'Other flats'], actions: [{ label: 'See the listing', url: listing }] } }),
+      expect.objectContaining({ text: 'When would suit you?', options: { quickReplies: ['Tomorrow', 'Saturday'], actions: [] } }),
+    ]);
+    const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
+    await keepHistory('web-buttons', stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` })));
+  });
+
+  it('never offers buttons on a text channel', async () => {
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'Hello there' }));
+    await stack.settled(from);
+    const request = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Hello there');
+    expect(request?.tools?.map((t) => t.function.name)).toEqual(['search_knowledge', 'handoff_to_human']);
   });
 
   it('refuses what it should: unknown keys, foreign sites, missing or expired tokens, empty messages', async () => {

@@ -22,6 +22,7 @@ const required = [
   'call-two-turns',
   'call-interrupted',
   'call-transferred',
+  'web-buttons',
 ];
 
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));
