@@ -9,7 +9,9 @@ import type { Database } from './schema';
  */
 export type ConversationEvent =
   | { type: 'message'; tenantId: string; conversationId: string; messageId: string }
-  | { type: 'handoff'; tenantId: string; conversationId: string; taskId: string; status: string };
+  | { type: 'handoff'; tenantId: string; conversationId: string; taskId: string; status: string }
+  /** Someone is writing: an agent (shown to a web visitor) or a web visitor (shown to agents). Nothing is stored. */
+  | { type: 'typing'; tenantId: string; conversationId: string; who: 'agent' | 'customer' };
 
 /**
  * What only the process serving a conversation live needs (a call's socket, a visitor's stream): the tokens of a

@@ -111,6 +111,7 @@ function renderQueue() {
 
 async function select(handoff) {
   state.selected = handoff;
+  showTyping('');
   renderQueue();
   $('conversation-title').textContent = handoff.contactKey;
   $('conversation-meta').textContent = `${handoff.channel} · waiting since ${age(handoff.createdAt)} · ${handoff.reason}`;
@@ -213,11 +214,25 @@ async function listen() {
   }
 }
 
+/** Shows "typing" for a few seconds after each notice; a message that arrives ends it. */
+function showTyping(text) {
+  clearTimeout(state.customerTypingTimer);
+  $('customer-typing').textContent = text;
+  if (text) state.customerTypingTimer = setTimeout(() => ($('customer-typing').textContent = ''), 6000);
+}
+
 function onEvent(block) {
   const type = /^event: (.*)$/m.exec(block)?.[1];
   const data = /^data: (.*)$/m.exec(block)?.[1];
-  if (!data || (type !== 'handoff' && type !== 'message')) return;
+  if (!data) return;
   const event = JSON.parse(data);
+  const here = state.selected && event.conversationId === state.selected.conversationId;
+  if (type === 'typing') {
+    if (here && event.who === 'customer') showTyping('The customer is typing…');
+    return;
+  }
+  if (type !== 'handoff' && type !== 'message') return;
+  if (here && type === 'message') showTyping('');
   if (type === 'handoff') void loadQueue();
   if (state.selected && event.conversationId === state.selected.conversationId) void loadMessages();
 }
@@ -233,6 +248,18 @@ $('claim').addEventListener('click', () =>
     await loadQueue();
   }),
 );
+// The customer (in web chat) sees that the agent is writing: one notice every few seconds at most, the last one at
+// the end of its window.
+$('reply').addEventListener('input', () => {
+  if (!state.selected || state.typingTimer) return;
+  const wait = Math.max(0, (state.typingSentAt ?? 0) + 3000 - Date.now());
+  state.typingTimer = setTimeout(() => {
+    state.typingTimer = null;
+    if (!state.selected || !$('reply').value.trim()) return;
+    state.typingSentAt = Date.now();
+    api(`/api/handoffs/${state.selected.id}/typing`, { method: 'POST', body: '{}' }).catch(() => {});
+  }, wait);
+});
 $('reply-form').addEventListener('submit', (event) => {
   event.preventDefault();
   void act(async () => {

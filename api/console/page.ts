@@ -39,6 +39,7 @@ export const consolePage = `<!doctype html>
       <p id="conversation-meta" class="muted"></p>
       <ul id="calls" class="calls" data-testid="calls" aria-label="Phone calls" hidden></ul>
       <ol id="messages" class="messages" data-testid="messages" aria-live="polite"></ol>
+      <p id="customer-typing" class="muted" aria-live="polite"></p>
       <div id="actions" hidden>
         <button id="claim" type="button">Claim</button>
         <form id="reply-form" hidden>

@@ -10,13 +10,14 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { relayEvents } from '../sse';
-import type { BusEvent } from '../../db/events';
+import { publishEvent, type BusEvent } from '../../db/events';
 import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
 import { checkCode, saveCode } from '../../db/repositories/web';
 import type { Message } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
 
 const codeTtlMs = 10 * 60_000;
+const typingEveryMs = 1000;
 const maxCodeAttempts = 5;
 
 const phoneBody = z.object({ phone: z.string().min(3).max(32) });
@@ -92,6 +93,23 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
     }
   });
 
+  /**
+   * The visitor is writing: agents handling the chat see it (nothing is stored). At most one notice a second per
+   * session goes out (the widget sends one every few seconds); the rest are answered the same and dropped.
+   */
+  const lastTyping = new Map<string, number>();
+  app.post('/sessions/:id/typing', async (c) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const now = Date.now();
+    if (now - (lastTyping.get(session.id) ?? 0) >= typingEveryMs) {
+      if (lastTyping.size > 10_000) lastTyping.clear();
+      lastTyping.set(session.id, now);
+      await publishEvent(db, { type: 'typing', tenantId: session.tenant_id, conversationId: session.conversationId, who: 'customer' });
+    }
+    return c.body(null, 204);
+  });
+
   /** The visitor's conversation so far, oldest first: what the widget shows when it opens. */
   app.get('/sessions/:id/messages', async (c) => {
     const session = await sessionOf(c);
@@ -105,7 +123,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
 
   /**
    * The visitor's live stream, for what arrives while no request is open: an agent's reply, a reply finished after
-   * its request went away, a person joining, the handoff opening and closing. Each message event's id is its time
+   * its request went away, a person joining and typing, the handoff opening and closing. Each message event's id is its time
    * and id; a client reconnecting with `Last-Event-ID` first gets the messages it missed.
    */
   app.get('/sessions/:id/events', async (c) => {
@@ -129,6 +147,8 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
           if (event.type === 'message') {
             const message = await getMessage(db, event.messageId);
             if (message) await writeMessage(message);
+          } else if (event.type === 'typing') {
+            if (event.who === 'agent') await stream.writeSSE({ event: 'typing', data: JSON.stringify({ who: 'agent' }) });
           } else if (event.type === 'handoff') {
             const name = handoffEvents[event.status];
             if (name) await stream.writeSSE({ event: name, data: JSON.stringify({ status: event.status }) });

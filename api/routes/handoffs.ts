@@ -6,6 +6,7 @@ import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
+import { publishEvent } from '../../db/events';
 import { getHandoffTask, listActiveHandoffs } from '../../db/repositories/handoffs';
 import type { HandoffTask } from '../../db/schema';
 import { handoffClaimedError } from '../../workflows/definitions';
@@ -69,6 +70,15 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
       .agentReply(task.conversation_id, { taskId: task.id, agentId: agent.id, body: c.req.valid('json').body })
       .catch(updateRejection);
     return c.json({ messageId }, 201);
+  });
+
+  /** The agent is writing a reply: a web visitor sees "typing" (nothing is stored; the console sends it every few seconds). */
+  app.post('/:id/typing', async (c) => {
+    const agent = c.get('agent');
+    const task = await taskOr404(agent.tenant_id, c.req.param('id'));
+    if (task.claimed_by !== agent.id || task.status !== 'claimed') throw new HttpError(409, 'handoff_not_claimed', 'claim the handoff before writing in it');
+    await publishEvent(db, { type: 'typing', tenantId: agent.tenant_id, conversationId: task.conversation_id, who: 'agent' });
+    return c.body(null, 204);
   });
 
   /** The workflow records the resolution (the note joins the AI's context) and hands back to the AI, or closes. */

@@ -101,6 +101,7 @@
         event.preventDefault();
         void this.send();
       });
+      this.ui.input.addEventListener('input', () => this.typing());
       this.ui.input.addEventListener('keydown', (event) => {
         if (event.key === 'Enter' && !event.shiftKey) {
           event.preventDefault();
@@ -190,6 +191,29 @@
       return item;
     }
 
+    /**
+     * Tells the people handling the chat that the visitor is writing: one notice every few seconds at most, the
+     * last one at the end of its window. Sending a message ends it.
+     */
+    typing() {
+      if (!this.session || this.typingTimer) return;
+      const wait = Math.max(0, (this.typingSentAt ?? 0) + 3000 - Date.now());
+      this.typingTimer = setTimeout(() => {
+        this.typingTimer = null;
+        if (!this.ui.input.value.trim()) return;
+        this.typingSentAt = Date.now();
+        this.call('/api/chat/sessions/:session/typing', { method: 'POST' }).catch(() => {});
+      }, wait);
+    }
+
+    /** "A person is typing" for a few seconds after each notice, or until their message arrives. */
+    personTyping(on) {
+      clearTimeout(this.personTypingTimer);
+      if (this.sending > 0) return;
+      this.ui.typing.textContent = on ? 'A person from our team is typing…' : '';
+      if (on) this.personTypingTimer = setTimeout(() => this.personTyping(false), 6000);
+    }
+
     /** Links under a reply: a listing, a booking page. They open in a new tab. */
     addActions(item, actions) {
       const row = document.createElement('div');
@@ -268,6 +292,9 @@
       if (!text) return;
       this.sending = (this.sending ?? 0) + 1;
       if (chosen === undefined) this.ui.input.value = '';
+      clearTimeout(this.typingTimer);
+      this.typingTimer = null;
+      this.typingSentAt = 0;
       this.offer([]);
       const id = `u-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
       this.show({ id: `in:local:${id}`, author: 'customer', text });
@@ -344,8 +371,11 @@
         const message = JSON.parse(event.data);
         // A reply this widget is already showing from its own stream arrives here too: shown once.
         if (this.sending > 0 && message.author === 'ai') return;
+        if (message.author === 'agent') this.personTyping(false);
         this.show(message);
         if (message.author !== 'customer') this.offer(message.options?.quickReplies);
+      } else if (event.event === 'typing') {
+        this.personTyping(true);
       } else if (event.event === 'agent_joined') {
         this.notice('A person from our team joined the chat.');
       } else if (event.event === 'handoff_closed') {

@@ -84,11 +84,24 @@ describe('the chat widget', () => {
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'custom order' } }] });
     await say('Can someone make a custom lamp?');
     await page.locator('dc-chat li.notice', { hasText: 'A person from our team will reply here.' }).waitFor();
-    const [task] = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs;
-    const post = (path: string, body: unknown) => stack.api(path, { method: 'POST', body: JSON.stringify(body) });
-    await post(`/api/handoffs/${task?.id}/claim`, {});
-    await post(`/api/handoffs/${task?.id}/reply`, { body: 'Hi, I am Sam. Yes, we can: what size?' });
+    // The agent works in the console: each side sees the other writing.
+    const agent = await browser.newPage();
+    await agent.goto(`${stack.apiUrl}/console`);
+    await agent.getByLabel('Agent token').fill(stack.agentToken);
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.locator('[data-testid^="handoff-"]', { hasText: 'web' }).click();
+    await agent.getByRole('button', { name: 'Claim' }).click();
+    await agent.getByLabel('Reply to the customer').waitFor();
+    await agent.getByLabel('Reply to the customer').pressSequentially('Hi, I am Sam.');
+    await page.locator('dc-chat .typing', { hasText: 'A person from our team is typing…' }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Your message').pressSequentially('It is for');
+    await agent.locator('#customer-typing', { hasText: 'The customer is typing…' }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Your message').fill('');
+    await agent.getByLabel('Reply to the customer').fill('Hi, I am Sam. Yes, we can: what size?');
+    await agent.getByRole('button', { name: 'Send reply' }).click();
     await page.locator('dc-chat li.agent', { hasText: 'Hi, I am Sam. Yes, we can: what size?' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('dc-chat .typing').textContent()).toBe('');
+    await agent.close();
     expect(await page.locator('dc-chat li.agent .who').first().textContent()).toBe('A person from our team');
     expect(await bubbles('agent').count()).toBe(1);
 

@@ -193,7 +193,7 @@ describe('web chat with the AI SDK client', () => {
     expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('session_expired');
   });
 
-  it("carries what arrives between requests on the visitor's stream: a person joining and their reply, resumable", async () => {
+  it("carries what arrives between requests on the visitor's stream: a person joining, typing and replying, resumable", async () => {
     const session = (await (await openSession()).json()) as Session;
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'billing question' } }] });
     await send(session, [], 'p1', 'Can a person help with my bill?');
@@ -229,7 +229,23 @@ describe('web chat with the AI SDK client', () => {
     await expect.poll(() => events.some((e) => e.event === 'ready')).toBe(true);
     const [task] = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs;
     const post = (path: string, body: unknown) => stack.api(path, { method: 'POST', body: JSON.stringify(body) });
+    // Writing in a handoff takes claiming it first.
+    expect((await post(`/api/handoffs/${task?.id}/typing`, {})).status).toBe(409);
     expect((await post(`/api/handoffs/${task?.id}/claim`, {})).status).toBe(200);
+
+    // Each side sees the other writing: the agent's console gets the visitor's notice, the visitor the agent's.
+    const agentEvents = await stack.api('/api/events');
+    const agentReader = agentEvents.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let agentSeen = '';
+    while (!agentSeen.includes('event: ready')) agentSeen += (await agentReader.read()).value ?? '';
+    const typing = await fetch(`${stack.apiUrl}/api/chat/sessions/${session.sessionId}/typing`, { method: 'POST', headers: { authorization: `Bearer ${session.token}` } });
+    expect(typing.status).toBe(204);
+    while (!agentSeen.includes('event: typing')) agentSeen += (await agentReader.read()).value ?? '';
+    expect(agentSeen).toMatch(/event: typing\ndata: .*"who":"customer"/);
+    await agentReader.cancel();
+    expect((await post(`/api/handoffs/${task?.id}/typing`, {})).status).toBe(204);
+    await expect.poll(() => events.find((e) => e.event === 'typing')?.data, { timeout: 10_000 }).toBe('{"who":"agent"}');
+
     expect((await post(`/api/handoffs/${task?.id}/reply`, { body: 'Hi, this is Sam from billing.' })).status).toBe(201);
     await expect.poll(() => events.map((e) => e.event), { timeout: 10_000 }).toEqual(expect.arrayContaining(['agent_joined', 'message']));
     const agentMessage = events.find((e) => e.event === 'message');
