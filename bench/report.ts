@@ -135,28 +135,37 @@ export function formatReport(results: any): string {
         ),
     );
   }
-  const voice = results.voice;
-  if (voice?.oneCall) {
+  /** A streaming scenario's timings beside its floor's, and CPU per turn while many ran at once. */
+  const streamingTables = (title: string, who: string, floor: string, one: any, many: any, count: number) => {
     const row = (label: string, part: any) => [label, part.product.firstToken.p50, part.product.firstToken.p99, part.bare.firstToken.p50, part.bare.firstToken.p99, part.firstTokenOverheadMs.p50, part.firstTokenOverheadMs.p99, part.product.lastToken.p50, part.product.lastToken.p99, part.bare.lastToken.p50, part.bare.lastToken.p99];
     parts.push(
-      `### Voice: prompt to token (ms; the model writes a token every ${voice.tokenDelayMs} ms)`,
+      title,
       table(
-        ['calls', 'product first p50', 'product first p99', 'bare relay first p50', 'bare relay first p99', 'first-token overhead p50', 'first-token overhead p99', 'product last p50', 'product last p99', 'bare relay last p50', 'bare relay last p99'],
-        [row('1', voice.oneCall), row(String(voice.concurrentCalls.calls), voice.concurrentCalls)],
+        [who, 'product first p50', 'product first p99', `${floor} first p50`, `${floor} first p99`, 'first-token overhead p50', 'first-token overhead p99', 'product last p50', 'product last p99', `${floor} last p50`, `${floor} last p99`],
+        [row('1', one), row(String(count), many)],
       ),
     );
-    const cpu = voice.concurrentCalls.cpuMsPerTurn;
-    if (cpu) {
-      const names = [...new Set([...Object.keys(cpu.product), ...Object.keys(cpu.bare)])];
-      const total = (part: Record<string, number>) => Math.round(Object.values(part).reduce((a, b) => a + b, 0) * 10) / 10;
-      parts.push(
-        `CPU per turn with ${voice.concurrentCalls.calls} calls at once (ms):`,
-        table(['', ...names, 'total'], [
-          ['product', ...names.map((n) => cpu.product[n] ?? '–'), total(cpu.product)],
-          ['bare relay', ...names.map((n) => cpu.bare[n] ?? '–'), total(cpu.bare)],
-        ]),
-      );
-    }
+    const cpu = many.cpuMsPerTurn;
+    if (!cpu) return;
+    const names = [...new Set([...Object.keys(cpu.product), ...Object.keys(cpu.bare)])];
+    const total = (part: Record<string, number>) => Math.round(Object.values(part).reduce((a, b) => a + b, 0) * 10) / 10;
+    parts.push(
+      `CPU per turn with ${count} ${who} at once (ms):`,
+      table(['', ...names, 'total'], [
+        ['product', ...names.map((n) => cpu.product[n] ?? '–'), total(cpu.product)],
+        [floor, ...names.map((n) => cpu.bare[n] ?? '–'), total(cpu.bare)],
+      ]),
+    );
+  };
+  const voice = results.voice;
+  if (voice?.oneCall) {
+    const title = `### Voice: prompt to token (ms; the model writes a token every ${voice.tokenDelayMs} ms)`;
+    streamingTables(title, 'calls', 'bare relay', voice.oneCall, voice.concurrentCalls, voice.concurrentCalls.calls);
+  }
+  const web = results.web;
+  if (web?.oneVisitor) {
+    const title = `### Web chat: message to token (ms; the model writes a token every ${web.tokenDelayMs} ms)`;
+    streamingTables(title, 'visitors', 'bare endpoint', web.oneVisitor, web.concurrentVisitors, web.concurrentVisitors.visitors);
   }
   for (const [key, value] of Object.entries(results)) {
     if ((value as any)?.error) parts.push(`**${key} failed:** ${(value as any).error}`);

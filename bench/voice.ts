@@ -2,24 +2,12 @@ import WebSocket from 'ws';
 import type { BenchEnv } from './env';
 import { cpuMs, cpuPerUnit, postgresCpuMs, selfCpuMs } from './cpu';
 import { startTsProcess } from './processes';
-import { percentile, round, sleep } from './stats';
+import { compareTimings, talk, type Talker, type Timing } from './token-timing';
 import { freePort } from '../test/support/ports';
 import { RelayCaller } from '../devkit/relay-caller';
 
-interface Timing {
-  firstTokenMs: number;
-  lastTokenMs: number;
-}
-
-interface Caller {
-  ask(words: string): Promise<Timing>;
-  hangUp(): Promise<void>;
-}
-
-const summary = (values: number[]) => ({ p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), samples: values.length });
-
 /** A call to the product, as Twilio places it: signed webhook, TwiML, signed socket, setup; then prompts. */
-async function productCaller(apiUrl: string, authToken: string, contact: number): Promise<Caller> {
+async function productCaller(apiUrl: string, authToken: string, contact: number): Promise<Talker> {
   const caller = new RelayCaller({ apiUrl, publicBaseUrl: apiUrl, authToken, from: `+1604${String(5_000_000 + contact).padStart(7, '0')}`, to: '+15005550006' });
   await caller.ring();
   await caller.connect();
@@ -30,14 +18,14 @@ async function productCaller(apiUrl: string, authToken: string, contact: number)
       const { firstTokenMs, lastTokenMs } = await reply;
       return { firstTokenMs, lastTokenMs };
     },
-    async hangUp() {
+    async end() {
       await caller.hangUp();
     },
   };
 }
 
 /** A call to the bare relay: the same frames on a plain socket. */
-async function bareCaller(url: string): Promise<Caller> {
+async function bareCaller(url: string): Promise<Talker> {
   const socket = new WebSocket(url);
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   return {
@@ -57,7 +45,7 @@ async function bareCaller(url: string): Promise<Caller> {
         socket.send(JSON.stringify({ type: 'prompt', voicePrompt: words, lang: 'en-US', last: true }));
       });
     },
-    async hangUp() {
+    async end() {
       socket.close();
     },
   };
@@ -70,21 +58,8 @@ async function bareCaller(url: string): Promise<Caller> {
 const listenMs = 300;
 
 /** `calls` simultaneous calls, each asking `turns` questions in a row; every turn's timing. */
-async function round_(dial: (contact: number) => Promise<Caller>, calls: number, turns: number, offset: number): Promise<Timing[]> {
-  const callers = await Promise.all(Array.from({ length: calls }, (_, i) => dial(offset + i)));
-  const timings = await Promise.all(
-    callers.map(async (caller, i) => {
-      const own: Timing[] = [];
-      for (let turn = 0; turn < turns; turn += 1) {
-        own.push(await caller.ask(`caller ${offset + i} question ${turn} about the delivery of my order`));
-        await sleep(listenMs);
-      }
-      return own;
-    }),
-  );
-  await Promise.all(callers.map((caller) => caller.hangUp()));
-  return timings.flat();
-}
+const round_ = (dial: (contact: number) => Promise<Talker>, calls: number, turns: number, offset: number) =>
+  talk(dial, { talkers: calls, turns, offset, pauseMs: listenMs });
 
 /**
  * Prompt → first token and prompt → last token, for one call and for 20 at once, through the whole product (relay
@@ -121,24 +96,12 @@ export async function voiceBenchmark(env: BenchEnv, options: { turns: number; co
     const bareCpu = await cpuPerUnit({ relay: () => cpuMs(bare.pid), ...shared }, turns, async () => {
       bareTurns = await round_(dialBare, options.concurrent, options.concurrentTurns, 200);
     });
-    const many = { product: productTurns, bare: bareTurns };
-    const describe = (product: Timing[], bare: Timing[]) => {
-      const firstOverhead = {
-        p50: round(percentile(product.map((t) => t.firstTokenMs), 50) - percentile(bare.map((t) => t.firstTokenMs), 50)),
-        p99: round(percentile(product.map((t) => t.firstTokenMs), 99) - percentile(bare.map((t) => t.firstTokenMs), 99)),
-      };
-      return {
-        product: { firstToken: summary(product.map((t) => t.firstTokenMs)), lastToken: summary(product.map((t) => t.lastTokenMs)) },
-        bare: { firstToken: summary(bare.map((t) => t.firstTokenMs)), lastToken: summary(bare.map((t) => t.lastTokenMs)) },
-        firstTokenOverheadMs: firstOverhead,
-      };
-    };
     return {
       tokenDelayMs: options.tokenDelayMs,
-      oneCall: describe(single.product, single.bare),
+      oneCall: compareTimings(single.product, single.bare),
       concurrentCalls: {
         calls: options.concurrent,
-        ...describe(many.product, many.bare),
+        ...compareTimings(productTurns, bareTurns),
         cpuMsPerTurn: { product: productCpu.cpuMsPerUnit, bare: bareCpu.cpuMsPerUnit },
       },
       targets: { firstTokenOverheadP50Ms: 50, firstTokenOverheadP99Ms: 150 },
