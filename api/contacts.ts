@@ -33,6 +33,12 @@ export function parseAddress(raw: string): ParsedAddress | null {
   return result;
 }
 
+/** A phone number someone typed (a visitor, a form), as E.164; null for anything that is not one. */
+export function phoneNumber(raw: string): string | null {
+  const parsed = parseAddress(raw);
+  return parsed?.channel === 'sms' && parsed.contactKey.startsWith('+') ? parsed.contactKey : null;
+}
+
 const memo = new Map<string, ParsedAddress | null>();
 const memoLimit = 10_000;
 

@@ -179,6 +179,8 @@ interface WebVisitorsTable {
   secret_hash: string;
   name: string | null;
   email: string | null;
+  /** The phone number the visitor gave (E.164), not proved: shown to agents, never used to find a conversation. */
+  phone: string | null;
   /** The phone number the visitor proved (E.164): their chat is that person's conversation from then on. */
   linked_phone: string | null;
   created_at: DefaultedTimestamp;

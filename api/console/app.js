@@ -129,10 +129,20 @@ function callLine(call) {
   return el('li', { class: 'call' }, `Call · ${call.direction} · ${new Date(call.startedAt).toLocaleTimeString()}${length} · ${call.status}${how} · ${call.turns.length} ${call.turns.length === 1 ? 'turn' : 'turns'}`);
 }
 
+/** A web visitor of the conversation as they described themselves: a number they gave is marked as not proved. */
+function visitorLine(visitor) {
+  const said = [visitor.name, visitor.email].filter(Boolean);
+  if (visitor.linkedPhone) said.push(`proved ${visitor.linkedPhone}`);
+  else if (visitor.phone) said.push(`gave ${visitor.phone} (not proved)`);
+  return el('li', { class: 'call' }, `Web visitor · ${said.length ? said.join(' · ') : 'no details given'} · since ${new Date(visitor.since).toLocaleDateString()}`);
+}
+
 async function loadMessages() {
   if (!state.selected) return;
   const id = encodeURIComponent(state.selected.conversationId);
-  const [{ messages }, { calls }] = await Promise.all([api(`/api/conversations/${id}/messages`), api(`/api/conversations/${id}`)]);
+  const [{ messages }, { calls, visitors }] = await Promise.all([api(`/api/conversations/${id}/messages`), api(`/api/conversations/${id}`)]);
+  $('visitors').replaceChildren(...visitors.map(visitorLine));
+  $('visitors').hidden = visitors.length === 0;
   $('calls').replaceChildren(...calls.map(callLine));
   $('calls').hidden = calls.length === 0;
   const list = $('messages');

@@ -37,6 +37,7 @@ export const consolePage = `<!doctype html>
     <section class="card conversation" aria-labelledby="conversation-title">
       <h2 id="conversation-title">Select a handoff</h2>
       <p id="conversation-meta" class="muted"></p>
+      <ul id="visitors" class="calls" data-testid="visitors" aria-label="Web visitors" hidden></ul>
       <ul id="calls" class="calls" data-testid="calls" aria-label="Phone calls" hidden></ul>
       <ol id="messages" class="messages" data-testid="messages" aria-live="polite"></ol>
       <p id="customer-typing" class="muted" aria-live="polite"></p>

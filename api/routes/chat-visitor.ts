@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
 import type { ChatAccess } from '../chat-access';
-import { parseAddress } from '../contacts';
+import { phoneNumber } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
@@ -58,19 +58,19 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
   app.post('/sessions/:id/phone', jsonBody(phoneBody), async (c) => {
     const session = await sessionOf(c);
     if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
-    const phone = parseAddress(c.req.valid('json').phone);
-    if (!phone || !phone.contactKey.startsWith('+') || phone.channel !== 'sms') throw new HttpError(400, 'invalid_phone', 'not a phone number');
+    const phone = phoneNumber(c.req.valid('json').phone);
+    if (!phone) throw new HttpError(400, 'invalid_phone', 'not a phone number');
     limits.address.take(addressOf(c));
     limits.session.take(session.id);
     const tenant = await db.selectFrom('tenants').select('sender_number').where('id', '=', session.tenant_id).executeTakeFirstOrThrow();
     if (!tenant.sender_number) throw new HttpError(409, 'no_sender_number', 'this site has no number to send codes from');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await saveCode(db, session.id, phone.contactKey, code, codeTtlMs);
+    await saveCode(db, session.id, phone, code, codeTtlMs);
     // Sent from the number's own conversation, never the visitor's: the code must not show in the chat it unlocks.
     await conversations
       .sendCode(
-        { tenantId: session.tenant_id, contactKey: phone.contactKey },
-        { phone: phone.contactKey, sender: tenant.sender_number, text: `Your chat code is ${code}. It expires in 10 minutes.` },
+        { tenantId: session.tenant_id, contactKey: phone },
+        { phone, sender: tenant.sender_number, text: `Your chat code is ${code}. It expires in 10 minutes.` },
       )
       .catch(outreachRefused);
     return c.json({ sent: true, expiresInSeconds: codeTtlMs / 1000 }, 202);

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { LiveReply } from '../live-reply';
+import { phoneNumber } from '../contacts';
 import { getMessage } from '../../db/repositories/messages';
 import { openSession, tenantForWidgetKey } from '../../db/repositories/web';
 import type { WebTurnResult } from '../../workflows/definitions';
@@ -18,6 +19,8 @@ const sessionBody = z.object({
   visitorToken: z.string().max(200).optional(),
   name: z.string().trim().min(1).max(100).optional(),
   email: z.email().max(200).optional(),
+  /** A number the visitor gave: shown to agents, not proved (linking the phone's conversation takes the SMS code). */
+  phone: z.string().min(3).max(32).optional(),
 });
 
 /** What the AI SDK's DefaultChatTransport posts; only the newest user message counts (the workflow owns history). */
@@ -61,18 +64,22 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
 
   /** Opens a session for a visitor (a new one, or the one `visitorToken` names). */
   app.post('/sessions', bodyLimit({ maxSize: 16 * 1024, onError: tooLarge }), jsonBody(sessionBody), async (c) => {
-    const { widgetKey, visitorToken, name, email } = c.req.valid('json');
+    const { widgetKey, visitorToken, name, email, phone: givenPhone } = c.req.valid('json');
+    const phone = givenPhone === undefined ? undefined : phoneNumber(givenPhone);
+    if (phone === null) throw new HttpError(400, 'invalid_phone', 'not a phone number');
     const tenant = await tenantForWidgetKey(db, widgetKey);
     if (!tenant) throw new HttpError(404, 'unknown_widget_key', 'no tenant has this widget key');
     checkOrigin(c, tenant.allowed_origins);
     limits.address.take(addressOf(c));
-    const opened = await openSession(db, { tenantId: tenant.id, visitorSecret: visitorToken, name, email });
+    const opened = await openSession(db, { tenantId: tenant.id, visitorSecret: visitorToken, details: { name, email, phone } });
+    const { visitor } = opened;
     return c.json(
       {
         sessionId: opened.session.id,
         token: opened.token,
         visitorToken: opened.visitorSecret,
         idleTimeoutSeconds: Math.round(idleMs / 1000),
+        visitor: { name: visitor.name, email: visitor.email, phone: visitor.phone, linkedPhone: visitor.linked_phone },
       },
       201,
     );

@@ -7,10 +7,11 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { listCalls } from '../../db/repositories/calls';
+import { visitorsOfConversation } from '../../db/repositories/web';
 import { getConversation, listConversations } from '../../db/repositories/conversations';
 import { deliveryRefusedError } from '../../domain/failures';
 import { listMessages } from '../../db/repositories/messages';
-import type { Call, CallTurn, Conversation, Message } from '../../db/schema';
+import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
 
 const listQuery = z.object({
@@ -42,6 +43,11 @@ function conversationView(c: Conversation) {
     lastMessageAt: c.last_message_at.toISOString(),
     createdAt: c.created_at.toISOString(),
   };
+}
+
+/** A web visitor as they described themselves; `linkedPhone` is the one number they proved. */
+function visitorView(v: WebVisitor) {
+  return { name: v.name, email: v.email, phone: v.phone, linkedPhone: v.linked_phone, since: v.created_at.toISOString() };
 }
 
 function messageView(m: Message) {
@@ -116,8 +122,12 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
 
   app.get('/:id', async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
-    const [live, calls] = await Promise.all([conversations.snapshot(conversation.id), listCalls(db, conversation.id)]);
-    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView) });
+    const [live, calls, visitors] = await Promise.all([
+      conversations.snapshot(conversation.id),
+      listCalls(db, conversation.id),
+      visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key),
+    ]);
+    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView), visitors: visitors.map(visitorView) });
   });
 
   app.get('/:id/messages', async (c) => {

@@ -1,10 +1,12 @@
 // The chat widget: one script tag on any page, no framework, styles isolated in a shadow root and themed by CSS
 // variables (--dc-accent, --dc-background, --dc-text, --dc-radius, --dc-font on the `dc-chat` element).
 //   <script src="https://<service>/widget.js" data-widget-key="wk_…" async></script>
+// A page that knows its visitor may add data-name, data-email and data-phone: agents see them (the phone as not proved).
 (() => {
   const script = document.currentScript;
   if (!script || customElements.get('dc-chat')) return;
   const widgetKey = script.dataset.widgetKey;
+  const details = { name: script.dataset.name, email: script.dataset.email, phone: script.dataset.phone };
   const base = new URL(script.src).origin;
   const store = { visitor: `dc-visitor:${widgetKey}`, session: `dc-session:${widgetKey}`, lastEvent: `dc-last-event:${widgetKey}` };
 
@@ -134,18 +136,42 @@
     /** A session: the one kept in this browser while it lasts, else a new one for the same visitor. */
     async ensureSession(renew = false) {
       const kept = JSON.parse(localStorage.getItem(store.session) || 'null');
-      if (kept && !renew) return (this.session = kept);
-      const response = await fetch(`${base}/api/chat/sessions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ widgetKey, visitorToken: localStorage.getItem(store.visitor) || undefined }),
-      });
+      if (kept && !renew) {
+        this.keep(kept);
+        return this.session;
+      }
+      const open = (given) =>
+        fetch(`${base}/api/chat/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ widgetKey, visitorToken: localStorage.getItem(store.visitor) || undefined, ...given }),
+        });
+      let response = await open(details);
+      if (response.status === 400) {
+        // Details the page passed that the service refuses (a malformed data-phone) must not keep the visitor out.
+        console.warn('dc-chat: the visitor details were refused:', (await response.json()).error?.message);
+        response = await open({});
+      }
       if (!response.ok) throw new Error(`the chat is not available (${response.status})`);
       const opened = await response.json();
       localStorage.setItem(store.visitor, opened.visitorToken);
-      this.session = { sessionId: opened.sessionId, token: opened.token };
-      localStorage.setItem(store.session, JSON.stringify(this.session));
+      this.keep({ sessionId: opened.sessionId, token: opened.token, visitor: opened.visitor });
       return this.session;
+    }
+
+    keep(session) {
+      this.session = session;
+      localStorage.setItem(store.session, JSON.stringify(session));
+      this.showPhone();
+    }
+
+    /** The phone line: the number the visitor proved, else the offer to prove one (filled with a number they gave). */
+    showPhone() {
+      const visitor = this.session?.visitor ?? {};
+      this.ui.phoneLink.hidden = Boolean(visitor.linkedPhone);
+      if (visitor.linkedPhone) this.ui.phoneStatus.textContent = `Linked to your phone number ${visitor.linkedPhone}.`;
+      const input = this.ui.claim.querySelector('input');
+      if (!input.value && visitor.phone) input.value = visitor.phone;
     }
 
     /** Calls the chat API with the session's token, opening a new session once if this one expired. */
@@ -265,9 +291,10 @@
         body: JSON.stringify({ code }),
       });
       if (!response.ok) return (this.ui.phoneStatus.textContent = (await response.json()).error?.message ?? 'That did not work.');
+      const { phone } = await response.json();
       this.ui.claim.hidden = true;
       this.ui.verify.hidden = true;
-      this.ui.phoneLink.hidden = true;
+      this.keep({ ...this.session, visitor: { ...this.session.visitor, linkedPhone: phone } });
       this.ui.phoneStatus.textContent = 'Your phone number is linked: here is your conversation.';
       this.ui.list.replaceChildren();
       this.shown.clear();

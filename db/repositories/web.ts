@@ -17,23 +17,31 @@ export interface OpenedSession {
   visitorSecret: string;
 }
 
+/** What a visitor says about themselves when a session opens (the host page may pass it); none of it is proved. */
+export interface VisitorDetails {
+  name?: string;
+  email?: string;
+  /** E.164. */
+  phone?: string;
+}
+
 /**
- * Opens a chat session for a visitor: the one `visitorSecret` names (their history stays with them), or a new one.
- * Tokens and secrets are stored hashed.
+ * Opens a chat session for a visitor: the one `visitorSecret` names (their history stays with them, and details given
+ * now replace the ones they gave before), or a new one. Tokens and secrets are stored hashed.
  */
 export async function openSession(
   db: Kysely<Database>,
-  options: { tenantId: string; visitorSecret?: string; name?: string; email?: string },
+  options: { tenantId: string; visitorSecret?: string; details?: VisitorDetails },
 ): Promise<OpenedSession> {
+  const details = { name: options.details?.name, email: options.details?.email, phone: options.details?.phone };
+  const given = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined));
   return db.transaction().execute(async (trx) => {
-    let visitor = options.visitorSecret
-      ? await trx
-          .selectFrom('web_visitors')
-          .selectAll()
-          .where('secret_hash', '=', hashToken(options.visitorSecret))
-          .where('tenant_id', '=', options.tenantId)
-          .executeTakeFirst()
-      : undefined;
+    const secretHash = options.visitorSecret ? hashToken(options.visitorSecret) : undefined;
+    let visitor = !secretHash
+      ? undefined
+      : Object.keys(given).length > 0
+        ? await trx.updateTable('web_visitors').set(given).where('secret_hash', '=', secretHash).where('tenant_id', '=', options.tenantId).returningAll().executeTakeFirst()
+        : await trx.selectFrom('web_visitors').selectAll().where('secret_hash', '=', secretHash).where('tenant_id', '=', options.tenantId).executeTakeFirst();
     let visitorSecret = options.visitorSecret ?? '';
     if (!visitor) {
       visitorSecret = secret('wv_');
@@ -43,8 +51,9 @@ export async function openSession(
           id: `v${randomBytes(12).toString('hex')}`,
           tenant_id: options.tenantId,
           secret_hash: hashToken(visitorSecret),
-          name: options.name ?? null,
-          email: options.email ?? null,
+          name: details.name ?? null,
+          email: details.email ?? null,
+          phone: details.phone ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -57,6 +66,18 @@ export async function openSession(
       .executeTakeFirstOrThrow();
     return { session, visitor, token, visitorSecret };
   });
+}
+
+/** The web visitors whose chat is this conversation: its own visitor, or every one who proved its phone number. */
+export async function visitorsOfConversation(db: Kysely<Database>, tenantId: string, contactKey: string): Promise<WebVisitor[]> {
+  return db
+    .selectFrom('web_visitors')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .$if(contactKey.startsWith('web:'), (q) => q.where('id', '=', contactKey.slice('web:'.length)))
+    .$if(!contactKey.startsWith('web:'), (q) => q.where('linked_phone', '=', contactKey))
+    .orderBy('created_at')
+    .execute();
 }
 
 /**

@@ -196,6 +196,12 @@ describe('the chat widget', () => {
     await visitor.locator('dc-chat li.ai', { hasText: 'echo: Any news?' }).waitFor({ timeout: 20_000 });
     const turn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Any news?');
     expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['Hi, my order is 8812.']));
+    // Back on the page later: still that conversation, and the widget knows the number is linked.
+    await visitor.reload();
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    await visitor.locator('dc-chat li.ai', { hasText: 'echo: Any news?' }).waitFor();
+    await visitor.locator('dc-chat .phone-status', { hasText: `Linked to your phone number ${phone}.` }).waitFor();
+    expect(await visitor.getByRole('button', { name: 'Continue with your phone number' }).isHidden()).toBe(true);
     await context.close();
   }, 60_000);
 });

@@ -305,6 +305,38 @@ describe('proving a phone number', () => {
     expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['My order number is 4417.']));
     const conversations = await stack.db.selectFrom('conversations').select(['id', 'channels']).where('contact_key', '=', phone).execute();
     expect(conversations).toEqual([{ id: conversationWorkflowId({ tenantId: 'default', contactKey: phone }), channels: ['sms', 'web'] }]);
+    // Agents see who joined the conversation from the web, by the number they proved.
+    const detail = (await (await stack.api(`/api/conversations/${encodeURIComponent(conversations[0]?.id ?? '')}`)).json()) as { visitors: unknown[] };
+    expect(detail.visitors).toEqual([expect.objectContaining({ linkedPhone: phone })]);
+  });
+
+  it('shows agents who the visitor says they are; a number they only gave opens nothing', async () => {
+    const phone = uniquePhone();
+    await stack.postSms(smsParams({ from: phone, body: 'My address is 12 Elm Street.' }));
+    await stack.settled(phone);
+
+    expect((await openSession({ phone: 'call me maybe' })).status).toBe(400);
+    const opened = await openSession({ name: 'Grace', email: 'grace@example.com', phone: `(${phone.slice(2, 5)}) ${phone.slice(5, 8)}-${phone.slice(8)}` });
+    expect(opened.status).toBe(201);
+    const session = (await opened.json()) as Session & { visitor: unknown };
+    expect(session.visitor).toEqual({ name: 'Grace', email: 'grace@example.com', phone, linkedPhone: null });
+    const { reply } = await send(session, [], 'g1', 'Where is my parcel?');
+    expect(textOf(reply)).toBe('echo: Where is my parcel?');
+    // The model saw only this chat: the number's SMS history stays closed until the code is typed back.
+    const turn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Where is my parcel?');
+    expect(turn?.messages.map((m) => m.content)).not.toContain('My address is 12 Elm Street.');
+
+    const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
+    const detail = async () =>
+      (await (await stack.api(`/api/conversations/${encodeURIComponent(conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` }))}`)).json()) as {
+        visitors: { name: string | null; email: string | null; phone: string | null; linkedPhone: string | null }[];
+      };
+    expect((await detail()).visitors).toEqual([expect.objectContaining({ name: 'Grace', email: 'grace@example.com', phone, linkedPhone: null })]);
+
+    // Back later with the same visitor secret and a new name: the details follow, the history stays.
+    const again = (await (await openSession({ visitorToken: session.visitorToken, name: 'Grace H.' })).json()) as Session & { visitor: unknown };
+    expect(again.visitor).toEqual({ name: 'Grace H.', email: 'grace@example.com', phone, linkedPhone: null });
+    expect((await detail()).visitors).toEqual([expect.objectContaining({ name: 'Grace H.' })]);
   });
 });
 
