@@ -67,7 +67,7 @@ export class RelaySession {
       case 'setup':
         return this.setup(frame);
       case 'prompt':
-        if (frame.last) this.startTurn('speech', frame.voicePrompt);
+        if (frame.last) await this.startTurn('speech', frame.voicePrompt);
         return;
       case 'dtmf':
         return this.startTurn('dtmf', frame.digit);
@@ -103,13 +103,13 @@ export class RelaySession {
     await conversations.callStarted(key, { callSid: frame.callSid, caller, service });
   }
 
-  private startTurn(kind: 'speech' | 'dtmf', prompt: string): void {
+  private async startTurn(kind: 'speech' | 'dtmf', prompt: string): Promise<void> {
     const call = this.call;
     if (!call) return this.deps.log.warn('relay: a turn before setup was dropped');
     if (kind === 'speech' && !prompt.trim()) return;
     // A newer prompt supersedes the reply still playing: the caller heard what was sent of it.
     const previous = this.turn;
-    if (previous && !previous.reply.stopped && !previous.ended) this.stopTurn(previous, previous.reply.forwarded);
+    if (previous && !previous.reply.stopped && !previous.ended) await this.stopTurn(previous, previous.reply.forwarded);
     const turnId = `t${(this.turns += 1)}`;
     const turn: LiveTurn = { turnId, reply: new LiveReply(turnId), ended: false, firstTokenAt: null };
     this.turn = turn;
@@ -135,20 +135,22 @@ export class RelaySession {
     this.finishTurn(turn, turn.reply.rest(result.text));
   }
 
-  private interrupted(heard: string): void {
+  private async interrupted(heard: string): Promise<void> {
     const turn = this.turn;
-    if (!turn) return;
-    this.stopTurn(turn, heard);
+    if (turn) await this.stopTurn(turn, heard);
   }
 
-  /** Nothing more of this turn reaches the caller; the workflow keeps what they heard. */
-  private stopTurn(turn: LiveTurn, heard: string): void {
+  /**
+   * Nothing more of this turn reaches the caller; the workflow keeps what they heard. Frames wait for the word to
+   * reach the conversation, so the next prompt's turn is written knowing what the caller heard of this one.
+   */
+  private async stopTurn(turn: LiveTurn, heard: string): Promise<void> {
     const call = this.call;
     if (!call) return;
     turn.reply.stopped = true;
     const at = new Date();
     this.record(recordTurnTiming(this.deps.db, call.callSid, turn.turnId, { firstTokenAt: turn.firstTokenAt ?? undefined, interruptedAt: at }));
-    this.deps.conversations
+    await this.deps.conversations
       .interrupt(call.conversationId, { callSid: call.callSid, turnId: turn.turnId, heard, at: at.toISOString() })
       .catch((error: unknown) => this.deps.log.warn('relay: interruption not handed to the conversation', { error: String(error) }));
   }
