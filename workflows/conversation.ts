@@ -39,7 +39,7 @@ import {
 } from './definitions';
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
-import { replyTurn } from './reply-turn';
+import { modelUnavailable, replyTurn } from './reply-turn';
 import { Outreach } from './outreach';
 import { Calls } from './voice';
 import { WebChat } from './web-chat';
@@ -266,7 +266,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       turns += 1;
       if (!reply) {
         await deliver({ notice: 'fallback', author: 'system' });
-        openHandoff('the AI could not answer: the model stayed unavailable through every retry');
+        openHandoff(modelUnavailable);
       } else if (reply.kind === 'handoff') {
         await deliver({ notice: reply.notice, author: 'ai' });
         openHandoff(reply.reason);

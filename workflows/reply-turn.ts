@@ -1,4 +1,4 @@
-import { ActivityFailure, isCancellation, log } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, log, uuid4 } from '@temporalio/workflow';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
 import { showOptionsTool } from '../domain/reply-options';
@@ -16,6 +16,30 @@ export interface TurnContext {
    * finished reply is recorded as `record` (the customer already has it).
    */
   live?: { channel: Channel; turnId: string; record?: { outboxId: string; contactKey: string; target: ReplyTarget } };
+}
+
+/** Why a turn went to people when the model could not answer. */
+export const modelUnavailable = 'the AI could not answer: the model stayed unavailable through every retry';
+
+/** Who a live turn is for: the conversation and the customer the streamed reply is recorded to. */
+export interface LiveTurnHost {
+  conversationId: string;
+  tenantId: string;
+  contactKey: string;
+  maxToolRounds: number;
+}
+
+/**
+ * A live channel's turn (a call, a web chat): its reply streams to the customer while it is written, and the activity
+ * that streams it records it, since the customer already has it.
+ */
+export function liveTurnContext(host: LiveTurnHost, channel: Channel, turnId: string, target: ReplyTarget): TurnContext {
+  return {
+    conversationId: host.conversationId,
+    tenantId: host.tenantId,
+    maxToolRounds: host.maxToolRounds,
+    live: { channel, turnId, record: { outboxId: `out:${uuid4()}`, contactKey: host.contactKey, target } },
+  };
 }
 
 /**

@@ -1,9 +1,9 @@
-import { CancellationScope, condition, isCancellation, uuid4 } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
 import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
 import type { CallRef, InboundMessage, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
-import { replyTurn } from './reply-turn';
+import { liveTurnContext, modelUnavailable, replyTurn } from './reply-turn';
 
 /** What the conversation lends its calls: identity, recording, delivery and the handoff. */
 export interface CallsHost {
@@ -86,16 +86,10 @@ export class Calls {
     // The reply is written from the conversation as the caller knows it: what they heard of the last one included.
     await condition(() => (previous === null || previous.finished) && this.recording === 0);
     try {
-      const context = {
-        conversationId: this.host.conversationId,
-        tenantId: this.host.tenantId,
-        maxToolRounds: this.host.maxToolRounds,
-        // The reply is recorded by the activity that streams it: the caller already has it.
-        live: { channel: 'voice' as const, turnId: request.turnId, record: { outboxId: `out:${uuid4()}`, contactKey: this.host.contactKey, target } },
-      };
+      const context = liveTurnContext(this.host, 'voice', request.turnId, target);
       const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
       if (!reply || reply.kind === 'handoff') {
-        const reason = reply?.reason ?? 'the AI could not answer: the model stayed unavailable through every retry';
+        const reason = reply?.reason ?? modelUnavailable;
         await this.host.deliver({ notice: reply ? 'callTransfer' : 'fallback', author: 'system' }, target);
         const taskId = this.host.openHandoff(reason);
         await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId, summary: reason } });

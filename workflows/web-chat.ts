@@ -1,8 +1,8 @@
-import { CancellationScope, isCancellation, uuid4 } from '@temporalio/workflow';
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
 import type { InboundMessage, WebTurnRequest, WebTurnResult } from './definitions';
-import { replyTurn } from './reply-turn';
+import { liveTurnContext, modelUnavailable, replyTurn } from './reply-turn';
 
 /** What the conversation lends its web chat. */
 export interface WebChatHost {
@@ -46,17 +46,12 @@ export class WebChat {
     const turn = { sessionId: request.sessionId, turnId: request.turnId, scope: new CancellationScope() };
     this.current = turn;
     try {
-      const context = {
-        conversationId: this.host.conversationId,
-        tenantId: this.host.tenantId,
-        maxToolRounds: this.host.maxToolRounds,
-        live: { channel: 'web' as const, turnId: request.turnId, record: { outboxId: `out:${uuid4()}`, contactKey: this.host.contactKey, target } },
-      };
+      const context = liveTurnContext(this.host, 'web', request.turnId, target);
       const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
       if (!reply || reply.kind === 'handoff') {
         const notice = !reply ? 'fallback' : reply.notice;
         const messageId = await this.host.deliver({ notice, author: reply ? 'ai' : 'system' }, target);
-        this.host.openHandoff(reply?.reason ?? 'the AI could not answer: the model stayed unavailable through every retry');
+        this.host.openHandoff(reply?.reason ?? modelUnavailable);
         return { text: '', messageId, outcome: 'handoff' };
       }
       const options = reply.options ? { options: reply.options } : {};

@@ -261,6 +261,9 @@ describe('web chat with the AI SDK client', () => {
     expect(events.filter((e) => e.event === 'message').map((e) => (JSON.parse(e.data) as { text: string }).text)).toEqual(['Your refund is on its way.']);
     again.stop();
     await again.done;
+    const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
+    await stack.settled(`web:${visitor}`);
+    await keepHistory('web-handoff', stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` })));
   });
 });
 
@@ -305,6 +308,8 @@ describe('proving a phone number', () => {
     expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['My order number is 4417.']));
     const conversations = await stack.db.selectFrom('conversations').select(['id', 'channels']).where('contact_key', '=', phone).execute();
     expect(conversations).toEqual([{ id: conversationWorkflowId({ tenantId: 'default', contactKey: phone }), channels: ['sms', 'web'] }]);
+    await stack.settled(phone);
+    await keepHistory('web-phone-linked', stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: phone })));
     // Agents see who joined the conversation from the web, by the number they proved.
     const detail = (await (await stack.api(`/api/conversations/${encodeURIComponent(conversations[0]?.id ?? '')}`)).json()) as { visitors: unknown[] };
     expect(detail.visitors).toEqual([expect.objectContaining({ linkedPhone: phone })]);

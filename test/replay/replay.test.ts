@@ -23,6 +23,8 @@ const required = [
   'call-interrupted',
   'call-transferred',
   'web-buttons',
+  'web-handoff',
+  'web-phone-linked',
 ];
 
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));
