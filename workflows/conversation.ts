@@ -39,7 +39,7 @@ import {
 } from './definitions';
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
-import { modelUnavailable, replyTurn } from './reply-turn';
+import { modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
 import { Outreach } from './outreach';
 import { Calls } from './voice';
 import { WebChat } from './web-chat';
@@ -84,25 +84,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     },
     carried?.handoff ?? null,
   );
-  const calls = new Calls(
-    {
-      tenantId,
-      conversationId,
-      contactKey,
-      maxToolRounds: settings.maxToolRounds,
-      record: (message) => record(message, { queue: false }),
-      deliver,
-      setTarget: (target) => (replyTarget = target),
-      afterCall: (call) => (replyTarget = textTarget ?? { channel: 'sms', address: call.caller, sender: call.service }),
-      personHasIt: () => handoff.current !== null,
-      openHandoff: (reason) => {
-        openHandoff(reason);
-        return handoff.current?.taskId ?? '';
-      },
-    },
-    carried?.call ?? null,
-  );
-  const webChat = new WebChat({
+  // Live channels answer each message at once: nothing waits in the batch.
+  const live: LiveChannelHost = {
     tenantId,
     conversationId,
     contactKey,
@@ -111,8 +94,19 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     deliver,
     setTarget: (target) => (replyTarget = target),
     personHasIt: () => handoff.current !== null,
-    openHandoff,
-  });
+  };
+  const calls = new Calls(
+    {
+      ...live,
+      afterCall: (call) => (replyTarget = textTarget ?? { channel: 'sms', address: call.caller, sender: call.service }),
+      openHandoff: (reason) => {
+        openHandoff(reason);
+        return handoff.current?.taskId ?? '';
+      },
+    },
+    carried?.call ?? null,
+  );
+  const webChat = new WebChat({ ...live, openHandoff });
   const outreach = new Outreach({
     conversationId,
     tenantId,

@@ -1,9 +1,11 @@
 import { ActivityFailure, isCancellation, log, uuid4 } from '@temporalio/workflow';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
+import type { Delivery } from '../activities/outbound';
 import { showOptionsTool } from '../domain/reply-options';
 import type { Channel, ReplyTarget } from '../domain/channels';
 import { generateReply, searchKnowledge } from './activity-proxies';
+import type { InboundMessage } from './definitions';
 
 export type TurnResult = Exclude<GenerateReplyResult, { kind: 'tool_calls' }>;
 
@@ -21,19 +23,24 @@ export interface TurnContext {
 /** Why a turn went to people when the model could not answer. */
 export const modelUnavailable = 'the AI could not answer: the model stayed unavailable through every retry';
 
-/** Who a live turn is for: the conversation and the customer the streamed reply is recorded to. */
-export interface LiveTurnHost {
+/** What the conversation lends a live channel (calls, web chat): who it is, recording, delivery, the handoff's state. */
+export interface LiveChannelHost {
   conversationId: string;
   tenantId: string;
   contactKey: string;
   maxToolRounds: number;
+  /** Records a customer message as any other (de-duplicated); null for one seen before. */
+  record(message: InboundMessage): Promise<{ messageId: string } | null>;
+  deliver(delivery: Delivery, target?: ReplyTarget): Promise<string | null>;
+  setTarget(target: ReplyTarget): void;
+  personHasIt(): boolean;
 }
 
 /**
  * A live channel's turn (a call, a web chat): its reply streams to the customer while it is written, and the activity
  * that streams it records it, since the customer already has it.
  */
-export function liveTurnContext(host: LiveTurnHost, channel: Channel, turnId: string, target: ReplyTarget): TurnContext {
+export function liveTurnContext(host: LiveChannelHost, channel: Channel, turnId: string, target: ReplyTarget): TurnContext {
   return {
     conversationId: host.conversationId,
     tenantId: host.tenantId,

@@ -1,23 +1,13 @@
 import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
-import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
 import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
-import type { CallRef, InboundMessage, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
-import { liveTurnContext, modelUnavailable, replyTurn } from './reply-turn';
+import type { CallRef, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
+import { liveTurnContext, modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
 
-/** What the conversation lends its calls: identity, recording, delivery and the handoff. */
-export interface CallsHost {
-  conversationId: string;
-  tenantId: string;
-  contactKey: string;
-  maxToolRounds: number;
-  /** Records a customer message as any other (de-duplicated); null for one seen before. */
-  record(message: InboundMessage): Promise<{ messageId: string } | null>;
-  deliver(delivery: Delivery, target?: ReplyTarget): Promise<string | null>;
-  setTarget(target: ReplyTarget): void;
+/** What the conversation lends its calls, besides what every live channel gets: where texts go after, the handoff. */
+export interface CallsHost extends LiveChannelHost {
   /** Where replies go once the call is over: the caller's number by text. */
   afterCall(call: CallRef): void;
-  personHasIt(): boolean;
   openHandoff(reason: string): string;
 }
 

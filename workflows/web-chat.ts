@@ -1,19 +1,10 @@
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
-import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
-import type { InboundMessage, WebTurnRequest, WebTurnResult } from './definitions';
-import { liveTurnContext, modelUnavailable, replyTurn } from './reply-turn';
+import type { WebTurnRequest, WebTurnResult } from './definitions';
+import { liveTurnContext, modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
 
 /** What the conversation lends its web chat. */
-export interface WebChatHost {
-  conversationId: string;
-  tenantId: string;
-  contactKey: string;
-  maxToolRounds: number;
-  record(message: InboundMessage): Promise<{ messageId: string } | null>;
-  deliver(delivery: Delivery, target?: ReplyTarget): Promise<string | null>;
-  setTarget(target: ReplyTarget): void;
-  personHasIt(): boolean;
+export interface WebChatHost extends LiveChannelHost {
   openHandoff(reason: string): void;
 }
 
