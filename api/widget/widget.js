@@ -268,15 +268,19 @@
       );
     }
 
+    /** One step of phone linking; a refusal's words go to the visitor and the answer is null. */
+    async phoneStep(path, body) {
+      const response = await this.call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (response.ok) return response;
+      this.ui.phoneStatus.textContent = (await response.json().catch(() => ({}))).error?.message ?? 'That did not work.';
+      return null;
+    }
+
     /** The visitor says which number is theirs; a code goes to it by SMS. */
     async claimPhone() {
       const phone = this.ui.claim.querySelector('input').value.trim();
-      const response = await this.call('/api/chat/sessions/:session/phone', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phone }),
-      });
-      if (!response.ok) return (this.ui.phoneStatus.textContent = (await response.json()).error?.message ?? 'That did not work.');
+      const response = await this.phoneStep('/api/chat/sessions/:session/phone', { phone });
+      if (!response) return;
       this.ui.verify.hidden = false;
       this.ui.phoneStatus.textContent = 'We texted you a code.';
       this.ui.verify.querySelector('input').focus();
@@ -285,12 +289,8 @@
     /** The code typed back: this chat continues that number's conversation, texts and calls included. */
     async verifyPhone() {
       const code = this.ui.verify.querySelector('input').value.trim();
-      const response = await this.call('/api/chat/sessions/:session/phone/verify', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code }),
-      });
-      if (!response.ok) return (this.ui.phoneStatus.textContent = (await response.json()).error?.message ?? 'That did not work.');
+      const response = await this.phoneStep('/api/chat/sessions/:session/phone/verify', { code });
+      if (!response) return;
       const { phone } = await response.json();
       this.ui.claim.hidden = true;
       this.ui.verify.hidden = true;

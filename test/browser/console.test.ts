@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultServiceTexts } from '../../domain/texts';
+import { launchChromium } from '../support/browser';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
 
 /**
@@ -18,10 +19,7 @@ let page: Page;
 beforeAll(async () => {
   stack = await startStack({ BATCH_QUIET_MS: '200' });
   await resetDatabase(stack.db);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 });
 afterAll(async () => {
