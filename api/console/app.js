@@ -70,7 +70,7 @@ async function loadQueue() {
   const before = new Set(state.handoffs.map((h) => h.id));
   const fresh = handoffs.filter((h) => !before.has(h.id));
   if (state.handoffs.length > 0 || before.size > 0) {
-    for (const h of fresh) announce(`New handoff from ${h.contactKey}: ${h.reason}`);
+    for (const h of fresh) announce(`New handoff from ${customerLabel(h)}: ${h.reason}`);
   }
   state.handoffs = handoffs;
   renderQueue();
@@ -96,7 +96,7 @@ function renderQueue() {
             'aria-current': String(state.selected?.id === h.id),
             onclick: () => select(h),
           },
-          el('strong', {}, h.contactKey),
+          el('strong', {}, customerLabel(h)),
           el('span', { class: `status status-${h.status}` }, h.status),
           el('br'),
           el('span', { class: 'muted' }, `${h.channel} · ${h.reason} · ${age(h.createdAt)}`),
@@ -109,11 +109,16 @@ function renderQueue() {
   $('queue-empty').hidden = state.handoffs.length > 0;
 }
 
+/** The name a web visitor gave, beside the conversation's key; the key alone otherwise. */
+function customerLabel(handoff) {
+  return handoff.customerName ? `${handoff.customerName} · ${handoff.contactKey}` : handoff.contactKey;
+}
+
 async function select(handoff) {
   state.selected = handoff;
   showTyping('');
   renderQueue();
-  $('conversation-title').textContent = handoff.contactKey;
+  $('conversation-title').textContent = customerLabel(handoff);
   $('conversation-meta').textContent = `${handoff.channel} · waiting since ${age(handoff.createdAt)} · ${handoff.reason}`;
   $('action-error').textContent = '';
   renderActions();

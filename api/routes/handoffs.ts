@@ -44,6 +44,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
         id: h.id,
         conversationId: h.conversation_id,
         contactKey: h.contact_key,
+        customerName: h.customer_name,
         channel: h.last_channel,
         reason: h.reason,
         status: h.status,

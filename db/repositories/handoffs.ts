@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, HandoffStatus, HandoffTask } from '../schema';
 
 export async function insertHandoffTask(
@@ -50,7 +50,12 @@ export async function listActiveHandoffs(db: Kysely<Database>, tenantId: string)
     .selectFrom('handoff_tasks as h')
     .innerJoin('conversations as c', 'c.id', 'h.conversation_id')
     .leftJoin('agents as a', 'a.id', 'h.claimed_by')
+    // A web visitor's conversation is web:<visitor>; the name they gave, if any, is what agents call them.
+    .leftJoin('web_visitors as v', (join) =>
+      join.on(sql<string>`c.contact_key`, 'like', 'web:%').on('v.id', '=', sql<string>`substr(c.contact_key, 5)`),
+    )
     .select([
+      'v.name as customer_name',
       'h.id',
       'h.conversation_id',
       'h.reason',

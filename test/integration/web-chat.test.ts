@@ -342,6 +342,11 @@ describe('proving a phone number', () => {
     const again = (await (await openSession({ visitorToken: session.visitorToken, name: 'Grace H.' })).json()) as Session & { visitor: unknown };
     expect(again.visitor).toEqual({ name: 'Grace H.', email: 'grace@example.com', phone, linkedPhone: null });
     expect((await detail()).visitors).toEqual([expect.objectContaining({ name: 'Grace H.' })]);
+    // The handoff queue calls the visitor by the name they gave.
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'lost parcel' } }] });
+    await send(again, [], 'g2', 'Can a person look into it?');
+    const { handoffs } = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { contactKey: string; customerName: string | null }[] };
+    expect(handoffs.find((h) => h.contactKey === `web:${visitor}`)?.customerName).toBe('Grace H.');
   });
 });
 
