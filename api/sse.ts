@@ -1,11 +1,14 @@
 import type { SSEStreamingApi } from 'hono/streaming';
 
 const keepAliveMs = 15_000;
+/** Events waiting for a client that does not read: past this many the stream ends (it reconnects and catches up). */
+const maxQueued = 500;
 
 /**
  * Feeds a server-sent event stream from a subscription until the client goes away: `opening` is written once the
  * subscription is live (so nothing after it is missed), then events in order as they come, with a `ping` when
- * nothing happened for a while (proxies close idle connections).
+ * nothing happened for a while (proxies close idle connections). A client that stops reading while events keep
+ * coming is cut off once `maxQueued` wait, rather than held in memory.
  */
 export async function relayEvents<T>(
   stream: SSEStreamingApi,
@@ -15,8 +18,10 @@ export async function relayEvents<T>(
 ): Promise<void> {
   const queue: T[] = [];
   let wake: (() => void) | null = null;
+  let overflowed = false;
   const unsubscribe = subscribe((event) => {
-    queue.push(event);
+    if (queue.length >= maxQueued) overflowed = true;
+    else queue.push(event);
     wake?.();
   });
   stream.onAbort(() => {
@@ -25,16 +30,18 @@ export async function relayEvents<T>(
   });
   try {
     await opening();
-    while (!stream.aborted) {
+    while (!stream.aborted && !overflowed) {
       const event = queue.shift();
       if (event !== undefined) {
         await write(event);
         continue;
       }
+      let timer: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, keepAliveMs);
+        timer = setTimeout(resolve, keepAliveMs);
       });
+      clearTimeout(timer);
       wake = null;
       if (queue.length === 0 && !stream.aborted) await stream.writeSSE({ event: 'ping', data: '{}' });
     }

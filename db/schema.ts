@@ -186,6 +186,15 @@ interface WebVisitorsTable {
   created_at: DefaultedTimestamp;
 }
 
+/** A code sent to a number, or a wrong code typed for it: the per-number limits count these. */
+interface PhoneCodeTriesTable {
+  id: Generated<string>;
+  tenant_id: string;
+  phone: string;
+  kind: 'sent' | 'wrong';
+  at: DefaultedTimestamp;
+}
+
 /** A one-time code sent by SMS to the number a web visitor claims. */
 interface PhoneCodesTable {
   session_id: string;
@@ -223,6 +232,7 @@ export interface Database {
   web_visitors: WebVisitorsTable;
   web_sessions: WebSessionsTable;
   phone_codes: PhoneCodesTable;
+  phone_code_tries: PhoneCodeTriesTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

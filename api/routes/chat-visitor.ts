@@ -12,13 +12,21 @@ import { jsonBody } from '../json-body';
 import { relayEvents } from '../sse';
 import { publishEvent, type BusEvent } from '../../db/events';
 import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
-import { checkCode, saveCode } from '../../db/repositories/web';
+import { checkCode, saveCode, type NumberLimits } from '../../db/repositories/phone-codes';
 import type { Message } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
 
 const codeTtlMs = 10 * 60_000;
 const typingEveryMs = 1000;
+/** Wrong codes one code takes before the visitor needs a new one. */
 const maxCodeAttempts = 5;
+/** Whoever asks: one number gets at most 5 codes an hour, and its conversation takes at most 10 wrong codes an hour. */
+const numberLimits: NumberLimits = { codes: 5, wrongCodes: 10, windowMs: 60 * 60_000 };
+
+function numberRefusal(code: string, message: string, retryAt: Date): HttpError {
+  const retryAfter = Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000));
+  return new HttpError(429, code, `${message}; try again in ${Math.ceil(retryAfter / 60)} min`, { 'retry-after': String(retryAfter) });
+}
 
 const phoneBody = z.object({ phone: z.string().min(3).max(32) });
 const codeBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
@@ -38,6 +46,9 @@ const handoffEvents: Record<string, string> = {
   resolved: 'handoff_closed',
   expired: 'handoff_closed',
 };
+
+/** The conversation events a visitor's live stream carries. */
+const visitorEventTypes = new Set<BusEvent['type']>(['message', 'typing', 'handoff']);
 
 /** A message as the visitor sees it, with the buttons a reply carried. */
 function visitorView(m: Message) {
@@ -62,10 +73,12 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
     if (!phone) throw new HttpError(400, 'invalid_phone', 'not a phone number');
     limits.address.take(addressOf(c));
     limits.session.take(session.id);
+    limits.tenant.take(session.tenant_id);
     const tenant = await db.selectFrom('tenants').select('sender_number').where('id', '=', session.tenant_id).executeTakeFirstOrThrow();
     if (!tenant.sender_number) throw new HttpError(409, 'no_sender_number', 'this site has no number to send codes from');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await saveCode(db, session.id, phone, code, codeTtlMs);
+    const saved = await saveCode(db, session, phone, code, codeTtlMs, numberLimits);
+    if (!saved.saved) throw numberRefusal('too_many_codes', 'this number has been sent enough codes for now', saved.retryAt);
     // Sent from the number's own conversation, never the visitor's: the code must not show in the chat it unlocks.
     await conversations
       .sendCode(
@@ -80,7 +93,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
   app.post('/sessions/:id/phone/verify', jsonBody(codeBody), async (c) => {
     const session = await sessionOf(c);
     if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
-    const check = await checkCode(db, session, c.req.valid('json').code, maxCodeAttempts);
+    const check = await checkCode(db, session, c.req.valid('json').code, maxCodeAttempts, numberLimits);
     switch (check.outcome) {
       case 'linked':
         return c.json({ linked: true, phone: check.phone });
@@ -88,6 +101,8 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
         throw new HttpError(400, 'wrong_code', `that code is not right (${check.attemptsLeft} tries left)`);
       case 'exhausted':
         throw new HttpError(429, 'too_many_attempts', 'too many wrong codes; ask for a new one');
+      case 'number_locked':
+        throw numberRefusal('number_locked', 'too many wrong codes for this number', check.retryAt);
       default:
         throw new HttpError(400, 'no_code', 'no code is waiting for this chat, or it expired; ask for a new one');
     }
@@ -123,12 +138,14 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
 
   /**
    * The visitor's live stream, for what arrives while no request is open: an agent's reply, a reply finished after
-   * its request went away, a person joining and typing, the handoff opening and closing. Each message event's id is its time
-   * and id; a client reconnecting with `Last-Event-ID` first gets the messages it missed.
+   * its request went away, a person joining and typing, the handoff opening and closing. Each message event's id is
+   * its time and id; a client reconnecting with `Last-Event-ID` first gets the messages it missed (and those of the
+   * few seconds before, which it tells apart by id).
    */
   app.get('/sessions/:id/events', async (c) => {
     const session = await sessionOf(c);
     if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    limits.address.take(addressOf(c));
     const [since = '', sinceId = ''] = (c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '').split('|');
     const sinceTime = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : null;
     return streamSSE(c, async (stream) => {
@@ -142,7 +159,8 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
       };
       await relayEvents<BusEvent>(
         stream,
-        (push) => events.subscribeConversation(session.conversationId, push),
+        // Only what this stream tells the visitor; a reply's tokens go to the request that asked for it.
+        (push) => events.subscribeConversation(session.conversationId, (event) => visitorEventTypes.has(event.type) && push(event)),
         async (event) => {
           if (event.type === 'message') {
             const message = await getMessage(db, event.messageId);

@@ -189,6 +189,9 @@
       if (!response.ok) return;
       const { messages } = await response.json();
       for (const message of messages) this.show(message);
+      // The live stream starts from the history's newest message, so nothing recorded in between is missed.
+      const newest = messages.at(-1);
+      if (newest && !localStorage.getItem(store.lastEvent)) localStorage.setItem(store.lastEvent, `${newest.createdAt}|${newest.id}`);
       const last = messages.at(-1);
       this.offer(last?.author !== 'customer' ? last?.options?.quickReplies : []);
     }

@@ -7,6 +7,7 @@ import * as webChat from './2026_11_25_0004_web_chat';
 import * as phoneCodes from './2026_11_25_0005_phone_codes';
 import * as replyOptions from './2026_11_25_0006_reply_options';
 import * as visitorPhone from './2026_11_25_0007_visitor_phone';
+import * as phoneCodeTries from './2026_11_25_0008_phone_code_tries';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0005_phone_codes': phoneCodes,
   '2026_11_25_0006_reply_options': replyOptions,
   '2026_11_25_0007_visitor_phone': visitorPhone,
+  '2026_11_25_0008_phone_code_tries': phoneCodeTries,
 };

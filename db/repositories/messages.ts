@@ -77,16 +77,18 @@ export async function listCallMessages(db: Kysely<Database>, conversationId: str
 }
 
 /**
- * A conversation's messages recorded after message `afterId` (or, if it is unknown here, after `since`), oldest
- * first: what a reconnecting stream missed.
+ * What a reconnecting stream may have missed: a conversation's messages from `overlapMs` before `since` on, oldest
+ * first, without `seenId` (the last one the client had). Message times are not commit order (a streamed reply carries
+ * the moment its last token went out, and is written a moment later), so the window reaches back; clients tell
+ * messages apart by id.
  */
-export async function messagesAfter(db: Kysely<Database>, conversationId: string, afterId: string, since: Date): Promise<Message[]> {
-  const after = db.selectFrom('messages').select('created_at').where('id', '=', afterId).where('conversation_id', '=', conversationId);
+export async function messagesAfter(db: Kysely<Database>, conversationId: string, seenId: string, since: Date, overlapMs = 10_000): Promise<Message[]> {
   return db
     .selectFrom('messages')
     .selectAll()
     .where('conversation_id', '=', conversationId)
-    .where('created_at', '>', (eb) => eb.fn.coalesce(eb.selectFrom(after.as('a')).select('a.created_at'), eb.val(since)))
+    .where('created_at', '>=', new Date(since.getTime() - overlapMs))
+    .where('id', '!=', seenId)
     .orderBy('created_at')
     .orderBy('id')
     .limit(200)

@@ -98,37 +98,3 @@ export async function linkedPhoneOf(db: Kysely<Database>, visitorId: string): Pr
   const row = await db.selectFrom('web_visitors').select('linked_phone').where('id', '=', visitorId).executeTakeFirst();
   return row?.linked_phone ?? null;
 }
-
-const codeHash = (sessionId: string, code: string) => hashToken(`${sessionId}:${code}`);
-
-/** Keeps a new one-time code for the session (replacing an earlier one): only its hash, for `ttlMs`. */
-export async function saveCode(db: Kysely<Database>, sessionId: string, phone: string, code: string, ttlMs: number): Promise<void> {
-  const values = { session_id: sessionId, phone, code_hash: codeHash(sessionId, code), attempts: 0, expires_at: new Date(Date.now() + ttlMs) };
-  await db
-    .insertInto('phone_codes')
-    .values(values)
-    .onConflict((oc) => oc.column('session_id').doUpdateSet({ ...values, created_at: sql`now()` }))
-    .execute();
-}
-
-export type CodeCheck = { outcome: 'linked'; phone: string } | { outcome: 'none' | 'expired' | 'exhausted' } | { outcome: 'wrong'; attemptsLeft: number };
-
-/**
- * Checks a code the visitor typed; a right one links the visitor to the number (and is used up). Every try counts,
- * so guessing ends after `maxAttempts`.
- */
-export async function checkCode(db: Kysely<Database>, session: { id: string; visitor_id: string }, code: string, maxAttempts: number): Promise<CodeCheck> {
-  return db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('phone_codes').selectAll().where('session_id', '=', session.id).forUpdate().executeTakeFirst();
-    if (!row) return { outcome: 'none' };
-    if (row.expires_at.getTime() < Date.now()) return { outcome: 'expired' };
-    if (row.attempts >= maxAttempts) return { outcome: 'exhausted' };
-    if (row.code_hash !== codeHash(session.id, code)) {
-      await trx.updateTable('phone_codes').set({ attempts: row.attempts + 1 }).where('session_id', '=', session.id).execute();
-      return { outcome: 'wrong', attemptsLeft: maxAttempts - row.attempts - 1 };
-    }
-    await trx.deleteFrom('phone_codes').where('session_id', '=', session.id).execute();
-    await trx.updateTable('web_visitors').set({ linked_phone: row.phone }).where('id', '=', session.visitor_id).execute();
-    return { outcome: 'linked', phone: row.phone };
-  });
-}

@@ -10,7 +10,8 @@ import { smsParams, startStack, uniquePhone, type Stack, useStack } from '../sup
  * readUIMessageStream rebuilds the reply from the UI message stream, as a React app would, with no React.
  */
 let stack: Stack;
-useStack((started) => (stack = started));
+// Every visitor here comes from 127.0.0.1: the per-address limit is tested on its own stack below.
+useStack((started) => (stack = started), { WEB_RATE_PER_IP: '1000' });
 
 interface Session {
   sessionId: string;
@@ -253,12 +254,15 @@ describe('web chat with the AI SDK client', () => {
     live.stop();
     await live.done;
 
-    // Reconnecting from the agent's message: only what came after it.
+    // Reconnecting from the agent's message: what came after it, with the last few seconds again (message times are
+    // not commit order), never the one the client named.
     expect((await post(`/api/handoffs/${task?.id}/reply`, { body: 'Your refund is on its way.' })).status).toBe(201);
     events.length = 0;
     const again = follow(agentMessage?.id);
     await expect.poll(() => events.some((e) => e.event === 'ready'), { timeout: 10_000 }).toBe(true);
-    expect(events.filter((e) => e.event === 'message').map((e) => (JSON.parse(e.data) as { text: string }).text)).toEqual(['Your refund is on its way.']);
+    const replayed = events.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data) as { id: string; text: string });
+    expect(replayed.at(-1)?.text).toBe('Your refund is on its way.');
+    expect(replayed.map((m) => m.text)).not.toContain('Hi, this is Sam from billing.');
     again.stop();
     await again.done;
     const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
@@ -313,6 +317,51 @@ describe('proving a phone number', () => {
     // Agents see who joined the conversation from the web, by the number they proved.
     const detail = (await (await stack.api(`/api/conversations/${encodeURIComponent(conversations[0]?.id ?? '')}`)).json()) as { visitors: unknown[] };
     expect(detail.visitors).toEqual([expect.objectContaining({ linkedPhone: phone })]);
+  });
+
+  it('bounds, across sessions, how often one number is texted a code and how many wrong codes it takes', async () => {
+    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006' }).where('id', '=', 'default').execute();
+    const phone = uniquePhone();
+    const newSession = async () => (await (await openSession()).json()) as Session;
+    const call = (session: Session, path: string, body: unknown) =>
+      fetch(`${stack.apiUrl}/api/chat/sessions/${session.sessionId}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const codeSent = async (session: Session) => {
+      stack.twilio.reset();
+      expect((await call(session, '/phone', { phone })).status).toBe(202);
+      const [sms] = await stack.twilio.waitForSent(1);
+      return /(\d{6})/.exec(sms?.body ?? '')?.[1] ?? '';
+    };
+    const wrongFor = (code: string) => (code === '000000' ? '111111' : '000000');
+
+    // Ten wrong codes from two sessions (five per code), and the number takes no code for the rest of the hour,
+    // not even the right one.
+    for (const session of [await newSession(), await newSession()]) {
+      const code = await codeSent(session);
+      for (let i = 0; i < 5; i += 1) expect((await call(session, '/phone/verify', { code: wrongFor(code) })).status).toBe(400);
+      expect((await call(session, '/phone/verify', { code })).status).toBe(429);
+    }
+    const third = await newSession();
+    const code = await codeSent(third);
+    const locked = await call(third, '/phone/verify', { code });
+    expect(locked.status).toBe(429);
+    expect(((await locked.json()) as { error: { code: string } }).error.code).toBe('number_locked');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect(await stack.db.selectFrom('web_visitors').select('id').where('linked_phone', '=', phone).execute()).toEqual([]);
+
+    // Five codes an hour to one number, whichever sessions ask: the sixth is refused and nothing is sent.
+    await codeSent(await newSession());
+    await codeSent(await newSession());
+    stack.twilio.reset();
+    const refused = await call(await newSession(), '/phone', { phone });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('too_many_codes');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
+    await stack.settled(phone);
+    expect(stack.twilio.sent).toHaveLength(0);
   });
 
   it('shows agents who the visitor says they are; a number they only gave opens nothing', async () => {
