@@ -11,7 +11,7 @@ import type { Channel, ReplyTarget } from '../domain/channels';
 import { showOptionsTool, type ReplyOptions } from '../domain/reply-options';
 import { recordStreamedReply } from '../db/repositories/outbox';
 import { getPromptSettings } from '../db/repositories/conversations';
-import { recentMessagesUntil } from '../db/repositories/messages';
+import { customerWroteSince, recentMessagesUntil } from '../db/repositories/messages';
 
 export interface GenerateReplyInput {
   conversationId: string;
@@ -36,9 +36,10 @@ export type GenerateReplyResult =
   /**
    * `streamedAt`: when the last token of a streamed reply went out (the moment the customer had all of it).
    * `recordedAs`: the outbox row the streamed reply was recorded as, when asked to.
+   * `superseded`: asked to record it, but the customer wrote again first: not recorded (the newer turn answers).
    * `options`: buttons to show under the reply (web chat only).
    */
-  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string; options?: ReplyOptions }
+  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string; superseded?: boolean; options?: ReplyOptions }
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
   | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
@@ -109,6 +110,11 @@ export function llmActivities(deps: ActivityDeps) {
     const record = input.stream?.record;
     const shown = options ? { options } : {};
     if (!record) return { kind: 'text', text, streamedAt: endedAt.toISOString(), ...shown };
+    // The turn stops this reply when the customer writes again, but the word may come after its last token: a reply
+    // overtaken by a newer message stays unrecorded, as the turn that superseded it expects.
+    if (await customerWroteSince(db, input.conversationId, input.untilMessageId)) {
+      return { kind: 'text', text, streamedAt: endedAt.toISOString(), superseded: true, ...shown };
+    }
     const { outboxId, target, contactKey } = record;
     await recordStreamedReply(
       db,

@@ -85,22 +85,28 @@ export class Calls {
         await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId, summary: reason } });
         return { text: '', outcome: 'handoff' };
       }
+      // The caller spoke again before the reply was recorded: as when cut off, only what they heard is kept.
+      if (reply.superseded) return await this.keepOnlyHeard(request, turn, target);
       turn.messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt: reply.streamedAt ?? new Date().toISOString() }, target));
       // The caller may have cut in while the reply was being recorded.
       if (turn.heard !== null) await this.keepHeard(request, turn);
       return { text: reply.text, outcome: turn.heard === null ? 'answered' : 'interrupted' };
     } catch (error) {
       if (!isCancellation(error)) throw error;
-      // Cut off while the reply was being written: what the caller heard is all there is of it.
-      if (turn.heard) {
-        turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamedAt: turn.heardAt ?? new Date().toISOString() }, target);
-        await this.keepHeard(request, turn);
-      }
-      return { text: turn.heard ?? '', outcome: 'interrupted' };
+      return await this.keepOnlyHeard(request, turn, target);
     } finally {
       turn.finished = true;
       if (this.turn === turn) this.turn = null;
     }
+  }
+
+  /** Cut off while the reply was being written: what the caller heard is all there is of it. */
+  private async keepOnlyHeard(request: CallRef, turn: Turn, target: ReplyTarget): Promise<VoiceTurnResult> {
+    if (turn.heard) {
+      turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamedAt: turn.heardAt ?? new Date().toISOString() }, target);
+      await this.keepHeard(request, turn);
+    }
+    return { text: turn.heard ?? '', outcome: 'interrupted' };
   }
 
   /** The caller cut in on `turnId`'s reply: stop writing it, and keep only what they heard. */

@@ -1,4 +1,4 @@
-import { CancellationScope, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { ReplyTarget } from '../domain/channels';
 import type { WebTurnRequest, WebTurnResult } from './definitions';
 import { liveTurnContext, modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
@@ -16,11 +16,16 @@ export interface WebChatHost extends LiveChannelHost {
 export class WebChat {
   /** The turn whose reply is being written. */
   current: { sessionId: string; turnId: string; scope: CancellationScope } | null = null;
+  /** When the newest message answered so far was received (ms): an older one arriving later is not answered. */
+  private newestReceived = 0;
 
   constructor(private readonly host: WebChatHost) {}
 
   async answer(request: WebTurnRequest): Promise<WebTurnResult> {
-    this.current?.scope.cancel();
+    // Runs started before this version cancelled the reply in flight on arrival, so two messages sent together
+    // could both be answered; now the newest message, once recorded, supersedes every turn before it.
+    const supersedeOnceRecorded = patched('web-supersede-once-recorded');
+    if (!supersedeOnceRecorded) this.current?.scope.cancel();
     const target: ReplyTarget = { channel: 'web', address: request.sessionId, sender: null };
     this.host.setTarget(target);
     const recorded = await this.host.record({
@@ -33,6 +38,14 @@ export class WebChat {
       receivedAt: request.receivedAt,
     });
     if (!recorded || this.host.personHasIt()) return { text: '', messageId: null, outcome: 'silent' };
+    if (supersedeOnceRecorded) {
+      // Messages are in the order they were received (as recorded), not the order they reach the workflow: a newer
+      // one recorded meanwhile answers both.
+      const mine = Date.parse(request.receivedAt);
+      if (mine < this.newestReceived) return { text: '', messageId: null, outcome: 'superseded' };
+      this.newestReceived = mine;
+      this.current?.scope.cancel();
+    }
 
     const turn = { sessionId: request.sessionId, turnId: request.turnId, scope: new CancellationScope() };
     this.current = turn;
@@ -45,6 +58,8 @@ export class WebChat {
         this.host.openHandoff(reply?.reason ?? modelUnavailable);
         return { text: '', messageId, outcome: 'handoff' };
       }
+      // The visitor wrote again before the reply was recorded: the newer turn answers both.
+      if (reply.superseded) return { text: '', messageId: null, outcome: 'superseded' };
       const options = reply.options ? { options: reply.options } : {};
       const streamedAt = reply.streamedAt ?? new Date().toISOString();
       const messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt, ...options }, target));

@@ -63,6 +63,20 @@ export async function recentMessagesUntil(
     .execute();
 }
 
+/** Whether the customer wrote (or said) anything after message `messageId`: a reply to it would come too late. */
+export async function customerWroteSince(db: Kysely<Database>, conversationId: string, messageId: string): Promise<boolean> {
+  const since = db.selectFrom('messages').select('created_at').where('id', '=', messageId);
+  const newer = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'inbound')
+    .where('created_at', '>', since)
+    .limit(1)
+    .executeTakeFirst();
+  return newer !== undefined;
+}
+
 /** The spoken messages of one call (caller and replies), oldest first: voice rows whose addresses name the call. */
 export async function listCallMessages(db: Kysely<Database>, conversationId: string, callSid: string): Promise<Message[]> {
   return db

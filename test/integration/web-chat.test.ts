@@ -103,6 +103,27 @@ describe('web chat with the AI SDK client', () => {
     expect(await transport(next).reconnectToStream({ chatId: next.sessionId })).toBeNull();
   });
 
+  it('answers two messages sent together once: the one recorded last, with both in view', async () => {
+    const session = (await (await openSession()).json()) as Session;
+    stack.openai.tokenDelayMs = 50;
+    const texts = ['I ordered a lamp', 'and a shade'];
+    const streams = await Promise.all(texts.map((text, i) => send(session, [], `d${i}`, text)));
+    const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
+    const conversation = conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` });
+    await stack.settled(`web:${visitor}`);
+    const rows = await stack.db.selectFrom('messages').select(['author', 'body']).where('conversation_id', '=', conversation).orderBy('created_at').execute();
+    // Either may reach the service first; the one recorded last is answered, once.
+    const newer = rows.filter((r) => r.author === 'customer').at(-1)?.body ?? '';
+    const older = texts.find((t) => t !== newer) ?? '';
+    expect(rows.filter((r) => r.author === 'ai')).toEqual([{ author: 'ai', body: `echo: ${newer}` }]);
+    expect(textOf(streams[texts.indexOf(newer)]?.reply)).toBe(`echo: ${newer}`);
+    // The superseded request ends without a reply of its own (whatever it had shown is replaced by the newer one).
+    expect(streams[texts.indexOf(older)]?.reply?.role).toBe('assistant');
+    const turn = [...stack.openai.requests].reverse().find((r) => r.messages.at(-1)?.content === newer);
+    expect(turn?.messages.map((m) => m.content)).toContain(older);
+    await keepHistory('web-superseded', stack.temporal.workflow.getHandle(conversation));
+  });
+
   it('hands the visitor to a person with the service text and a handoff part', async () => {
     const session = (await (await openSession()).json()) as Session;
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'wants a person' } }] });

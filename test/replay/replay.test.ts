@@ -25,6 +25,7 @@ const required = [
   'web-buttons',
   'web-handoff',
   'web-phone-linked',
+  'web-superseded',
 ];
 
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));
