@@ -58,6 +58,11 @@ const voiceInstructions =
  */
 const historyLimit = 40;
 
+/** The text of the assistant's tool-calling messages so far in a turn, as the customer got it live. */
+function writtenBefore(toolExchange: ChatMessage[]): string {
+  return toolExchange.map((m) => (m.role === 'assistant' && typeof m.content === 'string' ? m.content : '')).join('');
+}
+
 export function llmActivities(deps: ActivityDeps) {
   const { db, openai, llm } = deps;
 
@@ -91,8 +96,17 @@ export function llmActivities(deps: ActivityDeps) {
       messages: messages as OpenAI.Chat.ChatCompletionMessageParam[],
       ...(input.allowTools ? { tools: toolsFor(input.channel) } : {}),
     };
+    // What the model wrote before calling a tool in this turn's earlier rounds already reached the customer live:
+    // the reply goes on from it, and is recorded with it.
+    const before = stream ? writtenBefore(input.toolExchange) : '';
+    const separator = before && !/\s$/.test(before) ? ' ' : '';
+    let separated = !separator;
     const answer = stream
-      ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => stream.push(token))
+      ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => {
+          if (!separated) stream.push(separator);
+          separated = true;
+          stream.push(token);
+        })
       : await callModel(openai, request, signal);
     // Buttons asked for alongside the text end the turn; asked for alone (or with other tools) they wait for it.
     const onlyButtons = answer.calls.every((call) => call.function.name === showOptionsTool);
@@ -102,7 +116,7 @@ export function llmActivities(deps: ActivityDeps) {
     if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
     const options = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;
     if (!stream) return { kind: 'text', text: answer.text, ...(options ? { options } : {}) };
-    return streamed(input, answer.text, await stream.end(), options);
+    return streamed(input, `${before}${separator}${answer.text}`, await stream.end(), options);
   }
 
   /** The result of a streamed reply, recorded first when the turn asked for it. */

@@ -178,6 +178,21 @@ describe('web chat with the AI SDK client', () => {
     await keepHistory('web-buttons', stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` })));
   });
 
+  it('keeps what the model wrote before looking something up: the visitor sees and the history holds one reply', async () => {
+    const session = (await (await openSession()).json()) as Session;
+    stack.openai.script({ content: 'Let me check.', toolCalls: [{ name: 'search_knowledge', arguments: { query: 'opening hours' } }] });
+    const { reply } = await send(session, [], 'k1', 'When are you open?');
+    expect(textOf(reply)).toBe('Let me check. echo: When are you open?');
+    const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
+    const rows = await stack.db
+      .selectFrom('messages')
+      .select('body')
+      .where('conversation_id', '=', conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` }))
+      .where('author', '=', 'ai')
+      .execute();
+    expect(rows).toEqual([{ body: 'Let me check. echo: When are you open?' }]);
+  });
+
   it('never offers buttons on a text channel', async () => {
     const from = uniquePhone();
     await stack.postSms(smsParams({ from, body: 'Hello there' }));
