@@ -379,7 +379,7 @@
         this.restartFollow = () => controller.abort();
         try {
           const last = localStorage.getItem(store.lastEvent);
-          const response = await this.call(`/api/chat/sessions/:session/events?token=${encodeURIComponent(this.session.token)}`, {
+          const response = await this.call('/api/chat/sessions/:session/events', {
             headers: last ? { 'last-event-id': last } : {},
             signal: controller.signal,
           });
