@@ -17,7 +17,8 @@ export interface ChatRequest {
 }
 
 export type FakeReply =
-  | { content: string; delayMs?: number }
+  /** `until`: the reply waits for this too (a test holding it back until something else happened). */
+  | { content: string; delayMs?: number; until?: Promise<unknown> }
   /** Tool calls, with text written before them when `content` is given. */
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[]; content?: string }
   | { error: { status: number; message: string; headers?: Record<string, string> } };
@@ -93,10 +94,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     requestTimes.push(Date.now());
     const reply = queue.shift() ?? fake.respond(request);
     const delayMs = ('delayMs' in reply ? reply.delayMs : undefined) ?? fake.delayMs;
-    if (delayMs > 0) {
+    const until = 'until' in reply ? reply.until : undefined;
+    if (delayMs > 0 || until) {
       // A slow model; a caller that hangs up (a killed worker, a cancelled call) ends the wait.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delayMs);
+        const timer = setTimeout(() => void (until ?? Promise.resolve()).then(() => resolve()), delayMs);
         res.once('close', () => {
           clearTimeout(timer);
           resolve();

@@ -2,6 +2,7 @@ import { DefaultChatTransport, readUIMessageStream, type UIMessage } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
+import { echoReply } from '../fakes/openai';
 import { keepHistory } from '../support/histories';
 import { smsParams, startStack, uniquePhone, type Stack, useStack } from '../support/stack';
 
@@ -103,24 +104,30 @@ describe('web chat with the AI SDK client', () => {
     expect(await transport(next).reconnectToStream({ chatId: next.sessionId })).toBeNull();
   });
 
-  it('answers two messages sent together once: the one recorded last, with both in view', async () => {
+  it('answers a message sent while the last reply is being written once, with both in view', async () => {
     const session = (await (await openSession()).json()) as Session;
-    stack.openai.tokenDelayMs = 50;
-    const texts = ['I ordered a lamp', 'and a shade'];
-    const streams = await Promise.all(texts.map((text, i) => send(session, [], `d${i}`, text)));
     const visitor = (await stack.db.selectFrom('web_sessions').select('visitor_id').where('id', '=', session.sessionId).executeTakeFirstOrThrow()).visitor_id;
     const conversation = conversationWorkflowId({ tenantId: 'default', contactKey: `web:${visitor}` });
+    // The reply to the first message is held back until the second message is recorded, then written at once: it
+    // would finish before its activity hears at its next heartbeat that it was cancelled.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    stack.openai.respond = (request) => ({ ...echoReply(request), ...(request.messages.at(-1)?.content === 'I ordered a lamp' ? { until: held } : {}) });
+    const first = send(session, [], 'd1', 'I ordered a lamp');
+    await expect.poll(() => stack.openai.requests.some((r) => r.messages.at(-1)?.content === 'I ordered a lamp'), { timeout: 10_000 }).toBe(true);
+    const second = send(session, [], 'd2', 'and a shade');
+    const recorded = () => stack.db.selectFrom('messages').select('id').where('conversation_id', '=', conversation).where('body', '=', 'and a shade').execute();
+    await expect.poll(async () => (await recorded()).length, { timeout: 10_000 }).toBe(1);
+    release();
+    await Promise.all([first, second]);
     await stack.settled(`web:${visitor}`);
-    const rows = await stack.db.selectFrom('messages').select(['author', 'body']).where('conversation_id', '=', conversation).orderBy('created_at').execute();
-    // Either may reach the service first; the one recorded last is answered, once.
-    const newer = rows.filter((r) => r.author === 'customer').at(-1)?.body ?? '';
-    const older = texts.find((t) => t !== newer) ?? '';
-    expect(rows.filter((r) => r.author === 'ai')).toEqual([{ author: 'ai', body: `echo: ${newer}` }]);
-    expect(textOf(streams[texts.indexOf(newer)]?.reply)).toBe(`echo: ${newer}`);
-    // The superseded request ends without a reply of its own (whatever it had shown is replaced by the newer one).
-    expect(streams[texts.indexOf(older)]?.reply?.role).toBe('assistant');
-    const turn = [...stack.openai.requests].reverse().find((r) => r.messages.at(-1)?.content === newer);
-    expect(turn?.messages.map((m) => m.content)).toContain(older);
+    const replies = await stack.db.selectFrom('messages').select('body').where('conversation_id', '=', conversation).where('author', '=', 'ai').execute();
+    expect(replies).toEqual([{ body: 'echo: and a shade' }]);
+    expect(textOf((await second).reply)).toBe('echo: and a shade');
+    // The superseded request ends without a reply of its own.
+    expect(textOf((await first).reply)).toBe('');
+    const turn = [...stack.openai.requests].reverse().find((r) => r.messages.at(-1)?.content === 'and a shade');
+    expect(turn?.messages.map((m) => m.content)).toContain('I ordered a lamp');
     await keepHistory('web-superseded', stack.temporal.workflow.getHandle(conversation));
   });
 
