@@ -4,6 +4,7 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -70,6 +71,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   let mode: ConversationMode = carried?.handoff ? 'handoff' : 'ai';
   let arrivals = 0;
   let lastActivityAt: number | null = null;
+  /** The customer's messages being recorded, one after another. */
+  let inboundWrites: Promise<unknown> = Promise.resolve();
 
   const idle = new IdleTimer(settings.idleMs);
   const handoff = new Handoff(
@@ -173,7 +176,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       replyTarget = { channel: message.channel, address: message.from, sender: message.to };
       textTarget = replyTarget;
     }
-    const recorded = await recordInbound({ conversationId, tenantId, contactKey, message });
+    const recorded = await recordInOrder(() => recordInbound({ conversationId, tenantId, contactKey, message }));
     noteChannels([...recorded.channels, message.channel]);
     // Carrier keywords mean something in text messages only; a caller saying "stop" is just talking.
     const keyword = isMessaging(message.channel) ? keywordOf(message.body) : null;
@@ -182,6 +185,18 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     else Object.assign(entry, { messageId: recorded.messageId, optedOut: recorded.optedOut });
     if (!recorded.duplicate && keyword === 'help') await deliver({ notice: 'help', author: 'system' });
     return recorded.duplicate ? null : { messageId: recorded.messageId };
+  }
+
+  /**
+   * Messages are recorded one after another, in the order they arrived: START and the question right behind it must
+   * not race, or the question is read as still opted out. Runs started before this version recorded them side by
+   * side.
+   */
+  function recordInOrder<T>(write: () => Promise<T>): Promise<T> {
+    if (!patched('inbound-recorded-in-order')) return write();
+    const next = inboundWrites.then(write);
+    inboundWrites = next.catch(() => undefined);
+    return next;
   }
 
   function noteChannels(seen: readonly string[]): void {

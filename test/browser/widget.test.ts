@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { freePort } from '../support/ports';
 import { resetDatabase, smsParams, startStack, type Stack } from '../support/stack';
@@ -23,6 +23,13 @@ beforeAll(async () => {
   await resetDatabase(stack.db);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+});
+afterEach(async (context) => {
+  // What the model was asked and what was recorded, for a failure's report.
+  if (context.task.result?.state !== 'fail') return;
+  const asked = stack.openai.requests.map((r) => r.messages.filter((m) => m.role === 'user').at(-1)?.content);
+  const recorded = await stack.db.selectFrom('messages').select(['author', 'body', 'status']).orderBy('created_at').execute();
+  console.error('model asked:', JSON.stringify(asked), '\nrecorded:', JSON.stringify(recorded));
 });
 afterAll(async () => {
   await browser?.close();
