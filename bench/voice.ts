@@ -1,8 +1,8 @@
 import WebSocket from 'ws';
 import type { BenchEnv } from './env';
-import { cpuMs, cpuPerUnit, postgresCpuMs, selfCpuMs } from './cpu';
 import { startTsProcess } from './processes';
-import { compareTimings, talk, type Talker, type Timing } from './token-timing';
+import { sideBySide } from './side-by-side';
+import type { Talker } from './token-timing';
 import { freePort } from '../test/support/ports';
 import { RelayCaller } from '../devkit/relay-caller';
 
@@ -58,8 +58,6 @@ async function bareCaller(url: string): Promise<Talker> {
 const listenMs = 300;
 
 /** `calls` simultaneous calls, each asking `turns` questions in a row; every turn's timing. */
-const round_ = (dial: (contact: number) => Promise<Talker>, calls: number, turns: number, offset: number) =>
-  talk(dial, { talkers: calls, turns, offset, pauseMs: listenMs });
 
 /**
  * Prompt → first token and prompt → last token, for one call and for 20 at once, through the whole product (relay
@@ -79,31 +77,16 @@ export async function voiceBenchmark(env: BenchEnv, options: { turns: number; co
   const bareUrl = `ws://127.0.0.1:${barePort}`;
   env.openai.tokenDelayMs = options.tokenDelayMs;
   try {
-    const dialProduct = (contact: number) => productCaller(product.apiUrl, env.twilio.authToken, contact);
-    const dialBare = () => bareCaller(bareUrl);
-    // Warm both up (first connections, bundles, caches), then measure them alternately.
-    await round_(dialProduct, 2, 2, 0);
-    await round_(dialBare, 2, 2, 0);
-    const single = { product: await round_(dialProduct, 1, options.turns, 100), bare: await round_(dialBare, 1, options.turns, 100) };
-    // CPU per turn of each part while the calls run at once: where the time goes when they share the cores.
-    const turns = options.concurrent * options.concurrentTurns;
-    const shared = { temporal: () => cpuMs(env.temporal.pid), postgres: postgresCpuMs, 'load generator and fakes': selfCpuMs };
-    let productTurns: Timing[] = [];
-    let bareTurns: Timing[] = [];
-    const productCpu = await cpuPerUnit({ api: () => cpuMs(product.api.pid), worker: () => cpuMs(product.worker.pid), ...shared }, turns, async () => {
-      productTurns = await round_(dialProduct, options.concurrent, options.concurrentTurns, 200);
-    });
-    const bareCpu = await cpuPerUnit({ relay: () => cpuMs(bare.pid), ...shared }, turns, async () => {
-      bareTurns = await round_(dialBare, options.concurrent, options.concurrentTurns, 200);
-    });
+    const measured = await sideBySide(
+      env,
+      { ...product, open: (contact) => productCaller(product.apiUrl, env.twilio.authToken, contact) },
+      { open: () => bareCaller(bareUrl), pid: bare.pid, name: 'relay' },
+      { ...options, pauseMs: listenMs },
+    );
     return {
       tokenDelayMs: options.tokenDelayMs,
-      oneCall: compareTimings(single.product, single.bare),
-      concurrentCalls: {
-        calls: options.concurrent,
-        ...compareTimings(productTurns, bareTurns),
-        cpuMsPerTurn: { product: productCpu.cpuMsPerUnit, bare: bareCpu.cpuMsPerUnit },
-      },
+      oneCall: measured.single,
+      concurrentCalls: { calls: options.concurrent, ...measured.concurrent },
       targets: { firstTokenOverheadP50Ms: 50, firstTokenOverheadP99Ms: 150 },
     };
   } finally {

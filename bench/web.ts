@@ -1,7 +1,7 @@
 import type { BenchEnv } from './env';
-import { cpuMs, cpuPerUnit, postgresCpuMs, selfCpuMs } from './cpu';
 import { startTsProcess } from './processes';
-import { compareTimings, talk, type Talker, type Timing } from './token-timing';
+import { sideBySide } from './side-by-side';
+import type { Talker, Timing } from './token-timing';
 import { freePort } from '../test/support/ports';
 import { createDb } from '../db/connection';
 
@@ -70,31 +70,16 @@ export async function webBenchmark(env: BenchEnv, options: { turns: number; conc
   const bareUrl = `http://127.0.0.1:${barePort}/api/chat`;
   env.openai.tokenDelayMs = options.tokenDelayMs;
   try {
-    const openProduct = () => productVisitor(product.apiUrl, widgetKey);
-    const openBare = async (contact: number) => bareVisitor(bareUrl, contact);
-    const round = (open: (contact: number) => Promise<Talker>, talkers: number, turns: number, offset: number) => talk(open, { talkers, turns, offset, pauseMs: readMs });
-    // Warm both up, then measure them one after the other.
-    await round(openProduct, 2, 2, 0);
-    await round(openBare, 2, 2, 0);
-    const single = { product: await round(openProduct, 1, options.turns, 100), bare: await round(openBare, 1, options.turns, 100) };
-    const turns = options.concurrent * options.concurrentTurns;
-    const shared = { temporal: () => cpuMs(env.temporal.pid), postgres: postgresCpuMs, 'load generator and fakes': selfCpuMs };
-    let productTurns: Timing[] = [];
-    let bareTurns: Timing[] = [];
-    const productCpu = await cpuPerUnit({ api: () => cpuMs(product.api.pid), worker: () => cpuMs(product.worker.pid), ...shared }, turns, async () => {
-      productTurns = await round(openProduct, options.concurrent, options.concurrentTurns, 200);
-    });
-    const bareCpu = await cpuPerUnit({ endpoint: () => cpuMs(bare.pid), ...shared }, turns, async () => {
-      bareTurns = await round(openBare, options.concurrent, options.concurrentTurns, 200);
-    });
+    const measured = await sideBySide(
+      env,
+      { ...product, open: () => productVisitor(product.apiUrl, widgetKey) },
+      { open: async (contact) => bareVisitor(bareUrl, contact), pid: bare.pid, name: 'endpoint' },
+      { ...options, pauseMs: readMs },
+    );
     return {
       tokenDelayMs: options.tokenDelayMs,
-      oneVisitor: compareTimings(single.product, single.bare),
-      concurrentVisitors: {
-        visitors: options.concurrent,
-        ...compareTimings(productTurns, bareTurns),
-        cpuMsPerTurn: { product: productCpu.cpuMsPerUnit, bare: bareCpu.cpuMsPerUnit },
-      },
+      oneVisitor: measured.single,
+      concurrentVisitors: { visitors: options.concurrent, ...measured.concurrent },
     };
   } finally {
     env.openai.tokenDelayMs = 0;
