@@ -367,7 +367,10 @@
         this.notice('The message could not be sent. Please try again.');
       } finally {
         this.sending -= 1;
-        if (this.sending === 0) this.ui.typing.textContent = '';
+        if (this.sending === 0) {
+          this.ui.typing.textContent = '';
+          for (const held of this.heldBack?.splice(0) ?? []) this.show(held);
+        }
       }
     }
 
@@ -399,8 +402,9 @@
       if (event.id) localStorage.setItem(store.lastEvent, event.id);
       if (event.event === 'message') {
         const message = JSON.parse(event.data);
-        // A reply this widget is already showing from its own stream arrives here too: shown once.
-        if (this.sending > 0 && message.author === 'ai') return;
+        // A reply this widget is showing from its own stream arrives here too: held until the stream has said which
+        // message it was, then shown only if it is another one.
+        if (this.sending > 0 && message.author === 'ai') return void (this.heldBack ??= []).push(message);
         if (message.author === 'agent') this.personTyping(false);
         this.show(message);
         if (message.author !== 'customer') this.offer(message.options?.quickReplies);
