@@ -118,8 +118,10 @@ describe('web chat with the AI SDK client', () => {
     const second = send(session, [], 'd2', 'and a shade');
     const recorded = () => stack.db.selectFrom('messages').select('id').where('conversation_id', '=', conversation).where('body', '=', 'and a shade').execute();
     await expect.poll(async () => (await recorded()).length, { timeout: 10_000 }).toBe(1);
+    // The first request ends as soon as the workflow has the second message; only then is its reply let go.
+    await first;
     release();
-    await Promise.all([first, second]);
+    await second;
     await stack.settled(`web:${visitor}`);
     const replies = await stack.db.selectFrom('messages').select('body').where('conversation_id', '=', conversation).where('author', '=', 'ai').execute();
     expect(replies).toEqual([{ body: 'echo: and a shade' }]);
