@@ -3,7 +3,7 @@ import { conversationWorkflowId, type ConversationKey } from './conversation-cli
 import type { ApiDeps } from './deps';
 import { HttpError } from './errors';
 import { RateLimiter } from './rate-limit';
-import { linkedPhoneOf, sessionForToken } from '../db/repositories/web';
+import { sessionForToken } from '../db/repositories/web';
 import type { WebSession } from '../db/schema';
 
 export type ChatSession = WebSession & { key: ConversationKey; conversationId: string };
@@ -34,12 +34,11 @@ export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
   async function sessionOf(c: Context): Promise<ChatSession> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? c.req.query('token');
     if (!bearer) throw new HttpError(401, 'unauthorized', 'a chat session token is required');
-    const session = await sessionForToken(db, bearer, idleMs);
-    if (!session) throw new HttpError(401, 'session_expired', 'unknown or expired chat session; open a new one');
-    const tenant = await db.selectFrom('tenants').select('allowed_origins').where('id', '=', session.tenant_id).executeTakeFirstOrThrow();
-    checkOrigin(c, tenant.allowed_origins);
+    const found = await sessionForToken(db, bearer, idleMs);
+    if (!found) throw new HttpError(401, 'session_expired', 'unknown or expired chat session; open a new one');
+    const { allowed_origins: allowed, linked_phone: phone, ...session } = found;
+    checkOrigin(c, allowed);
     // A visitor who proved a phone number chats in that person's conversation (texts and calls included).
-    const phone = await linkedPhoneOf(db, session.visitor_id);
     const key = { tenantId: session.tenant_id, contactKey: phone ?? `web:${session.visitor_id}` };
     return { ...session, key, conversationId: conversationWorkflowId(key) };
   }

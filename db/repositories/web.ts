@@ -80,21 +80,23 @@ export async function visitorsOfConversation(db: Kysely<Database>, tenantId: str
     .execute();
 }
 
+/** A session with what every request on it needs: the sites its tenant allows and the phone its visitor proved. */
+export type OpenSession = WebSession & { allowed_origins: string[]; linked_phone: string | null };
+
 /**
  * The session a bearer token opens, if it was used within `idleMs`; using it keeps it alive. A session left idle
- * longer is over (the visitor opens a new one and keeps their history).
+ * longer is over (the visitor opens a new one and keeps their history). One statement: it runs on every chat request.
  */
-export async function sessionForToken(db: Kysely<Database>, token: string, idleMs: number): Promise<WebSession | undefined> {
+export async function sessionForToken(db: Kysely<Database>, token: string, idleMs: number): Promise<OpenSession | undefined> {
   return db
-    .updateTable('web_sessions')
+    .updateTable('web_sessions as s')
+    .from(['web_visitors as v', 'tenants as t'])
     .set({ last_active_at: sql`now()` })
-    .where('token_hash', '=', hashToken(token))
-    .where('last_active_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
-    .returningAll()
+    .whereRef('v.id', '=', 's.visitor_id')
+    .whereRef('t.id', '=', 's.tenant_id')
+    .where('s.token_hash', '=', hashToken(token))
+    .where('s.last_active_at', '>', sql<Date>`now() - make_interval(secs => ${idleMs / 1000})`)
+    .returningAll('s')
+    .returning(['t.allowed_origins', 'v.linked_phone'])
     .executeTakeFirst();
-}
-
-export async function linkedPhoneOf(db: Kysely<Database>, visitorId: string): Promise<string | null> {
-  const row = await db.selectFrom('web_visitors').select('linked_phone').where('id', '=', visitorId).executeTakeFirst();
-  return row?.linked_phone ?? null;
 }
