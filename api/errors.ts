@@ -17,6 +17,12 @@ export class HttpError extends Error {
   }
 }
 
+/** 429 until `retryAt` (epoch ms): `Retry-After` in whole seconds (at least one), which `message` is told too. */
+export function tooManyRequests(code: string, retryAt: number, message: (retryAfterSeconds: number) => string): HttpError {
+  const retryAfter = Math.max(1, Math.ceil((retryAt - Date.now()) / 1000));
+  return new HttpError(429, code, message(retryAfter), { 'retry-after': String(retryAfter) });
+}
+
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }

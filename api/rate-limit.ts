@@ -1,4 +1,4 @@
-import { HttpError } from './errors';
+import { tooManyRequests } from './errors';
 
 /**
  * At most `limit` uses per key within a sliding `windowMs`, in this process (behind several API replicas, each
@@ -18,8 +18,7 @@ export class RateLimiter {
     const now = Date.now();
     const recent = (this.uses.get(key) ?? []).filter((at) => at > now - this.windowMs);
     if (recent.length >= this.limit) {
-      const retryAfter = Math.max(1, Math.ceil(((recent[0] ?? now) + this.windowMs - now) / 1000));
-      throw new HttpError(429, 'rate_limited', `too many ${this.what}; try again in ${retryAfter} s`, { 'retry-after': String(retryAfter) });
+      throw tooManyRequests('rate_limited', (recent[0] ?? now) + this.windowMs, (seconds) => `too many ${this.what}; try again in ${seconds} s`);
     }
     recent.push(now);
     this.uses.set(key, recent);

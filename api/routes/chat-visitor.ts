@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ChatAccess } from '../chat-access';
 import { phoneNumber } from '../contacts';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../errors';
+import { HttpError, tooManyRequests } from '../errors';
 import { jsonBody } from '../json-body';
 import { relayEvents } from '../sse';
 import { publishEvent, type BusEvent } from '../../db/events';
@@ -24,8 +24,7 @@ const maxCodeAttempts = 5;
 const numberLimits: NumberLimits = { codes: 5, wrongCodes: 10, windowMs: 60 * 60_000 };
 
 function numberRefusal(code: string, message: string, retryAt: Date): HttpError {
-  const retryAfter = Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000));
-  return new HttpError(429, code, `${message}; try again in ${Math.ceil(retryAfter / 60)} min`, { 'retry-after': String(retryAfter) });
+  return tooManyRequests(code, retryAt.getTime(), (seconds) => `${message}; try again in ${Math.ceil(seconds / 60)} min`);
 }
 
 const phoneBody = z.object({ phone: z.string().min(3).max(32) });
