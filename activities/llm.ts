@@ -100,12 +100,11 @@ export function llmActivities(deps: ActivityDeps) {
     // the reply goes on from it, and is recorded with it.
     const before = stream ? writtenBefore(input.toolExchange) : '';
     const separator = before && !/\s$/.test(before) ? ' ' : '';
-    let separated = !separator;
+    let lead = separator;
     const answer = stream
       ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => {
-          if (!separated) stream.push(separator);
-          separated = true;
-          stream.push(token);
+          stream.push(lead + token);
+          lead = '';
         })
       : await callModel(openai, request, signal);
     // Buttons asked for alongside the text end the turn; asked for alone (or with other tools) they wait for it.
@@ -122,13 +121,11 @@ export function llmActivities(deps: ActivityDeps) {
   /** The result of a streamed reply, recorded first when the turn asked for it. */
   async function streamed(input: GenerateReplyInput, text: string, endedAt: Date, options: ReplyOptions | null = null): Promise<GenerateReplyResult> {
     const record = input.stream?.record;
-    const shown = options ? { options } : {};
-    if (!record) return { kind: 'text', text, streamedAt: endedAt.toISOString(), ...shown };
+    const result = { kind: 'text' as const, text, streamedAt: endedAt.toISOString(), ...(options ? { options } : {}) };
+    if (!record) return result;
     // The turn stops this reply when the customer writes again, but the word may come after its last token: a reply
     // overtaken by a newer message stays unrecorded, as the turn that superseded it expects.
-    if (await customerWroteSince(db, input.conversationId, input.untilMessageId)) {
-      return { kind: 'text', text, streamedAt: endedAt.toISOString(), superseded: true, ...shown };
-    }
+    if (await customerWroteSince(db, input.conversationId, input.untilMessageId)) return { ...result, superseded: true };
     const { outboxId, target, contactKey } = record;
     await recordStreamedReply(
       db,
@@ -149,7 +146,7 @@ export function llmActivities(deps: ActivityDeps) {
       },
       { tenantId: input.tenantId, contactKey, channel: target.channel },
     );
-    return { kind: 'text', text, streamedAt: endedAt.toISOString(), recordedAs: outboxId, ...shown };
+    return { ...result, recordedAs: outboxId };
   }
 
   return {

@@ -123,10 +123,8 @@ export class Calls {
     this.recording += 1;
     try {
       // A newer prompt may have stopped it before word came of what the caller heard.
-      if (!turn.messageId && heard) {
-        turn.messageId = await this.host.deliver({ text: heard, author: 'ai', streamedAt: at }, voiceTarget(turn.call));
-      }
-      await this.keepHeard({ callSid }, turn);
+      if (turn.messageId) await this.keepHeard(turn.call, turn);
+      else await this.keepOnlyHeard(turn.call, turn, voiceTarget(turn.call));
     } finally {
       this.recording -= 1;
     }

@@ -3,6 +3,9 @@ import type { ReplyTarget } from '../domain/channels';
 import type { WebTurnRequest, WebTurnResult } from './definitions';
 import { liveTurnContext, modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
 
+/** A turn another message took over: that turn's reply answers both. */
+const superseded: WebTurnResult = { text: '', messageId: null, outcome: 'superseded' };
+
 /** What the conversation lends its web chat. */
 export interface WebChatHost extends LiveChannelHost {
   openHandoff(reason: string): void;
@@ -42,7 +45,7 @@ export class WebChat {
       // Messages are in the order they were received (as recorded), not the order they reach the workflow: a newer
       // one recorded meanwhile answers both.
       const mine = Date.parse(request.receivedAt);
-      if (mine < this.newestReceived) return { text: '', messageId: null, outcome: 'superseded' };
+      if (mine < this.newestReceived) return superseded;
       this.newestReceived = mine;
       this.current?.scope.cancel();
     }
@@ -59,14 +62,14 @@ export class WebChat {
         return { text: '', messageId, outcome: 'handoff' };
       }
       // The visitor wrote again before the reply was recorded: the newer turn answers both.
-      if (reply.superseded) return { text: '', messageId: null, outcome: 'superseded' };
+      if (reply.superseded) return superseded;
       const options = reply.options ? { options: reply.options } : {};
       const streamedAt = reply.streamedAt ?? new Date().toISOString();
       const messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt, ...options }, target));
       return { text: reply.text, messageId, outcome: 'answered', ...options };
     } catch (error) {
       if (!isCancellation(error)) throw error;
-      return { text: '', messageId: null, outcome: 'superseded' };
+      return superseded;
     } finally {
       if (this.current === turn) this.current = null;
     }
