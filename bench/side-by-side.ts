@@ -1,23 +1,55 @@
+import { basename } from 'node:path';
 import type { BenchEnv, Product } from './env';
 import { cpuMs, cpuPerUnit, postgresCpuMs, selfCpuMs } from './cpu';
+import { startTsProcess } from './processes';
 import { compareTimings, talk, type Talker, type Timing } from './token-timing';
+import { freePort } from '../test/support/ports';
 
-/** A floor beside the product: how to reach it, its process (for its CPU) and what its CPU is called. */
+/**
+ * A floor beside the product: its entry file, started on a free port against the same fake model (it prints
+ * `ready` once listening), what its CPU is called, and how a customer reaches it on that port.
+ */
 export interface Floor {
-  open(contact: number): Promise<Talker>;
-  pid: number;
+  entry: string;
+  ready: string;
   name: string;
+  open(port: number, contact: number): Promise<Talker>;
 }
 
 /**
- * The product and its floor measured the same way, one after the other, against the same fake model: after a
- * warm-up, `turns` turns of one customer each, then `concurrent` customers at once (`concurrentTurns` each) with the
- * CPU every process spends per turn. Customers pause `pauseMs` after each reply.
+ * The product and its floor measured the same way, one after the other, against the same fake model writing a token
+ * every `tokenDelayMs`: after a warm-up, `turns` turns of one customer each, then `concurrent` customers at once
+ * (`concurrentTurns` each) with the CPU every process spends per turn. Customers pause `pauseMs` after each reply.
+ * Stops the floor and the product at the end.
  */
 export async function sideBySide(
   env: BenchEnv,
   product: Product & { open(contact: number): Promise<Talker> },
   floor: Floor,
+  options: { turns: number; concurrent: number; concurrentTurns: number; pauseMs: number; tokenDelayMs: number },
+) {
+  const port = await freePort();
+  const floorProcess = await startTsProcess(
+    floor.entry,
+    [],
+    { PORT: String(port), OPENAI_API_KEY: env.openai.apiKey, OPENAI_BASE_URL: env.openai.baseURL },
+    floor.ready,
+    env.processOptions(basename(floor.entry, '.ts')),
+  );
+  env.openai.tokenDelayMs = options.tokenDelayMs;
+  try {
+    return await measure(env, product, { open: (contact) => floor.open(port, contact), pid: floorProcess.pid, name: floor.name }, options);
+  } finally {
+    env.openai.tokenDelayMs = 0;
+    await floorProcess.stop();
+    await product.stop();
+  }
+}
+
+async function measure(
+  env: BenchEnv,
+  product: Product & { open(contact: number): Promise<Talker> },
+  floor: { open(contact: number): Promise<Talker>; pid: number; name: string },
   options: { turns: number; concurrent: number; concurrentTurns: number; pauseMs: number },
 ) {
   const round = (open: (contact: number) => Promise<Talker>, talkers: number, turns: number, offset: number) =>

@@ -1,9 +1,7 @@
 import WebSocket from 'ws';
 import type { BenchEnv } from './env';
-import { startTsProcess } from './processes';
 import { sideBySide } from './side-by-side';
 import type { Talker } from './token-timing';
-import { freePort } from '../test/support/ports';
 import { RelayCaller } from '../devkit/relay-caller';
 
 /** A call to the product, as Twilio places it: signed webhook, TwiML, signed socket, setup; then prompts. */
@@ -57,8 +55,6 @@ async function bareCaller(url: string): Promise<Talker> {
  */
 const listenMs = 300;
 
-/** `calls` simultaneous calls, each asking `turns` questions in a row; every turn's timing. */
-
 /**
  * Prompt → first token and prompt → last token, for one call and for 20 at once, through the whole product (relay
  * socket, update-with-start, workflow, streaming reply activity, event bus, recording) and through a bare relay
@@ -66,32 +62,16 @@ const listenMs = 300;
  */
 export async function voiceBenchmark(env: BenchEnv, options: { turns: number; concurrent: number; concurrentTurns: number; tokenDelayMs: number }) {
   const product = await env.startProduct({});
-  const barePort = await freePort();
-  const bare = await startTsProcess(
-    'bench/bare-relay.ts',
-    [],
-    { PORT: String(barePort), OPENAI_API_KEY: env.openai.apiKey, OPENAI_BASE_URL: env.openai.baseURL },
-    'bare relay listening',
-    env.processOptions('bare-relay'),
+  const measured = await sideBySide(
+    env,
+    { ...product, open: (contact) => productCaller(product.apiUrl, env.twilio.authToken, contact) },
+    { entry: 'bench/bare-relay.ts', ready: 'bare relay listening', name: 'relay', open: (port) => bareCaller(`ws://127.0.0.1:${port}`) },
+    { ...options, pauseMs: listenMs },
   );
-  const bareUrl = `ws://127.0.0.1:${barePort}`;
-  env.openai.tokenDelayMs = options.tokenDelayMs;
-  try {
-    const measured = await sideBySide(
-      env,
-      { ...product, open: (contact) => productCaller(product.apiUrl, env.twilio.authToken, contact) },
-      { open: () => bareCaller(bareUrl), pid: bare.pid, name: 'relay' },
-      { ...options, pauseMs: listenMs },
-    );
-    return {
-      tokenDelayMs: options.tokenDelayMs,
-      oneCall: measured.single,
-      concurrentCalls: { calls: options.concurrent, ...measured.concurrent },
-      targets: { firstTokenOverheadP50Ms: 50, firstTokenOverheadP99Ms: 150 },
-    };
-  } finally {
-    env.openai.tokenDelayMs = 0;
-    await bare.stop();
-    await product.stop();
-  }
+  return {
+    tokenDelayMs: options.tokenDelayMs,
+    oneCall: measured.single,
+    concurrentCalls: { calls: options.concurrent, ...measured.concurrent },
+    targets: { firstTokenOverheadP50Ms: 50, firstTokenOverheadP99Ms: 150 },
+  };
 }

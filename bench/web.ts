@@ -1,8 +1,6 @@
 import type { BenchEnv } from './env';
-import { startTsProcess } from './processes';
 import { sideBySide } from './side-by-side';
 import type { Talker, Timing } from './token-timing';
-import { freePort } from '../test/support/ports';
 import { createDb } from '../db/connection';
 
 /** Posts one message as the AI SDK's DefaultChatTransport does and times the UI message stream's text deltas. */
@@ -59,31 +57,15 @@ export async function webBenchmark(env: BenchEnv, options: { turns: number; conc
   const db = createDb(env.databaseUrl, { max: 1 });
   const { widget_key: widgetKey } = await db.selectFrom('tenants').select('widget_key').where('id', '=', 'default').executeTakeFirstOrThrow();
   await db.destroy();
-  const barePort = await freePort();
-  const bare = await startTsProcess(
-    'bench/bare-chat.ts',
-    [],
-    { PORT: String(barePort), OPENAI_API_KEY: env.openai.apiKey, OPENAI_BASE_URL: env.openai.baseURL },
-    'bare chat listening',
-    env.processOptions('bare-chat'),
+  const measured = await sideBySide(
+    env,
+    { ...product, open: () => productVisitor(product.apiUrl, widgetKey) },
+    { entry: 'bench/bare-chat.ts', ready: 'bare chat listening', name: 'endpoint', open: async (port, contact) => bareVisitor(`http://127.0.0.1:${port}/api/chat`, contact) },
+    { ...options, pauseMs: readMs },
   );
-  const bareUrl = `http://127.0.0.1:${barePort}/api/chat`;
-  env.openai.tokenDelayMs = options.tokenDelayMs;
-  try {
-    const measured = await sideBySide(
-      env,
-      { ...product, open: () => productVisitor(product.apiUrl, widgetKey) },
-      { open: async (contact) => bareVisitor(bareUrl, contact), pid: bare.pid, name: 'endpoint' },
-      { ...options, pauseMs: readMs },
-    );
-    return {
-      tokenDelayMs: options.tokenDelayMs,
-      oneVisitor: measured.single,
-      concurrentVisitors: { visitors: options.concurrent, ...measured.concurrent },
-    };
-  } finally {
-    env.openai.tokenDelayMs = 0;
-    await bare.stop();
-    await product.stop();
-  }
+  return {
+    tokenDelayMs: options.tokenDelayMs,
+    oneVisitor: measured.single,
+    concurrentVisitors: { visitors: options.concurrent, ...measured.concurrent },
+  };
 }
