@@ -174,6 +174,11 @@
       if (!input.value && visitor.phone) input.value = visitor.phone;
     }
 
+    /** POSTs `body` as JSON with the session's token. */
+    post(path, body) {
+      return this.call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    }
+
     /** Calls the chat API with the session's token, opening a new session once if this one expired. */
     async call(path, init = {}) {
       for (let attempt = 0; ; attempt += 1) {
@@ -273,7 +278,7 @@
 
     /** One step of phone linking; a refusal's words go to the visitor and the answer is null. */
     async phoneStep(path, body) {
-      const response = await this.call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await this.post(path, body);
       if (response.ok) return response;
       this.ui.phoneStatus.textContent = (await response.json().catch(() => ({}))).error?.message ?? 'That did not work.';
       return null;
@@ -330,10 +335,10 @@
       this.show({ id: `in:local:${id}`, author: 'customer', text });
       this.ui.typing.textContent = 'Typing…';
       try {
-        const response = await this.call('/api/chat', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ id: this.session.sessionId, trigger: 'submit-message', messages: [{ id, role: 'user', parts: [{ type: 'text', text }] }] }),
+        const response = await this.post('/api/chat', {
+          id: this.session.sessionId,
+          trigger: 'submit-message',
+          messages: [{ id, role: 'user', parts: [{ type: 'text', text }] }],
         });
         if (!response.ok || !response.body) {
           const refusal = await response.json().catch(() => null);

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser';
 import { freePort } from '../support/ports';
@@ -37,6 +37,15 @@ afterAll(async () => {
 });
 
 const bubbles = (author: string) => page.locator(`dc-chat li.${author}`);
+
+/** A new visitor on a fresh browser profile, with the chat open on the demo page. */
+async function newVisitor(): Promise<{ context: BrowserContext; visitor: Page }> {
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  await visitor.goto(`${stack.apiUrl}/demo`);
+  await visitor.getByRole('button', { name: 'Chat with us' }).click();
+  return { context, visitor };
+}
 
 async function say(text: string): Promise<void> {
   await page.getByLabel('Your message').fill(text);
@@ -118,10 +127,7 @@ describe('the chat widget', () => {
   }, 120_000);
 
   it('shows the buttons a reply carries: quick replies that answer with a tap, links that open a page', async () => {
-    const context = await browser.newContext();
-    const visitor = await context.newPage();
-    await visitor.goto(`${stack.apiUrl}/demo`);
-    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    const { context, visitor } = await newVisitor();
     stack.openai.script({
       content: 'Two flats are free this month.',
       toolCalls: [
@@ -158,10 +164,7 @@ describe('the chat widget', () => {
   }, 60_000);
 
   it('lets the visitor write again while a reply is being written: the newer message supersedes it', async () => {
-    const context = await browser.newContext();
-    const visitor = await context.newPage();
-    await visitor.goto(`${stack.apiUrl}/demo`);
-    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    const { context, visitor } = await newVisitor();
     stack.openai.tokenDelayMs = 150;
     stack.openai.script({ content: 'Our lamps come in many styles, sizes, colours and finishes, and all of them ship within a week of your order.' });
     await visitor.getByLabel('Your message').fill('Tell me about lamps');
@@ -183,11 +186,7 @@ describe('the chat widget', () => {
     await stack.twilio.waitForSent(1);
     await stack.settled(phone);
 
-    // A new visitor on a fresh browser profile.
-    const context = await browser.newContext();
-    const visitor = await context.newPage();
-    await visitor.goto(`${stack.apiUrl}/demo`);
-    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    const { context, visitor } = await newVisitor();
     await visitor.getByRole('button', { name: 'Continue with your phone number' }).click();
     await visitor.getByLabel('Your phone number').fill(phone);
     await visitor.getByRole('button', { name: 'Send code' }).click();
