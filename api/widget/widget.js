@@ -118,12 +118,23 @@
       this.ui.launcher.hidden = true;
       this.ui.launcher.setAttribute('aria-expanded', 'true');
       this.ui.input.focus();
-      if (!this.started) {
-        this.started = true;
+      await this.ready().catch(() => this.notice('The chat is not available right now. Please try again later.'));
+    }
+
+    /**
+     * The session, its history and the live stream, once; a message written while the chat is still opening waits
+     * for it. A failed start is tried again by the next open or message.
+     */
+    ready() {
+      this.opening ??= (async () => {
         await this.ensureSession();
         await this.loadHistory();
         void this.follow();
-      }
+      })().catch((error) => {
+        this.opening = null;
+        throw error;
+      });
+      return this.opening;
     }
 
     close() {
@@ -335,6 +346,7 @@
       this.show({ id: `in:local:${id}`, author: 'customer', text });
       this.ui.typing.textContent = 'Typing…';
       try {
+        await this.ready();
         const response = await this.post('/api/chat', {
           id: this.session.sessionId,
           trigger: 'submit-message',

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultServiceTexts } from '../../domain/texts';
-import { launchChromium } from '../support/browser';
+import { useBrowser } from '../support/browser';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
 
 /**
@@ -13,22 +13,34 @@ import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '.
 const screenshotDir = new URL('../../test-results/', import.meta.url);
 
 let stack: Stack;
-let browser: Browser;
-let page: Page;
 
 beforeAll(async () => {
+  mkdirSync(screenshotDir, { recursive: true });
   stack = await startStack({ BATCH_QUIET_MS: '200' });
+});
+beforeEach(async () => {
   await resetDatabase(stack.db);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  stack.openai.reset();
+  stack.twilio.reset();
 });
 afterAll(async () => {
-  await browser?.close();
   await stack?.stop();
 });
+const { page: freshPage } = useBrowser();
+
+/** The console, signed in as the stack's agent. */
+async function signedIn(): Promise<Page> {
+  const page = await freshPage({ width: 1280, height: 800 });
+  await page.goto(`${stack.apiUrl}/console`);
+  await page.getByLabel('Agent token').fill(stack.agentToken);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#live', { hasText: 'live' }).waitFor();
+  return page;
+}
 
 describe('agent console', () => {
   it('takes a handoff from queue to resolution without a reload', async () => {
+    const page = await freshPage({ width: 1280, height: 800 });
     const failedRequests: string[] = [];
     page.on('response', (response) => {
       if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.url()}`);
@@ -69,7 +81,6 @@ describe('agent console', () => {
     await page.locator('[data-testid="messages"] li', { hasText: '12 Harbour Street' }).waitFor({ timeout: 20_000 });
     expect(stack.twilio.sent).toHaveLength(2);
 
-    mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: new URL('console.png', screenshotDir).pathname, fullPage: true });
 
     await page.getByLabel('Note for the AI (not sent to the customer)').fill('Address changed to 12 Harbour Street.');
@@ -84,6 +95,7 @@ describe('agent console', () => {
   });
 
   it('shows a call put through to a person as part of its conversation', async () => {
+    const page = await signedIn();
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'caller wants a person' } }] });
     const from = uniquePhone();
     const caller = stack.caller(from);

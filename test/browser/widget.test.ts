@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/browser';
+import { useBrowser } from '../support/browser';
 import { freePort } from '../support/ports';
 import { resetDatabase, smsParams, startStack, type Stack } from '../support/stack';
 
@@ -13,47 +13,48 @@ import { resetDatabase, smsParams, startStack, type Stack } from '../support/sta
 const screenshotDir = new URL('../../test-results/', import.meta.url);
 
 let stack: Stack;
-let browser: Browser;
-let page: Page;
 
 beforeAll(async () => {
+  mkdirSync(screenshotDir, { recursive: true });
   // A fixed port, so the page keeps talking to the service across its restart.
   const port = await freePort();
   stack = await startStack({ PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` });
   await resetDatabase(stack.db);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
 });
 afterEach(async (context) => {
-  // What the model was asked and what was recorded, for a failure's report.
-  if (context.task.result?.state !== 'fail') return;
-  const asked = stack.openai.requests.map((r) => r.messages.filter((m) => m.role === 'user').at(-1)?.content);
-  const recorded = await stack.db.selectFrom('messages').select(['author', 'body', 'status']).orderBy('created_at').execute();
-  console.error('model asked:', JSON.stringify(asked), '\nrecorded:', JSON.stringify(recorded));
+  if (context.task.result?.state === 'fail') {
+    // What the model was asked and what was recorded, for a failure's report.
+    const asked = stack.openai.requests.map((r) => r.messages.filter((m) => m.role === 'user').at(-1)?.content);
+    const recorded = await stack.db.selectFrom('messages').select(['author', 'body', 'status']).orderBy('created_at').execute();
+    console.error('model asked:', JSON.stringify(asked), '\nrecorded:', JSON.stringify(recorded));
+  }
+  // Each test starts from nothing: no scripted reply left, no model pace, no changed tenant.
+  stack.openai.reset();
+  stack.twilio.reset();
+  await resetDatabase(stack.db);
 });
 afterAll(async () => {
-  await browser?.close();
   await stack?.stop();
 });
+const { page: freshPage } = useBrowser();
 
-const bubbles = (author: string) => page.locator(`dc-chat li.${author}`);
-
-/** A new visitor on a fresh browser profile, with the chat open on the demo page. */
-async function newVisitor(): Promise<{ context: BrowserContext; visitor: Page }> {
-  const context = await browser.newContext();
-  const visitor = await context.newPage();
+/** A new visitor with the chat open on the demo page. */
+async function newVisitor(): Promise<Page> {
+  const visitor = await freshPage();
   await visitor.goto(`${stack.apiUrl}/demo`);
   await visitor.getByRole('button', { name: 'Chat with us' }).click();
-  return { context, visitor };
+  return visitor;
 }
 
-async function say(text: string): Promise<void> {
-  await page.getByLabel('Your message').fill(text);
-  await page.getByLabel('Your message').press('Enter');
+async function say(visitor: Page, text: string): Promise<void> {
+  await visitor.getByLabel('Your message').fill(text);
+  await visitor.getByLabel('Your message').press('Enter');
 }
 
 describe('the chat widget', () => {
   it('chats on any page: streamed replies, history after a reload, on across a restart, a person while idle', async () => {
+    const page = await freshPage();
+    const bubbles = (author: string) => page.locator(`dc-chat li.${author}`);
     const failed: string[] = [];
     page.on('response', (response) => {
       if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
@@ -65,7 +66,7 @@ describe('the chat widget', () => {
     // The reply grows as the model writes it.
     stack.openai.tokenDelayMs = 120;
     stack.openai.script({ content: 'Yes, we sell lamps in brass, glass and oak, from thirty dollars.' });
-    await say('Do you sell lamps?');
+    await say(page, 'Do you sell lamps?');
     const reply = bubbles('ai').last();
     const seen = new Set<string>();
     await expect
@@ -88,7 +89,7 @@ describe('the chat widget', () => {
 
     // The service restarts (a deploy); the visitor goes on.
     await stack.restart();
-    await say('Do you deliver?');
+    await say(page, 'Do you deliver?');
     await expect.poll(() => bubbles('ai').allTextContents(), { timeout: 30_000 }).toEqual([
       'Yes, we sell lamps in brass, glass and oak, from thirty dollars.',
       'echo: Do you deliver?',
@@ -96,10 +97,10 @@ describe('the chat widget', () => {
 
     // A person takes over; their reply arrives while the visitor is idle.
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'custom order' } }] });
-    await say('Can someone make a custom lamp?');
+    await say(page, 'Can someone make a custom lamp?');
     await page.locator('dc-chat li.notice', { hasText: 'A person from our team will reply here.' }).waitFor();
     // The agent works in the console: each side sees the other writing.
-    const agent = await browser.newPage();
+    const agent = await freshPage({ width: 1280, height: 800 });
     await agent.goto(`${stack.apiUrl}/console`);
     await agent.getByLabel('Agent token').fill(stack.agentToken);
     await agent.getByRole('button', { name: 'Sign in' }).click();
@@ -116,18 +117,33 @@ describe('the chat widget', () => {
     await agent.getByRole('button', { name: 'Send reply' }).click();
     await page.locator('dc-chat li.agent', { hasText: 'Hi, I am Sam. Yes, we can: what size?' }).waitFor({ timeout: 20_000 });
     expect(await page.locator('dc-chat .typing').textContent()).toBe('');
-    await agent.close();
     expect(await page.locator('dc-chat li.agent .who').first().textContent()).toBe('A person from our team');
     expect(await bubbles('agent').count()).toBe(1);
 
-    mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: new URL('widget.png', screenshotDir).pathname });
     // Requests refused while the service was down are the widget retrying; nothing else failed.
     expect(failed.filter((f) => !f.startsWith('5'))).toEqual([]);
   }, 120_000);
 
+  it('sends a message written while the chat is still opening, once it is open', async () => {
+    const visitor = await freshPage();
+    // The service is slow to open the session: the visitor has written before it answers.
+    let answerSession = () => {};
+    const sessionHeld = new Promise<void>((resolve) => (answerSession = resolve));
+    await visitor.route('**/api/chat/sessions', async (route) => {
+      await sessionHeld;
+      await route.continue();
+    });
+    await visitor.goto(`${stack.apiUrl}/demo`);
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    await say(visitor, 'Are you open on Sundays?');
+    answerSession();
+    await visitor.locator('dc-chat li.ai', { hasText: 'echo: Are you open on Sundays?' }).waitFor({ timeout: 20_000 });
+    expect(await visitor.locator('dc-chat li.notice').allTextContents()).toEqual([]);
+  }, 60_000);
+
   it('shows the buttons a reply carries: quick replies that answer with a tap, links that open a page', async () => {
-    const { context, visitor } = await newVisitor();
+    const visitor = await newVisitor();
     stack.openai.script({
       content: 'Two flats are free this month.',
       toolCalls: [
@@ -137,8 +153,7 @@ describe('the chat widget', () => {
         },
       ],
     });
-    await visitor.getByLabel('Your message').fill('Any flats free?');
-    await visitor.getByLabel('Your message').press('Enter');
+    await say(visitor, 'Any flats free?');
     const link = visitor.getByRole('link', { name: 'Flat on Elm Street' });
     await link.waitFor({ timeout: 20_000 });
     expect(await link.getAttribute('href')).toBe('https://homes.example.com/listings/12');
@@ -160,23 +175,19 @@ describe('the chat widget', () => {
     await visitor.locator('dc-chat li.ai', { hasText: 'echo: Book a viewing' }).waitFor({ timeout: 20_000 });
     expect(await suggested.count()).toBe(0);
     expect(await visitor.getByLabel('Your phone number').isVisible()).toBe(false);
-    await context.close();
   }, 60_000);
 
   it('lets the visitor write again while a reply is being written: the newer message supersedes it', async () => {
-    const { context, visitor } = await newVisitor();
+    const visitor = await newVisitor();
     stack.openai.tokenDelayMs = 150;
     stack.openai.script({ content: 'Our lamps come in many styles, sizes, colours and finishes, and all of them ship within a week of your order.' });
-    await visitor.getByLabel('Your message').fill('Tell me about lamps');
-    await visitor.getByLabel('Your message').press('Enter');
+    await say(visitor, 'Tell me about lamps');
     await visitor.locator('dc-chat li.ai', { hasText: 'Our lamps' }).waitFor({ timeout: 20_000 });
     stack.openai.tokenDelayMs = 0;
-    await visitor.getByLabel('Your message').fill('Actually, only the oak ones');
-    await visitor.getByLabel('Your message').press('Enter');
+    await say(visitor, 'Actually, only the oak ones');
     await visitor.locator('dc-chat li.ai', { hasText: 'echo: Actually, only the oak ones' }).waitFor({ timeout: 20_000 });
     await expect.poll(() => visitor.locator('dc-chat li.ai').allTextContents()).toEqual(['echo: Actually, only the oak ones']);
     expect(await visitor.locator('dc-chat li.customer').allTextContents()).toEqual(['Tell me about lamps', 'Actually, only the oak ones']);
-    await context.close();
   }, 60_000);
 
   it("joins the visitor's SMS conversation once they prove their phone number", async () => {
@@ -186,7 +197,7 @@ describe('the chat widget', () => {
     await stack.twilio.waitForSent(1);
     await stack.settled(phone);
 
-    const { context, visitor } = await newVisitor();
+    const visitor = await newVisitor();
     await visitor.getByRole('button', { name: 'Continue with your phone number' }).click();
     await visitor.getByLabel('Your phone number').fill(phone);
     await visitor.getByRole('button', { name: 'Send code' }).click();
@@ -196,8 +207,7 @@ describe('the chat widget', () => {
     await visitor.getByLabel('The code we texted you').fill(code);
     await visitor.getByRole('button', { name: 'Verify' }).click();
     await visitor.locator('dc-chat li.customer', { hasText: 'Hi, my order is 8812.' }).waitFor();
-    await visitor.getByLabel('Your message').fill('Any news?');
-    await visitor.getByLabel('Your message').press('Enter');
+    await say(visitor, 'Any news?');
     await visitor.locator('dc-chat li.ai', { hasText: 'echo: Any news?' }).waitFor({ timeout: 20_000 });
     const turn = stack.openai.requests.find((r) => r.messages.at(-1)?.content === 'Any news?');
     expect(turn?.messages.map((m) => m.content)).toEqual(expect.arrayContaining(['Hi, my order is 8812.']));
@@ -207,6 +217,5 @@ describe('the chat widget', () => {
     await visitor.locator('dc-chat li.ai', { hasText: 'echo: Any news?' }).waitFor();
     await visitor.locator('dc-chat .phone-status', { hasText: `Linked to your phone number ${phone}.` }).waitFor();
     expect(await visitor.getByRole('button', { name: 'Continue with your phone number' }).isHidden()).toBe(true);
-    await context.close();
   }, 60_000);
 });
