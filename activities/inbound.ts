@@ -1,6 +1,8 @@
 import type { ActivityDeps } from './deps';
 import { isMessaging } from '../domain/channels';
 import { keywordOf } from '../domain/keywords';
+import { withoutNul } from '../domain/nul';
+import { isRefusedData } from '../db/errors';
 import { optIn, optOut } from '../db/repositories/contacts';
 import { recordInboundMessage, type InboundRecord } from '../db/repositories/inbound';
 import type { InboundMessage } from '../workflows/definitions';
@@ -23,6 +25,24 @@ export interface RecordInboundResult {
   optedOut: boolean;
   /** Every channel the conversation used so far. */
   channels: string[];
+  /** The database refused the message as sent: it is kept without its text, marked refused, and not answered. */
+  refused?: boolean;
+}
+
+/** What is kept of a message whose data the database refused: who wrote, when, and why it was not taken. */
+function refusedRecord(record: InboundRecord, why: string): InboundRecord {
+  const { created_at: at } = record.message;
+  return {
+    conversation: withoutNul(record.conversation),
+    message: {
+      ...withoutNul(record.message),
+      body: '',
+      media: '[]',
+      status: 'refused',
+      error_message: `not recorded: ${withoutNul(why)}`,
+      created_at: Number.isNaN(at.getTime()) ? new Date() : at,
+    },
+  };
 }
 
 function inboundMessageId(tenantId: string, providerMessageId: string): string {
@@ -60,8 +80,13 @@ export function inboundActivities({ db }: ActivityDeps) {
       // Carrier keywords mean something in text messages only.
       const keyword = isMessaging(message.channel) ? keywordOf(message.body) : null;
       if (keyword !== 'stop' && keyword !== 'start') {
-        const recorded = await recordInboundMessage(db, record);
-        return { messageId, duplicate: !recorded.wrote, optedOut: recorded.optedOut, channels: recorded.channels };
+        const recorded = await recordInboundMessage(db, record).catch(async (error: unknown) => {
+          if (!isRefusedData(error)) throw error;
+          // Data no retry can store (a door let it through): kept as refused, without its text, and not answered.
+          const refused = await recordInboundMessage(db, refusedRecord(record, `${error.message} (${error.code})`));
+          return { ...refused, refused: true };
+        });
+        return { messageId, duplicate: !recorded.wrote, optedOut: recorded.optedOut, channels: recorded.channels, refused: 'refused' in recorded };
       }
       const target = { tenantId, contactKey, channel: message.channel };
       const recorded = await db.transaction().execute(async (trx) => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { ApiDeps } from './deps';
 import { errorBody, handleError } from './errors';
+import { refuseNulInUrl } from './nul';
 import { agentRoutes } from './routes/agents';
 import { chatAccess } from './chat-access';
 import { chatRoutes } from './routes/chat';
@@ -16,6 +17,7 @@ import { widgetRoutes } from './routes/widget';
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
   app.onError(handleError(deps.log));
+  app.use('*', refuseNulInUrl);
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));

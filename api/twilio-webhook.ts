@@ -1,6 +1,7 @@
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { HttpError } from './errors';
+import { withoutNul } from './nul';
 import { readSignedForm } from './twilio-signature';
 import type { Config } from '../config';
 
@@ -26,12 +27,14 @@ export function webhookBodyLimit() {
 export function signedWebhook(config: Config) {
   return async <T extends z.ZodType>(request: Request, schema: T): Promise<{ form: z.infer<T>; params: Record<string, string> }> => {
     const params = await readSignedForm(request, config.TWILIO_AUTH_TOKEN ?? '', config.PUBLIC_BASE_URL);
-    const parsed = schema.safeParse(params);
+    // Signed as sent; read without NUL characters.
+    const clean = withoutNul(params);
+    const parsed = schema.safeParse(clean);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new HttpError(400, 'invalid_webhook', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid form');
     }
-    return { form: parsed.data, params };
+    return { form: parsed.data, params: clean };
   };
 }
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config';
+import { PermanentErrorsInterceptor } from './permanent-errors';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -23,6 +24,7 @@ export async function createConversationWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(deps),
+    interceptors: { activity: [() => ({ inbound: new PermanentErrorsInterceptor() })] },
     // A conversation's next workflow task goes to the worker that ran its last one. When that worker died (a crash,
     // a kill), the task waits this long before any worker may take it: 3 s instead of the SDK's 10 s, so a reply
     // survives a dead worker within seconds. A busy live worker that misses it only costs the other a replay.

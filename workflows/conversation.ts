@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { channelSet, isMessaging, type Channel } from '../domain/channels';
 import { keywordOf } from '../domain/keywords';
+import type { RecordInboundResult } from '../activities/inbound';
 import type { Delivery } from '../activities/outbound';
 import { recordInbound, sendMessage, summarizeConversation } from './activity-proxies';
 import { batchDeadline, rememberId } from './batching';
@@ -176,15 +177,26 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       replyTarget = { channel: message.channel, address: message.from, sender: message.to };
       textTarget = replyTarget;
     }
-    const recorded = await recordInOrder(() => recordInbound({ conversationId, tenantId, contactKey, message }));
+    let recorded: RecordInboundResult;
+    try {
+      recorded = await recordInOrder(() => recordInbound({ conversationId, tenantId, contactKey, message }));
+    } catch (error) {
+      // Not retryable (data no attempt can store, not even as refused): dropped, and the conversation goes on.
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('customer message not recorded', { error: error.cause?.message ?? error.message });
+      pending = pending.filter((p) => p !== entry);
+      return null;
+    }
     noteChannels([...recorded.channels, message.channel]);
     // Carrier keywords mean something in text messages only; a caller saying "stop" is just talking.
     const keyword = isMessaging(message.channel) ? keywordOf(message.body) : null;
+    // A message kept as refused is not answered.
+    const unanswered = recorded.duplicate || recorded.refused === true;
     // Opt-out keywords are handled by recordInbound (and by the carrier's own replies), never by a model turn.
-    if (recorded.duplicate || keyword) pending = pending.filter((p) => p !== entry);
+    if (unanswered || keyword) pending = pending.filter((p) => p !== entry);
     else Object.assign(entry, { messageId: recorded.messageId, optedOut: recorded.optedOut });
-    if (!recorded.duplicate && keyword === 'help') await deliver({ notice: 'help', author: 'system' });
-    return recorded.duplicate ? null : { messageId: recorded.messageId };
+    if (!unanswered && keyword === 'help') await deliver({ notice: 'help', author: 'system' });
+    return unanswered ? null : { messageId: recorded.messageId };
   }
 
   /**

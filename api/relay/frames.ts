@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutNul } from '../nul';
 
 /** What Twilio's ConversationRelay sends over the socket (JSON text frames). */
 const setup = z.object({
@@ -33,7 +34,7 @@ export type SetupFrame = z.infer<typeof setup>;
 export function readFrame(data: string): { frame: RelayFrame } | { problem: string } {
   let json: unknown;
   try {
-    json = JSON.parse(data);
+    json = withoutNul(JSON.parse(data));
   } catch {
     return { problem: 'not JSON' };
   }

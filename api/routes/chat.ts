@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { LiveReply } from '../live-reply';
+import { withoutNul } from '../nul';
 import { phoneNumber } from '../contacts';
 import { getMessage } from '../../db/repositories/messages';
 import { openSession, tenantForWidgetKey } from '../../db/repositories/web';
@@ -89,7 +90,7 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
   // useChat posts the whole history by default: room for a long one, not for anything else.
   app.post('/', bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), async (c) => {
     const session = await sessionOf(c);
-    const parsed = chatBody.safeParse(await c.req.json().catch(() => null));
+    const parsed = chatBody.safeParse(withoutNul(await c.req.json().catch(() => null)));
     if (!parsed.success) throw new HttpError(400, 'invalid_body', parsed.error.issues[0]?.message ?? 'not a chat request');
     const newest = [...parsed.data.messages].reverse().find((m) => m.role === 'user');
     const text = (newest?.parts ?? [])
