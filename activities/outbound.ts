@@ -12,6 +12,7 @@ import { optOut } from '../db/repositories/contacts';
 import { applyDeliveryEvents } from '../db/repositories/delivery';
 import { getMessage, updateMessage } from '../db/repositories/messages';
 import { enqueueOutbound, markSent, providerIdsClaimed } from '../db/repositories/outbox';
+import { codeFor } from '../db/repositories/phone-codes';
 import { getTenant } from '../db/repositories/tenants';
 import type { MessageAuthor } from '../db/schema';
 
@@ -25,7 +26,12 @@ export type Delivery =
       /** Buttons under the reply (web chat), kept with its last part. */
       options?: ReplyOptions;
     }
-  | { notice: ServiceTextKey; author: 'ai' | 'system' };
+  | { notice: ServiceTextKey; author: 'ai' | 'system' }
+  /** A web visitor's one-time code (`codeId`): texted as the tenant's `phoneCode` text, recorded with the code hidden. */
+  | { code: string; author: 'system' };
+
+/** What stands in for a code in the outbox, the agents' screens and every record. */
+const hiddenCode = '••••••';
 
 export interface SendMessageInput {
   /** Chosen by the workflow and stable across activity retries: the outbox key that makes the delivery idempotent. */
@@ -74,8 +80,7 @@ export function outboundActivities(deps: ActivityDeps) {
     input: SendMessageInput,
     adapter: DeliveryAdapter,
     part: OutboundPart,
-    author: MessageAuthor,
-    options: ReplyOptions | null,
+    record: { author: MessageAuthor; body: string; options: ReplyOptions | null },
   ): Promise<string> {
     // The row is written before the channel is called: it marks the attempt.
     const streamedAt = 'streamedAt' in input.delivery ? input.delivery.streamedAt : undefined;
@@ -88,12 +93,12 @@ export function outboundActivities(deps: ActivityDeps) {
         conversation_id: input.conversationId,
         tenant_id: input.tenantId,
         direction: 'outbound',
-        author,
+        author: record.author,
         channel: part.target.channel,
         from_address: part.target.sender ?? '',
         to_address: part.target.address,
-        body: part.body,
-        options: options && JSON.stringify(options),
+        body: record.body,
+        options: record.options && JSON.stringify(record.options),
         status: 'pending',
       },
       { tenantId: input.tenantId, contactKey: input.contactKey, channel: part.target.channel },
@@ -117,6 +122,17 @@ export function outboundActivities(deps: ActivityDeps) {
     }
   }
 
+  /** The text a delivery sends, and the code in it that no record may show. */
+  async function deliveryText({ delivery, tenantId }: SendMessageInput): Promise<{ body: string; secret: string | null }> {
+    if ('text' in delivery) return { body: delivery.text, secret: null };
+    const texts = (await getTenant(db, tenantId))?.texts;
+    if ('notice' in delivery) return { body: serviceText(delivery.notice, texts), secret: null };
+    const code = await codeFor(db, delivery.code);
+    const wording = serviceText('phoneCode', texts);
+    // A tenant's wording without the placeholder still carries the code.
+    return { body: wording.includes('{code}') ? wording.replaceAll('{code}', code) : `${wording} ${code}`, secret: code };
+  }
+
   return {
     /**
      * Delivers a reply on its target's channel, part by part. Each part is an outbox row written before the channel
@@ -129,7 +145,9 @@ export function outboundActivities(deps: ActivityDeps) {
       const adapter = adapters[input.target.channel];
       if (!adapter) throw ApplicationFailure.nonRetryable(`no delivery for channel ${input.target.channel}`, 'NoChannelAdapter');
       const { delivery } = input;
-      const body = 'text' in delivery ? delivery.text : serviceText(delivery.notice, (await getTenant(db, input.tenantId))?.texts);
+      const { body, secret } = await deliveryText(input);
+      // A code goes to the person; every record of it (the outbox row, which agents read) has it hidden.
+      const recorded = (text: string) => (secret ? text.replaceAll(secret, hiddenCode) : text);
       const bodies = splitBody(body, adapter.maxPartChars);
       return heartbeating(async () => {
         const providerMessageIds: string[] = [];
@@ -138,7 +156,7 @@ export function outboundActivities(deps: ActivityDeps) {
           const streamedAt = 'streamedAt' in delivery ? delivery.streamedAt : undefined;
           const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined };
           const options = index === bodies.length - 1 && 'options' in delivery ? (delivery.options ?? null) : null;
-          providerMessageIds.push(await sendPart(input, adapter, part, delivery.author, options));
+          providerMessageIds.push(await sendPart(input, adapter, part, { author: delivery.author, body: recorded(partBody), options }));
         }
         return { providerMessageIds };
       });

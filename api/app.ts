@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { ApiDeps } from './deps';
+import { bodyLimits } from './body-limit';
 import { errorBody, handleError } from './errors';
 import { refuseNulInUrl } from './nul';
 import { agentRoutes } from './routes/agents';
@@ -18,6 +19,7 @@ export function createApp(deps: ApiDeps) {
   const app = new Hono();
   app.onError(handleError(deps.log));
   app.use('*', refuseNulInUrl);
+  app.use('*', bodyLimits());
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { conversationWorkflowId, type ConversationKey } from './conversation-client';
 import type { ApiDeps } from './deps';
 import { HttpError } from './errors';
@@ -8,6 +9,8 @@ import type { WebSession } from '../db/schema';
 
 export type ChatSession = WebSession & { key: ConversationKey; conversationId: string };
 export type ChatAccess = ReturnType<typeof chatAccess>;
+/** Routes under a session's id: the session, once `ownSession` found the token opens it. */
+export type SessionEnv = { Variables: { session: ChatSession } };
 
 /**
  * What every web chat route needs: CORS for the tenant's sites, the session a token opens (and whose conversation
@@ -43,6 +46,17 @@ export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
     return { ...session, key, conversationId: conversationWorkflowId(key) };
   }
 
+  /**
+   * For routes under `/sessions/:id` (or `/:id`): the token must open that very session (404 otherwise). Runs
+   * before the body is read, so a request from no one parses nothing.
+   */
+  const ownSession = createMiddleware<SessionEnv>(async (c, next) => {
+    const session = await sessionOf(c);
+    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    c.set('session', session);
+    await next();
+  });
+
   /** CORS: the widget runs on the tenant's sites. Which origins may is checked once the tenant is known. */
   const cors: MiddlewareHandler = async (c, next) => {
     const origin = c.req.header('origin');
@@ -59,5 +73,5 @@ export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
     await next();
   };
 
-  return { idleMs, limits, addressOf, checkOrigin, sessionOf, cors };
+  return { idleMs, limits, addressOf, checkOrigin, sessionOf, ownSession, cors };
 }

@@ -39,6 +39,18 @@ export function phoneNumber(raw: string): string | null {
   return parsed?.channel === 'sms' && parsed.contactKey.startsWith('+') ? parsed.contactKey : null;
 }
 
+/** The country (ISO code) of an E.164 number; null when the numbering plan does not place it. */
+export function countryOf(phone: string): string | null {
+  return parsePhoneNumberFromString(phone)?.country ?? null;
+}
+
+/** The countries a tenant texts web visitors' codes to: as it set them, else the country of its own number. */
+export function codeCountries(tenant: { code_countries: string[]; sender_number: string | null }): string[] {
+  if (tenant.code_countries.length > 0) return tenant.code_countries;
+  const own = tenant.sender_number ? countryOf(tenant.sender_number) : null;
+  return own ? [own] : [];
+}
+
 const memo = new Map<string, ParsedAddress | null>();
 const memoLimit = 10_000;
 

@@ -21,6 +21,7 @@ import {
   type AgentAction,
   type AgentMessage,
   type CallRef,
+  type CodeDelivery,
   type ConversationInput,
   type ConversationSettings,
   type ConversationSnapshot,
@@ -143,7 +144,7 @@ export function createConversationClient(temporal: Client, config: Config) {
     },
 
     /** A one-time code by SMS to a number a web visitor claims, from their conversation. */
-    sendCode(key: ConversationKey, code: { phone: string; sender: string; text: string }): Promise<{ messageId: string }> {
+    sendCode(key: ConversationKey, code: CodeDelivery): Promise<{ messageId: string }> {
       return temporal.workflow.executeUpdateWithStart(sendCodeUpdate, { args: [code], startWorkflowOperation: starting(key) });
     },
 

@@ -1,24 +1,11 @@
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { HttpError } from './errors';
 import { withoutNul } from './nul';
 import { readSignedForm } from './twilio-signature';
 import type { Config } from '../config';
 
-const maxWebhookBytes = 64 * 1024;
-
 /** Twilio's resource ids: two letters and 32 hex digits (MessageSid SM…, CallSid CA…). */
 export const twilioSid = z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/i, 'must be a Twilio SID');
-
-/** Refuses webhook bodies over 64 KiB before reading them. */
-export function webhookBodyLimit() {
-  return bodyLimit({
-    maxSize: maxWebhookBytes,
-    onError: () => {
-      throw new HttpError(413, 'payload_too_large', `webhook bodies are limited to ${maxWebhookBytes} bytes`);
-    },
-  });
-}
 
 /**
  * Reads a Twilio webhook: the signature first (403 without a valid one), then the form against `schema` (400 naming

@@ -18,6 +18,10 @@ interface TenantsTable {
   allowed_origins: ColumnType<string[], string[] | undefined, string[]>;
   /** The number the service texts from when the person has not written to one (a web visitor's code, say). */
   sender_number: string | null;
+  /** Countries (ISO codes) a web visitor's code may be texted to; empty: the country of `sender_number`. */
+  code_countries: ColumnType<string[], string[] | undefined, string[]>;
+  /** How many codes the tenant's chats may have texted in an hour, all visitors together. */
+  codes_per_hour: Generated<number>;
   created_at: DefaultedTimestamp;
 }
 
@@ -192,14 +196,25 @@ interface PhoneCodeTriesTable {
   tenant_id: string;
   phone: string;
   kind: 'sent' | 'wrong';
+  /** Who asked for a code sent: what bounds how many numbers one chat, visitor or address can have texted. */
+  session_id: string | null;
+  visitor_id: string | null;
+  address: string | null;
   at: DefaultedTimestamp;
+}
+
+/** Keys the service keeps for itself (the one phone codes are derived with). */
+interface ServiceKeysTable {
+  name: string;
+  key: string;
 }
 
 /** A one-time code sent by SMS to the number a web visitor claims. */
 interface PhoneCodesTable {
   session_id: string;
   phone: string;
-  code_hash: string;
+  /** What the code is derived from (with the service's key): the code itself is kept nowhere. */
+  code_id: string;
   attempts: Generated<number>;
   expires_at: Timestamp;
   created_at: DefaultedTimestamp;
@@ -233,6 +248,7 @@ export interface Database {
   web_sessions: WebSessionsTable;
   phone_codes: PhoneCodesTable;
   phone_code_tries: PhoneCodeTriesTable;
+  service_keys: ServiceKeysTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -34,9 +34,17 @@ export async function seedDemoKnowledge(db: Kysely<Database>, tenantId: string):
   return demoDocuments.length;
 }
 
-/** Gives the tenant a number to text from when it has none, so linking a phone number works in the demo. */
+/**
+ * Gives the tenant a number to text from when it has none, so linking a phone number works in the demo, and lets
+ * its codes go to North American numbers (the README's examples are Canadian, the sandbox's number American).
+ */
 export async function setDemoSenderNumber(db: Kysely<Database>, tenantId: string, number: string): Promise<void> {
-  await db.updateTable('tenants').set({ sender_number: number }).where('id', '=', tenantId).where('sender_number', 'is', null).execute();
+  await db
+    .updateTable('tenants')
+    .set({ sender_number: number, code_countries: ['US', 'CA'] })
+    .where('id', '=', tenantId)
+    .where('sender_number', 'is', null)
+    .execute();
 }
 
 /**

@@ -7,7 +7,8 @@ export type ServiceTextKey =
   | 'noAnswer'
   | 'welcomeGreeting'
   | 'callTransfer'
-  | 'callUnknownNumber';
+  | 'callUnknownNumber'
+  | 'phoneCode';
 
 export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   /** The model stayed unavailable through every retry; a person takes over. */
@@ -26,6 +27,8 @@ export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   callTransfer: 'Let me put you through to a member of our team.',
   /** Spoken to a call to a number no tenant answers, before hanging up. */
   callUnknownNumber: 'Sorry, this number cannot take calls. Goodbye.',
+  /** A web visitor's one-time code, texted to the number they claim; `{code}` is where the six digits go. */
+  phoneCode: 'Your chat code is {code}. It expires in 10 minutes.',
 };
 
 export const serviceTextKeys = Object.keys(defaultServiceTexts) as ServiceTextKey[];

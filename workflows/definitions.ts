@@ -206,8 +206,17 @@ export interface AgentMessage {
 }
 export const agentMessageUpdate = defineUpdate<{ messageId: string }, [AgentMessage]>('agentMessage');
 
-/** A one-time code to a phone number a web visitor claims, by SMS from `sender` (the tenant's number). */
-export const sendCodeUpdate = defineUpdate<{ messageId: string }, [{ phone: string; sender: string; text: string }]>('sendCode');
+/**
+ * A one-time code to a phone number a web visitor claims, by SMS from `sender` (the tenant's number). Only the
+ * code's id travels (the delivery derives the code): the code is never in this history.
+ */
+export const sendCodeUpdate = defineUpdate<{ messageId: string }, [CodeDelivery]>('sendCode');
+
+export interface CodeDelivery {
+  phone: string;
+  sender: string;
+  codeId: string;
+}
 
 export { deliveryRefusedError } from '../domain/failures';
 

@@ -2,7 +2,7 @@ import { ApplicationFailure, uuid4 } from '@temporalio/workflow';
 import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
 import { placeOutboundCall } from './activity-proxies';
-import { deliveryRefusedError, type AgentMessage } from './definitions';
+import { deliveryRefusedError, type AgentMessage, type CodeDelivery } from './definitions';
 
 /** What the conversation lends its agents' outreach. */
 export interface OutreachHost {
@@ -46,8 +46,8 @@ export class Outreach {
   }
 
   /** A code to a number the person claims (not yet theirs), through the same delivery as every text. */
-  async code({ phone, sender, text }: { phone: string; sender: string; text: string }): Promise<{ messageId: string }> {
-    const sent = await this.host.deliver({ text, author: 'system' }, { channel: 'sms', address: phone, sender });
+  async code({ phone, sender, codeId }: CodeDelivery): Promise<{ messageId: string }> {
+    const sent = await this.host.deliver({ code: codeId, author: 'system' }, { channel: 'sms', address: phone, sender });
     if ('refused' in sent) throw ApplicationFailure.nonRetryable(sent.refused, deliveryRefusedError);
     return sent;
   }

@@ -1,18 +1,18 @@
-import { randomInt } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
-import type { ChatAccess } from '../chat-access';
-import { phoneNumber } from '../contacts';
+import type { ChatAccess, SessionEnv } from '../chat-access';
+import { codeCountries, countryOf, phoneNumber } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError, tooManyRequests } from '../errors';
 import { jsonBody } from '../json-body';
 import { relayEvents } from '../sse';
 import { publishEvent, type BusEvent } from '../../db/events';
 import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
-import { checkCode, saveCode, type NumberLimits } from '../../db/repositories/phone-codes';
+import { checkCode, issueCode, type CodeLimits, type CodeRefusal } from '../../db/repositories/phone-codes';
+import { getTenant } from '../../db/repositories/tenants';
 import type { Message } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
 
@@ -20,10 +20,29 @@ const codeTtlMs = 10 * 60_000;
 const typingEveryMs = 1000;
 /** Wrong codes one code takes before the visitor needs a new one. */
 const maxCodeAttempts = 5;
-/** Whoever asks: one number gets at most 5 codes an hour, and its conversation takes at most 10 wrong codes an hour. */
-const numberLimits: NumberLimits = { codes: 5, wrongCodes: 10, windowMs: 60 * 60_000 };
+/**
+ * Per hour, whoever asks: one number gets at most 5 codes and its conversation takes at most 10 wrong codes; a
+ * chat session may have 2 numbers texted (a visitor who mistyped theirs tries again), a visitor 3, an address 10.
+ */
+const codeLimits: CodeLimits = {
+  codesPerNumber: 5,
+  wrongCodesPerNumber: 10,
+  numbersPerSession: 2,
+  numbersPerVisitor: 3,
+  numbersPerAddress: 10,
+  windowMs: 60 * 60_000,
+};
 
-function numberRefusal(code: string, message: string, retryAt: Date): HttpError {
+/** Why a code was not sent, in words, with when to ask again. */
+const codeRefusals: Record<CodeRefusal, [code: string, message: string]> = {
+  number: ['too_many_codes', 'this number has been sent enough codes for now'],
+  session: ['too_many_numbers', 'this chat has had codes sent to enough numbers for now'],
+  visitor: ['too_many_numbers', 'codes have been sent to enough of your numbers for now'],
+  address: ['too_many_numbers', 'codes have been sent to enough numbers from your network for now'],
+  tenant: ['codes_unavailable', 'this site cannot text more codes for now'],
+};
+
+function codeRefusal(code: string, message: string, retryAt: Date): HttpError {
   return tooManyRequests(code, retryAt.getTime(), (seconds) => `${message}; try again in ${Math.ceil(seconds / 60)} min`);
 }
 
@@ -57,42 +76,44 @@ function visitorView(m: Message) {
 /** `/api/chat/sessions/:id/…`: what a visitor's session has besides the chat itself: history, live stream, phone. */
 export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
   const { db, events, conversations } = deps;
-  const { limits, addressOf, sessionOf, cors } = access;
-  const app = new Hono();
+  const { limits, addressOf, ownSession, cors } = access;
+  const app = new Hono<SessionEnv>();
   app.use('*', cors);
+  app.use('/sessions/:id/*', ownSession);
 
   /**
    * A visitor claims a phone number: a one-time code goes to it by SMS through the normal send path (outbox,
    * opt-out). Claiming reveals nothing; only the code, typed back, links the chat to that person's conversation.
    */
   app.post('/sessions/:id/phone', jsonBody(phoneBody), async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const session = c.get('session');
     const phone = phoneNumber(c.req.valid('json').phone);
     if (!phone) throw new HttpError(400, 'invalid_phone', 'not a phone number');
-    limits.address.take(addressOf(c));
+    const address = addressOf(c);
+    limits.address.take(address);
     limits.session.take(session.id);
     limits.tenant.take(session.tenant_id);
-    const tenant = await db.selectFrom('tenants').select('sender_number').where('id', '=', session.tenant_id).executeTakeFirstOrThrow();
-    if (!tenant.sender_number) throw new HttpError(409, 'no_sender_number', 'this site has no number to send codes from');
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const saved = await saveCode(db, session, phone, code, codeTtlMs, numberLimits);
-    if (!saved.saved) throw numberRefusal('too_many_codes', 'this number has been sent enough codes for now', saved.retryAt);
+    const tenant = await getTenant(db, session.tenant_id);
+    if (!tenant?.sender_number) throw new HttpError(409, 'no_sender_number', 'this site has no number to send codes from');
+    const countries = codeCountries(tenant);
+    const country = countryOf(phone);
+    if (!country || !countries.includes(country)) {
+      throw new HttpError(422, 'country_not_allowed', `this site texts codes to numbers in ${countries.join(', ') || 'no country'} only`);
+    }
+    const issued = await issueCode(db, { session, address, phone, ttlMs: codeTtlMs, tenantBudget: tenant.codes_per_hour }, codeLimits);
+    if (!issued.issued) throw codeRefusal(...codeRefusals[issued.refusal], issued.retryAt);
     // Sent from the number's own conversation, never the visitor's: the code must not show in the chat it unlocks.
+    // Only the code's id travels; the delivery derives the code, and no record keeps it.
     await conversations
-      .sendCode(
-        { tenantId: session.tenant_id, contactKey: phone },
-        { phone, sender: tenant.sender_number, text: `Your chat code is ${code}. It expires in 10 minutes.` },
-      )
+      .sendCode({ tenantId: session.tenant_id, contactKey: phone }, { phone, sender: tenant.sender_number, codeId: issued.codeId })
       .catch(outreachRefused);
     return c.json({ sent: true, expiresInSeconds: codeTtlMs / 1000 }, 202);
   });
 
   /** The code typed back: right, and the chat is that person's conversation from now on. */
   app.post('/sessions/:id/phone/verify', jsonBody(codeBody), async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
-    const check = await checkCode(db, session, c.req.valid('json').code, maxCodeAttempts, numberLimits);
+    const session = c.get('session');
+    const check = await checkCode(db, session, c.req.valid('json').code, maxCodeAttempts, codeLimits);
     switch (check.outcome) {
       case 'linked':
         return c.json({ linked: true, phone: check.phone });
@@ -101,7 +122,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
       case 'exhausted':
         throw new HttpError(429, 'too_many_attempts', 'too many wrong codes; ask for a new one');
       case 'number_locked':
-        throw numberRefusal('number_locked', 'too many wrong codes for this number', check.retryAt);
+        throw codeRefusal('number_locked', 'too many wrong codes for this number', check.retryAt);
       default:
         throw new HttpError(400, 'no_code', 'no code is waiting for this chat, or it expired; ask for a new one');
     }
@@ -113,8 +134,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
    */
   const lastTyping = new Map<string, number>();
   app.post('/sessions/:id/typing', async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const session = c.get('session');
     const now = Date.now();
     if (now - (lastTyping.get(session.id) ?? 0) >= typingEveryMs) {
       if (lastTyping.size > 10_000) lastTyping.clear();
@@ -126,8 +146,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
 
   /** The visitor's conversation so far, oldest first: what the widget shows when it opens. */
   app.get('/sessions/:id/messages', async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const session = c.get('session');
     const rows = await listMessages(db, session.conversationId, { limit: 200, newestFirst: true });
     const visible = rows.reverse().filter((m) => m.direction !== 'internal');
     return c.json({
@@ -142,8 +161,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
    * few seconds before, which it tells apart by id).
    */
   app.get('/sessions/:id/events', async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+    const session = c.get('session');
     limits.address.take(addressOf(c));
     const [since = '', sinceId = ''] = (c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '').split('|');
     const sinceTime = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : null;

@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
 import type { ChatAccess } from '../chat-access';
@@ -60,11 +59,11 @@ function streamHeaders(c: Context): void {
 export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
   const { db, events, conversations, log } = deps;
   const app = new Hono();
-  const { idleMs, limits, addressOf, checkOrigin, sessionOf, cors } = access;
+  const { idleMs, limits, addressOf, checkOrigin, sessionOf, ownSession, cors } = access;
   app.use('*', cors);
 
   /** Opens a session for a visitor (a new one, or the one `visitorToken` names). */
-  app.post('/sessions', bodyLimit({ maxSize: 16 * 1024, onError: tooLarge }), jsonBody(sessionBody), async (c) => {
+  app.post('/sessions', jsonBody(sessionBody), async (c) => {
     const { widgetKey, visitorToken, name, email, phone: givenPhone } = c.req.valid('json');
     const phone = givenPhone === undefined ? undefined : phoneNumber(givenPhone);
     if (phone === null) throw new HttpError(400, 'invalid_phone', 'not a phone number');
@@ -87,8 +86,8 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
   });
 
   /** One visitor message in, its reply out as the AI SDK's UI message stream, token by token. */
-  // useChat posts the whole history by default: room for a long one, not for anything else.
-  app.post('/', bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge }), async (c) => {
+  // useChat posts the whole history by default: this route takes a larger body than others (`body-limit.ts`).
+  app.post('/', async (c) => {
     const session = await sessionOf(c);
     const parsed = chatBody.safeParse(withoutNul(await c.req.json().catch(() => null)));
     if (!parsed.success) throw new HttpError(400, 'invalid_body', parsed.error.issues[0]?.message ?? 'not a chat request');
@@ -139,9 +138,8 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
   });
 
   /** Resumes the reply being written for this session (204 when there is none). */
-  app.get('/:id/stream', async (c) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+  app.get('/:id/stream', ownSession, async (c) => {
+    const session = c.get('session');
     const live = (await conversations.snapshot(session.conversationId))?.webTurn;
     if (!live || live.sessionId !== session.id) return c.body(null, 204);
     streamHeaders(c);
@@ -176,10 +174,6 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
   }
 
   return app;
-}
-
-function tooLarge(): never {
-  throw new HttpError(413, 'payload_too_large', 'the request is too large');
 }
 
 function part(stream: SSEStreamingApi, value: StreamPart): Promise<void> {

@@ -6,7 +6,7 @@ import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { createTenantLookup } from '../tenant-lookup';
-import { signedWebhook, twilioSid, twimlResponse, webhookBodyLimit } from '../twilio-webhook';
+import { signedWebhook, twilioSid, twimlResponse } from '../twilio-webhook';
 import { serviceText } from '../../domain/texts';
 import { recordCallEnd, recordCallStart, recordCallStatus } from '../../db/repositories/calls';
 import { getTenant } from '../../db/repositories/tenants';
@@ -68,7 +68,6 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
   const app = new Hono();
   const signed = signedWebhook(config);
   const tenantFor = createTenantLookup(db);
-  app.use('*', webhookBodyLimit());
 
   app.post('/', async (c) => {
     const { form } = await signed(c.req.raw, voiceForm);

@@ -4,7 +4,7 @@ import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { createTenantLookup } from '../tenant-lookup';
-import { signedWebhook, twilioSid, twimlResponse, webhookBodyLimit } from '../twilio-webhook';
+import { signedWebhook, twilioSid, twimlResponse } from '../twilio-webhook';
 import { knownStatuses } from '../../domain/delivery-status';
 import { publishEvent } from '../../db/events';
 import { recordDeliveryEvent } from '../../db/repositories/delivery';
@@ -32,7 +32,6 @@ export function twilioRoutes(deps: ApiDeps) {
   const tenantFor = createTenantLookup(db);
 
   const signed = signedWebhook(config);
-  app.use('*', webhookBodyLimit());
 
   app.post('/messaging', async (c) => {
     const { form, params } = await signed(c.req.raw, messagingForm);

@@ -8,6 +8,7 @@ import * as phoneCodes from './2026_11_25_0005_phone_codes';
 import * as replyOptions from './2026_11_25_0006_reply_options';
 import * as visitorPhone from './2026_11_25_0007_visitor_phone';
 import * as phoneCodeTries from './2026_11_25_0008_phone_code_tries';
+import * as codeLimits from './2026_11_30_0001_code_limits';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0006_reply_options': replyOptions,
   '2026_11_25_0007_visitor_phone': visitorPhone,
   '2026_11_25_0008_phone_code_tries': phoneCodeTries,
+  '2026_11_30_0001_code_limits': codeLimits,
 };

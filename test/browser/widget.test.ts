@@ -191,7 +191,7 @@ describe('the chat widget', () => {
   }, 60_000);
 
   it("joins the visitor's SMS conversation once they prove their phone number", async () => {
-    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006' }).where('id', '=', 'default').execute();
+    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006', code_countries: ['US', 'CA'] }).where('id', '=', 'default').execute();
     const phone = '+16045550199';
     await stack.postSms(smsParams({ from: phone, body: 'Hi, my order is 8812.' }));
     await stack.twilio.waitForSent(1);

@@ -56,6 +56,11 @@ async function send(session: Session, history: UIMessage[], id: string, text: st
   return { reply, deltas, messages };
 }
 
+/** The tenant texts codes from the sandbox's (American) number to the tests' (Canadian) numbers. */
+async function textsCodes(): Promise<void> {
+  await stack.db.updateTable('tenants').set({ sender_number: '+15005550006', code_countries: ['US', 'CA'] }).where('id', '=', 'default').execute();
+}
+
 const textOf = (message: UIMessage | undefined) => (message?.parts ?? []).flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
 
 describe('web chat with the AI SDK client', () => {
@@ -318,7 +323,7 @@ describe('web chat with the AI SDK client', () => {
 
 describe('proving a phone number', () => {
   it("joins that person's conversation once the visitor types back the code sent by SMS; claiming alone reveals nothing", async () => {
-    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006' }).where('id', '=', 'default').execute();
+    await textsCodes();
     const phone = uniquePhone();
     await stack.postSms(smsParams({ from: phone, body: 'My order number is 4417.' }));
     await stack.settled(phone);
@@ -365,7 +370,7 @@ describe('proving a phone number', () => {
   });
 
   it('bounds, across sessions, how often one number is texted a code and how many wrong codes it takes', async () => {
-    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006' }).where('id', '=', 'default').execute();
+    await textsCodes();
     const phone = uniquePhone();
     const newSession = async () => (await (await openSession()).json()) as Session;
     const call = (session: Session, path: string, body: unknown) =>

@@ -208,7 +208,7 @@ export async function resetDatabase(db: Kysely<Database>): Promise<void> {
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
   await db
     .updateTable('tenants')
-    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [] })
+    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [], code_countries: [], codes_per_hour: 100 })
     .where('id', '=', 'default')
     .execute();
 }
