@@ -58,9 +58,9 @@ export class RelayCaller {
   twiml = '';
   welcomeGreeting: string | null = null;
   connectAction: string | null = null;
-  parameters: Record<string, string> = {};
   readonly received: ServiceFrame[] = [];
   private socket: WebSocket | null = null;
+  private closeCode: Promise<number> = Promise.resolve(0);
   private listeners = new Set<(frame: ServiceFrame) => void>();
   private sentAt = 0;
 
@@ -87,13 +87,17 @@ export class RelayCaller {
     this.twiml = await response.text();
     this.welcomeGreeting = attribute(this.twiml, 'ConversationRelay', 'welcomeGreeting');
     this.connectAction = attribute(this.twiml, 'Connect', 'action');
-    this.parameters = Object.fromEntries([...this.twiml.matchAll(/<Parameter name="([^"]*)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]]));
     return response.status;
   }
 
-  /** Opens the relay socket the TwiML names and sends `setup`. Rejects when the service refuses the upgrade. */
+  /**
+   * Opens the relay socket the TwiML names (without a ring, the service's usual one) and sends `setup`. Rejects when
+   * the service refuses the upgrade.
+   */
   async connect(): Promise<void> {
-    const publicUrl = attribute(this.twiml, 'ConversationRelay', 'url');
+    const publicUrl = this.twiml
+      ? attribute(this.twiml, 'ConversationRelay', 'url')
+      : `${this.options.publicBaseUrl.replace(/^http/, 'ws')}/webhooks/twilio/relay`;
     if (!publicUrl) throw new Error(`the TwiML has no ConversationRelay url: ${this.twiml}`);
     const { pathname, search } = new URL(publicUrl);
     const signature = this.options.signature ?? twilio.getExpectedTwilioSignature(this.options.authToken, publicUrl, {});
@@ -111,6 +115,7 @@ export class RelayCaller {
       for (const listener of this.listeners) listener(frame);
     });
     this.socket = socket;
+    this.closeCode = new Promise((resolve) => socket.once('close', (code) => resolve(code)));
     this.frame({
       type: 'setup',
       sessionId: this.sessionId,
@@ -124,8 +129,13 @@ export class RelayCaller {
       callerName: '',
       direction: this.options.direction === 'outbound-api' ? 'outbound' : 'inbound',
       callStatus: 'RINGING',
-      customParameters: this.parameters,
+      customParameters: {},
     });
+  }
+
+  /** The close code of the socket, once the service (or the caller) closed it. */
+  closed(): Promise<number> {
+    return this.closeCode;
   }
 
   /** The caller finished saying `words` (a final prompt). */

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { WebSocket } from 'ws';
 import { readFrame, type AppFrame, type RelayFrame, type SetupFrame } from './frames';
-import { conversationWorkflowId, type ConversationClient, type ConversationKey } from '../conversation-client';
+import type { ConversationClient, ConversationKey } from '../conversation-client';
 import { parseAddress } from '../contacts';
 import { LiveReply } from '../live-reply';
 import type { Logger } from '../../config/logger';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { BusEvent, EventBus } from '../../db/events';
-import { recordCallConnected, recordCallStart, recordTurnPrompt, recordTurnTiming } from '../../db/repositories/calls';
+import { bindRelaySession, recordTurnPrompt, recordTurnTiming } from '../../db/repositories/calls';
 import type { Database } from '../../db/schema';
 import type { CallRef, VoiceTurnResult } from '../../workflows/definitions';
 
@@ -78,29 +78,27 @@ export class RelaySession {
     }
   }
 
+  /**
+   * Binds the session to the call Twilio announced to the signed voice webhook, as recorded then: the frame only
+   * names the call. A setup for a call that was never announced, is over, or has its session already is refused
+   * and the socket closed (the upgrade's signature is the same for every call, so it proves nothing about which).
+   */
   private async setup(frame: SetupFrame): Promise<void> {
     if (this.call) return;
-    const { db, events, conversations } = this.deps;
-    const params = frame.customParameters;
-    const caller = parseAddress(params.contactKey ?? frame.from)?.contactKey ?? frame.from;
-    const service = params.service ?? parseAddress(frame.to)?.contactKey ?? frame.to;
-    const key = { tenantId: params.tenantId ?? 'default', contactKey: caller };
-    const conversationId = conversationWorkflowId(key);
-    this.call = { key, conversationId, callSid: frame.callSid, caller, service };
-    this.unsubscribe = events.subscribeConversation(conversationId, (event) => this.onEvent(event));
+    const { db, events, conversations, log } = this.deps;
+    const recorded = await bindRelaySession(db, frame.callSid, frame.sessionId);
+    if (!recorded) {
+      log.warn('relay: setup for a call no voice webhook announced (or one over, or taken) refused', { callSid: frame.callSid });
+      this.ws.close(1008, 'unknown call');
+      return;
+    }
+    const key = { tenantId: recorded.tenant_id, contactKey: recorded.contact_key };
+    const serviceAddress = recorded.direction === 'outbound' ? recorded.from_address : recorded.to_address;
+    const service = parseAddress(serviceAddress)?.contactKey ?? serviceAddress;
+    this.call = { key, conversationId: recorded.conversation_id, callSid: frame.callSid, caller: recorded.contact_key, service };
+    this.unsubscribe = events.subscribeConversation(recorded.conversation_id, (event) => this.onEvent(event));
     await events.ready();
-    await recordCallStart(db, {
-      callSid: frame.callSid,
-      tenantId: key.tenantId,
-      conversationId,
-      contactKey: caller,
-      direction: frame.direction ?? 'inbound',
-      from: frame.from,
-      to: frame.to,
-      status: 'in-progress',
-    });
-    await recordCallConnected(db, frame.callSid, frame.sessionId);
-    await conversations.callStarted(key, { callSid: frame.callSid, caller, service });
+    await conversations.callStarted(key, { callSid: frame.callSid, caller: recorded.contact_key, service });
   }
 
   private async startTurn(kind: 'speech' | 'dtmf', prompt: string): Promise<void> {

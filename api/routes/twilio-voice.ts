@@ -96,7 +96,7 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
       status: form.CallStatus,
     });
     const voice = voiceSettings(tenant?.voice);
-    const relay = response.connect({ action: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice/ended` }).conversationRelay({
+    response.connect({ action: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice/ended` }).conversationRelay({
       url: relayUrl(config.PUBLIC_BASE_URL),
       welcomeGreeting: serviceText('welcomeGreeting', tenant?.texts),
       welcomeGreetingInterruptible: 'any',
@@ -105,10 +105,6 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
       interruptible: 'any',
       dtmfDetection: true,
     });
-    // The session's setup frame carries these back, so the socket knows whose conversation the call is.
-    relay.parameter({ name: 'tenantId', value: tenantId });
-    relay.parameter({ name: 'contactKey', value: customer.contactKey });
-    relay.parameter({ name: 'service', value: service.contactKey });
     return twimlResponse(response.toString());
   });
 

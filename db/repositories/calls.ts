@@ -48,13 +48,19 @@ export async function recordCallStart(
     .execute();
 }
 
-/** The relay session connected (ConversationRelay's `setup`). */
-export async function recordCallConnected(db: Kysely<Database>, callSid: string, sessionId: string): Promise<void> {
-  await db
+/**
+ * Binds a relay session (ConversationRelay's `setup`) to the call the signed voice webhook recorded: the call as
+ * recorded then, or undefined when there is no such call, it is over, or another session has it already.
+ */
+export async function bindRelaySession(db: Kysely<Database>, callSid: string, sessionId: string): Promise<Call | undefined> {
+  return db
     .updateTable('calls')
     .set({ session_id: sessionId, status: 'in-progress', connected_at: sql`coalesce(connected_at, now())` })
     .where('call_sid', '=', callSid)
-    .execute();
+    .where('ended_at', 'is', null)
+    .where((eb) => eb.or([eb('session_id', 'is', null), eb('session_id', '=', sessionId)]))
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /** What the `<Connect action>` callback or the call's status callback tell about its end. */

@@ -41,7 +41,29 @@ describe('a phone call', () => {
     expect(caller.welcomeGreeting).toBe(defaultServiceTexts.welcomeGreeting);
     expect(caller.twiml).toContain('interruptible="any"');
     expect(caller.twiml).toContain('dtmfDetection="true"');
-    expect(caller.parameters).toMatchObject({ tenantId: 'default', service: '+15005550006' });
+    // The call is recorded as announced: the relay session binds to this, whatever its setup frame says.
+    const call = await stack.db.selectFrom('calls').selectAll().where('call_sid', '=', caller.callSid).executeTakeFirstOrThrow();
+    expect(call).toMatchObject({ tenant_id: 'default', contact_key: caller.options.from, status: 'ringing', session_id: null });
+  });
+
+  it('binds a relay session only to a call the signed voice webhook announced, and only once', async () => {
+    // The upgrade's signature is the same for every call: a captured one opens a socket, but a setup naming a call
+    // that was never announced is refused and the socket closed.
+    const stranger = stack.caller(uniquePhone());
+    await stranger.connect();
+    expect(await stranger.closed()).toBe(1008);
+    expect(await stack.db.selectFrom('calls').select('call_sid').where('call_sid', '=', stranger.callSid).execute()).toEqual([]);
+    expect((await stack.temporal.workflow.count(`WorkflowId = "${conversationOf(stranger.options.from)}"`)).count).toBe(0);
+
+    // A second session for a call already connected (a replayed setup) is refused; the call goes on.
+    const from = uniquePhone();
+    const caller = await connected(from);
+    const replayed = stack.caller(uniquePhone(), { callSid: caller.callSid });
+    await replayed.connect();
+    expect(await replayed.closed()).toBe(1008);
+    caller.say('Still there?');
+    expect((await caller.reply()).text).toBe('echo: Still there?');
+    await caller.hangUp();
   });
 
   it('answers two prompts in one conversation, streaming each reply token by token', async () => {
@@ -287,7 +309,6 @@ describe('agents reaching the person first', () => {
     // Twilio rings the person; when they answer it asks the voice route, as for any call.
     const answered = stack.caller('+15005550006', { to: from, callSid, direction: 'outbound-api' });
     await answered.ring();
-    expect(answered.parameters).toMatchObject({ contactKey: from, service: '+15005550006' });
     await answered.connect();
     answered.say('Hi, you called me?');
     expect((await answered.reply()).text).toBe('echo: Hi, you called me?');
