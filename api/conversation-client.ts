@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HttpError } from './errors';
 import type { Config } from '../config';
+import { refusal, type Refusal } from '../domain/failures';
 import type { conversationWorkflow } from '../workflows/conversation';
 import {
   agentMessageUpdate,
@@ -78,12 +81,32 @@ export function hashContact(contactKey: string): string {
   return createHash('sha256').update(contactKey).digest('hex').slice(0, 32);
 }
 
+/** How each refusal of a conversation is answered; one of a kind not listed here is a 409 in its own words. */
+const refusalAnswers: Record<Refusal, [ContentfulStatusCode, string]> = {
+  [refusal.deliveryRefused]: [422, 'not_sent'],
+  [refusal.handoffClaimed]: [409, 'handoff_claimed'],
+  [refusal.handoffNotOpen]: [409, 'handoff_not_open'],
+  [refusal.unreachable]: [409, 'cannot_reach'],
+  [refusal.callInProgress]: [409, 'call_in_progress'],
+  [refusal.emptyMessage]: [400, 'empty_message'],
+};
+
+/** Turns a conversation's refusal (its update's failure, or no run to ask) into the API's answer, in its words. */
+function refused(error: unknown): never {
+  if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'conversation_not_running', 'the conversation is not running');
+  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const [status, code] = refusalAnswers[error.cause.type as Refusal] ?? [409, 'refused'];
+    throw new HttpError(status, code, error.cause.message);
+  }
+  throw error;
+}
+
 export type ConversationClient = ReturnType<typeof createConversationClient>;
 
 /**
  * Everything that talks to a conversation from outside its workflow: starting it, handing it messages, the agents'
  * actions and its live state. Routes, scripts and tools go through here; nothing else builds workflow ids or the
- * settings a run starts with.
+ * settings a run starts with. A conversation's refusal comes out as an HttpError in words (`refused`).
  */
 export function createConversationClient(temporal: Client, config: Config) {
   const settings = conversationSettings(config);
@@ -140,17 +163,17 @@ export function createConversationClient(temporal: Client, config: Config) {
 
     /** An agent writes to the person first (SMS or WhatsApp), starting the conversation's run if it had ended. */
     agentMessage(key: ConversationKey, message: AgentMessage): Promise<{ messageId: string }> {
-      return temporal.workflow.executeUpdateWithStart(agentMessageUpdate, { args: [message], startWorkflowOperation: starting(key) });
+      return temporal.workflow.executeUpdateWithStart(agentMessageUpdate, { args: [message], startWorkflowOperation: starting(key) }).catch(refused);
     },
 
     /** A one-time code by SMS to a number a web visitor claims, from their conversation. */
     sendCode(key: ConversationKey, code: CodeDelivery): Promise<{ messageId: string }> {
-      return temporal.workflow.executeUpdateWithStart(sendCodeUpdate, { args: [code], startWorkflowOperation: starting(key) });
+      return temporal.workflow.executeUpdateWithStart(sendCodeUpdate, { args: [code], startWorkflowOperation: starting(key) }).catch(refused);
     },
 
     /** An agent has the service call the person. */
     placeCall(key: ConversationKey, request: { agentId: string }): Promise<{ callSid: string }> {
-      return temporal.workflow.executeUpdateWithStart(placeCallUpdate, { args: [request], startWorkflowOperation: starting(key) });
+      return temporal.workflow.executeUpdateWithStart(placeCallUpdate, { args: [request], startWorkflowOperation: starting(key) }).catch(refused);
     },
 
     /**
@@ -208,15 +231,15 @@ export function createConversationClient(temporal: Client, config: Config) {
     },
 
     claimHandoff(conversationId: string, action: AgentAction): Promise<void> {
-      return handle(conversationId).executeUpdate(claimHandoffUpdate, { args: [action] });
+      return handle(conversationId).executeUpdate(claimHandoffUpdate, { args: [action] }).catch(refused);
     },
 
     agentReply(conversationId: string, action: AgentAction & { body: string }): Promise<{ messageId: string }> {
-      return handle(conversationId).executeUpdate(agentReplyUpdate, { args: [action] });
+      return handle(conversationId).executeUpdate(agentReplyUpdate, { args: [action] }).catch(refused);
     },
 
     resolveHandoff(conversationId: string, action: AgentAction & Omit<HandoffResolution, 'agentId'>): Promise<void> {
-      return handle(conversationId).executeUpdate(resolveHandoffUpdate, { args: [action] });
+      return handle(conversationId).executeUpdate(resolveHandoffUpdate, { args: [action] }).catch(refused);
     },
   };
 }

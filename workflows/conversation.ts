@@ -35,6 +35,7 @@ import {
   type CarriedState,
   type ConversationInput,
   type ConversationMode,
+  type Delivered,
   type InboundMessage,
   type PendingMessage,
   type ReplyTarget,
@@ -83,7 +84,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       timeoutMs: settings.handoffTimeoutMs,
       expiryMs: settings.handoffExpiryMs,
       canReply: () => replyTarget !== null,
-      deliver,
+      deliver: (delivery) => (replyTarget ? deliverOrRefusal(delivery, replyTarget) : Promise.resolve({ refused: 'the customer has no address yet' })),
       setMode,
     },
     carried?.handoff ?? null,
@@ -117,6 +118,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     contactKey,
     serviceNumber: () => (textTarget?.sender ?? replyTarget?.sender ?? calls.active?.service ?? null)?.replace(/^whatsapp:/, '') ?? null,
     deliver: (delivery, target) => deliverOrRefusal(delivery, target),
+    onCall: () => calls.active !== null,
   });
 
   // Every message the conversation takes, in one place. Buffered signals are delivered as soon as their handler is
@@ -238,7 +240,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   }
 
   /** `deliver`, telling why a refused delivery was refused. */
-  async function deliverOrRefusal(delivery: Delivery, target: ReplyTarget): Promise<{ messageId: string } | { refused: string }> {
+  async function deliverOrRefusal(delivery: Delivery, target: ReplyTarget): Promise<Delivered> {
     const outboxId = `out:${uuid4()}`;
     try {
       await sendMessage({ outboxId, conversationId, tenantId, contactKey, target, delivery });

@@ -218,10 +218,8 @@ export interface CodeDelivery {
   codeId: string;
 }
 
-export { deliveryRefusedError } from '../domain/failures';
-
-/** The ApplicationFailure type of an agent action refused because another agent holds the task (or none does). */
-export const handoffClaimedError = 'HandoffClaimed';
+/** What became of a message for the customer: sent (the outbox id), or refused and why. */
+export type Delivered = { messageId: string } | { refused: string };
 
 export const searchAttributes = {
   tenantId: defineSearchAttributeKey('TenantId', 'KEYWORD'),

@@ -1,9 +1,10 @@
 import { ApplicationFailure, condition, uuid4 } from '@temporalio/workflow';
 import type { ServiceTextKey } from '../domain/texts';
 import { openHandoffTask, updateHandoff } from './activity-proxies';
+import { refusal } from '../domain/failures';
 import {
-  handoffClaimedError,
   type AgentAction,
+  type Delivered,
   type ConversationMode,
   type HandoffResolution,
   type HandoffSnapshot,
@@ -17,7 +18,8 @@ export interface HandoffHost {
   timeoutMs: number;
   expiryMs: number;
   canReply(): boolean;
-  deliver(content: { text: string; author: 'agent' } | { notice: ServiceTextKey; author: 'system' }): Promise<string | null>;
+  /** Sends to the customer; a refusal says why (an opted-out contact, an invalid number). */
+  deliver(content: { text: string; author: 'agent' } | { notice: ServiceTextKey; author: 'system' }): Promise<Delivered>;
   setMode(mode: ConversationMode): void;
 }
 
@@ -63,7 +65,7 @@ export class Handoff {
   validateClaim(action: AgentAction): void {
     const open = this.openFor(action);
     if (open.claimedBy && open.claimedBy !== action.agentId) {
-      throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is held by another agent`, handoffClaimedError);
+      throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is held by another agent`, refusal.handoffClaimed);
     }
   }
 
@@ -76,14 +78,14 @@ export class Handoff {
 
   validateReply(action: AgentAction & { body: string }): void {
     this.holderOf(action);
-    if (!action.body.trim()) throw ApplicationFailure.nonRetryable('the reply is empty', 'EmptyReply');
-    if (!this.host.canReply()) throw ApplicationFailure.nonRetryable('the customer has no address yet', 'NoAddress');
+    if (!action.body.trim()) throw ApplicationFailure.nonRetryable('the reply is empty', refusal.emptyMessage);
+    if (!this.host.canReply()) throw ApplicationFailure.nonRetryable('the customer has no address yet', refusal.unreachable);
   }
 
   async reply(action: AgentAction & { body: string }): Promise<{ messageId: string }> {
-    const messageId = await this.host.deliver({ text: action.body, author: 'agent' });
-    if (!messageId) throw ApplicationFailure.nonRetryable('the reply could not be sent', 'SendFailed');
-    return { messageId };
+    const sent = await this.host.deliver({ text: action.body, author: 'agent' });
+    if ('refused' in sent) throw ApplicationFailure.nonRetryable(sent.refused, refusal.deliveryRefused);
+    return sent;
   }
 
   validateResolve(action: AgentAction): void {
@@ -141,7 +143,7 @@ export class Handoff {
   private openFor(action: AgentAction): OpenHandoff {
     const open = this.current;
     if (!open || open.taskId !== action.taskId || this.resolution) {
-      throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is not open`, 'HandoffNotOpen');
+      throw ApplicationFailure.nonRetryable(`handoff ${action.taskId} is not open`, refusal.handoffNotOpen);
     }
     return open;
   }
@@ -151,7 +153,7 @@ export class Handoff {
     const open = this.openFor(action);
     if (open.claimedBy !== action.agentId) {
       const why = open.claimedBy ? 'another agent holds this handoff' : `claim handoff ${action.taskId} first`;
-      throw ApplicationFailure.nonRetryable(why, handoffClaimedError);
+      throw ApplicationFailure.nonRetryable(why, refusal.handoffClaimed);
     }
     return open;
   }

@@ -1,5 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { z } from 'zod';
@@ -9,6 +7,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError, tooManyRequests } from '../errors';
 import { jsonBody } from '../json-body';
 import { relayEvents } from '../sse';
+import { StreamSlots } from '../stream-slots';
 import { publishEvent, type BusEvent } from '../../db/events';
 import { getMessage, listMessages, messagesAfter } from '../../db/repositories/messages';
 import { checkCode, issueCode, type CodeLimits, type CodeRefusal } from '../../db/repositories/phone-codes';
@@ -18,6 +17,8 @@ import { readReplyOptions } from '../../domain/reply-options';
 
 const codeTtlMs = 10 * 60_000;
 const typingEveryMs = 1000;
+/** A visitor's live streams open at once (tabs, a reconnect overlapping the stream it replaces). */
+const maxStreamsPerSession = 3;
 /** Wrong codes one code takes before the visitor needs a new one. */
 const maxCodeAttempts = 5;
 /**
@@ -48,14 +49,6 @@ function codeRefusal(code: string, message: string, retryAt: Date): HttpError {
 
 const phoneBody = z.object({ phone: z.string().min(3).max(32) });
 const codeBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
-
-/** A code the channel refused to carry (an opted-out number, an invalid one): 422 in words. */
-function outreachRefused(error: unknown): never {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    throw new HttpError(422, 'not_sent', error.cause.message);
-  }
-  throw error;
-}
 
 /** What a visitor is told of their conversation's handoff. */
 const handoffEvents: Record<string, string> = {
@@ -104,9 +97,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
     if (!issued.issued) throw codeRefusal(...codeRefusals[issued.refusal], issued.retryAt);
     // Sent from the number's own conversation, never the visitor's: the code must not show in the chat it unlocks.
     // Only the code's id travels; the delivery derives the code, and no record keeps it.
-    await conversations
-      .sendCode({ tenantId: session.tenant_id, contactKey: phone }, { phone, sender: tenant.sender_number, codeId: issued.codeId })
-      .catch(outreachRefused);
+    await conversations.sendCode({ tenantId: session.tenant_id, contactKey: phone }, { phone, sender: tenant.sender_number, codeId: issued.codeId });
     return c.json({ sent: true, expiresInSeconds: codeTtlMs / 1000 }, 202);
   });
 
@@ -160,12 +151,15 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
    * its time and id; a client reconnecting with `Last-Event-ID` first gets the messages it missed (and those of the
    * few seconds before, which it tells apart by id).
    */
+  const liveStreams = new StreamSlots('this chat', maxStreamsPerSession);
   app.get('/sessions/:id/events', async (c) => {
     const session = c.get('session');
     limits.address.take(addressOf(c));
+    const release = liveStreams.take(session.id);
     const [since = '', sinceId = ''] = (c.req.header('last-event-id') ?? c.req.query('lastEventId') ?? '').split('|');
     const sinceTime = since && !Number.isNaN(Date.parse(since)) ? new Date(since) : null;
     return streamSSE(c, async (stream) => {
+      stream.onAbort(release);
       const writeMessage = async (message: Message) => {
         if (message.direction !== 'outbound') return;
         await stream.writeSSE({
@@ -174,27 +168,31 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
           data: JSON.stringify(visitorView(message)),
         });
       };
-      await relayEvents<BusEvent>(
-        stream,
-        // Only what this stream tells the visitor; a reply's tokens go to the request that asked for it.
-        (push) => events.subscribeConversation(session.conversationId, (event) => visitorEventTypes.has(event.type) && push(event)),
-        async (event) => {
-          if (event.type === 'message') {
-            const message = await getMessage(db, event.messageId);
-            if (message) await writeMessage(message);
-          } else if (event.type === 'typing') {
-            if (event.who === 'agent') await stream.writeSSE({ event: 'typing', data: JSON.stringify({ who: 'agent' }) });
-          } else if (event.type === 'handoff') {
-            const name = handoffEvents[event.status];
-            if (name) await stream.writeSSE({ event: name, data: JSON.stringify({ status: event.status }) });
-          }
-        },
-        async () => {
-          await events.ready();
-          if (sinceTime) for (const message of await messagesAfter(db, session.conversationId, sinceId, sinceTime)) await writeMessage(message);
-          await stream.writeSSE({ event: 'ready', data: '{}' });
-        },
-      );
+      try {
+        await relayEvents<BusEvent>(
+          stream,
+          // Only what this stream tells the visitor; a reply's tokens go to the request that asked for it.
+          (push) => events.subscribeConversation(session.conversationId, (event) => visitorEventTypes.has(event.type) && push(event)),
+          async (event) => {
+            if (event.type === 'message') {
+              const message = await getMessage(db, event.messageId);
+              if (message) await writeMessage(message);
+            } else if (event.type === 'typing') {
+              if (event.who === 'agent') await stream.writeSSE({ event: 'typing', data: JSON.stringify({ who: 'agent' }) });
+            } else if (event.type === 'handoff') {
+              const name = handoffEvents[event.status];
+              if (name) await stream.writeSSE({ event: name, data: JSON.stringify({ status: event.status }) });
+            }
+          },
+          async () => {
+            await events.ready();
+            if (sinceTime) for (const message of await messagesAfter(db, session.conversationId, sinceId, sinceTime)) await writeMessage(message);
+            await stream.writeSSE({ event: 'ready', data: '{}' });
+          },
+        );
+      } finally {
+        release();
+      }
     });
   });
 

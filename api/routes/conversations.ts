@@ -1,5 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAgent, type AgentEnv } from '../auth';
@@ -9,7 +7,6 @@ import { jsonBody } from '../json-body';
 import { listCalls } from '../../db/repositories/calls';
 import { visitorsOfConversation } from '../../db/repositories/web';
 import { getConversation, listConversations } from '../../db/repositories/conversations';
-import { deliveryRefusedError } from '../../domain/failures';
 import { listMessages } from '../../db/repositories/messages';
 import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
@@ -21,15 +18,6 @@ const listQuery = z.object({
 
 const handoffBody = z.object({ reason: z.string().trim().min(1).max(500) });
 const messageBody = z.object({ channel: z.enum(['sms', 'whatsapp']), body: z.string().trim().min(1).max(1600) });
-
-/** An agent's outreach the workflow refused: 409 when the person cannot be reached so, 422 when the channel said no. */
-function outreachRefusal(error: unknown): never {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    if (error.cause.type === deliveryRefusedError) throw new HttpError(422, 'not_sent', error.cause.message);
-    throw new HttpError(409, 'cannot_reach', error.cause.message);
-  }
-  throw error;
-}
 
 function conversationView(c: Conversation) {
   return {
@@ -149,7 +137,7 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
     const { channel, body } = c.req.valid('json');
     const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
-    const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel, body }).catch(outreachRefusal);
+    const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel, body });
     return c.json({ messageId }, 201);
   });
 
@@ -158,7 +146,7 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     const agent = c.get('agent');
     const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
     const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
-    const { callSid } = await conversations.placeCall(key, { agentId: agent.id }).catch(outreachRefusal);
+    const { callSid } = await conversations.placeCall(key, { agentId: agent.id });
     return c.json({ callSid }, 201);
   });
 

@@ -1,5 +1,3 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAgent, type AgentEnv } from '../auth';
@@ -9,23 +7,12 @@ import { jsonBody } from '../json-body';
 import { publishEvent } from '../../db/events';
 import { getHandoffTask, listActiveHandoffs } from '../../db/repositories/handoffs';
 import type { HandoffTask } from '../../db/schema';
-import { handoffClaimedError } from '../../workflows/definitions';
 
 const replyBody = z.object({ body: z.string().trim().min(1).max(1600) });
 const resolveBody = z.object({
   note: z.string().trim().max(2000).optional(),
   action: z.enum(['return_to_ai', 'close']).default('return_to_ai'),
 });
-
-/** Turns a rejected workflow update into the API's answer: 409 when another agent holds the task or it is closed. */
-function updateRejection(error: unknown): never {
-  if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'handoff_not_open', 'the conversation is not running');
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const code = error.cause.type === handoffClaimedError ? 'handoff_claimed' : 'handoff_not_open';
-    throw new HttpError(409, code, error.cause.message);
-  }
-  throw error;
-}
 
 export function handoffRoutes({ db, conversations }: ApiDeps) {
   const app = new Hono<AgentEnv>();
@@ -60,7 +47,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
   app.post('/:id/claim', async (c) => {
     const agent = c.get('agent');
     const task = await taskOr404(agent.tenant_id, c.req.param('id'));
-    await conversations.claimHandoff(task.conversation_id, { taskId: task.id, agentId: agent.id }).catch(updateRejection);
+    await conversations.claimHandoff(task.conversation_id, { taskId: task.id, agentId: agent.id });
     return c.json({ id: task.id, status: 'claimed', claimedBy: agent.id });
   });
 
@@ -69,7 +56,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
     const task = await taskOr404(agent.tenant_id, c.req.param('id'));
     const { messageId } = await conversations
       .agentReply(task.conversation_id, { taskId: task.id, agentId: agent.id, body: c.req.valid('json').body })
-      .catch(updateRejection);
+      ;
     return c.json({ messageId }, 201);
   });
 
@@ -89,7 +76,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
     const { note, action } = c.req.valid('json');
     await conversations
       .resolveHandoff(task.conversation_id, { taskId: task.id, agentId: agent.id, note: note || null, action })
-      .catch(updateRejection);
+      ;
     return c.json({ id: task.id, status: 'resolved', action });
   });
 

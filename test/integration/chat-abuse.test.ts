@@ -128,6 +128,36 @@ describe('a code from the inside', () => {
   });
 });
 
+describe('live streams', () => {
+  it('keeps at most 3 of one chat open at once', async () => {
+    const session = await openSession();
+    const open = () => {
+      const controller = new AbortController();
+      const response = fetch(`${stack.apiUrl}/api/chat/sessions/${session.sessionId}/events`, {
+        headers: { authorization: `Bearer ${session.token}` },
+        signal: controller.signal,
+      });
+      return { response, close: () => controller.abort() };
+    };
+    const streams = [open(), open(), open()];
+    for (const stream of streams) expect((await stream.response).status).toBe(200);
+    const fourth = await open().response;
+    expect(fourth.status).toBe(429);
+    expect(((await fourth.json()) as { error: { code: string } }).error.code).toBe('too_many_streams');
+    // One closes: a slot is free again.
+    streams[0]?.close();
+    await expect
+      .poll(async () => {
+        const next = open();
+        const status = (await next.response).status;
+        next.close();
+        return status;
+      })
+      .toBe(200);
+    for (const stream of streams) stream.close();
+  });
+});
+
 describe('request bodies', () => {
   it('refuses a declared body over the limit with 413 before reading it', async () => {
     const session = await openSession();

@@ -118,6 +118,21 @@ describe('handoff to a human', () => {
     expect((await post(`/api/handoffs/${task.id}/resolve`, {}, winnerToken)).status).toBe(409);
   });
 
+  it('tells the agent in words why a reply did not go: the customer opted out', async () => {
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'billing question' } }] });
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'A person about my bill, please' }));
+    const task = await waitForHandoff();
+    await stack.postSms(smsParams({ from, body: 'STOP' }));
+    await stack.settled(from);
+    expect((await post(`/api/handoffs/${task.id}/claim`, {})).status).toBe(200);
+    const reply = await post(`/api/handoffs/${task.id}/reply`, { body: 'Hi, about your bill…' });
+    expect(reply.status).toBe(422);
+    expect(await reply.json()).toEqual({ error: { code: 'not_sent', message: expect.stringContaining('opted out of sms') } });
+    // The task is still the agent's: they can resolve it.
+    expect((await post(`/api/handoffs/${task.id}/resolve`, { action: 'close' })).status).toBe(200);
+  });
+
   it('hands over when the model stays down, and lets an operator request a handoff', async () => {
     const down = { error: { status: 500, message: 'The server had an error' } };
     stack.openai.script(down, down, down, down);

@@ -293,9 +293,13 @@ describe('agents reaching the person first', () => {
   it('places an outbound call, answered by the same voice route in the same conversation', async () => {
     const from = uniquePhone();
     const id = await conversationWith(from);
-    const response = await post(`/api/conversations/${id}/calls`);
-    expect(response.status).toBe(201);
-    const { callSid } = (await response.json()) as { callSid: string };
+    // Two agents (or two clicks) at once: the person is rung once.
+    const [response, again] = await Promise.all([post(`/api/conversations/${id}/calls`), post(`/api/conversations/${id}/calls`)]);
+    const [placed, refused] = response?.status === 201 ? [response, again] : [again, response];
+    expect(placed?.status).toBe(201);
+    expect(refused?.status).toBe(409);
+    expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe('call_in_progress');
+    const { callSid } = (await placed?.json()) as { callSid: string };
     expect(stack.twilio.calls).toEqual([
       {
         sid: callSid,
@@ -312,6 +316,8 @@ describe('agents reaching the person first', () => {
     await answered.connect();
     answered.say('Hi, you called me?');
     expect((await answered.reply()).text).toBe('echo: Hi, you called me?');
+    // While they talk, no second call rings them.
+    expect((await post(`/api/conversations/${id}/calls`)).status).toBe(409);
     await answered.hangUp();
     await stack.settled(from);
     const call = await stack.db.selectFrom('calls').selectAll().where('call_sid', '=', callSid).executeTakeFirstOrThrow();
