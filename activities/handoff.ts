@@ -13,8 +13,8 @@ export interface HandoffRef {
 export function handoffActivities({ db }: ActivityDeps) {
   return {
     /** Puts the task in the agents' queue and tells them. Idempotent: the task id comes from the workflow. */
-    async openHandoffTask(input: HandoffRef & { reason: string; deadline: string }): Promise<void> {
-      await insertHandoffTask(db, { ...input, id: input.taskId, deadline: new Date(input.deadline) });
+    async openHandoffTask(input: HandoffRef & { reason: string; deadline: string; channel?: string | null }): Promise<void> {
+      await insertHandoffTask(db, { ...input, id: input.taskId, deadline: new Date(input.deadline), channel: input.channel ?? null });
       await publishEvent(db, { type: 'handoff', ...input, status: 'open' });
     },
 

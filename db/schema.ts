@@ -140,6 +140,8 @@ interface HandoffTasksTable {
   claimed_by: string | null;
   escalated_at: Timestamp | null;
   deadline: Timestamp;
+  /** The channel of the person's newest message when it opened (null for tasks opened before this was kept). */
+  channel: string | null;
   resolution_note: string | null;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;

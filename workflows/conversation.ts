@@ -84,6 +84,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       timeoutMs: settings.handoffTimeoutMs,
       expiryMs: settings.handoffExpiryMs,
       canReply: () => replyTarget !== null,
+      channel: () => latestChannel,
       deliver: (delivery) => (replyTarget ? deliverOrRefusal(delivery, replyTarget) : Promise.resolve({ refused: 'the customer has no address yet' })),
       setMode,
     },

@@ -55,6 +55,8 @@ export interface OpenHandoff {
   openedAt: number;
   /** Whether the task row exists (the first step of running it). */
   recorded: boolean;
+  /** The channel of the person's newest message when it opened (a call, a chat): how agents see the task. */
+  channel?: Channel | null;
 }
 
 /** What survives continueAsNew. */

@@ -1,4 +1,5 @@
 import { ApplicationFailure, condition, uuid4 } from '@temporalio/workflow';
+import type { Channel } from '../domain/channels';
 import type { ServiceTextKey } from '../domain/texts';
 import { openHandoffTask, updateHandoff } from './activity-proxies';
 import { refusal } from '../domain/failures';
@@ -18,6 +19,8 @@ export interface HandoffHost {
   timeoutMs: number;
   expiryMs: number;
   canReply(): boolean;
+  /** The channel of the person's newest message. */
+  channel(): Channel | null;
   /** Sends to the customer; a refusal says why (an opted-out contact, an invalid number). */
   deliver(content: { text: string; author: 'agent' } | { notice: ServiceTextKey; author: 'system' }): Promise<Delivered>;
   setMode(mode: ConversationMode): void;
@@ -56,7 +59,7 @@ export class Handoff {
 
   /** Starts waiting for a person; the AI stays silent until the task is resolved or expires. */
   open(reason: string): void {
-    this.current = { taskId: uuid4(), reason, claimedBy: null, escalated: false, openedAt: Date.now(), recorded: false };
+    this.current = { taskId: uuid4(), reason, claimedBy: null, escalated: false, openedAt: Date.now(), recorded: false, channel: this.host.channel() };
     this.requested = null;
     this.resolution = null;
     this.host.setMode('handoff');
@@ -109,7 +112,7 @@ export class Handoff {
     if (!open) throw new Error('no open handoff');
     if (!open.recorded) {
       const deadline = new Date(open.openedAt + this.host.timeoutMs).toISOString();
-      await openHandoffTask({ ...this.ref(open), reason: open.reason, deadline });
+      await openHandoffTask({ ...this.ref(open), reason: open.reason, deadline, channel: open.channel ?? null });
       open.recorded = true;
     }
     const settled = () => this.resolution !== null;

@@ -1,4 +1,4 @@
-import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { ReplyTarget } from '../domain/channels';
 import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
 import type { CallRef, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
@@ -39,6 +39,8 @@ export class Calls {
   private recent: Turn[] = [];
   /** Recordings of what a caller heard still being written; the next reply waits for them. */
   private recording = 0;
+  /** Interruptions of turns not yet arrived (the word came first): what the caller heard, by call and turn. */
+  private heardEarly = new Map<string, { heard: string; at: string }>();
 
   constructor(
     private readonly host: CallsHost,
@@ -59,23 +61,27 @@ export class Calls {
     if (this.active?.callSid !== request.callSid) this.started(request);
     const target = voiceTarget(request);
     this.host.setTarget(target);
-    const recorded = await this.host.record({
-      providerMessageId: `${request.callSid}:${request.turnId}`,
-      channel: 'voice',
-      from: request.caller,
-      to: request.service,
-      body: request.kind === 'dtmf' ? `(pressed ${request.prompt} on the keypad)` : request.prompt,
-      media: [],
-      receivedAt: request.receivedAt,
-    });
-    if (!recorded || this.host.personHasIt()) return { text: '', outcome: 'silent' };
-
     const turn: Turn = { turnId: request.turnId, call: request, finished: false, scope: new CancellationScope(), heard: null, heardAt: null, messageId: null };
-    this.turn = turn;
-    this.recent = [...this.recent.slice(-3), turn];
-    // The reply is written from the conversation as the caller knows it: what they heard of the last one included.
-    await condition(() => (previous === null || previous.finished) && this.recording === 0);
+    // The turn is known from its arrival, so the caller talking over it while its prompt is recorded (or before it
+    // arrived at all) stops it. Runs started before this version knew it only once recorded, and lost such word.
+    const knownOnArrival = patched('voice-turn-known-on-arrival');
+    if (knownOnArrival) this.begin(turn, { early: true });
     try {
+      const recorded = await this.host.record({
+        providerMessageId: `${request.callSid}:${request.turnId}`,
+        channel: 'voice',
+        from: request.caller,
+        to: request.service,
+        body: request.kind === 'dtmf' ? `(pressed ${request.prompt} on the keypad)` : request.prompt,
+        media: [],
+        receivedAt: request.receivedAt,
+      });
+      if (!recorded || this.host.personHasIt()) return { text: '', outcome: 'silent' };
+      if (!knownOnArrival) this.begin(turn, { early: false });
+      // The reply is written from the conversation as the caller knows it: what they heard of the last one included.
+      await condition(() => (previous === null || previous.finished) && this.recording === 0);
+      // Talked over before its reply began: there is nothing of it to keep, and nothing is written.
+      if (knownOnArrival && turn.heard !== null) return { text: '', outcome: 'interrupted' };
       const context = liveTurnContext(this.host, 'voice', request.turnId, target);
       const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
       if (!reply || reply.kind === 'handoff') {
@@ -100,6 +106,18 @@ export class Calls {
     }
   }
 
+  /** The turn is the one being answered; an interruption that came before it (`early`) applies to it now. */
+  private begin(turn: Turn, { early }: { early: boolean }): void {
+    this.turn = turn;
+    this.recent = [...this.recent.slice(-3), turn];
+    const key = `${turn.call.callSid}:${turn.turnId}`;
+    const heard = this.heardEarly.get(key);
+    if (!early || !heard) return;
+    this.heardEarly.delete(key);
+    turn.heard = heard.heard;
+    turn.heardAt = heard.at;
+  }
+
   /** Cut off while the reply was being written: what the caller heard is all there is of it. */
   private async keepOnlyHeard(request: CallRef, turn: Turn, target: ReplyTarget): Promise<VoiceTurnResult> {
     if (turn.heard) {
@@ -112,7 +130,13 @@ export class Calls {
   /** The caller cut in on `turnId`'s reply: stop writing it, and keep only what they heard. */
   async interrupted({ callSid, turnId, heard, at }: Interruption): Promise<void> {
     const turn = this.recent.find((t) => t.turnId === turnId && t.call.callSid === callSid);
-    if (!turn || turn.heard !== null) return;
+    if (!turn) {
+      // The word came before the turn did (both waited for a worker): the turn takes it when it arrives.
+      if (this.heardEarly.size >= 4) this.heardEarly.delete(this.heardEarly.keys().next().value ?? '');
+      this.heardEarly.set(`${callSid}:${turnId}`, { heard, at });
+      return;
+    }
+    if (turn.heard !== null) return;
     turn.heard = heard;
     turn.heardAt = at;
     if (!turn.finished && turn.messageId === null) {

@@ -111,8 +111,11 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
   /** The relay session ended: a transfer to a person (HandoffData from the session's `end`), or goodbye. */
   app.post('/ended', async (c) => {
     const { form } = await signed(c.req.raw, connectActionForm);
+    const transfer = form.HandoffData ? wantsPerson(form.HandoffData) : false;
     const call = await recordCallEnd(db, form.CallSid, {
-      status: form.CallStatus,
+      // Answered with <Hangup/>, the call is over now; put through to a person, it goes on (its status callback
+      // says when it ends).
+      status: transfer ? form.CallStatus : 'completed',
       sessionStatus: form.SessionStatus,
       durationSeconds: form.SessionDuration,
       handoffData: form.HandoffData ?? null,
@@ -121,7 +124,6 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
     });
     if (form.ErrorCode) log.warn('relay session ended with an error', { callSid: form.CallSid, code: form.ErrorCode, message: form.ErrorMessage });
     const response = new twilio.twiml.VoiceResponse();
-    const transfer = form.HandoffData ? wantsPerson(form.HandoffData) : false;
     if (transfer && call) {
       const tenant = await getTenant(db, call.tenant_id);
       const { transferTo } = voiceSettings(tenant?.voice);

@@ -3,7 +3,7 @@ import type { Database, HandoffStatus, HandoffTask } from '../schema';
 
 export async function insertHandoffTask(
   db: Kysely<Database>,
-  task: { id: string; tenantId: string; conversationId: string; reason: string; deadline: Date },
+  task: { id: string; tenantId: string; conversationId: string; reason: string; deadline: Date; channel: string | null },
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('handoff_tasks')
@@ -12,6 +12,7 @@ export async function insertHandoffTask(
       tenant_id: task.tenantId,
       conversation_id: task.conversationId,
       reason: task.reason,
+      channel: task.channel,
       status: 'open',
       deadline: task.deadline,
     })
@@ -66,7 +67,7 @@ export async function listActiveHandoffs(db: Kysely<Database>, tenantId: string)
       'h.escalated_at',
       'h.created_at',
       'c.contact_key',
-      'c.last_channel',
+      sql<string>`coalesce(h.channel, c.last_channel)`.as('last_channel'),
     ])
     .where('h.tenant_id', '=', tenantId)
     .where('h.status', 'in', ['open', 'escalated', 'claimed'])

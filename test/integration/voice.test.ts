@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
 import type { RelayCaller } from '../fakes/conversation-relay';
@@ -78,6 +78,8 @@ describe('a phone call', () => {
     await caller.hangUp();
     await stack.settled(from);
     await keepHistory('call-two-turns', stack.temporal.workflow.getHandle(conversationOf(from)));
+    // Hung up after the session: the call is over, whether or not a status callback follows.
+    expect(await stack.db.selectFrom('calls').select('status').where('call_sid', '=', caller.callSid).executeTakeFirstOrThrow()).toEqual({ status: 'completed' });
 
     expect((await messages(from)).filter((m) => m.direction !== 'internal').map((m) => [m.author, m.channel, m.body, m.status])).toEqual([
       ['customer', 'voice', 'What are your opening hours?', 'received'],
@@ -181,6 +183,23 @@ describe('a phone call', () => {
     expect(nextTurn?.messages.map((m) => m.content).join('\n')).toContain(`${heardText} [interrupted: the caller cut in here and did not hear the rest]`);
   });
 
+  it('answers only the second of two prompts said at once; the first reply, never heard, is not kept', async () => {
+    const from = uniquePhone();
+    const caller = await connected(from);
+    caller.say('Do you have parking?');
+    caller.say('Sorry, I meant bike parking.');
+    expect((await caller.reply()).text).toBe('echo: Sorry, I meant bike parking.');
+    await stack.settled(from);
+    const texts = caller.received.filter((f) => f.type === 'text').map((f) => String(f.token)).join('');
+    expect(texts).not.toContain('echo: Do you have parking?');
+    expect((await messages(from)).filter((m) => m.direction !== 'internal').map((m) => [m.author, m.body, m.status])).toEqual([
+      ['customer', 'Do you have parking?', 'received'],
+      ['customer', 'Sorry, I meant bike parking.', 'received'],
+      ['ai', 'echo: Sorry, I meant bike parking.', 'spoken'],
+    ]);
+    await caller.hangUp();
+  });
+
   it('takes a key press as a message of the conversation', async () => {
     const from = uniquePhone();
     const caller = await connected(from);
@@ -247,6 +266,10 @@ describe('a phone call', () => {
 
     await stack.settled(from);
     await keepHistory('call-transferred', stack.temporal.workflow.getHandle(conversationOf(from)));
+    // Put through, the call goes on until Twilio says it ended; the task is the call's, whatever the person does next.
+    expect(await stack.db.selectFrom('calls').select('status').where('call_sid', '=', caller.callSid).executeTakeFirstOrThrow()).toEqual({ status: 'in-progress' });
+    await stack.postSms(smsParams({ from, body: 'I am still waiting' }));
+    await stack.settled(from);
     const tasks = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string; reason: string; channel: string }[] };
     expect(tasks.handoffs).toEqual([expect.objectContaining({ id: handoffData.taskId, reason: 'wants to dispute a charge', channel: 'voice' })]);
     // Without an agents' number the call waits in the tenant's queue instead.
@@ -354,13 +377,18 @@ describe('agents reaching the person first', () => {
   });
 });
 
-describe('a worker restarted in the middle of a call', () => {
+describe('a call waiting for a worker', () => {
   let apiOnly: Stack;
   beforeAll(async () => {
     apiOnly = await startStack({ BATCH_QUIET_MS: '200' }, { worker: false });
   });
   afterAll(async () => {
     await apiOnly?.stop();
+  });
+  // The file's stack resets the database before each test; this stack's fakes are reset here.
+  beforeEach(() => {
+    apiOnly?.openai.reset();
+    apiOnly?.twilio.reset();
   });
 
   it('goes on with the next prompt, and nothing is recorded twice', async () => {
@@ -396,5 +424,34 @@ describe('a worker restarted in the middle of a call', () => {
       'customer: second question',
       'ai: echo: second question',
     ]);
+  }, 120_000);
+
+  it('never writes a reply to a prompt the caller talked over before any worker took it', async () => {
+    const from = uniquePhone();
+    const caller = apiOnly.caller(from);
+    await caller.ring();
+    await caller.connect();
+    // Two prompts at once while no worker runs: the first turn, the word that the caller talked over it, and the
+    // second turn all wait in Temporal, and the first worker gets them together.
+    caller.say('Do you have parking?');
+    caller.say('Sorry, I meant bike parking.');
+    const handle = apiOnly.temporal.workflow.getHandle(conversationOf(from));
+    await expect
+      .poll(async () => (await handle.fetchHistory()).events?.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'interrupt'), { timeout: 10_000 })
+      .toBe(true);
+    const worker = await startWorkerProcess(apiOnly.workerEnv());
+    try {
+      expect((await caller.reply(60_000)).text).toBe('echo: Sorry, I meant bike parking.');
+      await caller.hangUp();
+      await apiOnly.settled(from);
+      await keepHistory('call-talked-over-early', handle);
+    } finally {
+      await worker.kill();
+    }
+    // The first reply was never written: the model was asked for one reply (and the call's summary), and nothing
+    // of the first is kept as spoken.
+    expect(apiOnly.openai.requests.filter((r) => r.stream).map((r) => r.messages.at(-1)?.content)).toEqual(['Sorry, I meant bike parking.']);
+    const rows = await apiOnly.db.selectFrom('messages').select(['author', 'body']).where('conversation_id', '=', conversationOf(from)).where('direction', '<>', 'internal').orderBy('created_at').execute();
+    expect(rows.map((r) => `${r.author}: ${r.body}`)).toEqual(['customer: Do you have parking?', 'customer: Sorry, I meant bike parking.', 'ai: echo: Sorry, I meant bike parking.']);
   }, 120_000);
 });

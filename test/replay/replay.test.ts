@@ -22,6 +22,7 @@ const required = [
   'call-two-turns',
   'call-interrupted',
   'call-transferred',
+  'call-talked-over-early',
   'web-buttons',
   'web-handoff',
   'web-phone-linked',
