@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type OpenAI from 'openai';
 import { describeRejection, isFinalRejection } from './channels/twilio-errors';
 import { deliveryRefusedError } from '../domain/failures';
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
+import { summarize } from './summarizer';
 import { publishEvent, publishToConversation } from '../db/events';
 import { markInterrupted, recordCallStart } from '../db/repositories/calls';
 import { insertMessageOnce, listCallMessages } from '../db/repositories/messages';
@@ -16,12 +16,14 @@ export interface CallTarget {
 }
 
 const maxSummaryChars = 1500;
+const instructions = 'Summarize this phone call in at most 80 words: what the caller wanted, what they were told, what is still open.';
 
-export function callActivities({ db, openai, llm, twilio, voiceUrls }: ActivityDeps) {
-  async function summarize(input: CallTarget, signal: AbortSignal): Promise<void> {
+export function callActivities(deps: ActivityDeps) {
+  const { db, twilio, voiceUrls } = deps;
+  async function noteSummary(input: CallTarget, signal: AbortSignal): Promise<void> {
     const spoken = await listCallMessages(db, input.conversationId, input.callSid);
     if (spoken.length === 0) return;
-    const summary = openai ? await summarizeWithModel(openai, llm.model, spoken, signal) : extractiveSummary(spoken);
+    const summary = await summarize(deps, { instructions, transcript: transcript(spoken), fallback: () => extractiveSummary(spoken) }, signal);
     const id = `call-summary:${input.callSid}`;
     const wrote = await insertMessageOnce(db, {
       id,
@@ -54,7 +56,7 @@ export function callActivities({ db, openai, llm, twilio, voiceUrls }: ActivityD
      * what was said. Safe to repeat: the note has a fixed id.
      */
     async summarizeCall(input: CallTarget): Promise<void> {
-      return heartbeating((signal) => summarize(input, signal));
+      return heartbeating((signal) => noteSummary(input, signal));
     },
 
     /**
@@ -101,23 +103,6 @@ export function callActivities({ db, openai, llm, twilio, voiceUrls }: ActivityD
 
 function transcript(messages: Message[]): string {
   return messages.map((m) => `${m.author === 'customer' ? 'caller' : m.author}: ${m.body}`).join('\n');
-}
-
-async function summarizeWithModel(openai: OpenAI, model: string, messages: Message[], signal: AbortSignal): Promise<string> {
-  const completion = await openai.chat.completions.create(
-    {
-      model,
-      messages: [
-        {
-          role: 'system',
-          content: 'Summarize this phone call in at most 80 words: what the caller wanted, what they were told, what is still open.',
-        },
-        { role: 'user', content: transcript(messages) },
-      ],
-    },
-    { signal },
-  );
-  return completion.choices[0]?.message.content?.trim() || extractiveSummary(messages);
 }
 
 /** Without a model: what the caller said, kept short. */

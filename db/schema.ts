@@ -46,6 +46,8 @@ interface ConversationsTable {
   /** Every channel the person used in this conversation. */
   channels: ColumnType<string[], string[] | undefined, string[]>;
   summary: string | null;
+  /** The newest message the summary folds in: the next summary starts after it. */
+  summarized_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   message_count: Generated<number>;
   last_message_at: Timestamp;
   created_at: DefaultedTimestamp;

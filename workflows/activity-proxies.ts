@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 // Every activity with its timeout and retry policy, and why repeating it is safe (or why it must not repeat).
@@ -37,12 +37,25 @@ export const { sendMessage } = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
-export const { summarizeConversation } = proxyActivities<Activities>({
+/** A summary that could not be written only shortens what later turns remember: the conversation goes on. */
+function skippedOnFailure<T>(what: string, run: (input: T) => Promise<void>): (input: T) => Promise<void> {
+  return async (input) => {
+    try {
+      await run(input);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn(`${what} skipped`, { error: error.cause?.message ?? error.message });
+    }
+  };
+}
+
+const summaries = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',
   heartbeatTimeout,
-  // Overwrites one field; losing a summary only shortens what the next run remembers.
+  // Folds in what is new since the last summary; a repeat finds nothing new. Bounded, and a failure is skipped.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
+export const summarizeConversation = skippedOnFailure('conversation summary', summaries.summarizeConversation);
 
 export const { openHandoffTask, updateHandoff } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
@@ -57,12 +70,13 @@ export const { recordInterruption, endCall } = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 
-export const { summarizeCall } = proxyActivities<Activities>({
+const callSummaries = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',
   heartbeatTimeout,
   // The note has a fixed id, so a repeat writes nothing new; a call without its summary only shortens memory.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 5 },
 });
+export const summarizeCall = skippedOnFailure('call summary', callSummaries.summarizeCall);
 
 export const { placeOutboundCall } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -10,6 +10,7 @@ import * as visitorPhone from './2026_11_25_0007_visitor_phone';
 import * as phoneCodeTries from './2026_11_25_0008_phone_code_tries';
 import * as codeLimits from './2026_11_30_0001_code_limits';
 import * as handoffChannel from './2026_11_30_0002_handoff_channel';
+import * as summarizedUntil from './2026_11_30_0003_summarized_until';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_25_0008_phone_code_tries': phoneCodeTries,
   '2026_11_30_0001_code_limits': codeLimits,
   '2026_11_30_0002_handoff_channel': handoffChannel,
+  '2026_11_30_0003_summarized_until': summarizedUntil,
 };

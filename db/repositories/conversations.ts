@@ -19,8 +19,13 @@ export async function getConversation(db: Kysely<Database>, id: string): Promise
   return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function saveSummary(db: Kysely<Database>, id: string, summary: string): Promise<void> {
-  await db.updateTable('conversations').set({ summary }).where('id', '=', id).execute();
+/**
+ * The conversation's summary, folding in its messages up to `newestMessageId` (the newest one it saw; its time is
+ * read in the database, which keeps microseconds that a JavaScript date would drop).
+ */
+export async function saveSummary(db: Kysely<Database>, id: string, summary: string, newestMessageId: string): Promise<void> {
+  const until = db.selectFrom('messages').select('created_at').where('id', '=', newestMessageId);
+  await db.updateTable('conversations').set({ summary, summarized_until: until }).where('id', '=', id).execute();
 }
 
 /** What a model turn needs besides the messages: the conversation's rolling summary and its tenant's instructions. */

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { notifyExpression } from '../events';
 import { optedOutExpression } from './contacts';
+import { optedOutStatus } from './messages';
 import type { Database, NewMessage } from '../schema';
 
 export interface InboundRecord {
@@ -24,8 +25,11 @@ export interface RecordedInbound {
  */
 export async function recordInboundMessage(db: Kysely<Database>, { conversation, message }: InboundRecord): Promise<RecordedInbound> {
   const event = { type: 'message', tenantId: conversation.tenantId, conversationId: conversation.id, messageId: message.id } as const;
+  const optedOut = optedOutExpression({ tenantId: conversation.tenantId, contactKey: conversation.contactKey, channel: message.channel });
+  // A message received while its writer was opted out of the channel says so: it is kept for agents, not for models.
+  const status = message.status === 'received' ? sql<string>`case when ${optedOut} then ${optedOutStatus} else 'received' end` : message.status;
   const row = await db
-    .with('inserted', (q) => q.insertInto('messages').values(message).onConflict((oc) => oc.doNothing()).returning('id'))
+    .with('inserted', (q) => q.insertInto('messages').values({ ...message, status }).onConflict((oc) => oc.doNothing()).returning('id'))
     .with('conversation', (q) =>
       q
         .insertInto('conversations')
@@ -69,7 +73,7 @@ export async function recordInboundMessage(db: Kysely<Database>, { conversation,
         (select channels from conversation),
         (select channels from conversations where id = ${conversation.id})
       )`.as('channels'),
-      optedOutExpression({ tenantId: conversation.tenantId, contactKey: conversation.contactKey, channel: message.channel }).as('optedOut'),
+      optedOut.as('optedOut'),
     ])
     .executeTakeFirstOrThrow();
   return { wrote: row.wrote === true, optedOut: row.optedOut === true, channels: row.channels ?? [message.channel] };

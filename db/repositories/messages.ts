@@ -1,5 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, Message, MessageUpdate, NewMessage } from '../schema';
+
+/** The status of a customer's message written while they were opted out of its channel. */
+export const optedOutStatus = 'opted_out';
 
 /** Inserts unless a row with the same id (or provider id) exists; returns whether this call wrote it. */
 export async function insertMessageOnce(db: Kysely<Database>, message: NewMessage): Promise<boolean> {
@@ -42,6 +45,26 @@ export async function listMessages(
 }
 
 /**
+ * What the conversation's next summary folds in: its messages after the last summary's newest, at most the newest
+ * `limit`, oldest first. What a person wrote while opted out of that channel is left out: after STOP it goes to no
+ * model. (Times are compared in the database, which keeps microseconds that a JavaScript date would drop.)
+ */
+export async function messagesToSummarize(db: Kysely<Database>, conversationId: string, limit: number): Promise<Message[]> {
+  const since = db.selectFrom('conversations').select(sql<Date>`coalesce(summarized_until, '-infinity')`.as('since')).where('id', '=', conversationId);
+  const newestFirst = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .where('status', '<>', optedOutStatus)
+    .where('created_at', '>', since)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return newestFirst.reverse();
+}
+
+/**
  * The newest messages of a conversation up to and including `untilId` (newest first), so a reply turn sees
  * exactly the batch it answers and nothing that arrived after it started.
  */
@@ -57,6 +80,8 @@ export async function recentMessagesUntil(
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .where('created_at', '<=', until)
+    // Written while opted out of its channel: kept for agents, never sent to a model.
+    .where('status', '<>', optedOutStatus)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)

@@ -35,6 +35,29 @@ describe('conversation life cycle', () => {
     expect(description.runId).not.toBe(firstRun);
     const lastTurn = stack.openai.requests.filter((r) => !(r.messages[0]?.content ?? '').startsWith('Summarize')).at(-1);
     expect(lastTurn?.messages[0]?.content).toContain('blue lamp, order 1234');
+
+    // The next summary folds in what is new since the last one, not the whole conversation again.
+    await stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from })).result();
+    const summaries = stack.openai.requests.filter((r) => (r.messages[0]?.content ?? '').startsWith('Summarize'));
+    expect(summaries).toHaveLength(2);
+    const second = summaries[1]?.messages[1]?.content ?? '';
+    expect(second).toContain('Earlier summary: The customer asked about a blue lamp, order 1234.');
+    expect(second).toContain('customer: Any news?');
+    expect(second).not.toContain('Where is my blue lamp?');
+  });
+
+  it('completes when idle even when the model refuses to summarize: the summary is skipped, nothing is lost', async () => {
+    stack.openai.respond = (request) => {
+      if ((request.messages[0]?.content ?? '').startsWith('Summarize')) return { error: { status: 400, message: 'This model cannot do that' } };
+      return { content: `echo: ${request.messages.filter((m) => m.role === 'user').at(-1)?.content}` };
+    };
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'Do you sell lamps?' }));
+    await stack.twilio.waitForSent(1);
+    const handle = stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from }));
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    expect((await conversation(from)).conversation.summary).toBeNull();
   });
 
   it('remembers STOP after the run that heard it has completed: the next run stays silent until START', async () => {
@@ -49,6 +72,8 @@ describe('conversation life cycle', () => {
     expect(stack.openai.requests.filter((r) => !(r.messages[0]?.content ?? '').startsWith('Summarize'))).toEqual([]);
     expect(stack.twilio.sent).toHaveLength(0);
     await handle().result();
+    // What they wrote after STOP goes to no model, summaries included.
+    expect(JSON.stringify(stack.openai.requests)).not.toContain('hello again');
 
     await stack.postSms(smsParams({ from, body: 'START' }));
     await stack.postSms(smsParams({ from, body: 'are you there?' }));
