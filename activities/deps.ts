@@ -13,6 +13,8 @@ export interface ActivityDeps {
     model: string;
     /** Token budget for the conversation history sent with each turn. */
     contextTokens: number;
+    /** Without a model, the pause between the words of a streamed reply: a call or a chat hears it spoken. */
+    offlineWordMs: number;
   };
   /** Twilio posts delivery status here; null leaves StatusCallback unset. */
   statusCallbackUrl: string | null;

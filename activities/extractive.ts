@@ -1,16 +1,30 @@
 import type { Kysely } from 'kysely';
 import type { GenerateReplyResult } from './llm';
-import { searchKnowledge } from '../db/repositories/knowledge';
+import { documentTitles, searchKnowledge, type KnowledgeHit } from '../db/repositories/knowledge';
+import { getTenant } from '../db/repositories/tenants';
 import type { Database, Message } from '../db/schema';
 import type { Channel } from '../domain/channels';
 import { maxButtonChars, readReplyOptions } from '../domain/reply-options';
+import { smallTalkOf } from '../domain/small-talk';
+import { serviceText } from '../domain/texts';
 
 const maxReplyChars = 700;
 
 /**
- * The responder used without an LLM: answers the customer's latest messages with the best knowledge-base passage,
- * and hands off when nothing matches rather than guessing. In web chat the passage's page is offered as a link and
- * the other documents that matched as quick replies (their titles, which find them again).
+ * How sure the responder is that a passage answers: it has two or more of the question's content words, or at least
+ * half of them ("can I pay with paypal" has "paypal": sure; "do you sell gift cards" has only "cards": unsure).
+ */
+function sureness(hit: KnowledgeHit): 'sure' | 'unsure' | 'none' {
+  if (hit.matched === 0) return 'none';
+  return hit.matched >= 2 || hit.matched * 2 >= hit.contentWords ? 'sure' : 'unsure';
+}
+
+/**
+ * The responder used without an LLM. A greeting, a thank-you or a goodbye gets one back (a greeting also says what
+ * the knowledge base covers). A question gets the best knowledge-base passage; one that shares only part of what was
+ * asked is prefaced with the responder's doubt; when nothing matches it hands off rather than guessing. In web chat
+ * the passage's page is offered as a link and the other documents that matched as quick replies (their titles,
+ * which find them again).
  */
 export async function extractiveReply(
   db: Kysely<Database>,
@@ -23,19 +37,34 @@ export async function extractiveReply(
     if (message.direction === 'outbound') break;
     if (message.direction === 'inbound') unanswered.push(message.body);
   }
-  const hits = await searchKnowledge(db, tenantId, unanswered.reverse().join(' '), channel === 'web' ? 4 : 1);
+  const question = unanswered.reverse().join(' ');
+  const texts = () => getTenant(db, tenantId).then((tenant) => tenant?.texts);
+  const smallTalk = smallTalkOf(question);
+  if (smallTalk) {
+    const own = await texts();
+    const titles = smallTalk === 'greeting' ? await documentTitles(db, tenantId, 4) : [];
+    const topics = titles.length > 0 ? ` ${serviceText('topics', own).replaceAll('{topics}', list(titles.map((t) => t.toLowerCase())))}` : '';
+    return { kind: 'text', text: `${serviceText(smallTalk, own)}${topics}` };
+  }
+  const hits = await searchKnowledge(db, tenantId, question, channel === 'web' ? 4 : 1);
   const best = hits[0];
-  if (!best) {
+  const sure = best ? sureness(best) : 'none';
+  if (!best || sure === 'none') {
     return { kind: 'handoff', reason: 'no knowledge-base passage matches the question', notice: 'noAnswer' };
   }
-  const passage = best.content.startsWith(best.title) ? best.content.slice(best.title.length).trim() : best.content;
-  const text = trimToSentence(passage, maxReplyChars);
+  const passage = trimToSentence(best.content.startsWith(best.title) ? best.content.slice(best.title.length).trim() : best.content, maxReplyChars);
+  const text = sure === 'sure' ? passage : `${serviceText('unsureAnswer', await texts()).replaceAll('{topic}', best.title.toLowerCase())} ${passage}`;
   if (channel !== 'web') return { kind: 'text', text };
   const options = readReplyOptions({
-    quickReplies: hits.filter((hit) => hit.documentId !== best.documentId).map((hit) => hit.title),
+    quickReplies: hits.filter((hit) => hit.documentId !== best.documentId && hit.matched > 0).map((hit) => hit.title),
     actions: best.url ? [{ label: best.title.length <= maxButtonChars - 7 ? `Open “${best.title}”` : 'Read more', url: best.url }] : [],
   });
   return { kind: 'text', text, ...(options ? { options } : {}) };
+}
+
+/** "a, b and c". */
+function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function trimToSentence(text: string, limit: number): string {

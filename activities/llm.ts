@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ActivityDeps } from './deps';
@@ -63,6 +64,14 @@ function writtenBefore(toolExchange: ChatMessage[]): string {
   return toolExchange.map((m) => (m.role === 'assistant' && typeof m.content === 'string' ? m.content : '')).join('');
 }
 
+/** `text` word by word, `msPerWord` apart; stops (throwing) when `signal` aborts. */
+async function speak(text: string, msPerWord: number, signal: AbortSignal, push: (word: string) => void): Promise<void> {
+  for (const [index, word] of (text.match(/\S+\s*/g) ?? []).entries()) {
+    if (index > 0) await sleep(msPerWord, undefined, { signal });
+    push(word);
+  }
+}
+
 export function llmActivities(deps: ActivityDeps) {
   const { db, openai, llm } = deps;
 
@@ -75,7 +84,8 @@ export function llmActivities(deps: ActivityDeps) {
     if (!openai) {
       const reply = await extractiveReply(db, input.tenantId, newestFirst, input.channel);
       if (stream && reply.kind === 'text') {
-        stream.push(reply.text);
+        // Written at a speaking pace, as a model would: a caller can cut in, a visitor sees it grow.
+        await speak(reply.text, llm.offlineWordMs, signal, (word) => stream.push(word));
         return streamed(input, reply.text, await stream.end(), reply.options ?? null);
       }
       return reply;

@@ -27,6 +27,8 @@ const schema = z.object({
   OPENAI_TIMEOUT_MS: ms(30_000),
   LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(10).default(4),
   LLM_CONTEXT_TOKENS: z.coerce.number().int().min(200).default(3000),
+  /** Without a model: how fast a streamed reply is written, in words a minute (a speaking pace). */
+  OFFLINE_WORDS_PER_MINUTE: z.coerce.number().int().min(1).default(200),
   BATCH_QUIET_MS: ms(1500),
   BATCH_MAX_WAIT_MS: ms(8000),
   CONVERSATION_IDLE_MS: ms(30 * 60_000),

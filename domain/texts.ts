@@ -8,7 +8,12 @@ export type ServiceTextKey =
   | 'welcomeGreeting'
   | 'callTransfer'
   | 'callUnknownNumber'
-  | 'phoneCode';
+  | 'phoneCode'
+  | 'greeting'
+  | 'thanks'
+  | 'goodbye'
+  | 'topics'
+  | 'unsureAnswer';
 
 export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   /** The model stayed unavailable through every retry; a person takes over. */
@@ -29,6 +34,16 @@ export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   callUnknownNumber: 'Sorry, this number cannot take calls. Goodbye.',
   /** A web visitor's one-time code, texted to the number they claim; `{code}` is where the six digits go. */
   phoneCode: 'Your chat code is {code}. It expires in 10 minutes.',
+  /** Without a model, to a message that only greets. */
+  greeting: 'Hello! How can I help you today?',
+  /** Without a model, to a message that only thanks. */
+  thanks: "You're welcome! Is there anything else I can help you with?",
+  /** Without a model, to a message that only says goodbye. */
+  goodbye: 'Thanks for getting in touch. Goodbye!',
+  /** Without a model, after a greeting: what the knowledge base covers (`{topics}`, its documents' titles). */
+  topics: 'I can answer questions about {topics}.',
+  /** Without a model, before a passage that shares only part of what was asked (`{topic}`, its document's title). */
+  unsureAnswer: "I'm not sure I understood, but this is what I know about {topic}:",
 };
 
 export const serviceTextKeys = Object.keys(defaultServiceTexts) as ServiceTextKey[];

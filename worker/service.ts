@@ -46,7 +46,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
         db,
         twilio: createTwilioClient(config),
         openai,
-        llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS },
+        llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS, offlineWordMs: Math.round(60_000 / config.OFFLINE_WORDS_PER_MINUTE) },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
         voiceUrls: {
           answer: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice`,

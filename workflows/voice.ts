@@ -1,7 +1,7 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import type { ReplyTarget } from '../domain/channels';
 import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
-import type { CallRef, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
+import type { CallRef, InboundMessage, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
 import { liveTurnContext, modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
 
 /** What the conversation lends its calls, besides what every live channel gets: where texts go after, the handoff. */
@@ -26,6 +26,19 @@ interface Turn {
 
 const voiceTarget = (call: CallRef): ReplyTarget => ({ channel: 'voice', address: call.callSid, sender: call.service });
 
+/** What the caller said (or pressed) in a turn, as a message of the conversation. */
+function promptMessage(request: VoiceTurnRequest): InboundMessage {
+  return {
+    providerMessageId: `${request.callSid}:${request.turnId}`,
+    channel: 'voice',
+    from: request.caller,
+    to: request.service,
+    body: request.kind === 'dtmf' ? `(pressed ${request.prompt} on the keypad)` : request.prompt,
+    media: [],
+    receivedAt: request.receivedAt,
+  };
+}
+
 /**
  * The conversation's phone calls. A spoken turn is answered at once (no batching window) and its reply streams to
  * the caller while the model writes it; the durable record is the reply's full text, or only what the caller heard
@@ -39,6 +52,8 @@ export class Calls {
   private recent: Turn[] = [];
   /** Recordings of what a caller heard still being written; the next reply waits for them. */
   private recording = 0;
+  /** When the newest prompt taken was said (ISO time): an older one arriving later is not answered. */
+  private newestReceivedAt = '';
   /** Interruptions of turns not yet arrived (the word came first): what the caller heard, by call and turn. */
   private heardEarly = new Map<string, { heard: string; at: string }>();
 
@@ -55,6 +70,19 @@ export class Calls {
   }
 
   async answer(request: VoiceTurnRequest): Promise<VoiceTurnResult> {
+    // A turn is known from its arrival, so the caller talking over it while its prompt is recorded (or before it
+    // arrived at all) stops it, and prompts are taken in the order the caller said them, whatever order their turns
+    // reach the workflow in. Runs started before this version knew a turn once recorded, lost such word, and let
+    // the later-arriving of two crossed turns supersede the other.
+    const knownOnArrival = patched('voice-turn-known-on-arrival');
+    if (knownOnArrival) {
+      if (request.receivedAt < this.newestReceivedAt) {
+        // Said before a turn already taken: what the caller said is kept, and the newer turn answers.
+        await this.host.record(promptMessage(request));
+        return { text: '', outcome: 'interrupted' };
+      }
+      this.newestReceivedAt = request.receivedAt;
+    }
     // A newer prompt supersedes the reply still being written; that turn keeps what the caller heard of it.
     const previous = this.turn;
     previous?.scope.cancel();
@@ -62,20 +90,9 @@ export class Calls {
     const target = voiceTarget(request);
     this.host.setTarget(target);
     const turn: Turn = { turnId: request.turnId, call: request, finished: false, scope: new CancellationScope(), heard: null, heardAt: null, messageId: null };
-    // The turn is known from its arrival, so the caller talking over it while its prompt is recorded (or before it
-    // arrived at all) stops it. Runs started before this version knew it only once recorded, and lost such word.
-    const knownOnArrival = patched('voice-turn-known-on-arrival');
     if (knownOnArrival) this.begin(turn, { early: true });
     try {
-      const recorded = await this.host.record({
-        providerMessageId: `${request.callSid}:${request.turnId}`,
-        channel: 'voice',
-        from: request.caller,
-        to: request.service,
-        body: request.kind === 'dtmf' ? `(pressed ${request.prompt} on the keypad)` : request.prompt,
-        media: [],
-        receivedAt: request.receivedAt,
-      });
+      const recorded = await this.host.record(promptMessage(request));
       if (!recorded || this.host.personHasIt()) return { text: '', outcome: 'silent' };
       if (!knownOnArrival) this.begin(turn, { early: false });
       // The reply is written from the conversation as the caller knows it: what they heard of the last one included.

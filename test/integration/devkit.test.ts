@@ -20,7 +20,11 @@ let stack: Stack;
 
 beforeAll(async () => {
   const port = await freePort();
-  stack = await startStack({ OPENAI_API_KEY: '', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }, { statusCallbacks: true });
+  // A brisk speaking pace (10 words a second), so a spoken answer lasts long enough to cut in on.
+  stack = await startStack(
+    { OPENAI_API_KEY: '', OFFLINE_WORDS_PER_MINUTE: '600', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}` },
+    { statusCallbacks: true },
+  );
   await resetDatabase(stack.db);
   await seedDemoKnowledge(stack.db, 'default');
 });
@@ -52,6 +56,36 @@ describe('trying it as the README says', () => {
         { timeout: 10_000 },
       )
       .toEqual(['delivered', 'delivered']);
+  });
+
+  it('speaks an answer word by word without a model, and stops where the caller cuts in', async () => {
+    const from = '+16045550177';
+    const caller = stack.caller(from);
+    await caller.ring();
+    await caller.connect();
+    caller.say('What are your opening hours?');
+    const heard: string[] = [];
+    await new Promise<void>((resolve) => {
+      const stop = caller.listen((frame) => {
+        if (frame.type !== 'text' || !frame.token) return;
+        heard.push(String(frame.token));
+        if (heard.length === 3) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    caller.interrupt(heard.join(''));
+    await caller.hangUp();
+    await stack.settled(from);
+    const spoken = await stack.db
+      .selectFrom('messages')
+      .select(['body', 'status'])
+      .where('conversation_id', '=', conversationWorkflowId({ tenantId: 'default', contactKey: from }))
+      .where('author', '=', 'ai')
+      .execute();
+    expect(spoken).toEqual([{ body: heard.join('').trim(), status: 'interrupted' }]);
+    expect(heard.join('')).toBe('We are open ');
   });
 
   it('keeps the demo agent token across starts, and makes a new one if that agent is gone', async () => {

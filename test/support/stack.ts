@@ -94,6 +94,8 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
     OPENAI_BASE_URL: fakeOpenAI.baseURL,
     BATCH_QUIET_MS: '300',
     BATCH_MAX_WAIT_MS: '3000',
+    // Without a model, replies stream at once unless a test asks for a speaking pace.
+    OFFLINE_WORDS_PER_MINUTE: '600000',
     LOG_LEVEL: 'error',
     ...env,
   });
