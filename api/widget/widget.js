@@ -230,7 +230,7 @@
       item.append(text);
       if (message.options?.actions.length) this.addActions(item, message.options.actions);
       this.ui.list.append(item);
-      this.ui.list.scrollTop = this.ui.list.scrollHeight;
+      this.toEnd();
       this.bubbles ??= new Map();
       if (message.id) this.bubbles.set(message.id, item);
       return item;
@@ -272,6 +272,12 @@
         row.append(link);
       }
       item.append(row);
+      this.toEnd();
+    }
+
+    /** The newest message in view, with what it carries. */
+    toEnd() {
+      this.ui.list.scrollTop = this.ui.list.scrollHeight;
     }
 
     /** Quick replies for the newest reply: a tap sends that text. Replaced by the next reply, cleared on sending. */
@@ -285,6 +291,8 @@
           return button;
         }),
       );
+      // The suggestions take room under the list: its newest message stays in view above them.
+      this.toEnd();
     }
 
     /** One step of phone linking; a refusal's words go to the visitor and the answer is null. */
@@ -363,7 +371,7 @@
             bubble ??= this.show({ author: 'ai', text: '' });
             bubble.querySelector('.text').textContent += part.delta;
             this.ui.typing.textContent = '';
-            this.ui.list.scrollTop = this.ui.list.scrollHeight;
+            this.toEnd();
           } else if (part.type === 'data-message') {
             recorded = true;
             this.shown.add(part.data.id);
@@ -419,9 +427,10 @@
       if (event.id) localStorage.setItem(store.lastEvent, event.id);
       if (event.event === 'message') {
         const message = JSON.parse(event.data);
-        // A reply this widget is showing from its own stream arrives here too: held until the stream has said which
-        // message it was, then shown only if it is another one.
-        if (this.sending > 0 && message.author === 'ai') return void (this.heldBack ??= []).push(message);
+        // A reply this widget is showing from its own stream (the model's, or the service's own text when the model
+        // is down) arrives here too: held until the stream has said which message it was, then shown only if it is
+        // another one.
+        if (this.sending > 0 && (message.author === 'ai' || message.author === 'system')) return void (this.heldBack ??= []).push(message);
         if (message.author === 'agent') this.personTyping(false);
         this.show(message);
         if (message.author !== 'customer') this.offer(message.options?.quickReplies);

@@ -219,3 +219,60 @@ describe('the chat widget', () => {
     expect(await visitor.getByRole('button', { name: 'Continue with your phone number' }).isHidden()).toBe(true);
   }, 60_000);
 });
+
+describe('the chat widget when things go wrong', () => {
+  it('shows the model-down fallback once, live and after a reload', async () => {
+    const visitor = await newVisitor();
+    const down = { error: { status: 500, message: 'The server had an error' } };
+    stack.openai.script(down, down, down, down);
+    await say(visitor, 'Is anyone there?');
+    const fallback = visitor.locator('dc-chat li', { hasText: "Sorry, I can't answer right now." });
+    await fallback.first().waitFor({ timeout: 30_000 });
+    // A person answers: their message comes on the live stream after anything the stream had before it.
+    const agentSays = async (body: string) => {
+      let tasks: { id: string }[] = [];
+      await expect.poll(async () => (tasks = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs).length).toBe(1);
+      const task = tasks[0]?.id ?? '';
+      await stack.api(`/api/handoffs/${task}/claim`, { method: 'POST' });
+      expect((await stack.api(`/api/handoffs/${task}/reply`, { method: 'POST', body: JSON.stringify({ body }) })).status).toBe(201);
+      await visitor.locator('dc-chat li.agent', { hasText: body }).waitFor({ timeout: 20_000 });
+    };
+    await agentSays('Hi, Sam here.');
+    expect(await fallback.count()).toBe(1);
+    await visitor.reload();
+    await visitor.getByRole('button', { name: 'Chat with us' }).click();
+    await agentSays('Still with you.');
+    expect(await fallback.count()).toBe(1);
+  }, 60_000);
+
+  it("keeps the newest reply's buttons in view", async () => {
+    const visitor = await newVisitor();
+    for (const question of ['Do you sell lamps?', 'In brass?', 'And oak?', 'How tall are they?', 'Do they dim?']) {
+      await say(visitor, question);
+      await visitor.locator('dc-chat li.ai', { hasText: `echo: ${question}` }).waitFor({ timeout: 20_000 });
+    }
+    stack.openai.script({
+      content: 'Here are the two we have in oak, both dimmable.',
+      toolCalls: [
+        {
+          name: 'show_options',
+          arguments: {
+            quick_replies: ['The tall one'],
+            actions: [
+              { label: 'Oak floor lamp', url: 'https://shop.example.com/oak-floor' },
+              { label: 'Oak desk lamp', url: 'https://shop.example.com/oak-desk' },
+            ],
+          },
+        },
+      ],
+    });
+    await say(visitor, 'Show me the oak ones');
+    await visitor.getByRole('link', { name: 'Oak desk lamp' }).waitFor({ timeout: 20_000 });
+    // The list overflows, and it is scrolled to its end: the links under the newest reply show.
+    const scrolledToEnd = () =>
+      visitor
+        .locator('dc-chat ol.messages')
+        .evaluate((list: { scrollHeight: number; scrollTop: number; clientHeight: number }) => list.scrollHeight > list.clientHeight && list.scrollHeight - list.scrollTop - list.clientHeight < 2);
+    await expect.poll(scrolledToEnd).toBe(true);
+  }, 60_000);
+});
