@@ -1,21 +1,7 @@
-import {
-  ActivityFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  log,
-  patched,
-  setHandler,
-  upsertSearchAttributes,
-  uuid4,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { channelSet, isMessaging, type Channel } from '../domain/channels';
-import { keywordOf } from '../domain/keywords';
-import type { RecordInboundResult } from '../activities/inbound';
+import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Delivery } from '../activities/outbound';
-import { recordInbound, sendMessage, summarizeConversation } from './activity-proxies';
-import { batchDeadline, rememberId } from './batching';
+import type { ReplyTarget } from '../domain/channels';
+import { summarizeConversation } from './activity-proxies';
 import {
   agentMessageUpdate,
   agentReplyUpdate,
@@ -35,90 +21,85 @@ import {
   type CarriedState,
   type ConversationInput,
   type ConversationMode,
-  type Delivered,
-  type InboundMessage,
-  type PendingMessage,
-  type ReplyTarget,
 } from './definitions';
+import { deliver } from './deliver';
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
-import { modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
+import { Inbox } from './inbox';
+import { settleTurn, type LiveChannelHost } from './reply-turn';
 import { Outreach } from './outreach';
+import { Routing } from './routing';
+import { TextBatch } from './text-batch';
 import { Calls } from './voice';
 import { WebChat } from './web-chat';
 
-const dedupeWindow = 500;
-/** Turns between summary refreshes: older messages leave the model's window (40 messages) only once summarized. */
-const summaryEveryTurns = 15;
-
 /**
  * One person's conversation, whatever the channel. Text messages are recorded as they arrive and answered in batches
- * (one model turn per burst), on the channel of the newest message; a call's turns are answered at once, streamed
- * (`voice.ts`). During a handoff the AI is silent: messages are recorded for the agent, who answers through the same
- * delivery path; agents can also reach the person first (`outreach.ts`). Ends after `idleMs` without messages; the
- * next message starts a new run that picks up the stored summary.
+ * (one model turn per burst, `text-batch.ts`), on the channel of the newest message (`routing.ts`); a call's turns
+ * are answered at once, streamed (`voice.ts`), as are a web visitor's messages (`web-chat.ts`). During a handoff the
+ * AI is silent: messages are recorded for the agent, who answers through the same delivery path (`handoff.ts`);
+ * agents can also reach the person first (`outreach.ts`). Ends after `idleMs` without messages; the next message
+ * starts a new run that picks up the stored summary.
  */
 export async function conversationWorkflow(input: ConversationInput): Promise<void> {
   const { tenantId, contactKey, settings, carried } = input;
   const conversationId = workflowInfo().workflowId;
-  let pending: PendingMessage[] = [...(carried?.pending ?? [])];
-  let recentIds = carried?.recentProviderIds ?? [];
-  let turns = carried?.turns ?? 0;
-  let replyTarget: ReplyTarget | null = carried?.replyTarget ?? null;
-  /** The channel of the newest message (the `Channel` search attribute). */
-  let latestChannel: Channel | null = replyTarget?.channel ?? null;
-  /** Where text replies go when a call ends: the newest message's target that was not a call. */
-  let textTarget: ReplyTarget | null = replyTarget?.channel === 'voice' ? null : replyTarget;
-  let channelsUsed: Channel[] = carried?.channels ?? [];
+  const ids = { conversationId, tenantId, contactKey };
   let mode: ConversationMode = carried?.handoff ? 'handoff' : 'ai';
-  let arrivals = 0;
-  let lastActivityAt: number | null = null;
-  /** The customer's messages being recorded, one after another. */
-  let inboundWrites: Promise<unknown> = Promise.resolve();
 
+  const routing = new Routing(carried ?? null);
   const idle = new IdleTimer(settings.idleMs);
+  /** To the customer where replies go now (or `target`); null when it was refused or there is nowhere to send. */
+  const send = async (delivery: Delivery, target: ReplyTarget | null = routing.replyTarget): Promise<string | null> => {
+    if (!target) return null;
+    const sent = await deliver(ids, delivery, target);
+    return 'messageId' in sent ? sent.messageId : null;
+  };
   const handoff = new Handoff(
     {
       tenantId,
       conversationId,
       timeoutMs: settings.handoffTimeoutMs,
       expiryMs: settings.handoffExpiryMs,
-      canReply: () => replyTarget !== null,
-      channel: () => latestChannel,
-      deliver: (delivery) => (replyTarget ? deliverOrRefusal(delivery, replyTarget) : Promise.resolve({ refused: 'the customer has no address yet' })),
+      canReply: () => routing.replyTarget !== null,
+      channel: () => routing.latestChannel,
+      deliver: (delivery) => (routing.replyTarget ? deliver(ids, delivery, routing.replyTarget) : Promise.resolve({ refused: 'the customer has no address yet' })),
       setMode,
     },
     carried?.handoff ?? null,
   );
+  /** Hands the conversation to people; what was waiting for the AI is theirs now (already recorded). */
+  const openHandoff = (reason: string): string => {
+    batch.clear();
+    handoff.open(reason);
+    return handoff.current?.taskId ?? '';
+  };
+  const batch = new TextBatch(carried ?? null, settings, {
+    conversationId,
+    tenantId,
+    settle: (reply) => settleTurn(reply, { deliver: send, openHandoff }, routing.replyTarget, { live: false }),
+    summarize: () => summarizeConversation({ conversationId }),
+  });
+  const inbox = new Inbox(
+    { ...ids, routing, batch, idle, personHasIt: () => handoff.current !== null, help: () => send({ notice: 'help', author: 'system' }) },
+    carried?.recentProviderIds ?? [],
+  );
   // Live channels answer each message at once: nothing waits in the batch.
   const live: LiveChannelHost = {
-    tenantId,
-    conversationId,
-    contactKey,
+    ...ids,
     maxToolRounds: settings.maxToolRounds,
-    record: (message) => record(message, { queue: false }),
-    deliver,
-    setTarget: (target) => (replyTarget = target),
+    record: (message) => inbox.record(message, { queue: false }),
+    deliver: send,
+    openHandoff,
+    setTarget: (target) => routing.setTarget(target),
     personHasIt: () => handoff.current !== null,
   };
-  const calls = new Calls(
-    {
-      ...live,
-      afterCall: (call) => (replyTarget = textTarget ?? { channel: 'sms', address: call.caller, sender: call.service }),
-      openHandoff: (reason) => {
-        openHandoff(reason);
-        return handoff.current?.taskId ?? '';
-      },
-    },
-    carried?.call ?? null,
-  );
-  const webChat = new WebChat({ ...live, openHandoff });
+  const calls = new Calls({ ...live, afterCall: (call) => routing.callEnded(call) }, carried?.call ?? null);
+  const webChat = new WebChat(live);
   const outreach = new Outreach({
-    conversationId,
-    tenantId,
-    contactKey,
-    serviceNumber: () => (textTarget?.sender ?? replyTarget?.sender ?? calls.active?.service ?? null)?.replace(/^whatsapp:/, '') ?? null,
-    deliver: (delivery, target) => deliverOrRefusal(delivery, target),
+    ...ids,
+    serviceNumber: () => routing.serviceNumber(calls.active),
+    deliver: (delivery, target) => deliver(ids, delivery, target),
     onCall: () => calls.active !== null,
   });
 
@@ -127,14 +108,14 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   setHandler(snapshotQuery, () => ({
     mode,
     handoff: handoff.snapshot(),
-    pendingCount: pending.length,
-    turns,
-    lastActivityAt: lastActivityAt === null ? null : new Date(lastActivityAt).toISOString(),
-    lastChannel: latestChannel,
-    channels: channelsUsed,
+    pendingCount: batch.pending.length,
+    turns: batch.turns,
+    lastActivityAt: inbox.lastActivityAt === null ? null : new Date(inbox.lastActivityAt).toISOString(),
+    lastChannel: routing.latestChannel,
+    channels: routing.channels,
     webTurn: webChat.current && { sessionId: webChat.current.sessionId, turnId: webChat.current.turnId },
   }));
-  setHandler(inboundSignal, async (message) => void (await record(message, { queue: true })));
+  setHandler(inboundSignal, async (message) => void (await inbox.record(message, { queue: true })));
   setHandler(callStartedSignal, (call) => calls.started(call));
   setHandler(voiceTurnUpdate, (turn) => calls.answer(turn));
   setHandler(interruptSignal, (interruption) => calls.interrupted(interruption));
@@ -155,71 +136,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     { key: searchAttributes.contactKey, value: input.contactLabel },
     { key: searchAttributes.mode, value: mode },
     { key: searchAttributes.handoffOpen, value: mode === 'handoff' },
-    ...(replyTarget ? [{ key: searchAttributes.channel, value: replyTarget.channel }] : []),
-    ...(channelsUsed.length > 0 ? [{ key: searchAttributes.channels, value: channelsUsed }] : []),
+    ...routing.attributes(),
   ]);
-
-  /**
-   * Records a customer message as it arrives, before any batching; a message seen before changes nothing and
-   * returns null. Text messages are queued for the next batch (`queue`); a call's turns are answered by their update.
-   */
-  async function record(message: InboundMessage, { queue }: { queue: boolean }): Promise<{ messageId: string } | null> {
-    if (recentIds.includes(message.providerMessageId)) return null;
-    recentIds = rememberId(recentIds, message.providerMessageId, dedupeWindow);
-    const entry: PendingMessage = { message, messageId: null, arrivedAt: Date.now() };
-    // During a handoff messages are recorded for the agent, not queued for the AI.
-    if (queue && !handoff.current) pending.push(entry);
-    arrivals += 1;
-    lastActivityAt = entry.arrivedAt;
-    if (!queue) idle.touch();
-    if (message.channel !== latestChannel) {
-      latestChannel = message.channel;
-      upsertSearchAttributes([{ key: searchAttributes.channel, value: message.channel }]);
-    }
-    if (message.channel !== 'voice') {
-      replyTarget = { channel: message.channel, address: message.from, sender: message.to };
-      textTarget = replyTarget;
-    }
-    let recorded: RecordInboundResult;
-    try {
-      recorded = await recordInOrder(() => recordInbound({ conversationId, tenantId, contactKey, message }));
-    } catch (error) {
-      // Not retryable (data no attempt can store, not even as refused): dropped, and the conversation goes on.
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('customer message not recorded', { error: error.cause?.message ?? error.message });
-      pending = pending.filter((p) => p !== entry);
-      return null;
-    }
-    noteChannels([...recorded.channels, message.channel]);
-    // Carrier keywords mean something in text messages only; a caller saying "stop" is just talking.
-    const keyword = isMessaging(message.channel) ? keywordOf(message.body) : null;
-    // A message kept as refused is not answered.
-    const unanswered = recorded.duplicate || recorded.refused === true;
-    // Opt-out keywords are handled by recordInbound (and by the carrier's own replies), never by a model turn.
-    if (unanswered || keyword) pending = pending.filter((p) => p !== entry);
-    else Object.assign(entry, { messageId: recorded.messageId, optedOut: recorded.optedOut });
-    if (!unanswered && keyword === 'help') await deliver({ notice: 'help', author: 'system' });
-    return unanswered ? null : { messageId: recorded.messageId };
-  }
-
-  /**
-   * Messages are recorded one after another, in the order they arrived: START and the question right behind it must
-   * not race, or the question is read as still opted out. Runs started before this version recorded them side by
-   * side.
-   */
-  function recordInOrder<T>(write: () => Promise<T>): Promise<T> {
-    if (!patched('inbound-recorded-in-order')) return write();
-    const next = inboundWrites.then(write);
-    inboundWrites = next.catch(() => undefined);
-    return next;
-  }
-
-  function noteChannels(seen: readonly string[]): void {
-    const next = channelSet([...channelsUsed, ...seen]);
-    if (next.length === channelsUsed.length) return;
-    channelsUsed = next;
-    upsertSearchAttributes([{ key: searchAttributes.channels, value: channelsUsed }]);
-  }
 
   function setMode(next: ConversationMode): void {
     mode = next;
@@ -229,89 +147,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     ]);
   }
 
-  /**
-   * Delivers to the customer on the channel of their newest message. Returns the outbound message id, or null when
-   * the delivery was refused (opted out, a provider rejection, retries exhausted): that is recorded on the outbound
-   * row and the conversation goes on.
-   */
-  async function deliver(delivery: Delivery, target: ReplyTarget | null = replyTarget): Promise<string | null> {
-    if (!target) return null;
-    const sent = await deliverOrRefusal(delivery, target);
-    return 'messageId' in sent ? sent.messageId : null;
-  }
-
-  /** `deliver`, telling why a refused delivery was refused. */
-  async function deliverOrRefusal(delivery: Delivery, target: ReplyTarget): Promise<Delivered> {
-    const outboxId = `out:${uuid4()}`;
-    try {
-      await sendMessage({ outboxId, conversationId, tenantId, contactKey, target, delivery });
-      return { messageId: outboxId };
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('message not delivered', { error: error.message });
-      return { refused: error.cause?.message ?? error.message };
-    }
-  }
-
-  /** Waits out the batching window, then until every message of the batch is recorded. */
-  async function batchWindow(): Promise<void> {
-    for (;;) {
-      if (pending.length === 0) return;
-      const deadline = batchDeadline(pending.map((p) => p.arrivedAt), settings.batchQuietMs, settings.batchMaxWaitMs);
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      const seen = arrivals;
-      await condition(() => arrivals !== seen, remaining);
-    }
-    await condition(() => pending.every((p) => p.messageId !== null));
-  }
-
-  /**
-   * Answers everything pending as one turn. Staleness policy: if newer messages arrive while the reply is being
-   * generated, the reply is discarded and the turn regenerated with them included (at most `maxStaleRestarts`
-   * times); after that the reply goes out and the newer messages form the next batch. So a customer never gets
-   * an answer to an older question after a newer one was answered.
-   */
-  async function answerPending(): Promise<void> {
-    for (let restarts = 0; ; restarts += 1) {
-      await batchWindow();
-      const batch = [...pending];
-      const newest = batch.at(-1);
-      if (!newest?.messageId) return;
-      if (newest.optedOut) {
-        // Recorded, but the customer asked us to stop writing on this channel: no model turn, no reply.
-        pending = pending.filter((p) => !batch.includes(p));
-        return;
-      }
-      const turn = { conversationId, tenantId, maxToolRounds: settings.maxToolRounds };
-      const reply = await replyTurn(turn, newest.messageId);
-      if (pending.length > batch.length && restarts < settings.maxStaleRestarts) continue;
-      pending = pending.filter((p) => !batch.includes(p));
-      turns += 1;
-      if (!reply) {
-        await deliver({ notice: 'fallback', author: 'system' });
-        openHandoff(modelUnavailable);
-      } else if (reply.kind === 'handoff') {
-        await deliver({ notice: reply.notice, author: 'ai' });
-        openHandoff(reply.reason);
-      } else {
-        await deliver({ text: reply.text, author: 'ai' });
-      }
-      if (turns % summaryEveryTurns === 0) await summarizeConversation({ conversationId });
-      return;
-    }
-  }
-
-  /** Hands the conversation to people; what was waiting for the AI is theirs now (already recorded). */
-  function openHandoff(reason: string): void {
-    pending = [];
-    handoff.open(reason);
-  }
-
   async function summarizeAndDrain(): Promise<boolean> {
     await summarizeConversation({ conversationId });
     await condition(allHandlersFinished);
-    return pending.length === 0 && handoff.requested === null;
+    return batch.pending.length === 0 && handoff.requested === null;
   }
 
   function continueAsNewDue(): boolean {
@@ -324,11 +163,10 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     await summarizeConversation({ conversationId });
     await condition(allHandlersFinished);
     const next: CarriedState = {
-      pending,
-      recentProviderIds: recentIds,
-      turns,
-      replyTarget,
-      channels: channelsUsed,
+      pending: batch.pending,
+      recentProviderIds: inbox.recentProviderIds,
+      turns: batch.turns,
+      ...routing.carried(),
       handoff: handoff.current,
       call: calls.active,
     };
@@ -337,7 +175,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
 
   for (;;) {
     if (handoff.requested !== null && !handoff.current) {
-      await deliver({ notice: 'handoffAck', author: 'system' });
+      await send({ notice: 'handoffAck', author: 'system' });
       openHandoff(handoff.requested);
     }
     if (handoff.current) {
@@ -348,13 +186,13 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     }
     idle.touch();
     // A call's turn may open a handoff from its update handler.
-    await condition(() => pending.length > 0 || handoff.requested !== null || handoff.current !== null || idle.expired);
+    await condition(() => batch.pending.length > 0 || handoff.requested !== null || handoff.current !== null || idle.expired);
     if (handoff.current) continue;
-    if (pending.length === 0 && handoff.requested === null) {
+    if (batch.pending.length === 0 && handoff.requested === null) {
       if (await summarizeAndDrain()) return;
       continue;
     }
-    if (pending.length > 0) await answerPending();
+    if (batch.pending.length > 0) await batch.answer();
     if (!handoff.current && continueAsNewDue()) await continueWithFreshHistory();
   }
 }

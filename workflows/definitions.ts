@@ -59,16 +59,22 @@ export interface OpenHandoff {
   channel?: Channel | null;
 }
 
+/** Where replies go and which channels the person used (`routing.ts`). */
+export interface RoutingState {
+  replyTarget: ReplyTarget | null;
+  /** Where text replies go when a call ends (absent in runs carried before it was). */
+  textTarget?: ReplyTarget | null;
+  /** Every channel the person used, for the `Channels` search attribute. */
+  channels: Channel[];
+}
+
 /** What survives continueAsNew. */
-export interface CarriedState {
+export interface CarriedState extends RoutingState {
   /** A call in progress (its turns come as updates; this is where replies go meanwhile). */
   call?: CallRef | null;
   pending: PendingMessage[];
   recentProviderIds: string[];
   turns: number;
-  replyTarget: ReplyTarget | null;
-  /** Every channel the person used, for the `Channels` search attribute. */
-  channels: Channel[];
   handoff: OpenHandoff | null;
 }
 

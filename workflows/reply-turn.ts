@@ -2,7 +2,8 @@ import { ActivityFailure, isCancellation, log, uuid4 } from '@temporalio/workflo
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
 import type { Delivery } from '../activities/outbound';
-import { showOptionsTool } from '../domain/reply-options';
+import { showOptionsTool, type ReplyOptions } from '../domain/reply-options';
+import type { ServiceTextKey } from '../domain/texts';
 import type { Channel, ReplyTarget } from '../domain/channels';
 import { generateReply, searchKnowledge } from './activity-proxies';
 import type { InboundMessage } from './definitions';
@@ -23,15 +24,56 @@ export interface TurnContext {
 /** Why a turn went to people when the model could not answer. */
 export const modelUnavailable = 'the AI could not answer: the model stayed unavailable through every retry';
 
-/** What the conversation lends a live channel (calls, web chat): who it is, recording, delivery, the handoff's state. */
-export interface LiveChannelHost {
+/** How a turn ended, settled in one place (`settleTurn`) whatever the channel. */
+export type TurnOutcome =
+  | { kind: 'answered'; text: string; messageId: string | null; options?: ReplyOptions }
+  | { kind: 'handoff'; reason: string; messageId: string | null; taskId: string }
+  /** The customer wrote again before the reply was recorded: nothing was kept or sent; the newer turn answers. */
+  | { kind: 'superseded' };
+
+/** What settling a turn needs of the conversation. */
+export interface SettleHost {
+  /** Sends to `target` (or where replies go now); null when refused or there is nowhere to send. */
+  deliver(delivery: Delivery, target?: ReplyTarget | null): Promise<string | null>;
+  /** Hands the conversation to people; the task's id. */
+  openHandoff(reason: string): string;
+}
+
+/**
+ * Settles a turn, the same on every channel. No reply (the model stayed down): the service's fallback text, and
+ * people take over. The model handing over: its notice (or the channel's own, `handoffNotice`: a call hears the
+ * transfer text), and people take over; the notice is the AI's when it is the model's, the service's otherwise. A
+ * reply overtaken by a newer message (only a reply the activity was to record, on a live channel): superseded.
+ * Otherwise the reply: recorded by the activity that streamed it (`recordedAs`), or delivered now; on a live channel
+ * it takes its place when the customer had it (`streamedAt`).
+ */
+export async function settleTurn(
+  reply: TurnResult | null,
+  host: SettleHost,
+  target: ReplyTarget | null,
+  { live, handoffNotice }: { live: boolean; handoffNotice?: ServiceTextKey },
+): Promise<TurnOutcome> {
+  if (!reply || reply.kind === 'handoff') {
+    const notice = !reply ? 'fallback' : (handoffNotice ?? reply.notice);
+    const messageId = await host.deliver({ notice, author: reply && !handoffNotice ? 'ai' : 'system' }, target);
+    const reason = reply?.reason ?? modelUnavailable;
+    return { kind: 'handoff', reason, messageId, taskId: host.openHandoff(reason) };
+  }
+  if (reply.superseded) return { kind: 'superseded' };
+  const options = reply.options ? { options: reply.options } : {};
+  const streamedAt = live ? { streamedAt: reply.streamedAt ?? new Date().toISOString() } : {};
+  const messageId = reply.recordedAs ?? (await host.deliver({ text: reply.text, author: 'ai', ...streamedAt, ...options }, target));
+  return { kind: 'answered', text: reply.text, messageId, ...options };
+}
+
+/** What the conversation lends a live channel (calls, web chat): who it is, recording, delivery, the handoff. */
+export interface LiveChannelHost extends SettleHost {
   conversationId: string;
   tenantId: string;
   contactKey: string;
   maxToolRounds: number;
   /** Records a customer message as any other (de-duplicated); null for one seen before. */
   record(message: InboundMessage): Promise<{ messageId: string } | null>;
-  deliver(delivery: Delivery, target?: ReplyTarget): Promise<string | null>;
   setTarget(target: ReplyTarget): void;
   personHasIt(): boolean;
 }

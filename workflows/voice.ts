@@ -2,27 +2,40 @@ import { CancellationScope, condition, isCancellation, patched } from '@temporal
 import type { ReplyTarget } from '../domain/channels';
 import { endCall, recordInterruption, summarizeCall } from './activity-proxies';
 import type { CallRef, InboundMessage, Interruption, VoiceTurnRequest, VoiceTurnResult } from './definitions';
-import { liveTurnContext, modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
+import { liveTurnContext, replyTurn, settleTurn, type LiveChannelHost } from './reply-turn';
 
-/** What the conversation lends its calls, besides what every live channel gets: where texts go after, the handoff. */
+/** What the conversation lends its calls, besides what every live channel gets: where texts go after. */
 export interface CallsHost extends LiveChannelHost {
   /** Where replies go once the call is over: the caller's number by text. */
   afterCall(call: CallRef): void;
-  openHandoff(reason: string): string;
+}
+
+/**
+ * Where a turn is: `arriving` (its prompt being recorded, then waiting for the turn before it), `writing` (its reply
+ * streaming to the caller), `over` (its handler is done). Until its reply is recorded (`messageId`), cutting in on a
+ * turn stops it and its handler keeps what was heard; after, what was heard is written over the recorded reply.
+ */
+type Phase = 'arriving' | 'writing' | 'over';
+
+/** What the caller had heard of a turn's reply when they cut in, and when. */
+interface Cut {
+  heard: string;
+  at: string;
 }
 
 interface Turn {
   turnId: string;
   call: CallRef;
-  /** The turn's handler is done with it. */
-  finished: boolean;
+  phase: Phase;
   scope: CancellationScope;
-  /** What the caller heard when they cut in, and when; null while they have not. */
-  heard: string | null;
-  heardAt: string | null;
+  /** Set once the caller cut in; never changes after. */
+  cut: Cut | null;
   /** The recorded reply, once there is one. */
   messageId: string | null;
 }
+
+/** The turn's reply is not recorded and its handler may still stop it. */
+const unrecorded = (turn: Turn) => turn.phase !== 'over' && turn.messageId === null;
 
 const voiceTarget = (call: CallRef): ReplyTarget => ({ channel: 'voice', address: call.callSid, sender: call.service });
 
@@ -54,8 +67,8 @@ export class Calls {
   private recording = 0;
   /** When the newest prompt taken was said (ISO time): an older one arriving later is not answered. */
   private newestReceivedAt = '';
-  /** Interruptions of turns not yet arrived (the word came first): what the caller heard, by call and turn. */
-  private heardEarly = new Map<string, { heard: string; at: string }>();
+  /** Cuts into turns not yet arrived (the word came first), by call and turn. */
+  private cutEarly = new Map<string, Cut>();
 
   constructor(
     private readonly host: CallsHost,
@@ -89,36 +102,36 @@ export class Calls {
     if (this.active?.callSid !== request.callSid) this.started(request);
     const target = voiceTarget(request);
     this.host.setTarget(target);
-    const turn: Turn = { turnId: request.turnId, call: request, finished: false, scope: new CancellationScope(), heard: null, heardAt: null, messageId: null };
+    const turn: Turn = { turnId: request.turnId, call: request, phase: 'arriving', scope: new CancellationScope(), cut: null, messageId: null };
     if (knownOnArrival) this.begin(turn, { early: true });
     try {
       const recorded = await this.host.record(promptMessage(request));
       if (!recorded || this.host.personHasIt()) return { text: '', outcome: 'silent' };
       if (!knownOnArrival) this.begin(turn, { early: false });
       // The reply is written from the conversation as the caller knows it: what they heard of the last one included.
-      await condition(() => (previous === null || previous.finished) && this.recording === 0);
+      await condition(() => (previous === null || previous.phase === 'over') && this.recording === 0);
       // Talked over before its reply began: there is nothing of it to keep, and nothing is written.
-      if (knownOnArrival && turn.heard !== null) return { text: '', outcome: 'interrupted' };
+      if (knownOnArrival && turn.cut !== null) return { text: '', outcome: 'interrupted' };
+      turn.phase = 'writing';
       const context = liveTurnContext(this.host, 'voice', request.turnId, target);
       const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
-      if (!reply || reply.kind === 'handoff') {
-        const reason = reply?.reason ?? modelUnavailable;
-        await this.host.deliver({ notice: reply ? 'callTransfer' : 'fallback', author: 'system' }, target);
-        const taskId = this.host.openHandoff(reason);
-        await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId, summary: reason } });
+      // A call hears the service's transfer text, whatever the model would have said.
+      const outcome = await settleTurn(reply, this.host, target, { live: true, handoffNotice: 'callTransfer' });
+      if (outcome.kind === 'handoff') {
+        await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId: outcome.taskId, summary: outcome.reason } });
         return { text: '', outcome: 'handoff' };
       }
       // The caller spoke again before the reply was recorded: as when cut off, only what they heard is kept.
-      if (reply.superseded) return await this.keepOnlyHeard(request, turn, target);
-      turn.messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt: reply.streamedAt ?? new Date().toISOString() }, target));
+      if (outcome.kind === 'superseded') return await this.keepOnlyHeard(request, turn, target);
+      turn.messageId = outcome.messageId;
       // The caller may have cut in while the reply was being recorded.
-      if (turn.heard !== null) await this.keepHeard(request, turn);
-      return { text: reply.text, outcome: turn.heard === null ? 'answered' : 'interrupted' };
+      if (turn.cut !== null) await this.keepHeard(request, turn);
+      return { text: outcome.text, outcome: turn.cut === null ? 'answered' : 'interrupted' };
     } catch (error) {
       if (!isCancellation(error)) throw error;
       return await this.keepOnlyHeard(request, turn, target);
     } finally {
-      turn.finished = true;
+      turn.phase = 'over';
       if (this.turn === turn) this.turn = null;
     }
   }
@@ -128,20 +141,19 @@ export class Calls {
     this.turn = turn;
     this.recent = [...this.recent.slice(-3), turn];
     const key = `${turn.call.callSid}:${turn.turnId}`;
-    const heard = this.heardEarly.get(key);
-    if (!early || !heard) return;
-    this.heardEarly.delete(key);
-    turn.heard = heard.heard;
-    turn.heardAt = heard.at;
+    const cut = this.cutEarly.get(key);
+    if (!early || !cut) return;
+    this.cutEarly.delete(key);
+    turn.cut = cut;
   }
 
   /** Cut off while the reply was being written: what the caller heard is all there is of it. */
   private async keepOnlyHeard(request: CallRef, turn: Turn, target: ReplyTarget): Promise<VoiceTurnResult> {
-    if (turn.heard) {
-      turn.messageId = await this.host.deliver({ text: turn.heard, author: 'ai', streamedAt: turn.heardAt ?? new Date().toISOString() }, target);
+    if (turn.cut?.heard) {
+      turn.messageId = await this.host.deliver({ text: turn.cut.heard, author: 'ai', streamedAt: turn.cut.at }, target);
       await this.keepHeard(request, turn);
     }
-    return { text: turn.heard ?? '', outcome: 'interrupted' };
+    return { text: turn.cut?.heard ?? '', outcome: 'interrupted' };
   }
 
   /** The caller cut in on `turnId`'s reply: stop writing it, and keep only what they heard. */
@@ -149,15 +161,14 @@ export class Calls {
     const turn = this.recent.find((t) => t.turnId === turnId && t.call.callSid === callSid);
     if (!turn) {
       // The word came before the turn did (both waited for a worker): the turn takes it when it arrives.
-      if (this.heardEarly.size >= 4) this.heardEarly.delete(this.heardEarly.keys().next().value ?? '');
-      this.heardEarly.set(`${callSid}:${turnId}`, { heard, at });
+      if (this.cutEarly.size >= 4) this.cutEarly.delete(this.cutEarly.keys().next().value ?? '');
+      this.cutEarly.set(`${callSid}:${turnId}`, { heard, at });
       return;
     }
-    if (turn.heard !== null) return;
-    turn.heard = heard;
-    turn.heardAt = at;
-    if (!turn.finished && turn.messageId === null) {
-      // Still being written: the turn's handler keeps what was heard once the writing stops.
+    if (turn.cut !== null) return;
+    turn.cut = { heard, at };
+    if (unrecorded(turn)) {
+      // Still arriving or being written: the turn's handler keeps what was heard once the writing stops.
       turn.scope.cancel();
       return;
     }
@@ -183,8 +194,8 @@ export class Calls {
   }
 
   private async keepHeard(call: Pick<CallRef, 'callSid'>, turn: Turn): Promise<void> {
-    if (!turn.messageId || turn.heard === null) return;
-    await recordInterruption({ ...this.ref(call), messageId: turn.messageId, heard: turn.heard });
+    if (!turn.messageId || turn.cut === null) return;
+    await recordInterruption({ ...this.ref(call), messageId: turn.messageId, heard: turn.cut.heard });
   }
 
   private ref(call: Pick<CallRef, 'callSid'>) {

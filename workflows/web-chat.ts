@@ -1,15 +1,10 @@
 import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { ReplyTarget } from '../domain/channels';
 import type { WebTurnRequest, WebTurnResult } from './definitions';
-import { liveTurnContext, modelUnavailable, replyTurn, type LiveChannelHost } from './reply-turn';
+import { liveTurnContext, replyTurn, settleTurn, type LiveChannelHost } from './reply-turn';
 
 /** A turn another message took over: that turn's reply answers both. */
 const superseded: WebTurnResult = { text: '', messageId: null, outcome: 'superseded' };
-
-/** What the conversation lends its web chat. */
-export interface WebChatHost extends LiveChannelHost {
-  openHandoff(reason: string): void;
-}
 
 /**
  * A web visitor's chat: each message is answered at once, its reply streamed to the session's open request while
@@ -22,7 +17,7 @@ export class WebChat {
   /** When the newest message answered so far was received (ms): an older one arriving later is not answered. */
   private newestReceived = 0;
 
-  constructor(private readonly host: WebChatHost) {}
+  constructor(private readonly host: LiveChannelHost) {}
 
   async answer(request: WebTurnRequest): Promise<WebTurnResult> {
     // Runs started before this version cancelled the reply in flight on arrival, so two messages sent together
@@ -55,18 +50,12 @@ export class WebChat {
     try {
       const context = liveTurnContext(this.host, 'web', request.turnId, target);
       const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
-      if (!reply || reply.kind === 'handoff') {
-        const notice = !reply ? 'fallback' : reply.notice;
-        const messageId = await this.host.deliver({ notice, author: reply ? 'ai' : 'system' }, target);
-        this.host.openHandoff(reply?.reason ?? modelUnavailable);
-        return { text: '', messageId, outcome: 'handoff' };
-      }
+      const outcome = await settleTurn(reply, this.host, target, { live: true });
+      if (outcome.kind === 'handoff') return { text: '', messageId: outcome.messageId, outcome: 'handoff' };
       // The visitor wrote again before the reply was recorded: the newer turn answers both.
-      if (reply.superseded) return superseded;
-      const options = reply.options ? { options: reply.options } : {};
-      const streamedAt = reply.streamedAt ?? new Date().toISOString();
-      const messageId = reply.recordedAs ?? (await this.host.deliver({ text: reply.text, author: 'ai', streamedAt, ...options }, target));
-      return { text: reply.text, messageId, outcome: 'answered', ...options };
+      if (outcome.kind === 'superseded') return superseded;
+      const options = outcome.options ? { options: outcome.options } : {};
+      return { text: outcome.text, messageId: outcome.messageId, outcome: 'answered', ...options };
     } catch (error) {
       if (!isCancellation(error)) throw error;
       return superseded;

@@ -58,6 +58,8 @@ describe('a phone call', () => {
     // A second session for a call already connected (a replayed setup) is refused; the call goes on.
     const from = uniquePhone();
     const caller = await connected(from);
+    const sessionOf = async () => (await stack.db.selectFrom('calls').select('session_id').where('call_sid', '=', caller.callSid).executeTakeFirst())?.session_id;
+    await expect.poll(sessionOf).toBe(caller.sessionId);
     const replayed = stack.caller(uniquePhone(), { callSid: caller.callSid });
     await replayed.connect();
     expect(await replayed.closed()).toBe(1008);

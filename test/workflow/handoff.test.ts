@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultServiceTexts } from '../../domain/texts';
 import {
+  callEndedSignal,
+  callStartedSignal,
+  interruptSignal,
   claimHandoffUpdate,
   resolveHandoffUpdate,
   snapshotQuery,
@@ -138,6 +141,28 @@ describe('handoff', () => {
       },
       // Escalation is not the subject here: a day to claim, whatever the server's clock does meanwhile.
       { maxHistoryEvents: 40, handoffTimeoutMs: 24 * 3600_000 },
+    );
+  });
+
+  it('sends texts back to the newest text channel when a call ends, though the run continued as new during the call', async () => {
+    h.generate = async () => ({ kind: 'handoff', reason: 'billing', notice: 'handoffAck' });
+    await h.withWorker(
+      async (send, workflowId) => {
+        await send(message('m1', 'hi', 'whatsapp'));
+        await openedTask();
+        const handle = h.env.client.workflow.getHandle(workflowId);
+        const firstRun = (await handle.describe()).runId;
+        const call = { callSid: `CA${'1'.repeat(32)}`, caller: '+16045550100', service: '+15005550006' };
+        await handle.signal(callStartedSignal, call);
+        // The history grows while the call is on (word of talking over turns that never came): the run continues as new.
+        for (let i = 0; i < 12; i += 1) await handle.signal(interruptSignal, { callSid: call.callSid, turnId: `x${i}`, heard: '', at: new Date().toISOString() });
+        await expect.poll(async () => (await handle.describe()).runId, { timeout: 10_000 }).not.toBe(firstRun);
+        await handle.signal(callEndedSignal, { callSid: call.callSid });
+        // Nobody claimed the task: the holding message goes where the person last wrote, on WhatsApp.
+        await h.env.sleep(settings.handoffTimeoutMs);
+        await expect.poll(() => h.calls.sent.at(-1), { timeout: 10_000 }).toMatchObject({ channel: 'whatsapp', to: 'whatsapp:+16045550100', body: defaultServiceTexts.holding });
+      },
+      { maxHistoryEvents: 40 },
     );
   });
 });

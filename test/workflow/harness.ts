@@ -122,6 +122,7 @@ export function recordingActivities(calls: Recorded, generate: () => Generate): 
     async summarizeConversation() {
       calls.summaries += 1;
     },
+    async summarizeCall() {},
   };
   return fake as Activities;
 }
