@@ -1,18 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import type OpenAI from 'openai';
+import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { buildContext, type ChatMessage, type ToolCall } from './context';
-import { extractiveReply } from './extractive';
+import type { ChatMessage, ToolCall } from './context';
 import { heartbeating } from './heartbeat';
-import { callModel, streamModel } from './model-call';
+import { modelReply } from './model-reply';
+import { offlineReply } from './offline-reply';
+import { finishStreamedReply } from './streamed-reply';
 import { TokenStream } from './token-stream';
-import { optionsShown, toolsFor } from './tools';
 import type { Channel, ReplyTarget } from '../domain/channels';
-import { showOptionsTool, type ReplyOptions } from '../domain/reply-options';
-import { recordStreamedReply } from '../db/repositories/outbox';
-import { getPromptSettings } from '../db/repositories/conversations';
-import { customerWroteSince, recentMessagesUntil } from '../db/repositories/messages';
+import type { ReplyOptions } from '../domain/reply-options';
 
 export interface GenerateReplyInput {
   conversationId: string;
@@ -45,124 +40,26 @@ export type GenerateReplyResult =
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
   | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
 
-const defaultSystemPrompt =
-  'You are a helpful customer service assistant answering over SMS or chat. Reply briefly and plainly, in the ' +
-  "customer's language. Use the knowledge base for facts about the company; never invent prices, hours or policies.";
-
-const voiceInstructions =
-  'This turn is spoken on a phone call: answer in one to three short spoken sentences, with no lists, links, ' +
-  'emoji or formatting.';
-
 /**
- * Newest messages a turn sees (about 20 exchanges), also capped by LLM_CONTEXT_TOKENS; older ones reach the model
- * through the rolling summary, so the prompt stops growing however long the conversation.
+ * A turn's reply: by the model when there is one (`model-reply.ts`), else by the extractive responder
+ * (`offline-reply.ts`), over the conversation as the turn sees it (`reply-context.ts`). Streamed when a customer waits
+ * for it live, and then recorded by this activity when the turn asks (`streamed-reply.ts`).
  */
-const historyLimit = 40;
-
-/** The text of the assistant's tool-calling messages so far in a turn, as the customer got it live. */
-function writtenBefore(toolExchange: ChatMessage[]): string {
-  return toolExchange.map((m) => (m.role === 'assistant' && typeof m.content === 'string' ? m.content : '')).join('');
-}
-
-/** `text` word by word, `msPerWord` apart; stops (throwing) when `signal` aborts. */
-async function speak(text: string, msPerWord: number, signal: AbortSignal, push: (word: string) => void): Promise<void> {
-  for (const [index, word] of (text.match(/\S+\s*/g) ?? []).entries()) {
-    if (index > 0) await sleep(msPerWord, undefined, { signal });
-    push(word);
-  }
-}
-
 export function llmActivities(deps: ActivityDeps) {
-  const { db, openai, llm } = deps;
+  const { db, openai } = deps;
 
   async function generate(input: GenerateReplyInput, signal: AbortSignal): Promise<GenerateReplyResult> {
-    const [settings, newestFirst] = await Promise.all([
-      openai ? getPromptSettings(db, input.conversationId) : undefined,
-      recentMessagesUntil(db, input.conversationId, input.untilMessageId, historyLimit),
-    ]);
     const stream = input.stream ? new TokenStream(db, input.conversationId, input.stream.turnId, Context.current().info.attempt) : null;
-    if (!openai) {
-      const reply = await extractiveReply(db, input.tenantId, newestFirst, input.channel);
-      if (stream && reply.kind === 'text') {
-        // Written at a speaking pace, as a model would: a caller can cut in, a visitor sees it grow.
-        await speak(reply.text, llm.offlineWordMs, signal, (word) => stream.push(word));
-        return streamed(input, reply.text, await stream.end(), reply.options ?? null);
-      }
-      return reply;
-    }
-
-    const systemPrompt = settings?.systemPrompt || defaultSystemPrompt;
-    const messages = [
-      ...buildContext({
-        systemPrompt: input.channel === 'voice' ? `${systemPrompt}\n\n${voiceInstructions}` : systemPrompt,
-        summary: settings?.summary ?? null,
-        newestFirst,
-        budgetTokens: llm.contextTokens,
-      }),
-      ...input.toolExchange,
-    ];
-    const request = {
-      model: llm.model,
-      messages: messages as OpenAI.Chat.ChatCompletionMessageParam[],
-      ...(input.allowTools ? { tools: toolsFor(input.channel) } : {}),
-    };
-    // What the model wrote before calling a tool in this turn's earlier rounds already reached the customer live:
-    // the reply goes on from it, and is recorded with it.
-    const before = stream ? writtenBefore(input.toolExchange) : '';
-    const separator = before && !/\s$/.test(before) ? ' ' : '';
-    let lead = separator;
-    const answer = stream
-      ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => {
-          stream.push(lead + token);
-          lead = '';
-        })
-      : await callModel(openai, request, signal);
-    // Buttons asked for alongside the text end the turn; asked for alone (or with other tools) they wait for it.
-    const onlyButtons = answer.calls.every((call) => call.function.name === showOptionsTool);
-    if (answer.calls.length > 0 && !(onlyButtons && answer.text)) {
-      return { kind: 'tool_calls', assistant: { role: 'assistant', content: answer.content, tool_calls: answer.calls }, calls: answer.calls };
-    }
-    if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
-    const options = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;
-    if (!stream) return { kind: 'text', text: answer.text, ...(options ? { options } : {}) };
-    return streamed(input, `${before}${separator}${answer.text}`, await stream.end(), options);
-  }
-
-  /** The result of a streamed reply, recorded first when the turn asked for it. */
-  async function streamed(input: GenerateReplyInput, text: string, endedAt: Date, options: ReplyOptions | null = null): Promise<GenerateReplyResult> {
-    const record = input.stream?.record;
-    const result = { kind: 'text' as const, text, streamedAt: endedAt.toISOString(), ...(options ? { options } : {}) };
-    if (!record) return result;
-    // The turn stops this reply when the customer writes again, but the word may come after its last token: a reply
-    // overtaken by a newer message stays unrecorded, as the turn that superseded it expects.
-    if (await customerWroteSince(db, input.conversationId, input.untilMessageId)) return { ...result, superseded: true };
-    const { outboxId, target, contactKey } = record;
-    await recordStreamedReply(
-      db,
-      {
-        id: outboxId,
-        conversation_id: input.conversationId,
-        tenant_id: input.tenantId,
-        direction: 'outbound',
-        author: 'ai',
-        channel: target.channel,
-        from_address: target.sender ?? '',
-        to_address: target.address,
-        body: text,
-        options: options && JSON.stringify(options),
-        status: 'spoken',
-        provider_message_id: `${target.address}:${outboxId}`,
-        created_at: endedAt,
-      },
-      { tenantId: input.tenantId, contactKey, channel: target.channel },
-    );
-    return { ...result, recordedAs: outboxId };
+    const reply = openai ? await modelReply(openai, deps, input, stream, signal) : await offlineReply(deps, input, stream, signal);
+    if (!stream || reply.kind !== 'text') return reply;
+    return finishStreamedReply(deps, input, reply.text, await stream.end(), reply.options ?? null);
   }
 
   return {
     /**
-     * Safe to retry: it only reads Postgres and calls the model; nothing is sent or written until the workflow
-     * decides what to do with the result (streamed tokens are a live preview; the result is what counts).
+     * Safe to retry: it reads Postgres and calls the model; nothing is sent (streamed tokens are a live preview; the
+     * result is what counts), and a streamed reply the turn asked to record is written under the turn's outbox id,
+     * so a repeat finds it written.
      * Heartbeats while the model thinks, so a lost attempt is retried within seconds and a cancellation (a caller
      * who interrupts) aborts the call.
      */

@@ -1,0 +1,52 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type OpenAI from 'openai';
+import type { ActivityDeps } from './deps';
+import type { ChatMessage } from './context';
+import type { GenerateReplyInput, GenerateReplyResult } from './llm';
+import { callModel, streamModel } from './model-call';
+import { modelMessages } from './reply-context';
+import type { TokenStream } from './token-stream';
+import { optionsShown, toolsFor } from './tools';
+import { showOptionsTool } from '../domain/reply-options';
+
+/** The text of the assistant's tool-calling messages so far in a turn, as the customer got it live. */
+function writtenBefore(toolExchange: ChatMessage[]): string {
+  return toolExchange.map((m) => (m.role === 'assistant' && typeof m.content === 'string' ? m.content : '')).join('');
+}
+
+/**
+ * One round of a turn by the model: its reply (streamed token by token when the customer waits for it live) or the
+ * tools it calls. Buttons asked for alongside the text end the turn (web chat); asked for alone, or with other
+ * tools, they wait for the text.
+ */
+export async function modelReply(
+  openai: OpenAI,
+  deps: Pick<ActivityDeps, 'db' | 'llm'>,
+  input: GenerateReplyInput,
+  stream: TokenStream | null,
+  signal: AbortSignal,
+): Promise<GenerateReplyResult> {
+  const request = {
+    model: deps.llm.model,
+    messages: await modelMessages(deps, input),
+    ...(input.allowTools ? { tools: toolsFor(input.channel) } : {}),
+  };
+  // What the model wrote before calling a tool in this turn's earlier rounds already reached the customer live:
+  // the reply goes on from it, and is recorded with it.
+  const before = stream ? writtenBefore(input.toolExchange) : '';
+  const separator = before && !/\s$/.test(before) ? ' ' : '';
+  let lead = separator;
+  const answer = stream
+    ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => {
+        stream.push(lead + token);
+        lead = '';
+      })
+    : await callModel(openai, request, signal);
+  const onlyButtons = answer.calls.every((call) => call.function.name === showOptionsTool);
+  if (answer.calls.length > 0 && !(onlyButtons && answer.text)) {
+    return { kind: 'tool_calls', assistant: { role: 'assistant', content: answer.content, tool_calls: answer.calls }, calls: answer.calls };
+  }
+  if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
+  const options = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;
+  return { kind: 'text', text: stream ? `${before}${separator}${answer.text}` : answer.text, ...(options ? { options } : {}) };
+}
