@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type QueryCreator } from 'kysely';
 import type { Conversation, Database } from '../schema';
 
 export async function listConversations(
@@ -40,3 +40,41 @@ export async function getPromptSettings(
     .where('conversations.id', '=', conversationId)
     .executeTakeFirst();
 }
+
+/**
+ * Counts a message on its conversation, for use in a statement whose `inserted` step wrote the message: the
+ * conversation's row is created, or moved forward (newest channel and time, one more message, the message's
+ * channel added to those used), and only when the message is new: a repeat counts nothing. Statements in one query
+ * do not see each other's rows, which is why the existing row is moved forward here.
+ */
+export function countMessage<DB extends Database>(
+  q: QueryCreator<DB>,
+  conversation: { id: string; tenantId: string; contactKey: string },
+  message: { channel: string; at: Date | Expression<Date>; addChannel: boolean },
+) {
+  return (q as unknown as QueryCreator<Database>)
+    .insertInto('conversations')
+    .values({
+      id: conversation.id,
+      tenant_id: conversation.tenantId,
+      contact_key: conversation.contactKey,
+      last_channel: message.channel,
+      channels: message.addChannel ? [message.channel] : [],
+      last_message_at: message.at,
+      message_count: 1,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('id')
+        .doUpdateSet({
+          last_channel: message.channel,
+          // A message that adds no channel (the service writing) has none to add: `excluded.channels[1]` is null.
+          channels: sql`case when excluded.channels[1] is null or excluded.channels[1] = any(conversations.channels)
+            then conversations.channels else conversations.channels || excluded.channels end`,
+          last_message_at: sql`greatest(conversations.last_message_at, excluded.last_message_at)`,
+          message_count: sql`conversations.message_count + 1`,
+        })
+        .where(sql<boolean>`exists (select 1 from inserted)`),
+    );
+}
+

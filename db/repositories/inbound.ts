@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { notifyExpression } from '../events';
 import { optedOutExpression } from './contacts';
+import { countMessage } from './conversations';
 import { optedOutStatus } from './messages';
 import type { Database, NewMessage } from '../schema';
 
@@ -31,32 +32,7 @@ export async function recordInboundMessage(db: Kysely<Database>, { conversation,
   const row = await db
     .with('inserted', (q) => q.insertInto('messages').values({ ...message, status }).onConflict((oc) => oc.doNothing()).returning('id'))
     .with('conversation', (q) =>
-      q
-        .insertInto('conversations')
-        .values({
-          id: conversation.id,
-          tenant_id: conversation.tenantId,
-          contact_key: conversation.contactKey,
-          last_channel: message.channel,
-          channels: [message.channel],
-          last_message_at: message.created_at,
-          message_count: 1,
-        })
-        // Statements in one query do not see each other's rows, so the existing conversation is moved forward here,
-        // and only when the message is new.
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({
-              last_channel: message.channel,
-              channels: sql`case when excluded.channels[1] = any(conversations.channels) then conversations.channels
-                else conversations.channels || excluded.channels end`,
-              last_message_at: sql`greatest(conversations.last_message_at, excluded.last_message_at)`,
-              message_count: sql`conversations.message_count + 1`,
-            })
-            .where(sql<boolean>`exists (select 1 from inserted)`),
-        )
-        .returning('channels'),
+      countMessage(q, conversation, { channel: message.channel, at: message.created_at, addChannel: true }).returning('channels'),
     )
     .with('contact', (q) =>
       q

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { notifyExpression, publishEvent, type ConversationEvent } from '../events';
 import type { Database, NewMessage } from '../schema';
 import { optedOutExpression, type ContactChannel } from './contacts';
+import { countMessage } from './conversations';
 
 /**
  * Writes one outbound part to the outbox before it is sent, counts it on its conversation (creating the
@@ -17,27 +18,11 @@ export async function enqueueOutbound(
   const row = await db
     .with('inserted', (q) => q.insertInto('messages').values(message).onConflict((oc) => oc.doNothing()).returning('id'))
     .with('counted', (q) =>
-      q
-        .insertInto('conversations')
-        .values({
-          id: message.conversation_id,
-          tenant_id: contact.tenantId,
-          contact_key: contact.contactKey,
-          last_channel: message.channel,
-          last_message_at: sql`now()`,
-          message_count: 1,
-        })
-        .onConflict((oc) =>
-          oc
-            .column('id')
-            .doUpdateSet({
-              last_channel: message.channel,
-              last_message_at: sql`greatest(conversations.last_message_at, now())`,
-              message_count: sql`conversations.message_count + 1`,
-            })
-            .where(sql<boolean>`exists (select 1 from inserted)`),
-        )
-        .returning('id'),
+      countMessage(q, { id: message.conversation_id, tenantId: contact.tenantId, contactKey: contact.contactKey }, {
+        channel: message.channel,
+        at: sql<Date>`now()`,
+        addChannel: false,
+      }).returning('id'),
     )
     .selectNoFrom((eb) => [
       eb.exists(eb.selectFrom('inserted').select('id')).as('created'),
