@@ -45,47 +45,37 @@ export async function listMessages(
 }
 
 /**
- * What the conversation's next summary folds in: its messages after the last summary's newest, at most the newest
- * `limit`, oldest first. What a person wrote while opted out of that channel is left out: after STOP it goes to no
- * model. (Times are compared in the database, which keeps microseconds that a JavaScript date would drop.)
+ * A conversation's messages a model may read, newest first, at most `limit`: what a person wrote while opted out of
+ * its channel is kept for agents, never sent to a model.
  */
-export async function messagesToSummarize(db: Kysely<Database>, conversationId: string, limit: number): Promise<Message[]> {
-  const since = db.selectFrom('conversations').select(sql<Date>`coalesce(summarized_until, '-infinity')`.as('since')).where('id', '=', conversationId);
-  const newestFirst = await db
+function newestForModels(db: Kysely<Database>, conversationId: string, limit: number) {
+  return db
     .selectFrom('messages')
     .selectAll()
     .where('conversation_id', '=', conversationId)
     .where('status', '<>', optedOutStatus)
-    .where('created_at', '>', since)
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return newestFirst.reverse();
+    .limit(limit);
+}
+
+/**
+ * What the conversation's next summary folds in: its messages after the last summary's newest, at most the newest
+ * `limit`, oldest first. (Times are compared in the database, which keeps microseconds that a JavaScript date would
+ * drop.)
+ */
+export async function messagesToSummarize(db: Kysely<Database>, conversationId: string, limit: number): Promise<Message[]> {
+  const since = db.selectFrom('conversations').select(sql<Date>`coalesce(summarized_until, '-infinity')`.as('since')).where('id', '=', conversationId);
+  return (await newestForModels(db, conversationId, limit).where('created_at', '>', since).execute()).reverse();
 }
 
 /**
  * The newest messages of a conversation up to and including `untilId` (newest first), so a reply turn sees
  * exactly the batch it answers and nothing that arrived after it started.
  */
-export async function recentMessagesUntil(
-  db: Kysely<Database>,
-  conversationId: string,
-  untilId: string,
-  limit: number,
-): Promise<Message[]> {
+export async function recentMessagesUntil(db: Kysely<Database>, conversationId: string, untilId: string, limit: number): Promise<Message[]> {
   const until = db.selectFrom('messages').select('created_at').where('id', '=', untilId);
-  return db
-    .selectFrom('messages')
-    .selectAll()
-    .where('conversation_id', '=', conversationId)
-    .where('created_at', '<=', until)
-    // Written while opted out of its channel: kept for agents, never sent to a model.
-    .where('status', '<>', optedOutStatus)
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
+  return newestForModels(db, conversationId, limit).where('created_at', '<=', until).execute();
 }
 
 /** Whether the customer wrote (or said) anything after message `messageId`: a reply to it would come too late. */
