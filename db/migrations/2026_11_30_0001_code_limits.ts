@@ -17,6 +17,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Codes waiting now were kept as hashes of the code itself; they last ten minutes, and the visitor asks again.
   await db.deleteFrom('phone_codes').execute();
+  // Codes texted before were kept in the outbox as sent, where agents read them.
+  await sql`update messages set body = regexp_replace(body, '^Your chat code is [0-9]{6}[.]', 'Your chat code is ••••••.')
+    where direction = 'outbound' and author = 'system' and body ~ '^Your chat code is [0-9]{6}[.]'`.execute(db);
   await db.schema.alterTable('phone_codes').dropColumn('code_hash').execute();
   await db.schema.alterTable('phone_codes').addColumn('code_id', 'text', (c) => c.notNull()).execute();
 
