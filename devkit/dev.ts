@@ -1,5 +1,5 @@
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { defaultTenantId } from '../db/repositories/tenants';
@@ -17,8 +17,6 @@ import { startTwilioSandbox } from './twilio-sandbox';
  * set, and otherwise starts an embedded PostgreSQL, the Temporal dev server (Web UI on :8233) and a local Twilio
  * sandbox that records outbound messages and posts delivery callbacks.
  */
-const dataDir = join(projectRoot, '.data');
-const ports = { postgres: 54329, temporal: 7233, temporalUi: 8233, sandbox: 3099 };
 const sandboxAuthToken = 'dev-auth-token';
 const stops: (() => Promise<void>)[] = [];
 const env = { ...process.env };
@@ -28,13 +26,22 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let initial;
-try {
-  initial = loadConfig(env);
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
+function configFrom(variables: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(variables);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
 }
+
+const given = configFrom(env);
+// The offset moves the API too, unless PORT says where it goes.
+if (given.DEV_PORT_OFFSET > 0 && !env.PORT) env.PORT = String(given.PORT + given.DEV_PORT_OFFSET);
+const initial = configFrom(env);
+const offset = initial.DEV_PORT_OFFSET;
+const ports = { postgres: 54329 + offset, temporal: 7233 + offset, temporalUi: 8233 + offset, sandbox: 3099 + offset };
+const dataDir = resolve(initial.DEV_DATA_DIR ?? join(projectRoot, '.data'));
 const log = createLogger(initial.LOG_LEVEL);
 const lines: string[] = [];
 
