@@ -45,8 +45,13 @@ const dataDir = resolve(initial.DEV_DATA_DIR ?? join(projectRoot, '.data'));
 const log = createLogger(initial.LOG_LEVEL);
 const lines: string[] = [];
 
-async function stopAll(): Promise<void> {
-  for (const stop of stops) await stop().catch((error: unknown) => console.error(String(error)));
+let stopped: Promise<void> | undefined;
+/** Once, whoever asks first (a signal, a failed start). */
+function stopAll(): Promise<void> {
+  stopped ??= (async () => {
+    for (const stop of stops) await stop().catch((error: unknown) => console.error(String(error)));
+  })();
+  return stopped;
 }
 
 // Whatever fails during start-up, the servers already started are stopped rather than left running.
@@ -85,7 +90,7 @@ const conflict = await portConflicts(planned.filter((p) => p.port > 0));
 if (conflict) fail(conflict);
 
 if (!env.DATABASE_URL) {
-  const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres);
+  const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres, { signalHooks: false });
   stops.unshift(postgres.stop);
   env.DATABASE_URL = postgres.url;
   lines.push(`Postgres (embedded):  ${postgres.url}`);
@@ -144,7 +149,8 @@ console.log(
 );
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP: the terminal closed. Its PostgreSQL would take the hang-up for a configuration reload, and run on.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;
