@@ -5,6 +5,7 @@ import { createDb } from '../db/connection';
 import { defaultTenantId } from '../db/repositories/tenants';
 import { startService } from '../worker/service';
 import { demoAgentToken, seedDemoKnowledge, setDemoSenderNumber } from './demo-data';
+import { reclaimLeftovers, runningStart, StartRecorder } from './dev-processes';
 import { sandboxServiceNumber } from './twilio-signing';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { portConflicts, type PlannedPort } from './ports';
@@ -42,14 +43,22 @@ const initial = configFrom(env);
 const offset = initial.DEV_PORT_OFFSET;
 const ports = { postgres: 54329 + offset, temporal: 7233 + offset, temporalUi: 8233 + offset, sandbox: 3099 + offset };
 const dataDir = resolve(initial.DEV_DATA_DIR ?? join(projectRoot, '.data'));
+const record = new StartRecorder(dataDir);
 const log = createLogger(initial.LOG_LEVEL);
 const lines: string[] = [];
 
 let stopped: Promise<void> | undefined;
-/** Once, whoever asks first (a signal, a failed start). */
+/** Once, whoever asks first (a signal, a failed start). The record goes only once everything it names has stopped. */
 function stopAll(): Promise<void> {
   stopped ??= (async () => {
-    for (const stop of stops) await stop().catch((error: unknown) => console.error(String(error)));
+    let failed = false;
+    for (const stop of stops) {
+      await stop().catch((error: unknown) => {
+        failed = true;
+        console.error(String(error));
+      });
+    }
+    if (!failed) record.clear();
   })();
   return stopped;
 }
@@ -86,12 +95,22 @@ if (!env.TWILIO_ACCOUNT_SID) {
     instead: `TWILIO_ACCOUNT_SID=AC${'0'.repeat(32)} TWILIO_AUTH_TOKEN=${sandboxAuthToken} TWILIO_API_BASE_URL=http://127.0.0.1:${ports.sandbox}`,
   });
 }
+// What an earlier start left running holds these ports and this data; a start that still runs keeps its own.
+await reclaimLeftovers(dataDir, (line) => console.log(line));
+const running = runningStart(dataDir);
 const conflict = await portConflicts(planned.filter((p) => p.port > 0));
 if (conflict) fail(conflict);
+// On other ports (DEV_PORT_OFFSET), the servers would still meet on the data a running start holds.
+if (running && (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS)) {
+  fail(`Cannot start: the \`npm start\` running as pid ${running.pid} uses ${dataDir}. Stop it, or give this one a folder of its own: DEV_DATA_DIR=<folder> npm start`);
+}
 
 if (!env.DATABASE_URL) {
   const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres, { signalHooks: false });
   stops.unshift(postgres.stop);
+  // SIGINT is PostgreSQL's fast shutdown, which leaves its data consistent; SIGQUIT its immediate one, which
+  // recovers on the next start.
+  record.add({ what: 'the embedded PostgreSQL', pid: postgres.pid, ports: [ports.postgres], stopSignals: ['SIGINT', 'SIGQUIT'] });
   env.DATABASE_URL = postgres.url;
   lines.push(`Postgres (embedded):  ${postgres.url}`);
 }
@@ -105,6 +124,7 @@ if (!env.TEMPORAL_ADDRESS) {
     namespace: initial.TEMPORAL_NAMESPACE,
   });
   stops.unshift(temporal.stop);
+  record.add({ what: 'the Temporal dev server', pid: temporal.pid, ports: [ports.temporal, ports.temporalUi], stopSignals: ['SIGTERM', 'SIGKILL'] });
   env.TEMPORAL_ADDRESS = temporal.address;
   lines.push(`Temporal (dev server): ${temporal.address}   Web UI: ${temporal.uiUrl}`);
 }

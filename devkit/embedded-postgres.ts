@@ -7,6 +7,8 @@ export interface LocalPostgres {
   url: string;
   /** The server's own `postgres` database, for creating and dropping others. */
   adminUrl: string;
+  /** The server's main process (postmaster), which outlives whoever started it unless stopped. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startEmbeddedPostgres(
   return {
     url: `${base}/${database}`,
     adminUrl: `${base}/postgres`,
+    pid,
     // Ctrl-C reaches the terminal's whole process group, PostgreSQL included, which may have ended by the time its
     // owner stops it; the package's stop() would then wait forever for an exit event already emitted.
     stop: async () => {

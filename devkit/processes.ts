@@ -19,6 +19,11 @@ export function commandOf(pid: number): string | null {
   return run('ps', ['-p', String(pid), '-o', 'args=']);
 }
 
+/** Whether `pid` still runs `command`: a PID that now runs anything else was reused, and is someone else's. */
+export function runs(recorded: { pid: number; command: string }): boolean {
+  return commandOf(recorded.pid) === recorded.command;
+}
+
 function run(command: string, args: string[]): string | null {
   try {
     return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
