@@ -98,7 +98,7 @@ if (!env.TWILIO_ACCOUNT_SID) {
 // What an earlier start left running holds these ports and this data; a start that still runs keeps its own.
 await reclaimLeftovers(dataDir, (line) => console.log(line));
 const running = runningStart(dataDir);
-const conflict = await portConflicts(planned.filter((p) => p.port > 0));
+const conflict = await portConflicts(planned.filter((p) => p.port > 0), running);
 if (conflict) fail(conflict);
 // On other ports (DEV_PORT_OFFSET), the servers would still meet on the data a running start holds.
 if (running && (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS)) {
