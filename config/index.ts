@@ -18,6 +18,13 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('conversations'),
   TEMPORAL_CLI: z.string().min(1).optional(),
+  /** `npm start` only: where it keeps its PostgreSQL data, Temporal history and demo token (default `.data`). */
+  DEV_DATA_DIR: z.string().min(1).optional(),
+  /**
+   * `npm start` only: added to every port it listens on (the API's too, unless PORT is set), to run a second copy
+   * apart. The embedded PostgreSQL's 54329 is the highest of them.
+   */
+  DEV_PORT_OFFSET: z.coerce.number().int().min(0).max(65535 - 54329).default(0),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),

@@ -1,10 +1,11 @@
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../config';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { defaultTenantId } from '../db/repositories/tenants';
 import { startService } from '../worker/service';
 import { demoAgentToken, seedDemoKnowledge, setDemoSenderNumber } from './demo-data';
+import { reclaimLeftovers, runningStart, StartRecorder } from './dev-processes';
 import { sandboxServiceNumber } from './twilio-signing';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { portConflicts, type PlannedPort } from './ports';
@@ -17,8 +18,6 @@ import { startTwilioSandbox } from './twilio-sandbox';
  * set, and otherwise starts an embedded PostgreSQL, the Temporal dev server (Web UI on :8233) and a local Twilio
  * sandbox that records outbound messages and posts delivery callbacks.
  */
-const dataDir = join(projectRoot, '.data');
-const ports = { postgres: 54329, temporal: 7233, temporalUi: 8233, sandbox: 3099 };
 const sandboxAuthToken = 'dev-auth-token';
 const stops: (() => Promise<void>)[] = [];
 const env = { ...process.env };
@@ -28,18 +27,40 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let initial;
-try {
-  initial = loadConfig(env);
-} catch (error) {
-  if (error instanceof ConfigError) fail(error.message);
-  throw error;
+function configFrom(variables: NodeJS.ProcessEnv): Config {
+  try {
+    return loadConfig(variables);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
 }
+
+const given = configFrom(env);
+// The offset moves the API too, unless PORT says where it goes.
+if (given.DEV_PORT_OFFSET > 0 && !env.PORT) env.PORT = String(given.PORT + given.DEV_PORT_OFFSET);
+const initial = configFrom(env);
+const offset = initial.DEV_PORT_OFFSET;
+const ports = { postgres: 54329 + offset, temporal: 7233 + offset, temporalUi: 8233 + offset, sandbox: 3099 + offset };
+const dataDir = resolve(initial.DEV_DATA_DIR ?? join(projectRoot, '.data'));
+const record = new StartRecorder(dataDir);
 const log = createLogger(initial.LOG_LEVEL);
 const lines: string[] = [];
 
-async function stopAll(): Promise<void> {
-  for (const stop of stops) await stop().catch((error: unknown) => console.error(String(error)));
+let stopped: Promise<void> | undefined;
+/** Once, whoever asks first (a signal, a failed start). The record goes only once everything it names has stopped. */
+function stopAll(): Promise<void> {
+  stopped ??= (async () => {
+    let failed = false;
+    for (const stop of stops) {
+      await stop().catch((error: unknown) => {
+        failed = true;
+        console.error(String(error));
+      });
+    }
+    if (!failed) record.clear();
+  })();
+  return stopped;
 }
 
 // Whatever fails during start-up, the servers already started are stopped rather than left running.
@@ -74,12 +95,22 @@ if (!env.TWILIO_ACCOUNT_SID) {
     instead: `TWILIO_ACCOUNT_SID=AC${'0'.repeat(32)} TWILIO_AUTH_TOKEN=${sandboxAuthToken} TWILIO_API_BASE_URL=http://127.0.0.1:${ports.sandbox}`,
   });
 }
-const conflict = await portConflicts(planned.filter((p) => p.port > 0));
+// What an earlier start left running holds these ports and this data; a start that still runs keeps its own.
+await reclaimLeftovers(dataDir, (line) => console.log(line));
+const running = runningStart(dataDir);
+const conflict = await portConflicts(planned.filter((p) => p.port > 0), running);
 if (conflict) fail(conflict);
+// On other ports (DEV_PORT_OFFSET), the servers would still meet on the data a running start holds.
+if (running && (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS)) {
+  fail(`Cannot start: the \`npm start\` running as pid ${running.pid} uses ${dataDir}. Stop it, or give this one a folder of its own: DEV_DATA_DIR=<folder> npm start`);
+}
 
 if (!env.DATABASE_URL) {
-  const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres);
+  const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres, { signalHooks: false });
   stops.unshift(postgres.stop);
+  // SIGINT is PostgreSQL's fast shutdown, which leaves its data consistent; SIGQUIT its immediate one, which
+  // recovers on the next start.
+  record.add({ what: 'the embedded PostgreSQL', pid: postgres.pid, ports: [ports.postgres], stopSignals: ['SIGINT', 'SIGQUIT'] });
   env.DATABASE_URL = postgres.url;
   lines.push(`Postgres (embedded):  ${postgres.url}`);
 }
@@ -93,6 +124,7 @@ if (!env.TEMPORAL_ADDRESS) {
     namespace: initial.TEMPORAL_NAMESPACE,
   });
   stops.unshift(temporal.stop);
+  record.add({ what: 'the Temporal dev server', pid: temporal.pid, ports: [ports.temporal, ports.temporalUi], stopSignals: ['SIGTERM', 'SIGKILL'] });
   env.TEMPORAL_ADDRESS = temporal.address;
   lines.push(`Temporal (dev server): ${temporal.address}   Web UI: ${temporal.uiUrl}`);
 }
@@ -137,7 +169,8 @@ console.log(
 );
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP: the terminal closed. Its PostgreSQL would take the hang-up for a configuration reload, and run on.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     if (stopping) return;
     stopping = true;

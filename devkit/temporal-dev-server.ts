@@ -95,7 +95,8 @@ async function waitUntilServing(address: string, namespace: string, child: Child
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  // Ended already: by a signal (Ctrl-C reaches the terminal's whole process group), or on its own.
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {
