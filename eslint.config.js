@@ -13,8 +13,8 @@ export default tseslint.config(
     },
   },
   {
-    // The console's and the widget's browser scripts are plain JavaScript served as is.
-    files: ['api/console/**/*.js', 'api/widget/**/*.js'],
+    // The console's browser script is plain JavaScript served as is.
+    files: ['api/console/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
