@@ -13,11 +13,6 @@ export default tseslint.config(
     },
   },
   {
-    // The console's browser script is plain JavaScript served as is.
-    files: ['api/console/**/*.js'],
-    ...tseslint.configs.disableTypeChecked,
-  },
-  {
     // The code that runs in browsers (the chat widget, the agent console; api/browser/tsconfig.json gives it the
     // DOM's types) and the wire types it shares with the server: linted with typescript-eslint's type-checked rules.
     files: ['api/browser/**/*.ts', 'api/protocol/**/*.ts'],

@@ -3,7 +3,7 @@ import * as esbuild from 'esbuild';
 
 /**
  * The scripts browsers run, bundled by esbuild from their TypeScript in api/browser/: the chat widget
- * (`GET /widget.js`).
+ * (`GET /widget.js`) and the agent console (`GET /console/app.js`).
  *
  * Built here, in memory, when a script is first asked for, then kept for the life of the process: every way the
  * service runs (npm start, the tests' in-process stack, `npx tsx worker/main.ts` in the image) already runs the
@@ -13,6 +13,8 @@ import * as esbuild from 'esbuild';
 const scripts = {
   /** A classic script, so it can find its own tag (`document.currentScript`), with nothing left to import. */
   widget: { entry: 'widget/main.ts', format: 'iife' },
+  /** The console page loads it as a module. */
+  console: { entry: 'console/main.ts', format: 'esm' },
 } as const satisfies Record<string, { entry: string; format: esbuild.Format }>;
 
 export type BrowserScript = keyof typeof scripts;

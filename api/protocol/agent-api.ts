@@ -1,8 +1,20 @@
 // The wire between the agent API (`api/routes/agents.ts`, `handoffs.ts`, `conversations.ts`) and the agent console.
 // Types only: the server and the browser code both import them, and neither can drift from the other.
+import type { ConversationEvent } from '../../domain/conversation-events';
 import type { ReplyOptions } from '../../domain/reply-options';
 
-export type { ConversationEvent } from '../../domain/conversation-events';
+export type { ConversationEvent };
+
+/**
+ * `GET /api/events`, the agents' live stream of their tenant: each conversation event under its type's name, its
+ * data the event itself.
+ */
+export type AgentEvents = { [Event in ConversationEvent as Event['type']]: Event } & {
+  /** The stream is live: nothing after this is missed. */
+  ready: Record<string, never>;
+  /** Nothing happened for a while (proxies close idle connections). */
+  ping: Record<string, never>;
+};
 
 /** `GET /api/me`: whose token it is. */
 export interface AgentView {

@@ -16,7 +16,7 @@ export function agentRoutes({ db, events }: ApiDeps) {
     return c.json({ id: agent.id, name: agent.name, tenantId: agent.tenant_id } satisfies AgentView);
   });
 
-  /** Server-sent events: `handoff` and `message` changes of the agent's tenant, fed by Postgres LISTEN/NOTIFY. */
+  /** Server-sent events: the conversation events of the agent's tenant (`AgentEvents` in api/protocol/), fed by Postgres LISTEN/NOTIFY. */
   app.get('/events', (c) => {
     const tenantId = c.get('agent').tenant_id;
     return streamSSE(c, async (stream) => {
