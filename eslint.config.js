@@ -13,9 +13,30 @@ export default tseslint.config(
     },
   },
   {
-    // The console's and the widget's browser scripts are plain JavaScript served as is.
-    files: ['api/console/**/*.js', 'api/widget/**/*.js'],
-    ...tseslint.configs.disableTypeChecked,
+    // The code that runs in browsers (the chat widget, the agent console; api/browser/tsconfig.json gives it the
+    // DOM's types) and the wire types it shares with the server: linted with typescript-eslint's type-checked rules.
+    files: ['api/browser/**/*.ts', 'api/protocol/**/*.ts'],
+    extends: [tseslint.configs.recommendedTypeChecked],
+  },
+  {
+    // esbuild bundles each page's script from api/browser/ alone (api/browser-scripts.ts): it takes values only from
+    // that folder and no package, so the widget stays one dependency-free script on the sites that embed it. What it
+    // shares with the server (api/protocol/, domain/) it takes as types, which the bundle erases.
+    files: ['api/browser/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)(?!\\.\\./(?!\\.\\./)).*',
+              allowTypeImports: true,
+              message: 'Browser code imports values only from api/browser/ (the server\'s modules and packages only as types).',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Migrations are written against Kysely<any> so they never depend on today's schema types.

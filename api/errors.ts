@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../config/logger';
+import type { ErrorBody } from './protocol/error-body';
 
 /** The one error type routes throw; `app.onError` turns it into `{ error: { code, message } }`. */
 export class HttpError extends Error {
@@ -23,7 +24,7 @@ export function tooManyRequests(code: string, retryAt: number, message: (retryAf
   return new HttpError(429, code, message(retryAfter), { 'retry-after': String(retryAfter) });
 }
 
-export function errorBody(code: string, message: string) {
+export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
 

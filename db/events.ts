@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import pg from 'pg';
+import type { ConversationEvent } from '../domain/conversation-events';
 import type { Database } from './schema';
 
-/**
- * What screens and streams need to know changed. Carried by Postgres NOTIFY, so every API process sees every change
- * whichever worker made it. Payloads hold ids only (NOTIFY is limited to 8000 bytes); readers fetch the rest.
- */
-export type ConversationEvent =
-  | { type: 'message'; tenantId: string; conversationId: string; messageId: string }
-  | { type: 'handoff'; tenantId: string; conversationId: string; taskId: string; status: string }
-  /** Someone is writing: an agent (shown to a web visitor) or a web visitor (shown to agents). Nothing is stored. */
-  | { type: 'typing'; tenantId: string; conversationId: string; who: 'agent' | 'customer' };
+/** What screens and streams need to know changed (`domain/conversation-events.ts`). */
+export type { ConversationEvent };
 
 /**
  * What only the process serving a conversation live needs (a call's socket, a visitor's stream): the tokens of a

@@ -4,6 +4,7 @@ import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { relayEvents } from '../sse';
 import type { ConversationEvent } from '../../db/events';
+import type { AgentView } from '../protocol/agent-api';
 
 /** Who the token belongs to, and the live stream of changes in that agent's tenant. */
 export function agentRoutes({ db, events }: ApiDeps) {
@@ -12,10 +13,10 @@ export function agentRoutes({ db, events }: ApiDeps) {
 
   app.get('/me', (c) => {
     const agent = c.get('agent');
-    return c.json({ id: agent.id, name: agent.name, tenantId: agent.tenant_id });
+    return c.json({ id: agent.id, name: agent.name, tenantId: agent.tenant_id } satisfies AgentView);
   });
 
-  /** Server-sent events: `handoff` and `message` changes of the agent's tenant, fed by Postgres LISTEN/NOTIFY. */
+  /** Server-sent events: the conversation events of the agent's tenant (`AgentEvents` in api/protocol/), fed by Postgres LISTEN/NOTIFY. */
   app.get('/events', (c) => {
     const tenantId = c.get('agent').tenant_id;
     return streamSSE(c, async (stream) => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEMessage } from 'hono/streaming';
 import { z } from 'zod';
 import type { ChatAccess, SessionEnv } from '../chat-access';
 import { codeCountries, countryOf, phoneNumber } from '../contacts';
@@ -14,6 +14,7 @@ import { checkCode, issueCode, type CodeLimits, type CodeRefusal } from '../../d
 import { getTenant } from '../../db/repositories/tenants';
 import type { Message } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
+import type { PhoneLinked, VisitorEvents, VisitorHistory, VisitorMessage } from '../protocol/visitor-chat';
 
 const codeTtlMs = 10 * 60_000;
 const typingEveryMs = 1000;
@@ -51,7 +52,7 @@ const phoneBody = z.object({ phone: z.string().min(3).max(32) });
 const codeBody = z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 
 /** What a visitor is told of their conversation's handoff. */
-const handoffEvents: Record<string, string> = {
+const handoffEvents: Record<string, 'handoff_opened' | 'agent_joined' | 'handoff_closed'> = {
   open: 'handoff_opened',
   claimed: 'agent_joined',
   resolved: 'handoff_closed',
@@ -62,8 +63,13 @@ const handoffEvents: Record<string, string> = {
 const visitorEventTypes = new Set<BusEvent['type']>(['message', 'typing', 'handoff']);
 
 /** A message as the visitor sees it, with the buttons a reply carried. */
-function visitorView(m: Message) {
+function visitorView(m: Message): VisitorMessage {
   return { id: m.id, author: m.author, text: m.body, options: readReplyOptions(m.options), createdAt: m.created_at.toISOString() };
+}
+
+/** One event of the visitor's live stream, its data as `VisitorEvents` says. */
+function visitorEvent<K extends keyof VisitorEvents>(event: K, data: VisitorEvents[K], id?: string): SSEMessage {
+  return { event, data: JSON.stringify(data), id };
 }
 
 /** `/api/chat/sessions/:id/…`: what a visitor's session has besides the chat itself: history, live stream, phone. */
@@ -107,7 +113,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
     const check = await checkCode(db, session, c.req.valid('json').code, maxCodeAttempts, codeLimits);
     switch (check.outcome) {
       case 'linked':
-        return c.json({ linked: true, phone: check.phone });
+        return c.json({ linked: true, phone: check.phone } satisfies PhoneLinked);
       case 'wrong':
         throw new HttpError(400, 'wrong_code', `that code is not right (${check.attemptsLeft} tries left)`);
       case 'exhausted':
@@ -142,7 +148,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
     const visible = rows.reverse().filter((m) => m.direction !== 'internal');
     return c.json({
       messages: visible.map(visitorView),
-    });
+    } satisfies VisitorHistory);
   });
 
   /**
@@ -162,11 +168,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
       stream.onAbort(release);
       const writeMessage = async (message: Message) => {
         if (message.direction !== 'outbound') return;
-        await stream.writeSSE({
-          event: 'message',
-          id: `${message.created_at.toISOString()}|${message.id}`,
-          data: JSON.stringify(visitorView(message)),
-        });
+        await stream.writeSSE(visitorEvent('message', visitorView(message), `${message.created_at.toISOString()}|${message.id}`));
       };
       try {
         await relayEvents<BusEvent>(
@@ -178,16 +180,16 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
               const message = await getMessage(db, event.messageId);
               if (message) await writeMessage(message);
             } else if (event.type === 'typing') {
-              if (event.who === 'agent') await stream.writeSSE({ event: 'typing', data: JSON.stringify({ who: 'agent' }) });
+              if (event.who === 'agent') await stream.writeSSE(visitorEvent('typing', { who: 'agent' }));
             } else if (event.type === 'handoff') {
               const name = handoffEvents[event.status];
-              if (name) await stream.writeSSE({ event: name, data: JSON.stringify({ status: event.status }) });
+              if (name) await stream.writeSSE(visitorEvent(name, { status: event.status }));
             }
           },
           async () => {
             await events.ready();
             if (sinceTime) for (const message of await messagesAfter(db, session.conversationId, sinceId, sinceTime)) await writeMessage(message);
-            await stream.writeSSE({ event: 'ready', data: '{}' });
+            await stream.writeSSE(visitorEvent('ready', {}));
           },
         );
       } finally {

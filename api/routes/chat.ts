@@ -12,6 +12,8 @@ import { phoneNumber } from '../contacts';
 import { getMessage } from '../../db/repositories/messages';
 import { openSession, tenantForWidgetKey } from '../../db/repositories/web';
 import type { WebTurnResult } from '../../workflows/definitions';
+import type { StreamPart } from '../protocol/chat-stream';
+import type { OpenedSession } from '../protocol/visitor-chat';
 
 const sessionBody = z.object({
   widgetKey: z.string().min(1).max(100),
@@ -41,14 +43,6 @@ const chatBody = z.object({
 });
 
 const maxMessageChars = 4000;
-/** The AI SDK's UI message stream protocol (what `useChat` reads), one part per SSE `data:` line. */
-type StreamPart =
-  | { type: 'start'; messageId: string }
-  | { type: 'start-step' | 'finish-step' | 'finish' }
-  | { type: 'text-start' | 'text-end'; id: string }
-  | { type: 'text-delta'; id: string; delta: string }
-  | { type: `data-${string}`; data: unknown; transient?: boolean }
-  | { type: 'error'; errorText: string };
 
 function streamHeaders(c: Context): void {
   c.header('x-vercel-ai-ui-message-stream', 'v1');
@@ -80,7 +74,7 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
         visitorToken: opened.visitorSecret,
         idleTimeoutSeconds: Math.round(idleMs / 1000),
         visitor: { name: visitor.name, email: visitor.email, phone: visitor.phone, linkedPhone: visitor.linked_phone },
-      },
+      } satisfies OpenedSession,
       201,
     );
   });

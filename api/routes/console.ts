@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import { consolePage } from '../console/page';
+import { browserScript } from '../browser-scripts';
 
-const asset = (name: string) => readFileSync(new URL(`../console/${name}`, import.meta.url), 'utf8');
-const script = asset('app.js');
+const asset = (name: string) => readFileSync(new URL(`../browser/console/${name}`, import.meta.url), 'utf8');
+const page = asset('index.html');
 const styles = asset('app.css');
 const favicon = asset('favicon.svg');
 
@@ -11,8 +11,9 @@ const favicon = asset('favicon.svg');
 export function consoleRoutes() {
   const app = new Hono();
   const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
-  app.get('/', (c) => c.html(consolePage, 200, { ...headers, 'content-security-policy': "default-src 'self'" }));
-  app.get('/app.js', (c) => c.body(script, 200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/', (c) => c.html(page, 200, { ...headers, 'content-security-policy': "default-src 'self'" }));
+  // Bundled from api/browser/console/ on the first request (api/browser-scripts.ts).
+  app.get('/app.js', async (c) => c.body(await browserScript('console'), 200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }));
   app.get('/app.css', (c) => c.body(styles, 200, { ...headers, 'content-type': 'text/css; charset=utf-8' }));
   app.get('/favicon.svg', (c) => c.body(favicon, 200, { ...headers, 'content-type': 'image/svg+xml' }));
   return app;

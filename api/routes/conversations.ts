@@ -10,6 +10,7 @@ import { getConversation, listConversations } from '../../db/repositories/conver
 import { listMessages } from '../../db/repositories/messages';
 import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
+import type { CallView, ConversationDetail, ConversationMessages, ConversationView, MessageView, WebVisitorView } from '../protocol/agent-api';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -19,7 +20,7 @@ const listQuery = z.object({
 const handoffBody = z.object({ reason: z.string().trim().min(1).max(500) });
 const messageBody = z.object({ channel: z.enum(['sms', 'whatsapp']), body: z.string().trim().min(1).max(1600) });
 
-function conversationView(c: Conversation) {
+function conversationView(c: Conversation): ConversationView {
   return {
     id: c.id,
     tenantId: c.tenant_id,
@@ -34,11 +35,11 @@ function conversationView(c: Conversation) {
 }
 
 /** A web visitor as they described themselves; `linkedPhone` is the one number they proved. */
-function visitorView(v: WebVisitor) {
+function visitorView(v: WebVisitor): WebVisitorView {
   return { name: v.name, email: v.email, phone: v.phone, linkedPhone: v.linked_phone, since: v.created_at.toISOString() };
 }
 
-function messageView(m: Message) {
+function messageView(m: Message): MessageView {
   return {
     id: m.id,
     direction: m.direction,
@@ -58,7 +59,7 @@ function messageView(m: Message) {
   };
 }
 
-function callView(call: Call & { turns: CallTurn[] }) {
+function callView(call: Call & { turns: CallTurn[] }): CallView {
   const iso = (date: Date | null) => date?.toISOString() ?? null;
   return {
     callSid: call.call_sid,
@@ -115,13 +116,13 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
       listCalls(db, conversation.id),
       visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key),
     ]);
-    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView), visitors: visitors.map(visitorView) });
+    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView), visitors: visitors.map(visitorView) } satisfies ConversationDetail);
   });
 
   app.get('/:id/messages', async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
     const messages = await listMessages(db, conversation.id, { limit: 500 });
-    return c.json({ messages: messages.map(messageView) });
+    return c.json({ messages: messages.map(messageView) } satisfies ConversationMessages);
   });
 
   /** An operator hands the conversation to people; the customer is told and the task joins the agents' queue. */

@@ -7,6 +7,7 @@ import { jsonBody } from '../json-body';
 import { publishEvent } from '../../db/events';
 import { getHandoffTask, listActiveHandoffs } from '../../db/repositories/handoffs';
 import type { HandoffTask } from '../../db/schema';
+import type { HandoffQueue, HandoffView } from '../protocol/agent-api';
 
 const replyBody = z.object({ body: z.string().trim().min(1).max(1600) });
 const resolveBody = z.object({
@@ -27,7 +28,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
   app.get('/', async (c) => {
     const rows = await listActiveHandoffs(db, c.get('agent').tenant_id);
     return c.json({
-      handoffs: rows.map((h) => ({
+      handoffs: rows.map((h): HandoffView => ({
         id: h.id,
         conversationId: h.conversation_id,
         contactKey: h.contact_key,
@@ -41,7 +42,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
         escalatedAt: h.escalated_at?.toISOString() ?? null,
         createdAt: h.created_at.toISOString(),
       })),
-    });
+    } satisfies HandoffQueue);
   });
 
   app.post('/:id/claim', async (c) => {

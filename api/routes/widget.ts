@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { browserScript } from '../browser-scripts';
 import type { ApiDeps } from '../deps';
 import { defaultTenantId } from '../../db/repositories/tenants';
-
-const script = readFileSync(new URL('../widget/widget.js', import.meta.url), 'utf8');
 
 /** The embeddable chat widget, and a page that shows it (the default tenant's). */
 export function widgetRoutes({ db }: ApiDeps) {
   const app = new Hono();
 
-  app.get('/widget.js', (c) =>
-    c.body(script, 200, {
+  // Bundled from api/browser/widget/ on the first request (api/browser-scripts.ts).
+  app.get('/widget.js', async (c) =>
+    c.body(await browserScript('widget'), 200, {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'public, max-age=300',
       'x-content-type-options': 'nosniff',

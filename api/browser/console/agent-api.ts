@@ -1,0 +1,21 @@
+import type { ErrorBody } from '../../protocol/error-body';
+import { readJson } from '../shared/json';
+import { signOut } from './sign-out';
+import { state } from './state';
+
+/**
+ * Calls the agent API with the agent's token, as any other client does; its answer is typed as api/protocol/ says. A
+ * refusal throws its words; a token no longer valid signs the agent out.
+ */
+export async function api<T = unknown>(path: string, init: { method?: string; body?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${state.token}` };
+  if (init.body) headers['content-type'] = 'application/json';
+  const response = await fetch(path, { ...init, headers });
+  if (response.status === 401) {
+    signOut('Your token is no longer valid.');
+    throw new Error('unauthorized');
+  }
+  const body = response.status === 204 ? null : await readJson<T>(response);
+  if (!response.ok) throw new Error((body as Partial<ErrorBody> | null)?.error?.message ?? `request failed (${response.status})`);
+  return body as T;
+}

@@ -1,0 +1,49 @@
+// The agent console: a handoff queue and a conversation view, kept live by the agent event stream. Every call goes
+// through the same agent API as any other client. Loaded by index.html as a module (api/browser-scripts.ts bundles it).
+import type { AgentView } from '../../protocol/agent-api';
+import { api } from './agent-api';
+import { agentTyping, claim, reply, resolve } from './handoff-actions';
+import { listen } from './live-events';
+import { page } from './page';
+import { loadQueue } from './queue';
+import { signOut } from './sign-out';
+import { state } from './state';
+
+async function signIn(token: string): Promise<void> {
+  state.token = token;
+  try {
+    state.me = await api<AgentView>('/api/me');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    page.signInError.textContent = message === 'unauthorized' ? 'That token was not accepted.' : message;
+    return;
+  }
+  localStorage.setItem('agentToken', token);
+  page.signIn.hidden = true;
+  page.workspace.hidden = false;
+  page.signOut.hidden = false;
+  page.whoami.textContent = `${state.me.name} · ${state.me.tenantId}`;
+  await loadQueue();
+  void listen();
+}
+
+page.signInForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void signIn(page.token.value.trim());
+});
+page.signOut.addEventListener('click', () => signOut());
+page.claim.addEventListener('click', () => void claim());
+// One notice every few seconds at most while the agent writes, the last one at the end of its window.
+page.reply.addEventListener('input', () => {
+  if (state.selected) agentTyping.typed();
+});
+page.replyForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void reply();
+});
+page.resolveForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void resolve();
+});
+
+if (state.token) void signIn(state.token);

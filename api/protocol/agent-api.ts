@@ -1,0 +1,126 @@
+// The wire between the agent API (`api/routes/agents.ts`, `handoffs.ts`, `conversations.ts`) and the agent console.
+// Types only: the server and the browser code both import them, and neither can drift from the other.
+import type { ConversationEvent } from '../../domain/conversation-events';
+import type { ReplyOptions } from '../../domain/reply-options';
+
+export type { ConversationEvent };
+
+/**
+ * `GET /api/events`, the agents' live stream of their tenant: each conversation event under its type's name, its
+ * data the event itself.
+ */
+export type AgentEvents = { [Event in ConversationEvent as Event['type']]: Event } & {
+  /** The stream is live: nothing after this is missed. */
+  ready: Record<string, never>;
+  /** Nothing happened for a while (proxies close idle connections). */
+  ping: Record<string, never>;
+};
+
+/** `GET /api/me`: whose token it is. */
+export interface AgentView {
+  id: string;
+  name: string;
+  tenantId: string;
+}
+
+/** `GET /api/handoffs`: the tenant's open, escalated and claimed handoffs, oldest first. */
+export interface HandoffQueue {
+  handoffs: HandoffView[];
+}
+
+export interface HandoffView {
+  id: string;
+  conversationId: string;
+  contactKey: string;
+  /** The name a web visitor gave, if any. */
+  customerName: string | null;
+  channel: string;
+  reason: string;
+  status: 'open' | 'claimed' | 'escalated' | 'resolved' | 'expired';
+  claimedBy: string | null;
+  claimedByName: string | null;
+  deadline: string;
+  escalatedAt: string | null;
+  createdAt: string;
+}
+
+export interface ConversationView {
+  id: string;
+  tenantId: string;
+  contactKey: string;
+  lastChannel: string;
+  channels: string[];
+  summary: string | null;
+  messageCount: number;
+  lastMessageAt: string;
+  createdAt: string;
+}
+
+/** A web visitor of the conversation as they described themselves; `linkedPhone` is the one number they proved. */
+export interface WebVisitorView {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  linkedPhone: string | null;
+  since: string;
+}
+
+/** `GET /api/conversations/:id/messages`: the conversation's messages, oldest first. */
+export interface ConversationMessages {
+  messages: MessageView[];
+}
+
+/** A message of the conversation, on any channel: `internal` ones are notes, never sent. */
+export interface MessageView {
+  id: string;
+  direction: 'inbound' | 'outbound' | 'internal';
+  author: 'customer' | 'ai' | 'agent' | 'system';
+  channel: string;
+  from: string;
+  to: string;
+  body: string;
+  media: unknown;
+  providerMessageId: string | null;
+  status: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+  /** A spoken reply the caller interrupted: `body` is what they heard, this the whole reply. */
+  fullBody: string | null;
+  options: ReplyOptions | null;
+  createdAt: string;
+}
+
+export interface CallTurnView {
+  turnId: string;
+  prompt: string;
+  promptAt: string;
+  firstTokenAt: string | null;
+  lastTokenAt: string | null;
+  interruptedAt: string | null;
+}
+
+export interface CallView {
+  callSid: string;
+  direction: string;
+  from: string;
+  to: string;
+  status: string;
+  sessionStatus: string | null;
+  durationSeconds: number | null;
+  /** Set when the call was put through to a person. */
+  handoffData: unknown;
+  errorCode: string | null;
+  startedAt: string;
+  connectedAt: string | null;
+  endedAt: string | null;
+  turns: CallTurnView[];
+}
+
+/** `GET /api/conversations/:id`: the conversation, its live state, its calls and its web visitors. */
+export interface ConversationDetail {
+  conversation: ConversationView;
+  /** The workflow's snapshot while it runs. */
+  live: unknown;
+  calls: CallView[];
+  visitors: WebVisitorView[];
+}
