@@ -6,7 +6,7 @@ import { defaultTenantId } from '../db/repositories/tenants';
 import { startService } from '../worker/service';
 import { demoAgentToken, seedDemoKnowledge, setDemoSenderNumber } from './demo-data';
 import { reclaimLeftovers, runningStart, StartRecorder } from './dev-processes';
-import { sandboxServiceNumber } from './twilio-signing';
+import { sandboxAccountSid, sandboxAuthToken, sandboxServiceNumber } from './twilio-signing';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { portConflicts, type PlannedPort } from './ports';
 import { startDevServer } from './temporal-dev-server';
@@ -18,7 +18,6 @@ import { startTwilioSandbox } from './twilio-sandbox';
  * set, and otherwise starts an embedded PostgreSQL, the Temporal dev server (Web UI on :8233) and a local Twilio
  * sandbox that records outbound messages and posts delivery callbacks.
  */
-const sandboxAuthToken = 'dev-auth-token';
 const stops: (() => Promise<void>)[] = [];
 const env = { ...process.env };
 
@@ -92,7 +91,7 @@ if (!env.TWILIO_ACCOUNT_SID) {
     port: ports.sandbox,
     host: '127.0.0.1',
     what: 'the local Twilio sandbox',
-    instead: `TWILIO_ACCOUNT_SID=AC${'0'.repeat(32)} TWILIO_AUTH_TOKEN=${sandboxAuthToken} TWILIO_API_BASE_URL=http://127.0.0.1:${ports.sandbox}`,
+    instead: `TWILIO_ACCOUNT_SID=${sandboxAccountSid} TWILIO_AUTH_TOKEN=${sandboxAuthToken} TWILIO_API_BASE_URL=http://127.0.0.1:${ports.sandbox}`,
   });
 }
 // What an earlier start left running holds these ports and this data; a start that still runs keeps its own.

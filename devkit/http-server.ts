@@ -7,8 +7,8 @@ export interface RunningServer {
 
 export type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void | Promise<void>;
 
-/** A real HTTP server on a free loopback port. */
-export async function startHttpServer(handler: Handler, port = 0): Promise<RunningServer> {
+/** A real HTTP server, on a free loopback port unless told otherwise. */
+export async function startHttpServer(handler: Handler, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -19,7 +19,7 @@ export async function startHttpServer(handler: Handler, port = 0): Promise<Runni
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('server has no port');
   return {

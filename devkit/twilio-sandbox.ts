@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import twilio from 'twilio';
 import { sendJson, startHttpServer, type RunningServer } from './http-server';
+import { sandboxAccountSid } from './twilio-signing';
 
 export interface SentMessage {
   sid: string;
@@ -61,6 +62,14 @@ export interface TwilioSandboxOptions {
    * local sandbox of `npm start` does; tests post the callbacks they need themselves.
    */
   statusCallbacks?: boolean;
+  /**
+   * Where status callbacks are delivered when the service is not reached from here at the URL it gave (in docker
+   * compose, http://app:3000 rather than PUBLIC_BASE_URL). Only the origin changes: the signature still covers the
+   * URL the service gave, which is the one it checks, as when Twilio reaches it through a proxy.
+   */
+  callbackBaseUrl?: string;
+  /** Where to listen: the loopback interface unless other machines send through the sandbox (its own container). */
+  host?: string;
 }
 
 const messagesPath = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})\/Messages\.json$/;
@@ -97,6 +106,12 @@ function messageResource(message: SentMessage, status: string) {
   };
 }
 
+/** `url` at `base`'s origin, with its own path and query. */
+function rebase(url: string, base: string): string {
+  const { pathname, search } = new URL(url);
+  return new URL(`${pathname}${search}`, base).toString();
+}
+
 /**
  * A Twilio REST stand-in speaking the real wire format: form-encoded POST to Messages.json with HTTP Basic auth
  * (Account SID : auth token) and GET of the same list (filtered by To and From, newest first), POST to Calls.json,
@@ -104,7 +119,7 @@ function messageResource(message: SentMessage, status: string) {
  * the tests point the real `twilio` client at it.
  */
 export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Promise<TwilioSandbox> {
-  const accountSid = options.accountSid ?? `AC${'0'.repeat(32)}`;
+  const accountSid = options.accountSid ?? sandboxAccountSid;
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const sent: SentMessage[] = [];
   const calls: PlacedCall[] = [];
@@ -132,10 +147,11 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
 
   /** Signed like every Twilio webhook; a callback that cannot be delivered is dropped, as Twilio gives up too. */
   function postStatusCallbacks(message: SentMessage, url: string): void {
+    const deliveryUrl = options.callbackBaseUrl && URL.canParse(url) ? rebase(url, options.callbackBaseUrl) : url;
     const post = (status: string) => {
       const params = { MessageSid: message.sid, MessageStatus: status, AccountSid: accountSid, To: message.to, From: message.from };
       const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
-      void fetch(url, {
+      void fetch(deliveryUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
         body: new URLSearchParams(params).toString(),
@@ -235,7 +251,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     }
     if (calling) return placeCall(res, body);
     return req.method === 'POST' ? create(res, body) : list(res, url);
-  }, options.port);
+  }, options.port, options.host);
 
   const sandbox: TwilioSandbox = {
     ...server,

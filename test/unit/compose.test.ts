@@ -5,18 +5,62 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { configKeys } from '../../config';
+import { sandboxAccountSid, sandboxAuthToken } from '../../devkit/twilio-signing';
 import { searchAttributeTypes } from '../../workflows/definitions';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
-const compose = parse(read('docker-compose.yml')) as {
-  services: Record<string, { environment?: Record<string, string>; command?: string[] }>;
-};
+interface Service {
+  environment?: Record<string, string>;
+  command?: string[];
+  ports?: string[];
+  networks?: Record<string, { aliases?: string[] } | null>;
+}
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service> };
+
+/**
+ * Compose's variable substitution, for the forms the file uses: `${X}`, `${X:-default}`, `${X:+text}` (text only
+ * when X is set), `${X:?error}`, nested; empty counts as unset, as with the `:` forms.
+ */
+function interpolate(value: string, env: Record<string, string>): string {
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    if (value.startsWith('$$', i)) {
+      out += '$';
+      i += 2;
+    } else if (value.startsWith('${', i)) {
+      let depth = 0;
+      let end = i;
+      for (; end < value.length; end += 1) {
+        if (value.startsWith('${', end)) depth += 1;
+        else if (value[end] === '}' && --depth === 0) break;
+      }
+      const [, name = '', op, rest = ''] = /^([A-Za-z_][A-Za-z0-9_]*)(?::([-+?]))?([\s\S]*)$/.exec(value.slice(i + 2, end)) ?? [];
+      const set = Boolean(env[name]);
+      if (op === '-') out += set ? env[name] : interpolate(rest, env);
+      else if (op === '+') out += set ? interpolate(rest, env) : '';
+      else if (op === '?' && !set) throw new Error(`required: ${name} (${rest})`);
+      else out += env[name] ?? '';
+      i = end + 1;
+    } else {
+      out += value[i];
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** A service's environment as compose would give it, with `env` as the shell's. */
+function environmentOf(service: string, env: Record<string, string> = {}): Record<string, string> {
+  const raw = compose.services[service]?.environment ?? {};
+  return Object.fromEntries(Object.entries(raw).map(([name, value]) => [name, interpolate(String(value), env)]));
+}
 const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
 
-/** What the image runs: the app (its workflows are bundled at start) and its migrations. */
-const imageEntries = ['worker/main.ts', 'workflows/index.ts', 'db/migrate-cli.ts'];
+/** What the image runs: the app (its workflows are bundled at start), its migrations, and the Twilio sandbox. */
+const imageEntries = ['worker/main.ts', 'workflows/index.ts', 'db/migrate-cli.ts', 'devkit/sandbox-main.ts'];
 
 /** The packages that `entries` load at run time, following its relative imports (type-only imports are erased). */
 function packagesLoadedBy(entries: string[]): Set<string> {
@@ -79,6 +123,32 @@ describe('docker-compose.yml', () => {
     expect(names).toEqual(
       expect.arrayContaining(['PUBLIC_BASE_URL', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']),
     );
+  });
+
+  it('starts without a Twilio account: the app sends through the sandbox, with its account and token', () => {
+    const app = environmentOf('app');
+    const sandbox = environmentOf('twilio-sandbox');
+    expect(app).toMatchObject({ TWILIO_ACCOUNT_SID: sandboxAccountSid, TWILIO_AUTH_TOKEN: sandboxAuthToken });
+    expect(sandbox.TWILIO_AUTH_TOKEN).toBe(sandboxAuthToken);
+    // The app's URL names the sandbox on the compose network, at the port it listens on.
+    const sandboxAt = new URL(app.TWILIO_API_BASE_URL ?? '');
+    expect(compose.services['twilio-sandbox']?.networks?.default?.aliases).toContain(sandboxAt.hostname);
+    expect(sandboxAt.port || '80').toBe(sandbox.PORT);
+    expect(sandbox.HOST).toBe('0.0.0.0');
+    expect(compose.services['twilio-sandbox']?.command?.join(' ')).toContain('devkit/sandbox-main.ts');
+  });
+
+  it("posts the sandbox's delivery callbacks to the app inside compose, however PUBLIC_BASE_URL reads", () => {
+    const callbacks = new URL(environmentOf('twilio-sandbox').CALLBACK_BASE_URL ?? '');
+    expect(callbacks.hostname).toBe('app');
+    expect(callbacks.port).toBe(environmentOf('app').PORT);
+  });
+
+  it('uses a Twilio account when one is set, at Twilio unless told otherwise', () => {
+    const account = { TWILIO_ACCOUNT_SID: `AC${'f'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'real-token' };
+    expect(environmentOf('app', account)).toMatchObject({ ...account, TWILIO_API_BASE_URL: 'https://api.twilio.com' });
+    const proxied = { ...account, TWILIO_API_BASE_URL: 'https://twilio-proxy.example.test' };
+    expect(environmentOf('app', proxied)).toMatchObject(proxied);
   });
 
   it('registers every search attribute the workflow upserts, with its type', () => {
