@@ -151,6 +151,13 @@ describe('docker-compose.yml', () => {
     expect(environmentOf('app', proxied)).toMatchObject(proxied);
   });
 
+  // Temporal's frontend and UI, and the sandbox, have no authentication: only the app may be reached from elsewhere.
+  it("publishes every port but the app's on this machine's loopback only", () => {
+    const published = Object.entries(compose.services).flatMap(([name, service]) => (service.ports ?? []).map((port) => ({ name, port })));
+    expect(published.map((p) => p.name)).toEqual(expect.arrayContaining(['temporal', 'temporal-ui', 'twilio-sandbox']));
+    expect(published.filter((p) => p.name !== 'app' && !p.port.startsWith('127.0.0.1:'))).toEqual([]);
+  });
+
   it('registers every search attribute the workflow upserts, with its type', () => {
     const command = compose.services['temporal-search-attributes']?.command?.join(' ') ?? '';
     const listed = /for attribute in ([^;]+);/.exec(command)?.[1]?.trim().split(/\s+/) ?? [];
