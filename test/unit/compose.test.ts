@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
 import { parse } from 'yaml';
 import { configKeys } from '../../config';
 import { sandboxAccountSid, sandboxAuthToken } from '../../devkit/twilio-signing';
@@ -59,8 +61,18 @@ function environmentOf(service: string, env: Record<string, string> = {}): Recor
 }
 const manifest = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
 
-/** What the image runs: the app (its workflows are bundled at start), its migrations, and the Twilio sandbox. */
-const imageEntries = ['worker/main.ts', 'workflows/index.ts', 'db/migrate-cli.ts', 'devkit/sandbox-main.ts'];
+/** The commands the compose file's header offers to run inside the app's container. */
+const execLines = [...read('docker-compose.yml').matchAll(/^# +(docker compose exec app npx tsx (\S+) (.+))$/gm)].map((m) => ({
+  line: m[1] ?? '',
+  script: m[2] ?? '',
+  args: [...(m[3] ?? '').matchAll(/"([^"]*)"|(\S+)/g)].map((a) => a[1] ?? a[2] ?? ''),
+}));
+
+/**
+ * What the image runs: the app (its workflows are bundled at start), its migrations, the Twilio sandbox, and the
+ * scripts the compose file's header runs in it.
+ */
+const imageEntries = ['worker/main.ts', 'workflows/index.ts', 'db/migrate-cli.ts', 'devkit/sandbox-main.ts', ...execLines.map((e) => e.script)];
 
 /** The packages that `entries` load at run time, following its relative imports (type-only imports are erased). */
 function packagesLoadedBy(entries: string[]): Set<string> {
@@ -156,6 +168,33 @@ describe('docker-compose.yml', () => {
     const published = Object.entries(compose.services).flatMap(([name, service]) => (service.ports ?? []).map((port) => ({ name, port })));
     expect(published.map((p) => p.name)).toEqual(expect.arrayContaining(['temporal', 'temporal-ui', 'twilio-sandbox']));
     expect(published.filter((p) => p.name !== 'app' && !p.port.startsWith('127.0.0.1:'))).toEqual([]);
+  });
+
+  it('says how to create the first agent, here and in the README, with a line that does it', async () => {
+    const agentLine = execLines.find((e) => e.script === 'scripts/create-agent.ts');
+    expect(agentLine?.args).toEqual(['--name', expect.any(String)]);
+    if (!agentLine) return;
+    expect(read('README.md')).toContain(agentLine.line);
+
+    // Inside the container DATABASE_URL is the app's; here, the test database.
+    const run = spawnSync(process.execPath, ['--import', 'tsx', agentLine.script, ...agentLine.args], {
+      cwd: new URL('.', root),
+      env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    const id = /\(([0-9a-f-]{36})\) of tenant default/.exec(run.stdout)?.[1];
+    const db = new pg.Client({ connectionString: inject('databaseUrl') });
+    await db.connect();
+    try {
+      if (id) await db.query('delete from agents where id = $1', [id]);
+    } finally {
+      await db.end();
+    }
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^token: \S+$/m);
+    expect(id).toBeDefined();
   });
 
   it('registers every search attribute the workflow upserts, with its type', () => {
