@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline';
 import { RelayCaller } from '../devkit/relay-caller';
+import { sandboxAuthToken } from '../devkit/twilio-signing';
+import { connectionFailure } from './connection-failure';
 
 /**
  * Plays a caller against the running service, as Twilio would carry the call: the signed voice webhook, then the
@@ -15,16 +17,13 @@ if (!from) {
   process.exit(2);
 }
 const publicBaseUrl = (process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, '');
-const caller = new RelayCaller({
-  apiUrl: (process.env.CALL_API_URL ?? publicBaseUrl).replace(/\/+$/, ''),
-  publicBaseUrl,
-  authToken: process.env.TWILIO_AUTH_TOKEN ?? 'dev-auth-token',
-  from,
-  to,
-});
+const apiUrl = (process.env.CALL_API_URL ?? publicBaseUrl).replace(/\/+$/, '');
+const caller = new RelayCaller({ apiUrl, publicBaseUrl, authToken: process.env.TWILIO_AUTH_TOKEN ?? sandboxAuthToken, from, to });
 
 const status = await caller.ring().catch((error: unknown) => {
-  console.error(`The service did not answer at ${publicBaseUrl} (${String(error)}). Is npm start running?`);
+  const reason = connectionFailure(error);
+  if (!reason) throw error;
+  console.error(`Cannot reach the service at ${apiUrl} (${reason}): npm start must be running, or CALL_API_URL / PUBLIC_BASE_URL must say where it runs.`);
   process.exit(1);
 });
 if (status !== 200 || !caller.welcomeGreeting) {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createDb } from '../db/connection';
 import { createAgent } from '../db/repositories/agents';
 import { getTenant } from '../db/repositories/tenants';
+import { connectionFailure } from './connection-failure';
 
 /**
  * Creates an agent and prints its bearer token (shown once; only its hash is stored).
@@ -23,6 +24,24 @@ try {
     console.log(`agent ${agent.name} (${agent.id}) of tenant ${agent.tenant_id}`);
     console.log(`token: ${token}`);
   }
+} catch (error) {
+  const problem = inWords(error);
+  if (!problem) throw error;
+  console.error(problem);
+  process.exitCode = 1;
 } finally {
   await db.destroy();
+}
+
+/** The failures a person can fix, as one line; null for anything else (its stack is worth seeing). */
+function inWords(error: unknown): string | null {
+  // Named without its password.
+  const { host, pathname } = new URL(url ?? '');
+  const reason = connectionFailure(error);
+  if (reason) return `Cannot reach PostgreSQL at ${host} (${reason}): DATABASE_URL must name a running one (npm start runs its own).`;
+  // 42P01, undefined_table: nothing has migrated this database yet.
+  if ((error as { code?: unknown }).code === '42P01') {
+    return `The database ${host}${pathname} has no tables yet: start the service once (it migrates), or run npm run migrate.`;
+  }
+  return null;
 }

@@ -1,4 +1,5 @@
-import { messagingParams, signedForm } from '../devkit/twilio-signing';
+import { messagingParams, sandboxAuthToken, signedForm } from '../devkit/twilio-signing';
+import { connectionFailure } from './connection-failure';
 
 /**
  * Posts a Twilio-signed SMS (or WhatsApp, with a `whatsapp:` sender) webhook to the running service, as Twilio
@@ -14,5 +15,13 @@ const base = (process.env.PUBLIC_BASE_URL ?? `http://localhost:${process.env.POR
 const url = `${base}/webhooks/twilio/messaging`;
 const channelPrefix = from.startsWith('whatsapp:') && !to.startsWith('whatsapp:') ? 'whatsapp:' : '';
 const params = messagingParams({ from, body: text, to: `${channelPrefix}${to}` });
-const response = await fetch(url, { method: 'POST', ...signedForm(url, process.env.TWILIO_AUTH_TOKEN ?? 'dev-auth-token', params) });
+const response = await fetch(url, { method: 'POST', ...signedForm(url, process.env.TWILIO_AUTH_TOKEN ?? sandboxAuthToken, params) }).catch(
+  (error: unknown) => {
+    const reason = connectionFailure(error);
+    if (!reason) throw error;
+    console.error(`Cannot reach the service at ${url} (${reason}): npm start must be running, or PUBLIC_BASE_URL must say where it runs.`);
+    process.exit(1);
+  },
+);
 console.log(`${response.status} ${await response.text()}`);
+if (!response.ok) process.exitCode = 1;
