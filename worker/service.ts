@@ -1,8 +1,9 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerOptions } from '@temporalio/worker';
 import { createConversationWorker } from './conversation-worker';
 import { createOpenAIClient, createTwilioClient } from './clients';
+import { installSdkLogging } from './sdk-logging';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
 import { attachRelaySocket } from '../api/relay/socket';
@@ -97,16 +98,4 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
     const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
     server.once('error', reject);
   });
-}
-
-// The SDK's info level narrates bundling and worker state changes; it is shown from LOG_LEVEL=debug on.
-const sdkLevels = { debug: 'INFO', info: 'WARN', warn: 'WARN', error: 'ERROR' } as const;
-
-/** The Temporal SDK logs through LOG_LEVEL too. The runtime is process-wide and can be installed once. */
-function installSdkLogging(level: Config['LOG_LEVEL']): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger(sdkLevels[level]) });
-  } catch {
-    // Already installed by an earlier service in this process.
-  }
 }

@@ -112,7 +112,7 @@ export async function replyTurn(context: TurnContext, untilMessageId: string): P
     } catch (error) {
       // A cancelled turn (the caller cut in) is the caller's business, not a model failure.
       if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
-      log.warn('reply generation failed after retries', { error: error.message });
+      log.warn('reply generation failed after retries', { error: error.cause?.message ?? error.message });
       return null;
     }
     if (result.kind !== 'tool_calls') return result;
