@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { browserScript } from '../browser-scripts';
 import type { ApiDeps } from '../deps';
-import { defaultTenantId } from '../../db/repositories/tenants';
+import { defaultTenantId, getTenant } from '../../db/repositories/tenants';
 
 /** The embeddable chat widget, and a page that shows it (the default tenant's). */
 export function widgetRoutes({ db }: ApiDeps) {
@@ -17,7 +17,7 @@ export function widgetRoutes({ db }: ApiDeps) {
   );
 
   app.get('/demo', async (c) => {
-    const tenant = await db.selectFrom('tenants').select('widget_key').where('id', '=', defaultTenantId).executeTakeFirst();
+    const tenant = await getTenant(db, defaultTenantId);
     const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Chat widget demo</title><link rel="icon" href="/console/favicon.svg" type="image/svg+xml"></head>
