@@ -91,14 +91,22 @@ const refusalAnswers: Record<Refusal, [ContentfulStatusCode, string]> = {
   [refusal.emptyMessage]: [400, 'empty_message'],
 };
 
-/** Turns a conversation's refusal (its update's failure, or no run to ask) into the API's answer, in its words. */
+/**
+ * Turns a conversation's refusal (its update's failure, or no run to ask) into the API's answer, in its words. The
+ * refusal may be the update's own failure or one an activity gave it (a call the channel would not place): the
+ * first failure of a known kind in the chain answers; a refusal of another kind is a 409 in its own words.
+ */
 function refused(error: unknown): never {
   if (error instanceof WorkflowNotFoundError) throw new HttpError(409, 'conversation_not_running', 'the conversation is not running');
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const [status, code] = refusalAnswers[error.cause.type as Refusal] ?? [409, 'refused'];
-    throw new HttpError(status, code, error.cause.message);
+  if (!(error instanceof WorkflowUpdateFailedError)) throw error;
+  let known: ApplicationFailure | null = null;
+  for (let cause: unknown = error.cause; cause instanceof Error && !known; cause = cause.cause) {
+    if (cause instanceof ApplicationFailure && cause.type && cause.type in refusalAnswers) known = cause;
   }
-  throw error;
+  const failure = known ?? (error.cause instanceof ApplicationFailure ? error.cause : null);
+  if (!failure) throw error;
+  const [status, code] = refusalAnswers[failure.type as Refusal] ?? [409, 'refused'];
+  throw new HttpError(status, code, failure.message);
 }
 
 export type ConversationClient = ReturnType<typeof createConversationClient>;

@@ -35,6 +35,8 @@ export interface CallerOptions {
   direction?: string;
   /** Leave the upgrade unsigned (or signed wrongly), to see it refused. */
   signature?: string;
+  /** The session's id (a replayed setup has the one it copies). */
+  sessionId?: string;
 }
 
 function twilioSid(prefix: string): string {
@@ -54,7 +56,7 @@ function attribute(xml: string, element: string, name: string): string | null {
  */
 export class RelayCaller {
   readonly callSid: string;
-  readonly sessionId = twilioSid('VX');
+  readonly sessionId: string;
   twiml = '';
   welcomeGreeting: string | null = null;
   connectAction: string | null = null;
@@ -66,6 +68,7 @@ export class RelayCaller {
 
   constructor(readonly options: CallerOptions) {
     this.callSid = options.callSid ?? twilioSid('CA');
+    this.sessionId = options.sessionId ?? twilioSid('VX');
   }
 
   /** Rings the service: posts the voice webhook and reads the TwiML. Returns the HTTP status. */

@@ -162,17 +162,15 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     setTimeout(() => post('delivered'), 900).unref();
   }
 
+  /** Twilio's error body for a scripted failure. */
+  function fail(res: ServerResponse, failure: TwilioFailure) {
+    return sendJson(res, failure.status, { code: failure.code, message: failure.message, more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.status });
+  }
+
   function create(res: ServerResponse, body: string) {
     attempts += 1;
     const failure = failures.shift();
-    if (failure && failure !== acceptThenDrop) {
-      return sendJson(res, failure.status, {
-        code: failure.code,
-        message: failure.message,
-        more_info: `https://www.twilio.com/docs/errors/${failure.code}`,
-        status: failure.status,
-      });
-    }
+    if (failure && failure !== acceptThenDrop) return fail(res, failure);
     const form = new URLSearchParams(body);
     const to = form.get('To');
     const from = form.get('From') ?? form.get('MessagingServiceSid');
@@ -189,6 +187,8 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
   }
 
   function placeCall(res: ServerResponse, body: string) {
+    const failure = failures.shift();
+    if (failure && failure !== acceptThenDrop) return fail(res, failure);
     const form = new URLSearchParams(body);
     const to = form.get('To');
     const from = form.get('From');

@@ -101,6 +101,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     serviceNumber: () => routing.serviceNumber(calls.active),
     deliver: (delivery, target) => deliver(ids, delivery, target),
     onCall: () => calls.active !== null,
+    callChangedAt: () => calls.changedAt,
   });
 
   // Every message the conversation takes, in one place. Buffered signals are delivered as soon as their handler is

@@ -17,6 +17,8 @@ export interface OutreachHost {
   serviceNumber(): string | null;
   /** Whether the person is on a call with the service. */
   onCall(): boolean;
+  /** When a call last connected or ended (workflow time; 0 before any): a call placed before it is not ringing. */
+  callChangedAt(): number;
   deliver(delivery: Delivery, target: ReplyTarget): Promise<Delivered>;
 }
 
@@ -64,7 +66,8 @@ export class Outreach {
   /** One call at a time: not while the person is on one, nor while the last one placed may still be ringing. */
   validateCall(_request: { agentId: string }): void {
     this.numbers();
-    const ringing = this.ringingSince !== null && Date.now() - this.ringingSince < ringingMs;
+    const since = this.ringingSince;
+    const ringing = since !== null && Date.now() - since < ringingMs && this.host.callChangedAt() < since;
     if (this.host.onCall() || ringing) throw ApplicationFailure.nonRetryable('a call with this person is ringing or under way', refusal.callInProgress);
   }
 

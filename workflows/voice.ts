@@ -77,8 +77,12 @@ export class Calls {
     this.active = carried;
   }
 
+  /** When a call last connected or ended (workflow time; 0 before any). */
+  changedAt = 0;
+
   started(call: CallRef): void {
     this.active = call;
+    this.changedAt = Date.now();
     this.host.setTarget(voiceTarget(call));
   }
 
@@ -185,6 +189,7 @@ export class Calls {
   /** The call is over: replies go back to text, and a summary of the call joins the conversation. */
   async ended({ callSid }: { callSid: string }): Promise<void> {
     const call = this.active;
+    this.changedAt = Date.now();
     if (call?.callSid === callSid) {
       this.turn?.scope.cancel();
       this.active = null;

@@ -51,6 +51,8 @@ export class RelaySession {
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: RelaySessionDeps,
+    /** The call this socket's signed URL names: the only one its setup may bind. */
+    private readonly callSid: string,
   ) {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return this.deps.log.warn('relay: binary frame dropped');
@@ -79,16 +81,17 @@ export class RelaySession {
   }
 
   /**
-   * Binds the session to the call Twilio announced to the signed voice webhook, as recorded then: the frame only
-   * names the call. A setup for a call that was never announced, is over, or has its session already is refused
-   * and the socket closed (the upgrade's signature is the same for every call, so it proves nothing about which).
+   * Binds the session, once, to the call Twilio announced to the signed voice webhook, as recorded then: the frame
+   * only names the call, and must name the one the socket's signed URL names. A setup for another call, for one
+   * that was never announced or is over, or for one whose session is bound already (a replay) is refused and the
+   * socket closed.
    */
   private async setup(frame: SetupFrame): Promise<void> {
     if (this.call) return;
     const { db, events, conversations, log } = this.deps;
-    const recorded = await bindRelaySession(db, frame.callSid, frame.sessionId);
+    const recorded = frame.callSid === this.callSid ? await bindRelaySession(db, frame.callSid, frame.sessionId) : undefined;
     if (!recorded) {
-      log.warn('relay: setup for a call no voice webhook announced (or one over, or taken) refused', { callSid: frame.callSid });
+      log.warn('relay: setup refused: not the call the socket was opened for, never announced, over or bound already', { callSid: frame.callSid });
       this.ws.close(1008, 'unknown call');
       return;
     }

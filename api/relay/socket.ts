@@ -17,9 +17,9 @@ function refuse(socket: Duplex, status: 403 | 404, code: string, message: string
 }
 
 /**
- * `WS /webhooks/twilio/relay`: Twilio's ConversationRelay connects here for each call. The upgrade must carry a
- * valid `X-Twilio-Signature` over the public wss URL (with its query); anything else is refused before it becomes a
- * socket.
+ * `WS /webhooks/twilio/relay`: Twilio's ConversationRelay connects here for each call, at the URL the voice route
+ * gave it, which names the call. The upgrade must carry a valid `X-Twilio-Signature` over the public wss URL (with
+ * its query); anything else is refused before it becomes a socket.
  */
 export function attachRelaySocket(server: Server, config: Config, deps: RelaySessionDeps): { close(): Promise<void> } {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
@@ -32,7 +32,10 @@ export function attachRelaySocket(server: Server, config: Config, deps: RelaySes
     if (!twilio.validateRequest(config.TWILIO_AUTH_TOKEN ?? '', signature, publicUrl, {})) {
       return refuse(socket, 403, 'signature_invalid', 'X-Twilio-Signature does not match the request');
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => new RelaySession(ws, deps));
+    // The URL the voice route gave names the call (`callRelayUrl`); the signature above covers it.
+    const callSid = url.searchParams.get('callSid');
+    if (!callSid) return refuse(socket, 403, 'call_required', 'the relay socket serves the call its URL names');
+    sockets.handleUpgrade(request, socket, head, (ws) => new RelaySession(ws, deps, callSid));
   };
   server.on('upgrade', onUpgrade);
   return {

@@ -47,6 +47,14 @@ export function relayUrl(publicBaseUrl: string): string {
   return `${publicBaseUrl.replace(/^http/, 'ws')}${relayPath}`;
 }
 
+/**
+ * The relay socket's URL for one call: it names the call, so the upgrade's signature (over the URL with its query)
+ * is that call's alone, and a signature seen once opens no other call's session.
+ */
+export function callRelayUrl(publicBaseUrl: string, callSid: string): string {
+  return `${relayUrl(publicBaseUrl)}?callSid=${encodeURIComponent(callSid)}`;
+}
+
 /** The tenant's voice settings, read loosely: unknown or empty values fall back to the defaults. */
 function voiceSettings(voice: unknown): { language: string; voice?: string; transferTo?: string } {
   const settings = typeof voice === 'object' && voice !== null ? (voice as Record<string, unknown>) : {};
@@ -97,7 +105,7 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
     });
     const voice = voiceSettings(tenant?.voice);
     response.connect({ action: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice/ended` }).conversationRelay({
-      url: relayUrl(config.PUBLIC_BASE_URL),
+      url: callRelayUrl(config.PUBLIC_BASE_URL, form.CallSid),
       welcomeGreeting: serviceText('welcomeGreeting', tenant?.texts),
       welcomeGreetingInterruptible: 'any',
       language: voice.language,

@@ -35,7 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .alterTable('tenants')
     .addColumn('code_countries', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
-    .addColumn('codes_per_hour', 'integer', (c) => c.notNull().defaultTo(100))
+    .addColumn('codes_per_hour', 'integer', (c) => c.notNull().defaultTo(100).check(sql`codes_per_hour >= 0`))
     .execute();
 }
 

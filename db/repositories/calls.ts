@@ -49,8 +49,8 @@ export async function recordCallStart(
 }
 
 /**
- * Binds a relay session (ConversationRelay's `setup`) to the call the signed voice webhook recorded: the call as
- * recorded then, or undefined when there is no such call, it is over, or another session has it already.
+ * Binds a relay session (ConversationRelay's `setup`) to the call the signed voice webhook recorded, once: the call
+ * as recorded then, or undefined when there is no such call, it is over, or a session has it already.
  */
 export async function bindRelaySession(db: Kysely<Database>, callSid: string, sessionId: string): Promise<Call | undefined> {
   return db
@@ -58,7 +58,7 @@ export async function bindRelaySession(db: Kysely<Database>, callSid: string, se
     .set({ session_id: sessionId, status: 'in-progress', connected_at: sql`coalesce(connected_at, now())` })
     .where('call_sid', '=', callSid)
     .where('ended_at', 'is', null)
-    .where((eb) => eb.or([eb('session_id', 'is', null), eb('session_id', '=', sessionId)]))
+    .where('session_id', 'is', null)
     .returningAll()
     .executeTakeFirst();
 }

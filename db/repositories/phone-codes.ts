@@ -49,8 +49,12 @@ async function lockTenant(trx: Transaction<Database>, tenantId: string): Promise
   await sql`select pg_advisory_xact_lock(hashtextextended(${`phone-codes-of:${tenantId}`}, 0))`.execute(trx);
 }
 
-/** When the oldest of `allowed` tries in the window leaves it, if there are that many; null while more may come. */
+/**
+ * When the oldest of `allowed` tries in the window leaves it, if there are that many; null while more may come. None
+ * allowed (a tenant that texts no codes) is a window from now.
+ */
 function retryAt(times: Date[], allowed: number, windowMs: number): Date | null {
+  if (allowed <= 0) return new Date(Date.now() + windowMs);
   const sorted = times.map((t) => t.getTime()).sort((a, b) => b - a);
   const oldest = sorted[allowed - 1];
   return sorted.length >= allowed && oldest !== undefined ? new Date(oldest + windowMs) : null;

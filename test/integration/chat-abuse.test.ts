@@ -85,6 +85,10 @@ describe('texting codes (SMS pumping)', () => {
     for (let i = 0; i < 3; i += 1) expect(await askCode(await openSession(), uniquePhone())).toEqual([202, undefined]);
     expect(await askCode(await openSession(), uniquePhone())).toEqual([429, 'codes_unavailable']);
     await expect.poll(() => stack.twilio.sent.length).toBe(3);
+    // A tenant that texts no codes at all, before it sent any.
+    await stack.db.deleteFrom('phone_code_tries').execute();
+    await textsCodes('default', { codes_per_hour: 0 });
+    expect(await askCode(await openSession(), uniquePhone())).toEqual([429, 'codes_unavailable']);
   });
 
   it('texts one number at most 5 codes an hour, whichever tenants ask', async () => {

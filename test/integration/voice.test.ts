@@ -37,7 +37,7 @@ describe('a phone call', () => {
     const caller = stack.caller(uniquePhone());
     expect(await caller.ring()).toBe(200);
     expect(caller.twiml).toContain('<Connect action="https://conversations.example.test/webhooks/twilio/voice/ended">');
-    expect(caller.twiml).toContain('url="wss://conversations.example.test/webhooks/twilio/relay"');
+    expect(caller.twiml).toContain(`url="wss://conversations.example.test/webhooks/twilio/relay?callSid=${caller.callSid}"`);
     expect(caller.welcomeGreeting).toBe(defaultServiceTexts.welcomeGreeting);
     expect(caller.twiml).toContain('interruptible="any"');
     expect(caller.twiml).toContain('dtmfDetection="true"');
@@ -46,26 +46,37 @@ describe('a phone call', () => {
     expect(call).toMatchObject({ tenant_id: 'default', contact_key: caller.options.from, status: 'ringing', session_id: null });
   });
 
-  it('binds a relay session only to a call the signed voice webhook announced, and only once', async () => {
-    // The upgrade's signature is the same for every call: a captured one opens a socket, but a setup naming a call
-    // that was never announced is refused and the socket closed.
+  it('binds a relay session only to the call its signed URL names, announced by the voice webhook, and only once', async () => {
+    // The socket's URL names the call, so its signature is that call's: a socket opened without one is refused.
     const stranger = stack.caller(uniquePhone());
-    await stranger.connect();
-    expect(await stranger.closed()).toBe(1008);
+    await expect(stranger.connect()).rejects.toThrow('upgrade refused: 403');
     expect(await stack.db.selectFrom('calls').select('call_sid').where('call_sid', '=', stranger.callSid).execute()).toEqual([]);
     expect((await stack.temporal.workflow.count(`WorkflowId = "${conversationOf(stranger.options.from)}"`)).count).toBe(0);
 
-    // A second session for a call already connected (a replayed setup) is refused; the call goes on.
     const from = uniquePhone();
     const caller = await connected(from);
     const sessionOf = async () => (await stack.db.selectFrom('calls').select('session_id').where('call_sid', '=', caller.callSid).executeTakeFirst())?.session_id;
-    await expect.poll(sessionOf).toBe(caller.sessionId);
-    const replayed = stack.caller(uniquePhone(), { callSid: caller.callSid });
+    await expect.poll(sessionOf, { timeout: 10_000 }).toBe(caller.sessionId);
+    // This call's signed socket, reused for another call that rings (announced, not yet connected): refused.
+    const other = stack.caller(uniquePhone());
+    expect(await other.ring()).toBe(200);
+    const forged = stack.caller(other.options.from, { callSid: other.callSid });
+    forged.twiml = caller.twiml;
+    await forged.connect();
+    expect(await forged.closed()).toBe(1008);
+    // The same setup again, word for word (a replay of what was captured): refused; the call goes on.
+    const replayed = stack.caller(from, { callSid: caller.callSid, sessionId: caller.sessionId });
+    replayed.twiml = caller.twiml;
     await replayed.connect();
     expect(await replayed.closed()).toBe(1008);
     caller.say('Still there?');
     expect((await caller.reply()).text).toBe('echo: Still there?');
     await caller.hangUp();
+    // The other call still connects, on its own socket.
+    await other.connect();
+    other.say('Hello?');
+    expect((await other.reply()).text).toBe('echo: Hello?');
+    await other.hangUp();
   });
 
   it('answers two prompts in one conversation, streaming each reply token by token', async () => {
@@ -351,6 +362,13 @@ describe('agents reaching the person first', () => {
       'Hi, you called me?',
       'echo: Hi, you called me?',
     ]);
+
+    // Twilio will not place the next one: the agent is told why, in words, and may try again.
+    stack.twilio.failNext(1, { status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
+    const notPlaced = await post(`/api/conversations/${id}/calls`);
+    expect(notPlaced.status).toBe(422);
+    expect(await notPlaced.json()).toEqual({ error: { code: 'not_sent', message: expect.stringContaining('the number is not a valid phone number') } });
+    expect((await post(`/api/conversations/${id}/calls`)).status).toBe(201);
   });
 
   it('sends a proactive SMS or WhatsApp message through the outbox; Twilio refusals come back readable', async () => {
