@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { describeRejection, isFinalRejection } from './channels/twilio-errors';
-import { deliveryRefusedError } from '../domain/failures';
+import { refusal } from '../domain/failures';
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
 import { summarize } from './summarizer';
@@ -85,7 +85,7 @@ export function callActivities(deps: ActivityDeps) {
         return { callSid: call.sid };
       } catch (error) {
         if (!isFinalRejection(error)) throw error;
-        throw ApplicationFailure.nonRetryable(`the call was not placed: ${describeRejection(error).reason}`, deliveryRefusedError);
+        throw ApplicationFailure.nonRetryable(`the call was not placed: ${describeRejection(error).reason}`, refusal.deliveryRefused);
       }
     },
 

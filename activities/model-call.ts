@@ -1,20 +1,27 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI from 'openai';
 import type { ToolCall } from './context';
+import { withoutNul } from '../domain/nul';
 
 export type ModelAnswer = { text: string; calls: ToolCall[]; content: string | null };
 
 type Request = Omit<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'stream'>;
+
+/*
+ * What the model writes is taken without U+0000, like everything else the service takes in: a reply, a tool's
+ * arguments or a handoff's reason carrying one could be stored nowhere.
+ */
 
 /** One chat completion, in one piece. */
 export async function callModel(openai: OpenAI, body: Request, signal: AbortSignal): Promise<ModelAnswer> {
   const completion = await mapErrors(() => openai.chat.completions.create({ ...body, stream: false }, { signal }));
   const message = completion.choices[0]?.message;
   const calls = (message?.tool_calls ?? []).filter((c) => c.type === 'function');
+  const content = message?.content == null ? null : withoutNul(message.content);
   return {
-    text: message?.content?.trim() ?? '',
-    content: message?.content ?? null,
-    calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } })),
+    text: content?.trim() ?? '',
+    content,
+    calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: withoutNul(c.function.name), arguments: withoutNul(c.function.arguments) } })),
   };
 }
 
@@ -29,15 +36,16 @@ export async function streamModel(openai: OpenAI, body: Request, signal: AbortSi
     const calls: ToolCall[] = [];
     for await (const chunk of stream) {
       const delta = chunk.choices[0]?.delta;
-      if (delta?.content) {
-        content += delta.content;
-        onToken(delta.content);
+      const token = withoutNul(delta?.content ?? '');
+      if (token) {
+        content += token;
+        onToken(token);
       }
       for (const fragment of delta?.tool_calls ?? []) {
         const call = (calls[fragment.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
         if (fragment.id) call.id = fragment.id;
-        if (fragment.function?.name) call.function.name += fragment.function.name;
-        if (fragment.function?.arguments) call.function.arguments += fragment.function.arguments;
+        if (fragment.function?.name) call.function.name += withoutNul(fragment.function.name);
+        if (fragment.function?.arguments) call.function.arguments += withoutNul(fragment.function.arguments);
       }
     }
     return { text: content.trim(), content: content || null, calls: calls.filter(Boolean) };

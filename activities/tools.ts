@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall } from './context';
 import type { Channel } from '../domain/channels';
+import { withoutNul } from '../domain/nul';
 import { maxActions, maxButtonChars, maxQuickReplies, readReplyOptions, showOptionsTool, type ReplyOptions } from '../domain/reply-options';
 
 /**
@@ -84,7 +85,8 @@ export function optionsShown(exchange: readonly ChatMessage[], calls: readonly T
   const call = [...earlier, ...calls].filter((c) => c.function.name === showOptionsTool).at(-1);
   if (!call) return null;
   try {
-    return readReplyOptions(JSON.parse(call.function.arguments));
+    // The labels are kept (as JSON) with the reply: without NUL characters, which JSON may spell as `\u0000`.
+    return readReplyOptions(withoutNul(JSON.parse(call.function.arguments)));
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { conversationWorkflowId, type ConversationKey } from './conversation-client';
 import type { ApiDeps } from './deps';
+import { clientAddress } from './client-address';
 import { HttpError } from './errors';
 import { RateLimiter } from './rate-limit';
 import { sessionForToken } from '../db/repositories/web';
@@ -23,8 +24,8 @@ export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
     address: new RateLimiter('requests from this address', config.WEB_RATE_PER_IP),
     tenant: new RateLimiter('chat messages for this site', config.WEB_RATE_PER_TENANT),
   };
-  /** The visitor's address as this process sees it (a proxy in front should keep its own limits too). */
-  const addressOf = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
+  /** The visitor's address as limits count it (`client-address.ts`). */
+  const addressOf = (c: Context) => clientAddress(c, config.TRUST_PROXY);
 
   function checkOrigin(c: Context, allowed: string[]): void {
     const origin = c.req.header('origin');

@@ -46,6 +46,8 @@ const schema = z.object({
   WEB_RATE_PER_SESSION: z.coerce.number().int().min(1).default(20),
   WEB_RATE_PER_IP: z.coerce.number().int().min(1).default(60),
   WEB_RATE_PER_TENANT: z.coerce.number().int().min(1).default(1200),
+  /** The API runs behind a proxy that appends the client's address to X-Forwarded-For: limits count that address. */
+  TRUST_PROXY: bool.default(false),
   REDACT_PII: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Workflows a worker keeps in memory; more conversations than this are replayed from history when they wake. */

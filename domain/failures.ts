@@ -18,6 +18,3 @@ export const refusal = {
 } as const;
 
 export type Refusal = (typeof refusal)[keyof typeof refusal];
-
-/** The ApplicationFailure type of something a channel refused for good (its reason is readable for an agent). */
-export const deliveryRefusedError = refusal.deliveryRefused;

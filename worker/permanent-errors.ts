@@ -3,7 +3,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from
 import { isRefusedData } from '../db/errors';
 
 /** The failure type of an activity whose data the database refuses: not retried, the workflow decides what then. */
-export const refusedDataType = 'RefusedData';
+const refusedDataType = 'RefusedData';
 
 /**
  * Every activity's errors pass here: data the database refuses fails at once, non-retryable, wherever it is first

@@ -1,4 +1,4 @@
-import { ActivityFailure, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 // Every activity with its timeout and retry policy, and why repeating it is safe (or why it must not repeat).
@@ -43,7 +43,7 @@ function skippedOnFailure<T>(what: string, run: (input: T) => Promise<void>): (i
     try {
       await run(input);
     } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
+      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
       log.warn(`${what} skipped`, { error: error.cause?.message ?? error.message });
     }
   };
@@ -64,11 +64,15 @@ export const { openHandoffTask, updateHandoff } = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-export const { recordInterruption, endCall } = proxyActivities<Activities>({
+const callRecords = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   // recordInterruption sets the same values again; endCall's repeat asks the same relay session to end again.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
+export const { endCall } = callRecords;
+// Runs from the caller's interruption (a signal, which must not fail the conversation): a record that cannot be
+// written keeps the whole reply instead of what was heard.
+export const recordInterruption = skippedOnFailure('interruption record', callRecords.recordInterruption);
 
 const callSummaries = proxyActivities<Activities>({
   startToCloseTimeout: '60 seconds',

@@ -21,6 +21,7 @@ import {
   type CarriedState,
   type ConversationInput,
   type ConversationMode,
+  type Delivered,
 } from './definitions';
 import { deliver } from './deliver';
 import { Handoff } from './handoff';
@@ -49,10 +50,12 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
 
   const routing = new Routing(carried ?? null);
   const idle = new IdleTimer(settings.idleMs);
-  /** To the customer where replies go now (or `target`); null when it was refused or there is nowhere to send. */
-  const send = async (delivery: Delivery, target: ReplyTarget | null = routing.replyTarget): Promise<string | null> => {
-    if (!target) return null;
-    const sent = await deliver(ids, delivery, target);
+  /** To the customer where replies go now (or at `target`), or why not. */
+  const deliverHere = (delivery: Delivery, target: ReplyTarget | null = routing.replyTarget): Promise<Delivered> =>
+    target ? deliver(ids, delivery, target) : Promise.resolve({ refused: 'the customer has no address yet' });
+  /** `deliverHere`'s outbound message id; null when it was refused or there is nowhere to send. */
+  const send = async (delivery: Delivery, target?: ReplyTarget | null): Promise<string | null> => {
+    const sent = await deliverHere(delivery, target);
     return 'messageId' in sent ? sent.messageId : null;
   };
   const handoff = new Handoff(
@@ -63,7 +66,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       expiryMs: settings.handoffExpiryMs,
       canReply: () => routing.replyTarget !== null,
       channel: () => routing.latestChannel,
-      deliver: (delivery) => (routing.replyTarget ? deliver(ids, delivery, routing.replyTarget) : Promise.resolve({ refused: 'the customer has no address yet' })),
+      deliver: (delivery) => deliverHere(delivery),
       setMode,
     },
     carried?.handoff ?? null,

@@ -5,6 +5,7 @@ import type { Delivery } from '../activities/outbound';
 import { showOptionsTool, type ReplyOptions } from '../domain/reply-options';
 import type { ServiceTextKey } from '../domain/texts';
 import type { Channel, ReplyTarget } from '../domain/channels';
+import { withoutNul } from '../domain/nul';
 import { generateReply, searchKnowledge } from './activity-proxies';
 import type { InboundMessage } from './definitions';
 
@@ -22,7 +23,7 @@ export interface TurnContext {
 }
 
 /** Why a turn went to people when the model could not answer. */
-export const modelUnavailable = 'the AI could not answer: the model stayed unavailable through every retry';
+const modelUnavailable = 'the AI could not answer: the model stayed unavailable through every retry';
 
 /** How a turn ended, settled in one place (`settleTurn`) whatever the channel. */
 export type TurnOutcome =
@@ -128,9 +129,10 @@ export async function replyTurn(context: TurnContext, untilMessageId: string): P
   }
 }
 
+/** A tool call's arguments, as an object; their text without NUL characters (JSON may spell one as `\u0000`). */
 function parseArguments(call: ToolCall): Record<string, unknown> | null {
   try {
-    const parsed: unknown = JSON.parse(call.function.arguments);
+    const parsed: unknown = withoutNul(JSON.parse(call.function.arguments));
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
   } catch {
     return null;

@@ -103,7 +103,13 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
     if (!issued.issued) throw codeRefusal(...codeRefusals[issued.refusal], issued.retryAt);
     // Sent from the number's own conversation, never the visitor's: the code must not show in the chat it unlocks.
     // Only the code's id travels; the delivery derives the code, and no record keeps it.
-    await conversations.sendCode({ tenantId: session.tenant_id, contactKey: phone }, { phone, sender: tenant.sender_number, codeId: issued.codeId });
+    await conversations
+      .sendCode({ tenantId: session.tenant_id, contactKey: phone }, { phone, sender: tenant.sender_number, codeId: issued.codeId })
+      .catch((error: unknown) => {
+        // Why the channel refused (that number opted out, say) is that number's business, not the visitor's.
+        if (error instanceof HttpError && error.code === 'not_sent') throw new HttpError(422, 'not_sent', 'the code could not be sent to this number');
+        throw error;
+      });
     return c.json({ sent: true, expiresInSeconds: codeTtlMs / 1000 }, 202);
   });
 

@@ -134,6 +134,8 @@ export function chatRoutes(deps: ApiDeps, access: ChatAccess) {
   /** Resumes the reply being written for this session (204 when there is none). */
   app.get('/:id/stream', ownSession, async (c) => {
     const session = c.get('session');
+    // Each resume asks the conversation for its turn: it counts as a request from the address.
+    limits.address.take(addressOf(c));
     const live = (await conversations.snapshot(session.conversationId))?.webTurn;
     if (!live || live.sessionId !== session.id) return c.body(null, 204);
     streamHeaders(c);

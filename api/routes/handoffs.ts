@@ -55,9 +55,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
   app.post('/:id/reply', jsonBody(replyBody), async (c) => {
     const agent = c.get('agent');
     const task = await taskOr404(agent.tenant_id, c.req.param('id'));
-    const { messageId } = await conversations
-      .agentReply(task.conversation_id, { taskId: task.id, agentId: agent.id, body: c.req.valid('json').body })
-      ;
+    const { messageId } = await conversations.agentReply(task.conversation_id, { taskId: task.id, agentId: agent.id, body: c.req.valid('json').body });
     return c.json({ messageId }, 201);
   });
 
@@ -75,9 +73,7 @@ export function handoffRoutes({ db, conversations }: ApiDeps) {
     const agent = c.get('agent');
     const task = await taskOr404(agent.tenant_id, c.req.param('id'));
     const { note, action } = c.req.valid('json');
-    await conversations
-      .resolveHandoff(task.conversation_id, { taskId: task.id, agentId: agent.id, note: note || null, action })
-      ;
+    await conversations.resolveHandoff(task.conversation_id, { taskId: task.id, agentId: agent.id, note: note || null, action });
     return c.json({ id: task.id, status: 'resolved', action });
   });
 

@@ -96,10 +96,6 @@ export async function recordCallStatus(db: Kysely<Database>, callSid: string, st
   return db.updateTable('calls').set({ status }).where('call_sid', '=', callSid).returningAll().executeTakeFirst();
 }
 
-export async function getCall(db: Kysely<Database>, callSid: string): Promise<Call | undefined> {
-  return db.selectFrom('calls').selectAll().where('call_sid', '=', callSid).executeTakeFirst();
-}
-
 export async function recordTurnPrompt(db: Kysely<Database>, turn: { callSid: string; turnId: string; prompt: string; at: Date }): Promise<void> {
   await db
     .insertInto('call_turns')

@@ -93,7 +93,7 @@ const emptyWords = new Set(
 );
 
 /** The words of a question that say what it is about (see `emptyWords`). */
-export function contentWordsOf(text: string): string[] {
+function contentWordsOf(text: string): string[] {
   return [...new Set(wordsOf(text).filter((w) => w.length > 1 && !emptyWords.has(w)))];
 }
 

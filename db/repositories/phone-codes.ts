@@ -140,7 +140,8 @@ export async function checkCode(
     if (!waiting) return { outcome: 'none' };
     await lockNumber(trx, waiting.phone);
     const row = await trx.selectFrom('phone_codes').selectAll().where('session_id', '=', session.id).forUpdate().executeTakeFirst();
-    if (!row) return { outcome: 'none' };
+    // A new code for another number replaced it meanwhile: this try is not that number's (nor under its lock).
+    if (!row || row.phone !== waiting.phone) return { outcome: 'none' };
     if (row.expires_at.getTime() < Date.now()) return { outcome: 'expired' };
     if (row.attempts >= maxAttempts) return { outcome: 'exhausted' };
     const wrongs = await trx

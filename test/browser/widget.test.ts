@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser';
 import { freePort } from '../support/ports';
-import { resetDatabase, smsParams, startStack, type Stack } from '../support/stack';
+import { resetDatabase, smsParams, startStack, textsCodes, type Stack } from '../support/stack';
 
 /**
  * The chat widget on the demo page, in a real Chromium against the whole service: a visitor chats, sees the reply
@@ -191,7 +191,7 @@ describe('the chat widget', () => {
   }, 60_000);
 
   it("joins the visitor's SMS conversation once they prove their phone number", async () => {
-    await stack.db.updateTable('tenants').set({ sender_number: '+15005550006', code_countries: ['US', 'CA'] }).where('id', '=', 'default').execute();
+    await textsCodes(stack.db);
     const phone = '+16045550199';
     await stack.postSms(smsParams({ from: phone, body: 'Hi, my order is 8812.' }));
     await stack.twilio.waitForSent(1);
@@ -231,7 +231,7 @@ describe('the chat widget when things go wrong', () => {
     // A person answers: their message comes on the live stream after anything the stream had before it.
     const agentSays = async (body: string) => {
       let tasks: { id: string }[] = [];
-      await expect.poll(async () => (tasks = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs).length).toBe(1);
+      await expect.poll(async () => (tasks = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs).length, { timeout: 10_000 }).toBe(1);
       const task = tasks[0]?.id ?? '';
       await stack.api(`/api/handoffs/${task}/claim`, { method: 'POST' });
       expect((await stack.api(`/api/handoffs/${task}/reply`, { method: 'POST', body: JSON.stringify({ body }) })).status).toBe(201);

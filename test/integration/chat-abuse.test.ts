@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
-import { type Stack, uniquePhone, useStack } from '../support/stack';
+import { smsParams, type Stack, textsCodes, uniquePhone, useStack } from '../support/stack';
 
 /**
  * A web chat used as an attacker would: to have the service text codes to many numbers or countries (SMS pumping),
@@ -42,17 +42,9 @@ async function askCode(session: Session, phone: string): Promise<[number, string
   return [response.status, body.error?.code];
 }
 
-async function textsCodes(tenantId = 'default', settings: { code_countries?: string[]; codes_per_hour?: number } = {}): Promise<void> {
-  await stack.db
-    .updateTable('tenants')
-    .set({ sender_number: '+15005550006', code_countries: ['US', 'CA'], ...settings })
-    .where('id', '=', tenantId)
-    .execute();
-}
-
 describe('texting codes (SMS pumping)', () => {
   it('texts at most 2 numbers for one chat, 3 for one visitor and 10 for one address in an hour', async () => {
-    await textsCodes();
+    await textsCodes(stack.db);
     const visitor = await openSession();
     expect(await askCode(visitor, uniquePhone())).toEqual([202, undefined]);
     const mine = uniquePhone();
@@ -76,25 +68,25 @@ describe('texting codes (SMS pumping)', () => {
   });
 
   it("keeps to the tenant's hourly budget and to the countries it texts (by default its own number's)", async () => {
-    await textsCodes('default', { code_countries: [], codes_per_hour: 3 });
+    await textsCodes(stack.db, 'default', { code_countries: [], codes_per_hour: 3 });
     // Its own number is American: a Canadian or a Jamaican number (both +1) gets no code.
     expect(await askCode(await openSession(), '+16045550142')).toEqual([422, 'country_not_allowed']);
     expect(await askCode(await openSession(), '+18765550142')).toEqual([422, 'country_not_allowed']);
-    await textsCodes('default', { code_countries: ['CA'], codes_per_hour: 3 });
+    await textsCodes(stack.db, 'default', { code_countries: ['CA'], codes_per_hour: 3 });
     expect(await askCode(await openSession(), '+12125550142')).toEqual([422, 'country_not_allowed']);
     for (let i = 0; i < 3; i += 1) expect(await askCode(await openSession(), uniquePhone())).toEqual([202, undefined]);
     expect(await askCode(await openSession(), uniquePhone())).toEqual([429, 'codes_unavailable']);
     await expect.poll(() => stack.twilio.sent.length).toBe(3);
     // A tenant that texts no codes at all, before it sent any.
     await stack.db.deleteFrom('phone_code_tries').execute();
-    await textsCodes('default', { codes_per_hour: 0 });
+    await textsCodes(stack.db, 'default', { codes_per_hour: 0 });
     expect(await askCode(await openSession(), uniquePhone())).toEqual([429, 'codes_unavailable']);
   });
 
   it('texts one number at most 5 codes an hour, whichever tenants ask', async () => {
     await stack.db.insertInto('tenants').values({ id: 'other-shop', name: 'Other shop', system_prompt: '' }).execute();
-    await textsCodes();
-    await textsCodes('other-shop');
+    await textsCodes(stack.db);
+    await textsCodes(stack.db, 'other-shop');
     const phone = uniquePhone();
     for (const tenant of ['default', 'default', 'default', 'other-shop', 'other-shop']) expect(await askCode(await openSession(tenant), phone)).toEqual([202, undefined]);
     expect(await askCode(await openSession('other-shop'), phone)).toEqual([429, 'too_many_codes']);
@@ -104,7 +96,7 @@ describe('texting codes (SMS pumping)', () => {
 
 describe('a code from the inside', () => {
   it('is kept nowhere: not in the messages agents read, not in the workflow history', async () => {
-    await textsCodes();
+    await textsCodes(stack.db);
     const phone = uniquePhone();
     const session = await openSession();
     expect(await askCode(session, phone)).toEqual([202, undefined]);
@@ -132,6 +124,18 @@ describe('a code from the inside', () => {
   });
 });
 
+describe('what a visitor learns of a number', () => {
+  it('is not whether its owner opted out', async () => {
+    await textsCodes(stack.db);
+    const phone = uniquePhone();
+    await stack.postSms(smsParams({ from: phone, body: 'STOP' }));
+    await stack.settled(phone);
+    const response = await post(await openSession(), '/phone', { phone });
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ error: { code: 'not_sent', message: 'the code could not be sent to this number' } });
+  });
+});
+
 describe('live streams', () => {
   it('keeps at most 3 of one chat open at once', async () => {
     const session = await openSession();
@@ -151,12 +155,15 @@ describe('live streams', () => {
     // One closes: a slot is free again.
     streams[0]?.close();
     await expect
-      .poll(async () => {
-        const next = open();
-        const status = (await next.response).status;
-        next.close();
-        return status;
-      })
+      .poll(
+        async () => {
+          const next = open();
+          const status = (await next.response).status;
+          next.close();
+          return status;
+        },
+        { timeout: 10_000 },
+      )
       .toBe(200);
     for (const stream of streams) stream.close();
   });

@@ -103,4 +103,19 @@ describe('poison input', () => {
     expect(refused).toHaveLength(40);
     expect(refused[0]?.error_message).toContain('22021');
   });
+
+  it('takes what the model writes without NUL characters too: a reply, and a handoff with its reason', async () => {
+    const from = uniquePhone();
+    stack.openai.script({ content: `We open at${nul} nine.` });
+    await stack.postSms(smsParams({ from, body: 'When do you open?' }));
+    const [reply] = await stack.twilio.waitForSent(1);
+    expect(reply?.body).toBe('We open at nine.');
+    await stack.settled(from);
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: `wants a refund${nul}` } }] });
+    await stack.postSms(smsParams({ from, body: 'I want my money back' }));
+    await stack.twilio.waitForSent(2);
+    await expect.poll(async () => (await stack.db.selectFrom('handoff_tasks').select('reason').execute()).map((t) => t.reason), { timeout: 10_000 }).toEqual(['wants a refund']);
+    const { status } = await stack.temporal.workflow.getHandle(conversationWorkflowId({ tenantId: 'default', contactKey: from })).describe();
+    expect(status.name).toBe('RUNNING');
+  });
 });

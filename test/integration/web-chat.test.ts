@@ -4,7 +4,7 @@ import { conversationWorkflowId } from '../../api/conversation-client';
 import { defaultServiceTexts } from '../../domain/texts';
 import { echoReply } from '../fakes/openai';
 import { keepHistory } from '../support/histories';
-import { smsParams, startStack, uniquePhone, type Stack, useStack } from '../support/stack';
+import { smsParams, startStack, textsCodes, uniquePhone, type Stack, useStack } from '../support/stack';
 
 /**
  * Web chat through the AI SDK's own client: the `ai` package's DefaultChatTransport posts what `useChat` posts, and
@@ -54,11 +54,6 @@ async function send(session: Session, history: UIMessage[], id: string, text: st
   for await (const message of readUIMessageStream({ stream: forMessage })) reply = message;
   await counting;
   return { reply, deltas, messages };
-}
-
-/** The tenant texts codes from the sandbox's (American) number to the tests' (Canadian) numbers. */
-async function textsCodes(): Promise<void> {
-  await stack.db.updateTable('tenants').set({ sender_number: '+15005550006', code_countries: ['US', 'CA'] }).where('id', '=', 'default').execute();
 }
 
 const textOf = (message: UIMessage | undefined) => (message?.parts ?? []).flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
@@ -144,8 +139,9 @@ describe('web chat with the AI SDK client', () => {
     const { reply } = await send(session, [], 'h1', 'A person please');
     expect(textOf(reply)).toBe(defaultServiceTexts.handoffAck);
     expect(reply?.parts).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'data-handoff', data: { state: 'open' } })]));
-    const tasks = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { channel: string; reason: string }[] };
-    expect(tasks.handoffs).toEqual([expect.objectContaining({ channel: 'web', reason: 'wants a person' })]);
+    // The task is written once the turn that opened it has answered.
+    const tasks = async () => ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { channel: string; reason: string }[] }).handoffs;
+    await expect.poll(tasks, { timeout: 10_000 }).toEqual([expect.objectContaining({ channel: 'web', reason: 'wants a person' })]);
   });
 
   it('carries the buttons the model asks for as data parts, kept with the reply in the history', async () => {
@@ -278,7 +274,11 @@ describe('web chat with the AI SDK client', () => {
 
     const live = follow();
     await expect.poll(() => events.some((e) => e.event === 'ready')).toBe(true);
-    const [task] = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs;
+    // The task is written once the turn that opened it has answered.
+    let task: { id: string } | undefined;
+    await expect
+      .poll(async () => (task = ((await (await stack.api('/api/handoffs')).json()) as { handoffs: { id: string }[] }).handoffs[0]), { timeout: 10_000 })
+      .toBeDefined();
     const post = (path: string, body: unknown) => stack.api(path, { method: 'POST', body: JSON.stringify(body) });
     // Writing in a handoff takes claiming it first.
     expect((await post(`/api/handoffs/${task?.id}/typing`, {})).status).toBe(409);
@@ -323,7 +323,7 @@ describe('web chat with the AI SDK client', () => {
 
 describe('proving a phone number', () => {
   it("joins that person's conversation once the visitor types back the code sent by SMS; claiming alone reveals nothing", async () => {
-    await textsCodes();
+    await textsCodes(stack.db);
     const phone = uniquePhone();
     await stack.postSms(smsParams({ from: phone, body: 'My order number is 4417.' }));
     await stack.settled(phone);
@@ -370,7 +370,7 @@ describe('proving a phone number', () => {
   });
 
   it('bounds, across sessions, how often one number is texted a code and how many wrong codes it takes', async () => {
-    await textsCodes();
+    await textsCodes(stack.db);
     const phone = uniquePhone();
     const newSession = async () => (await (await openSession()).json()) as Session;
     const call = (session: Session, path: string, body: unknown) =>
@@ -444,8 +444,12 @@ describe('proving a phone number', () => {
     // The handoff queue calls the visitor by the name they gave.
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'lost parcel' } }] });
     await send(again, [], 'g2', 'Can a person look into it?');
-    const { handoffs } = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { contactKey: string; customerName: string | null }[] };
-    expect(handoffs.find((h) => h.contactKey === `web:${visitor}`)?.customerName).toBe('Grace H.');
+    // The task is written once the turn that opened it has answered.
+    const named = async () => {
+      const { handoffs } = (await (await stack.api('/api/handoffs')).json()) as { handoffs: { contactKey: string; customerName: string | null }[] };
+      return handoffs.find((h) => h.contactKey === `web:${visitor}`)?.customerName;
+    };
+    await expect.poll(named, { timeout: 10_000 }).toBe('Grace H.');
   });
 });
 

@@ -215,6 +215,15 @@ export async function resetDatabase(db: Kysely<Database>): Promise<void> {
     .execute();
 }
 
+/** A tenant that texts web visitors' codes: from the sandbox's (American) number, to the tests' (Canadian) numbers too. */
+export async function textsCodes(db: Kysely<Database>, tenantId = 'default', settings: { code_countries?: string[]; codes_per_hour?: number } = {}): Promise<void> {
+  await db
+    .updateTable('tenants')
+    .set({ sender_number: '+15005550006', code_countries: ['US', 'CA'], ...settings })
+    .where('id', '=', tenantId)
+    .execute();
+}
+
 /** A number no other test uses (nor the README's +1 604 555 0100), so each test talks to a fresh conversation. */
 let phoneCounter = Math.floor(Math.random() * 5000);
 export function uniquePhone(): string {
