@@ -121,6 +121,8 @@ if (!env.TEMPORAL_ADDRESS) {
     uiPort: ports.temporalUi,
     dbFile: join(dataDir, 'temporal.sqlite'),
     namespace: initial.TEMPORAL_NAMESPACE,
+    // So that it outlives a killed start until the next start reclaims it, as PostgreSQL does.
+    logFile: join(dataDir, 'temporal.log'),
   });
   stops.unshift(temporal.stop);
   record.add({ what: 'the Temporal dev server', pid: temporal.pid, ports: [ports.temporal, ports.temporalUi], stopSignals: ['SIGTERM', 'SIGKILL'] });

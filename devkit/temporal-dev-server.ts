@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeTypes } from '../workflows/definitions';
@@ -19,6 +19,11 @@ export interface DevServerOptions {
   /** SQLite file that keeps history across restarts; null keeps everything in memory. */
   dbFile: string | null;
   namespace?: string;
+  /**
+   * Where the server writes what it has to say (else a pipe to this process). A server that should outlive this
+   * process, if it is killed, needs a file: writing to the pipe of a process that is gone ends the server.
+   */
+  logFile?: string;
 }
 
 /** Starts `temporal server start-dev` with the search attributes the conversation workflow upserts. */
@@ -33,13 +38,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
   for (const [name, type] of Object.entries(searchAttributeTypes)) args.push('--search-attribute', `${name}=${type}`);
 
-  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const log = options.logFile ? openSync(options.logFile, 'a') : 'pipe';
+  const child = spawn(options.cliPath, args, { stdio: ['ignore', 'ignore', log] });
+  if (typeof log === 'number') closeSync(log);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  const said = () => (options.logFile ? readFileSync(options.logFile, 'utf8').slice(-4000) : stderr);
   const address = `127.0.0.1:${options.port}`;
-  await waitUntilServing(address, options.namespace ?? 'default', child, () => stderr);
+  await waitUntilServing(address, options.namespace ?? 'default', child, said);
   // A history file from an earlier version lacks attributes added since: the flags apply to new files only.
   const connection = await Connection.connect({ address });
   try {
