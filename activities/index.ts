@@ -6,6 +6,7 @@ import { knowledgeActivities } from './knowledge';
 import { llmActivities } from './llm';
 import { outboundActivities } from './outbound';
 import { summaryActivities } from './summary';
+import { toolActivities } from './tool-runs';
 
 export type { ActivityDeps } from './deps';
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...inboundActivities(deps),
     ...llmActivities(deps),
     ...knowledgeActivities(deps),
+    ...toolActivities(deps),
     ...outboundActivities(deps),
     ...summaryActivities(deps),
     ...handoffActivities(deps),

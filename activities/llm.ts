@@ -6,6 +6,7 @@ import { modelReply } from './model-reply';
 import { offlineReply } from './offline-reply';
 import { finishStreamedReply } from './streamed-reply';
 import { TokenStream } from './token-stream';
+import type { ToolPlan } from './tools/registry';
 import type { Channel, ReplyTarget } from '../domain/channels';
 import type { ReplyOptions } from '../domain/reply-options';
 
@@ -36,7 +37,8 @@ export type GenerateReplyResult =
    * `options`: buttons to show under the reply (web chat only).
    */
   | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string; superseded?: boolean; options?: ReplyOptions }
-  | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[] }
+  /** `plans`: what to do with each call, decided by the tool registry (absent from results recorded before it). */
+  | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[]; plans?: ToolPlan[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
   | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
 

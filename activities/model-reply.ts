@@ -6,7 +6,8 @@ import type { GenerateReplyInput, GenerateReplyResult } from './llm';
 import { callModel, streamModel } from './model-call';
 import { modelMessages } from './reply-context';
 import type { TokenStream } from './token-stream';
-import { optionsShown, toolsFor } from './tools';
+import { modelTool, offeredTools, planCall } from './tools/registry';
+import { optionsShown } from './tools/show-options';
 import { showOptionsTool } from '../domain/reply-options';
 
 /** The text of the assistant's tool-calling messages so far in a turn, as the customer got it live. */
@@ -26,11 +27,8 @@ export async function modelReply(
   stream: TokenStream | null,
   signal: AbortSignal,
 ): Promise<GenerateReplyResult> {
-  const request = {
-    model: deps.llm.model,
-    messages: await modelMessages(deps, input),
-    ...(input.allowTools ? { tools: toolsFor(input.channel) } : {}),
-  };
+  const [messages, offered] = await Promise.all([modelMessages(deps, input), input.allowTools ? offeredTools(deps.db, input.tenantId, input.channel) : []]);
+  const request = { model: deps.llm.model, messages, ...(offered.length > 0 ? { tools: offered.map(modelTool) } : {}) };
   // What the model wrote before calling a tool in this turn's earlier rounds already reached the customer live:
   // the reply goes on from it, and is recorded with it.
   const before = stream ? writtenBefore(input.toolExchange) : '';
@@ -44,7 +42,12 @@ export async function modelReply(
     : await callModel(openai, request, signal);
   const onlyButtons = answer.calls.every((call) => call.function.name === showOptionsTool);
   if (answer.calls.length > 0 && !(onlyButtons && answer.text)) {
-    return { kind: 'tool_calls', assistant: { role: 'assistant', content: answer.content, tool_calls: answer.calls }, calls: answer.calls };
+    return {
+      kind: 'tool_calls',
+      assistant: { role: 'assistant', content: answer.content, tool_calls: answer.calls },
+      calls: answer.calls,
+      plans: answer.calls.map((call) => planCall(call, offered)),
+    };
   }
   if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
   const options = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;

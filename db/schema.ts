@@ -22,6 +22,10 @@ interface TenantsTable {
   code_countries: ColumnType<string[], string[] | undefined, string[]>;
   /** How many codes the tenant's chats may have texted in an hour, all visitors together. */
   codes_per_hour: Generated<number>;
+  /** The IANA time zone the business keeps its hours and bookings in. */
+  time_zone: Generated<string>;
+  /** What `get_business_info` tells (`BusinessInfo`, as JSON). */
+  business_info: ColumnType<unknown, string | undefined, string>;
   created_at: DefaultedTimestamp;
 }
 
@@ -128,7 +132,61 @@ interface AgentsTable {
   tenant_id: string;
   name: string;
   token_hash: string;
+  /** `admin`: may also change the tenant's settings (its tools). */
+  role: ColumnType<AgentRole, AgentRole | undefined, AgentRole>;
   created_at: DefaultedTimestamp;
+}
+
+export type AgentRole = 'agent' | 'admin';
+
+/** A tool a tenant turned on or off; a tool without a row is on when it is one every tenant has. */
+interface TenantToolsTable {
+  tenant_id: string;
+  name: string;
+  enabled: boolean;
+  updated_at: DefaultedTimestamp;
+}
+
+/**
+ * One write tool call, under the key the workflow derived for it: `running` while it acts, `done` with the outcome
+ * a repeat returns instead of acting again.
+ */
+interface ToolRunsTable {
+  key: string;
+  tenant_id: string;
+  conversation_id: string;
+  tool: string;
+  arguments: ColumnType<unknown, string, string>;
+  status: 'running' | 'done';
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  /** How many times the call was started: more than one means a retry found it. */
+  attempts: Generated<number>;
+  created_at: DefaultedTimestamp;
+  finished_at: Timestamp | null;
+}
+
+interface BookingSlotsTable {
+  id: string;
+  tenant_id: string;
+  service: string;
+  starts_at: Timestamp;
+  /** Places in the slot; `booked` of them are taken. */
+  capacity: number;
+  booked: Generated<number>;
+}
+
+interface BookingsTable {
+  ref: string;
+  tenant_id: string;
+  slot_id: string;
+  conversation_id: string;
+  contact_key: string;
+  name: string;
+  party_size: number;
+  notes: string | null;
+  status: 'booked' | 'cancelled';
+  created_at: DefaultedTimestamp;
+  cancelled_at: Timestamp | null;
 }
 
 export type HandoffStatus = 'open' | 'claimed' | 'escalated' | 'resolved' | 'expired';
@@ -253,6 +311,10 @@ export interface Database {
   phone_codes: PhoneCodesTable;
   phone_code_tries: PhoneCodeTriesTable;
   service_keys: ServiceKeysTable;
+  tenant_tools: TenantToolsTable;
+  tool_runs: ToolRunsTable;
+  booking_slots: BookingSlotsTable;
+  bookings: BookingsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -268,3 +330,5 @@ export type Call = Selectable<CallsTable>;
 export type CallTurn = Selectable<CallTurnsTable>;
 export type WebVisitor = Selectable<WebVisitorsTable>;
 export type WebSession = Selectable<WebSessionsTable>;
+export type BookingSlot = Selectable<BookingSlotsTable>;
+export type Booking = Selectable<BookingsTable>;

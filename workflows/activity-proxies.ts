@@ -23,10 +23,20 @@ export const { generateReply } = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 4 },
 });
 
-export const { searchKnowledge } = proxyActivities<Activities>({
+// `searchKnowledge` serves turns recorded before the tool registry (`runReadTool` runs it now).
+export const { searchKnowledge, runReadTool } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   // Read-only. A failed lookup becomes a tool error the model can work around, so a few attempts suffice.
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 3 },
+});
+
+export const { runWriteTool } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout,
+  // Acts once per key whatever is retried (the outcome commits with the effect, and a repeat returns it), so it
+  // retries through a worker's death or a database blip; after the last attempt the model is told it may not
+  // have gone through.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 6 },
 });
 
 export const { sendMessage } = proxyActivities<Activities>({

@@ -1,4 +1,4 @@
-import { ActivityFailure, isCancellation, log, uuid4 } from '@temporalio/workflow';
+import { ActivityFailure, isCancellation, log, patched, uuid4 } from '@temporalio/workflow';
 import type { ChatMessage, ToolCall } from '../activities/context';
 import type { GenerateReplyResult } from '../activities/llm';
 import type { Delivery } from '../activities/outbound';
@@ -8,6 +8,7 @@ import type { Channel, ReplyTarget } from '../domain/channels';
 import { withoutNul } from '../domain/nul';
 import { generateReply, searchKnowledge } from './activity-proxies';
 import type { InboundMessage } from './definitions';
+import { runToolCalls, toolRegistryPatch } from './tool-calls';
 
 export type TurnResult = Exclude<GenerateReplyResult, { kind: 'tool_calls' }>;
 
@@ -99,6 +100,7 @@ export function liveTurnContext(host: LiveChannelHost, channel: Channel, turnId:
  */
 export async function replyTurn(context: TurnContext, untilMessageId: string): Promise<TurnResult | null> {
   const toolExchange: ChatMessage[] = [];
+  const writes = new Map<string, string>();
   for (let round = 0; ; round += 1) {
     let result: GenerateReplyResult;
     try {
@@ -117,6 +119,14 @@ export async function replyTurn(context: TurnContext, untilMessageId: string): P
       return null;
     }
     if (result.kind !== 'tool_calls') return result;
+    if (result.plans && patched(toolRegistryPatch)) {
+      const channel = context.live ? { channel: context.live.channel } : {};
+      const outcome = await runToolCalls({ tenantId: context.tenantId, conversationId: context.conversationId, ...channel, untilMessageId, round, writes }, result.plans);
+      if (outcome.kind === 'handoff') return { kind: 'handoff', reason: outcome.reason, notice: 'handoffAck' };
+      toolExchange.push(result.assistant, ...outcome.messages);
+      continue;
+    }
+    // Turns recorded before the tool registry.
     const handoff = result.calls.find((call) => call.function.name === 'handoff_to_human');
     if (handoff) {
       const reason = String(parseArguments(handoff)?.reason ?? 'the assistant asked for a person');

@@ -11,6 +11,8 @@ import * as phoneCodeTries from './2026_11_25_0008_phone_code_tries';
 import * as codeLimits from './2026_11_30_0001_code_limits';
 import * as handoffChannel from './2026_11_30_0002_handoff_channel';
 import * as summarizedUntil from './2026_11_30_0003_summarized_until';
+import * as tools from './2026_11_30_0004_tools';
+import * as bookings from './2026_11_30_0005_bookings';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +28,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0001_code_limits': codeLimits,
   '2026_11_30_0002_handoff_channel': handoffChannel,
   '2026_11_30_0003_summarized_until': summarizedUntil,
+  '2026_11_30_0004_tools': tools,
+  '2026_11_30_0005_bookings': bookings,
 };

@@ -13,6 +13,8 @@ import { historiesDir } from '../support/histories';
 const required = [
   'burst',
   'tool-round',
+  'tool-registry-round',
+  'write-tool-round',
   'handoff-claimed-replied-resolved',
   'handoff-escalated',
   'handoff-continued-as-new',

@@ -105,6 +105,7 @@ describe('replies', () => {
             kind: 'tool_calls',
             assistant: { role: 'assistant', content: null },
             calls: [{ id: `c${input.toolExchange.length}`, type: 'function', function: { name: 'search_knowledge', arguments: '{"query":"hours"}' } }],
+            plans: [{ callId: `c${input.toolExchange.length}`, name: 'search_knowledge', kind: 'read', approval: false, arguments: { query: 'hours' } }],
           }
         : { kind: 'text', text: 'final answer' };
     await h.withWorker(async (send, workflowId) => {
@@ -115,11 +116,43 @@ describe('replies', () => {
         { role: 'assistant', content: null },
         { role: 'tool', tool_call_id: 'c0', content: 'passage' },
       ]);
+      expect(h.calls.tools.map((t) => t.name)).toEqual(['search_knowledge', 'search_knowledge', 'search_knowledge']);
       expect(h.calls.sent.map((s) => s.body)).toEqual(['final answer']);
-      await keepHistory('tool-round', h.env.client.workflow.getHandle(workflowId));
+      await keepHistory('tool-registry-round', h.env.client.workflow.getHandle(workflowId));
     });
   });
 
+  it('runs each write once under a key from the workflow, answers a repeated write from the first, and returns refusals to the model', async () => {
+    const booking = { slot_id: 's1', name: 'Ada' };
+    const write = (id: string) => ({
+      call: { id, type: 'function' as const, function: { name: 'create_booking', arguments: JSON.stringify(booking) } },
+      plan: { callId: id, name: 'create_booking', kind: 'write' as const, approval: false, arguments: booking },
+    });
+    const rounds = [
+      [write('a'), { call: { id: 'b', type: 'function' as const, function: { name: 'fly', arguments: '{}' } }, plan: { callId: 'b', name: 'fly', kind: 'refused' as const, error: 'there is no tool named fly' } }],
+      // The model asks for the same booking again (new call id): it gets the first answer, nothing runs.
+      [write('c')],
+    ];
+    h.generate = async (input) => {
+      const round = rounds[input.toolExchange.filter((m) => m.role === 'assistant').length];
+      if (!round) return { kind: 'text', text: 'booked' };
+      return { kind: 'tool_calls', assistant: { role: 'assistant', content: null, tool_calls: round.map((r) => r.call) }, calls: round.map((r) => r.call), plans: round.map((r) => r.plan) };
+    };
+    await h.withWorker(async (send, workflowId) => {
+      await send(message('m1'));
+      await h.env.sleep(5000);
+      expect(h.calls.tools).toHaveLength(1);
+      expect(h.calls.tools[0]).toMatchObject({ name: 'create_booking', arguments: booking });
+      const [id, runId, ...turn] = (h.calls.tools[0]?.key ?? '').split('/');
+      expect([id, turn.join('/')]).toEqual([workflowId, 'in:m1/0/0']);
+      expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+      const exchange = h.calls.replies.at(-1)?.toolExchange ?? [];
+      const answers = exchange.filter((m) => m.role === 'tool').map((m) => m.content);
+      expect(answers).toEqual([JSON.stringify({ done: 'create_booking', times: 1 }), JSON.stringify({ error: 'there is no tool named fly' }), JSON.stringify({ done: 'create_booking', times: 1 })]);
+      expect(h.calls.sent.map((s) => s.body)).toEqual(['booked']);
+      await keepHistory('write-tool-round', h.env.client.workflow.getHandle(workflowId));
+    });
+  });
 });
 
 describe('long lives', () => {

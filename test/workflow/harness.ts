@@ -56,6 +56,8 @@ export interface Recorded {
   summaries: number;
   handoffs: { reason: string; taskId: string }[];
   handoffUpdates: { status: string; note?: string | null }[];
+  /** Each tool activity call (every attempt), with the key the workflow gave a write. */
+  tools: { name: string; arguments: Record<string, unknown>; key?: string }[];
 }
 
 export type Generate = (input: GenerateReplyInput) => Promise<Awaited<ReturnType<Activities['generateReply']>>>;
@@ -77,7 +79,7 @@ export function message(id: string, body = id, channel: 'sms' | 'whatsapp' = 'sm
 }
 
 export function newRecorder(): Recorded {
-  return { recorded: [], replies: [], sent: [], summaries: 0, handoffs: [], handoffUpdates: [] };
+  return { recorded: [], replies: [], sent: [], summaries: 0, handoffs: [], handoffUpdates: [], tools: [] };
 }
 
 /**
@@ -107,6 +109,14 @@ export function recordingActivities(calls: Recorded, generate: () => Generate): 
     },
     async searchKnowledge() {
       return 'passage';
+    },
+    async runReadTool({ name, arguments: args }) {
+      calls.tools.push({ name, arguments: args });
+      return name === 'search_knowledge' ? 'passage' : { read: name };
+    },
+    async runWriteTool({ name, arguments: args, key }) {
+      calls.tools.push({ name, arguments: args, key });
+      return { done: name, times: calls.tools.filter((t) => t.key === key).length };
     },
     async sendMessage({ target, delivery }) {
       const body = 'text' in delivery ? delivery.text : 'notice' in delivery ? defaultServiceTexts[delivery.notice] : `code ${delivery.code}`;
