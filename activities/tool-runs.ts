@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
+import { heartbeating } from './heartbeat';
 import { toolNamed } from './tools/registry';
 import type { ToolContext, ToolDefinition, ToolResult } from './tools/tool';
 import type { Channel } from '../domain/channels';
@@ -32,7 +33,7 @@ function checkedArguments(tool: ToolDefinition, args: Record<string, unknown>): 
   return checked.data;
 }
 
-export function toolActivities({ db }: ActivityDeps) {
+export function toolActivities({ db }: Pick<ActivityDeps, 'db'>) {
   async function context(input: RunToolInput, trx = db): Promise<ToolContext> {
     const scope = await toolScope(trx, input.tenantId, input.conversationId);
     if (!scope.contactKey) throw ApplicationFailure.nonRetryable(`no conversation ${input.conversationId}`, 'UnknownConversation');
@@ -55,13 +56,15 @@ export function toolActivities({ db }: ActivityDeps) {
     async runWriteTool(input: RunWriteToolInput): Promise<ToolResult> {
       const tool = toolOrFail(input.name, 'write');
       const args = checkedArguments(tool, input.arguments);
-      return db.transaction().execute(async (trx) => {
-        const run = await startToolRun(trx, { key: input.key, tenantId: input.tenantId, conversationId: input.conversationId, tool: tool.name, arguments: args });
-        if (run.done) return run.result as ToolResult;
-        const result = await tool.run(args, await context(input, trx));
-        await finishToolRun(trx, input.key, result);
-        return result;
-      });
+      return heartbeating(() =>
+        db.transaction().execute(async (trx) => {
+          const run = await startToolRun(trx, { key: input.key, tenantId: input.tenantId, conversationId: input.conversationId, tool: tool.name, arguments: args });
+          if (run.done) return run.result as ToolResult;
+          const result = await tool.run(args, await context(input, trx));
+          await finishToolRun(trx, input.key, result);
+          return result;
+        }),
+      );
     },
   };
 }

@@ -4,6 +4,7 @@ import { bodyLimits } from './body-limit';
 import { errorBody, handleError } from './errors';
 import { refuseNulInUrl } from './nul';
 import { agentRoutes } from './routes/agents';
+import { bookingRoutes } from './routes/bookings';
 import { chatAccess } from './chat-access';
 import { chatRoutes } from './routes/chat';
 import { chatVisitorRoutes } from './routes/chat-visitor';
@@ -11,6 +12,7 @@ import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
+import { toolRoutes } from './routes/tools';
 import { twilioRoutes } from './routes/twilio';
 import { twilioVoiceRoutes } from './routes/twilio-voice';
 import { widgetRoutes } from './routes/widget';
@@ -26,6 +28,8 @@ export function createApp(deps: ApiDeps) {
   app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
   app.route('/api/conversations', conversationRoutes(deps));
   app.route('/api/handoffs', handoffRoutes(deps));
+  app.route('/api/tools', toolRoutes(deps));
+  app.route('/api/bookings', bookingRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);
   app.route('/api/chat', chatRoutes(deps, chat));

@@ -18,3 +18,9 @@ export function requireAgent(db: Kysely<Database>) {
     await next();
   });
 }
+
+/** After `requireAgent`: the agent may change the tenant's settings. */
+export const requireAdmin = createMiddleware<AgentEnv>(async (c, next) => {
+  if (c.get('agent').role !== 'admin') throw new HttpError(403, 'forbidden', 'only an admin agent may change the tenant\'s settings');
+  await next();
+});

@@ -53,8 +53,13 @@ export async function setDemoSenderNumber(db: Kysely<Database>, tenantId: string
  */
 export async function demoAgentToken(db: Kysely<Database>, tenantId: string, tokenFile: string): Promise<string> {
   const kept = existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : '';
-  if (kept && (await agentForToken(db, kept))) return kept;
-  const { token } = await createAgent(db, { tenantId, name: 'Demo agent' });
+  const agent = kept ? await agentForToken(db, kept) : undefined;
+  if (agent) {
+    // The demo agent is an admin (it may turn tools on and off), also when it was created before agents had roles.
+    await db.updateTable('agents').set({ role: 'admin' }).where('id', '=', agent.id).execute();
+    return kept;
+  }
+  const { token } = await createAgent(db, { tenantId, name: 'Demo agent', role: 'admin' });
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
   return token;
 }

@@ -6,12 +6,15 @@ import { connectionFailure } from './connection-failure';
 
 /**
  * Creates an agent and prints its bearer token (shown once; only its hash is stored).
- * Usage: npm run agent:create -- --name "Ada Lovelace" [--tenant default]   (needs DATABASE_URL)
+ * Usage: npm run agent:create -- --name "Ada Lovelace" [--tenant default] [--admin]   (needs DATABASE_URL)
+ * An admin agent may also change the tenant's settings (its tools).
  */
-const { values } = parseArgs({ options: { name: { type: 'string' }, tenant: { type: 'string', default: 'default' } } });
+const { values } = parseArgs({
+  options: { name: { type: 'string' }, tenant: { type: 'string', default: 'default' }, admin: { type: 'boolean', default: false } },
+});
 const url = process.env.DATABASE_URL;
 if (!url || !values.name) {
-  console.error('usage: DATABASE_URL=... npm run agent:create -- --name "Ada" [--tenant default]');
+  console.error('usage: DATABASE_URL=... npm run agent:create -- --name "Ada" [--tenant default] [--admin]');
   process.exit(2);
 }
 const db = createDb(url, { max: 1 });
@@ -20,8 +23,8 @@ try {
     console.error(`no tenant ${values.tenant}`);
     process.exitCode = 1;
   } else {
-    const { agent, token } = await createAgent(db, { tenantId: values.tenant, name: values.name });
-    console.log(`agent ${agent.name} (${agent.id}) of tenant ${agent.tenant_id}`);
+    const { agent, token } = await createAgent(db, { tenantId: values.tenant, name: values.name, role: values.admin ? 'admin' : 'agent' });
+    console.log(`${agent.role} ${agent.name} (${agent.id}) of tenant ${agent.tenant_id}`);
     console.log(`token: ${token}`);
   }
 } catch (error) {

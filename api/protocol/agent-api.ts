@@ -21,6 +21,8 @@ export interface AgentView {
   id: string;
   name: string;
   tenantId: string;
+  /** `admin`: may also change the tenant's settings. */
+  role: 'agent' | 'admin';
 }
 
 /** `GET /api/handoffs`: the tenant's open, escalated and claimed handoffs, oldest first. */
@@ -123,4 +125,44 @@ export interface ConversationDetail {
   live: unknown;
   calls: CallView[];
   visitors: WebVisitorView[];
+}
+
+/** `GET /api/tools`: every tool the service has, and whether it is on for the agent's tenant. */
+export interface ToolList {
+  tools: ToolView[];
+}
+
+export interface ToolView {
+  name: string;
+  description: string;
+  /** `read` and `write` tools run; `control` and `display` tools steer the conversation or the reply. */
+  kind: 'read' | 'write' | 'control' | 'display';
+  /** `core` tools every tenant has; the others come in packs (bookings, business). */
+  pack: string;
+  approval: boolean;
+  /** The channels it is offered on; null: all. */
+  channels: string[] | null;
+  enabled: boolean;
+  /** The JSON schema of its arguments, as the model sees it. */
+  parameters: Record<string, unknown>;
+}
+
+/** `GET /api/bookings`: the tenant's bookings, newest first. */
+export interface BookingList {
+  bookings: BookingView[];
+}
+
+export interface BookingView {
+  ref: string;
+  slotId: string;
+  service: string;
+  start: string;
+  name: string;
+  partySize: number;
+  notes: string | null;
+  status: 'booked' | 'cancelled';
+  conversationId: string;
+  contactKey: string;
+  createdAt: string;
+  cancelledAt: string | null;
 }

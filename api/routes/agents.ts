@@ -13,7 +13,7 @@ export function agentRoutes({ db, events }: ApiDeps) {
 
   app.get('/me', (c) => {
     const agent = c.get('agent');
-    return c.json({ id: agent.id, name: agent.name, tenantId: agent.tenant_id } satisfies AgentView);
+    return c.json({ id: agent.id, name: agent.name, tenantId: agent.tenant_id, role: agent.role } satisfies AgentView);
   });
 
   /** Server-sent events: the conversation events of the agent's tenant (`AgentEvents` in api/protocol/), fed by Postgres LISTEN/NOTIFY. */

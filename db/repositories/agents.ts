@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Agent, Database } from '../schema';
+import type { Agent, AgentRole, Database } from '../schema';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -9,12 +9,12 @@ export function hashToken(token: string): string {
 /** Creates an agent and returns its bearer token, which is stored only as a hash and cannot be shown again. */
 export async function createAgent(
   db: Kysely<Database>,
-  agent: { tenantId: string; name: string },
+  agent: { tenantId: string; name: string; role?: AgentRole },
 ): Promise<{ agent: Agent; token: string }> {
   const token = `agt_${randomBytes(24).toString('base64url')}`;
   const row = await db
     .insertInto('agents')
-    .values({ tenant_id: agent.tenantId, name: agent.name, token_hash: hashToken(token) })
+    .values({ tenant_id: agent.tenantId, name: agent.name, token_hash: hashToken(token), role: agent.role ?? 'agent' })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { agent: row, token };

@@ -115,7 +115,7 @@ describe('SMS and WhatsApp conversations', () => {
     const scheduled = (history.events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
       .filter(Boolean);
-    expect(scheduled).toEqual(['generateReply', 'searchKnowledge', 'generateReply', 'sendMessage']);
+    expect(scheduled).toEqual(['generateReply', 'runReadTool', 'generateReply', 'sendMessage']);
     // Recording runs as a local activity inside the workflow task: a marker, not a scheduled activity.
     const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
     expect(markers).toHaveLength(1);

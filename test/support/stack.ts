@@ -45,7 +45,7 @@ export interface Stack {
   temporal: Client;
   twilio: FakeTwilio;
   openai: FakeOpenAI;
-  /** Bearer token of an agent of the default tenant. */
+  /** Bearer token of an agent (an admin) of the default tenant. */
   agentToken: string;
   /** Calls the API as that agent (or as `token`'s agent). */
   api(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
@@ -107,7 +107,7 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
   let service = await launch();
   const apiUrl = service.apiUrl ?? '';
   const db = createDb(inject('databaseUrl'), { max: 2 });
-  const { token: agentToken } = await createAgent(db, { tenantId: 'default', name: 'Test agent' });
+  const { token: agentToken } = await createAgent(db, { tenantId: 'default', name: 'Test agent', role: 'admin' });
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 
@@ -205,12 +205,12 @@ export function useStack(use: (stack: Stack) => void, env: Record<string, string
 
 /** Empties the read model between tests; the default tenant stays. */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, phone_code_tries, web_sessions, web_visitors`.execute(db);
+  await sql`truncate tool_runs, bookings, booking_slots, tenant_tools, handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, phone_code_tries, web_sessions, web_visitors`.execute(db);
   await db.deleteFrom('agents').where('tenant_id', '<>', 'default').execute();
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
   await db
     .updateTable('tenants')
-    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [], code_countries: [], codes_per_hour: 100 })
+    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [], code_countries: [], codes_per_hour: 100, time_zone: 'UTC', business_info: '{}' })
     .where('id', '=', 'default')
     .execute();
 }

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { BusinessInfo } from '../domain/business-hours';
+import { localTime, zonedInstant } from '../domain/time-zone';
+import { tools } from '../activities/tools/registry';
+import type { Database } from '../db/schema';
+
+/** The demo business: a shop with a café in Vancouver (the README's numbers are Canadian). */
+export const demoTimeZone = 'America/Vancouver';
+
+export const demoBusinessInfo: BusinessInfo = {
+  name: 'Harbour & Co.',
+  address: '200 Granville St, Vancouver, BC V6C 1S4',
+  phone: '+1 604 555 0199',
+  email: 'hello@harbour.example',
+  website: 'https://example.com',
+  hours: {
+    monday: [{ open: '09:00', close: '18:00' }],
+    tuesday: [{ open: '09:00', close: '18:00' }],
+    wednesday: [{ open: '09:00', close: '18:00' }],
+    thursday: [{ open: '09:00', close: '18:00' }],
+    friday: [{ open: '09:00', close: '18:00' }],
+    saturday: [{ open: '10:00', close: '16:00' }],
+  },
+};
+
+/** Café tables at lunch and dinner, 8 places each. */
+const demoSlotTimes = ['12:00', '13:00', '18:30', '20:00'];
+const demoSlotDays = 14;
+
+/**
+ * Turns every tool pack on for the tenant (once) and gives it what the packs need: its time zone, its business facts and
+ * two weeks of bookable slots from today (topped up at each start, so the demo always has some ahead).
+ */
+export async function seedDemoBusiness(db: Kysely<Database>, tenantId: string, now = new Date()): Promise<number> {
+  await db
+    .updateTable('tenants')
+    .set({ time_zone: demoTimeZone, business_info: JSON.stringify(demoBusinessInfo) })
+    .where('id', '=', tenantId)
+    .where('time_zone', '=', 'UTC')
+    .execute();
+  // On once: what an admin turned off since stays off.
+  await db
+    .insertInto('tenant_tools')
+    .values(tools.map((tool) => ({ tenant_id: tenantId, name: tool.name, enabled: true })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
+    .execute();
+
+  const today = new Date(`${localTime(now, demoTimeZone).date}T00:00:00Z`);
+  const slots = [];
+  for (let day = 0; day < demoSlotDays; day += 1) {
+    const date = new Date(today.getTime() + day * 86_400_000).toISOString().slice(0, 10);
+    for (const time of demoSlotTimes) {
+      const [h, m] = time.split(':').map(Number) as [number, number];
+      slots.push({ id: `demo-${date}-${time.replace(':', '')}`, tenant_id: tenantId, service: 'table', starts_at: zonedInstant(date, h * 60 + m, demoTimeZone), capacity: 8 });
+    }
+  }
+  const added = await db.insertInto('booking_slots').values(slots).onConflict((oc) => oc.column('id').doNothing()).execute();
+  return added.reduce((sum, r) => sum + Number(r.numInsertedOrUpdatedRows ?? 0), 0);
+}

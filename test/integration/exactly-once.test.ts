@@ -1,0 +1,126 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toolActivities, type RunWriteToolInput } from '../../activities/tool-runs';
+import { conversationWorkflowId } from '../../api/conversation-client';
+import { localTime, zonedInstant } from '../../domain/time-zone';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+
+/**
+ * A write tool acts once per key whatever happens around it: an activity retried after its write, attempts racing,
+ * customers racing for the last place, and a worker killed in the middle of the write.
+ */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ BATCH_QUIET_MS: '200' }, { worker: false });
+  await resetDatabase(stack.db);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function slot(id: string, capacity: number): Promise<string> {
+  const date = localTime(new Date(Date.now() + 86_400_000), 'UTC').date;
+  await stack.db.insertInto('booking_slots').values({ id, tenant_id: 'default', service: 'table', starts_at: zonedInstant(date, 12 * 60, 'UTC'), capacity }).execute();
+  return id;
+}
+
+async function conversation(contactKey: string): Promise<string> {
+  const id = conversationWorkflowId({ tenantId: 'default', contactKey });
+  await stack.db.insertInto('conversations').values({ id, tenant_id: 'default', contact_key: contactKey, last_channel: 'sms', last_message_at: new Date() }).execute();
+  return id;
+}
+
+function booking(conversationId: string, slotId: string, key: string): RunWriteToolInput {
+  return { key, tenantId: 'default', conversationId, name: 'create_booking', arguments: { slot_id: slotId, name: 'Ada', party_size: 1 } };
+}
+
+/** The write activity as Temporal runs it: `attempt` is what a retry would carry. */
+function runWrite(input: RunWriteToolInput, attempt = 1) {
+  return new MockActivityEnvironment({ attempt }).run(toolActivities({ db: stack.db }).runWriteTool, input);
+}
+
+async function bookingsIn(slotId: string) {
+  return stack.db.selectFrom('bookings').select(['ref', 'contact_key']).where('slot_id', '=', slotId).execute();
+}
+
+describe('a write tool', () => {
+  it('returns the stored outcome when its activity is retried after the write, instead of booking again', async () => {
+    const slotId = await slot('retry', 5);
+    const input = booking(await conversation(uniquePhone()), slotId, 'wf/run/turn/0/0');
+    const first = await runWrite(input);
+    const retried = await runWrite(input, 2);
+    expect(retried).toEqual(first);
+    expect(await bookingsIn(slotId)).toHaveLength(1);
+    const run = await stack.db.selectFrom('tool_runs').select(['status', 'attempts']).where('key', '=', input.key).executeTakeFirstOrThrow();
+    expect(run).toEqual({ status: 'done', attempts: 2 });
+  });
+
+  it('acts once when attempts of one call run at the same time', async () => {
+    const slotId = await slot('same-time', 5);
+    const input = booking(await conversation(uniquePhone()), slotId, 'wf/run/turn/0/1');
+    const results = await Promise.all([1, 2, 3, 4, 5].map((attempt) => runWrite(input, attempt)));
+    for (const result of results) expect(result).toEqual(results[0]);
+    expect(results[0]).toMatchObject({ booking_ref: expect.any(String) as string });
+    expect(await bookingsIn(slotId)).toHaveLength(1);
+  });
+
+  it('gives the last place to exactly one of ten customers booking it at once', async () => {
+    const slotId = await slot('last-place', 1);
+    const inputs = await Promise.all(Array.from({ length: 10 }, async (_, i) => booking(await conversation(uniquePhone()), slotId, `race/${i}`)));
+    const results = (await Promise.all(inputs.map((input) => runWrite(input)))) as { booking_ref?: string; error?: string }[];
+    expect(results.filter((r) => r.booking_ref)).toHaveLength(1);
+    expect(results.filter((r) => r.error?.includes('taken'))).toHaveLength(9);
+    expect(await bookingsIn(slotId)).toHaveLength(1);
+  });
+
+  it('books once when the worker is killed in the middle of the write and another takes over', async () => {
+    const slotId = await slot('killed', 5);
+    const from = uniquePhone();
+    stack.openai.reset();
+    stack.twilio.reset();
+    stack.openai.respond = (request) =>
+      request.messages.some((m) => m.role === 'tool') ? { content: 'Booked.' } : { toolCalls: [{ name: 'create_booking', arguments: { slot_id: slotId, name: 'Ada' } }] };
+    await stack.db.insertInto('tenant_tools').values({ tenant_id: 'default', name: 'create_booking', enabled: true }).execute();
+
+    let first: WorkerProcess | undefined;
+    let second: WorkerProcess | undefined;
+    // The test holds the slot's row: the booking's transaction waits on it, mid-write, until the lock goes.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const holding = stack.db.transaction().execute(async (trx) => {
+      await sql`select 1 from booking_slots where id = ${slotId} for update`.execute(trx);
+      await released;
+    });
+    try {
+      first = await startWorkerProcess(stack.workerEnv());
+      await stack.postSms(smsParams({ from, body: 'Book me the table' }));
+      await expect.poll(() => waitingOnSlot(), { timeout: 30_000, interval: 100 }).toBe(true);
+      await first.kill();
+      release();
+      await holding;
+      second = await startWorkerProcess(stack.workerEnv());
+      const [reply] = await stack.twilio.waitForSent(1, 60_000);
+      expect(reply).toMatchObject({ to: from, body: 'Booked.' });
+      await stack.settled(from);
+      expect(await bookingsIn(slotId)).toHaveLength(1);
+      expect((await stack.db.selectFrom('booking_slots').select('booked').where('id', '=', slotId).executeTakeFirstOrThrow()).booked).toBe(1);
+      // The killed attempt left nothing: its transaction, with its start of the run, was rolled back.
+      const runs = await stack.db.selectFrom('tool_runs').select(['status', 'attempts']).where('tool', '=', 'create_booking').where('conversation_id', '=', conversationWorkflowId({ tenantId: 'default', contactKey: from })).execute();
+      expect(runs).toEqual([{ status: 'done', attempts: 1 }]);
+    } finally {
+      release();
+      await holding.catch(() => undefined);
+      await first?.kill();
+      await second?.kill();
+    }
+  }, 120_000);
+});
+
+/** Whether a booking's update of the slot waits on the test's lock. */
+async function waitingOnSlot(): Promise<boolean> {
+  const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock' and query like 'update "booking_slots"%'`.execute(stack.db);
+  return (rows[0]?.waiting ?? 0) > 0;
+}
