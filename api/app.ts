@@ -12,6 +12,7 @@ import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
+import { orderRoutes } from './routes/orders';
 import { toolRoutes } from './routes/tools';
 import { twilioRoutes } from './routes/twilio';
 import { twilioVoiceRoutes } from './routes/twilio-voice';
@@ -30,6 +31,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/handoffs', handoffRoutes(deps));
   app.route('/api/tools', toolRoutes(deps));
   app.route('/api/bookings', bookingRoutes(deps));
+  app.route('/api/orders', orderRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);
   app.route('/api/chat', chatRoutes(deps, chat));

@@ -291,6 +291,40 @@ interface WebSessionsTable {
   created_at: DefaultedTimestamp;
 }
 
+interface MenuItemsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: Generated<string>;
+  category: Generated<string>;
+  price_cents: number;
+  /** ISO 4217 */
+  currency: string;
+  available: Generated<boolean>;
+}
+
+/** An order: `draft` while the customer builds it (one per conversation), then `confirmed`. */
+interface OrdersTable {
+  ref: string;
+  tenant_id: string;
+  conversation_id: string;
+  contact_key: string;
+  status: 'draft' | 'confirmed';
+  created_at: DefaultedTimestamp;
+  confirmed_at: Timestamp | null;
+}
+
+/** A line of an order, at the price the item had when it was added. */
+interface OrderItemsTable {
+  order_ref: string;
+  item_id: string;
+  name: string;
+  unit_price_cents: number;
+  currency: string;
+  quantity: number;
+  notes: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -315,6 +349,9 @@ export interface Database {
   tool_runs: ToolRunsTable;
   booking_slots: BookingSlotsTable;
   bookings: BookingsTable;
+  menu_items: MenuItemsTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -332,3 +369,6 @@ export type WebVisitor = Selectable<WebVisitorsTable>;
 export type WebSession = Selectable<WebSessionsTable>;
 export type BookingSlot = Selectable<BookingSlotsTable>;
 export type Booking = Selectable<BookingsTable>;
+export type MenuItem = Selectable<MenuItemsTable>;
+export type Order = Selectable<OrdersTable>;
+export type OrderItem = Selectable<OrderItemsTable>;

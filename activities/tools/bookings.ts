@@ -6,7 +6,6 @@ import {
   customerBookings,
   insertBooking,
   liveBookingInSlot,
-  newBookingRef,
   openSlots,
   slotById,
   takePlaces,
@@ -85,7 +84,6 @@ export const createBooking = defineTool({
       return refused(`that slot is taken: ${slot.capacity - slot.booked} place(s) left for ${party_size}; offer another`);
     }
     const booking = await insertBooking(db, {
-      ref: newBookingRef(),
       tenant_id: tenantId,
       slot_id: slot.id,
       conversation_id: conversationId,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bookingTools } from './bookings';
 import { getBusinessInfo } from './business-info';
 import { handoffToHuman } from './handoff-to-human';
+import { orderTools } from './orders';
 import { searchKnowledge } from './search-knowledge';
 import { showOptions } from './show-options';
 import type { ToolDefinition, ToolKind } from './tool';
@@ -13,7 +14,7 @@ import { toolSwitches } from '../../db/repositories/tools';
 import type { Database } from '../../db/schema';
 
 /** Every tool the service has. Adding one is its file and a line here. */
-export const tools: readonly ToolDefinition[] = [searchKnowledge, handoffToHuman, showOptions, ...bookingTools, getBusinessInfo];
+export const tools: readonly ToolDefinition[] = [searchKnowledge, handoffToHuman, showOptions, ...bookingTools, ...orderTools, getBusinessInfo];
 
 const byName = new Map(tools.map((tool) => [tool.name, tool]));
 

@@ -33,7 +33,7 @@ export function refused(words: string): { error: string } {
 export type ToolKind = 'read' | 'write' | 'control' | 'display';
 
 /** Tools every tenant has on unless it turned them off; the others come in packs a tenant turns on. */
-export type ToolPack = 'core' | 'bookings' | 'business';
+export type ToolPack = 'core' | 'bookings' | 'orders' | 'business';
 
 export interface ToolDefinition<Args extends Record<string, unknown> = Record<string, unknown>> {
   name: string;

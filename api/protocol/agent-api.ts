@@ -166,3 +166,18 @@ export interface BookingView {
   createdAt: string;
   cancelledAt: string | null;
 }
+
+/** `GET /api/orders`: the tenant's confirmed orders, newest first. */
+export interface OrderList {
+  orders: OrderView[];
+}
+
+export interface OrderView {
+  ref: string;
+  conversationId: string;
+  contactKey: string;
+  items: { itemId: string; name: string; quantity: number; unitPriceCents: number; notes: string | null }[];
+  totalCents: number;
+  currency: string | null;
+  confirmedAt: string | null;
+}

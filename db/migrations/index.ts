@@ -13,6 +13,7 @@ import * as handoffChannel from './2026_11_30_0002_handoff_channel';
 import * as summarizedUntil from './2026_11_30_0003_summarized_until';
 import * as tools from './2026_11_30_0004_tools';
 import * as bookings from './2026_11_30_0005_bookings';
+import * as orders from './2026_11_30_0006_orders';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0003_summarized_until': summarizedUntil,
   '2026_11_30_0004_tools': tools,
   '2026_11_30_0005_bookings': bookings,
+  '2026_11_30_0006_orders': orders,
 };

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Booking, BookingSlot, Database } from '../schema';
+import { readableRef } from '../refs';
 
 /** Slots between `from` and `to` with at least `places` free, soonest first. */
 export function openSlots(
@@ -36,12 +36,6 @@ export async function takePlaces(db: Kysely<Database>, slotId: string, places: n
   return taken.numUpdatedRows > 0n;
 }
 
-/** A short reference a customer can read out or type (no 0/O, 1/I). */
-export function newBookingRef(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-  return `BK-${[...randomBytes(6)].map((b) => alphabet[b % alphabet.length]).join('')}`;
-}
-
 export function liveBookingInSlot(db: Kysely<Database>, conversationId: string, slotId: string): Promise<Booking | undefined> {
   return db
     .selectFrom('bookings')
@@ -52,8 +46,8 @@ export function liveBookingInSlot(db: Kysely<Database>, conversationId: string, 
     .executeTakeFirst();
 }
 
-export function insertBooking(db: Kysely<Database>, booking: Omit<Booking, 'created_at' | 'cancelled_at' | 'status'>): Promise<Booking> {
-  return db.insertInto('bookings').values({ ...booking, status: 'booked' }).returningAll().executeTakeFirstOrThrow();
+export function insertBooking(db: Kysely<Database>, booking: Omit<Booking, 'ref' | 'created_at' | 'cancelled_at' | 'status'>): Promise<Booking> {
+  return db.insertInto('bookings').values({ ...booking, ref: readableRef('BK'), status: 'booked' }).returningAll().executeTakeFirstOrThrow();
 }
 
 /** A customer's bookings (theirs alone), with their slots; one by reference when `ref` is given. */

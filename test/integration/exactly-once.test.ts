@@ -57,6 +57,17 @@ describe('a write tool', () => {
     expect(run).toEqual({ status: 'done', attempts: 2 });
   });
 
+  it('adds to an order and places it once when those activities are retried after writing', async () => {
+    await stack.db.insertInto('menu_items').values({ id: 'tea', tenant_id: 'default', name: 'Tea', price_cents: 300, currency: 'CAD' }).execute();
+    const conversationId = await conversation(uniquePhone());
+    const add = { key: 'wf/run/order/0/0', tenantId: 'default', conversationId, name: 'add_to_order', arguments: { item_id: 'tea', quantity: 2 } };
+    const confirm = { key: 'wf/run/order/1/0', tenantId: 'default', conversationId, name: 'confirm_order', arguments: {} };
+    expect(await runWrite(add, 2)).toEqual(await runWrite(add));
+    expect(await runWrite(confirm, 2)).toEqual(await runWrite(confirm));
+    const lines = await stack.db.selectFrom('order_items').innerJoin('orders', 'orders.ref', 'order_items.order_ref').select(['status', 'quantity']).where('conversation_id', '=', conversationId).execute();
+    expect(lines).toEqual([{ status: 'confirmed', quantity: 2 }]);
+  });
+
   it('acts once when attempts of one call run at the same time', async () => {
     const slotId = await slot('same-time', 5);
     const input = booking(await conversation(uniquePhone()), slotId, 'wf/run/turn/0/1');

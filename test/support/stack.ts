@@ -39,7 +39,7 @@ export interface Stack {
   config: Config;
   apiUrl: string;
   service: RunningService;
-  /** Stops the API and worker and starts them again (on the same port when PORT was given), as a deploy would. */
+  /** Stops the API and worker and starts them again on the same port, as a deploy would. */
   restart(): Promise<void>;
   db: Kysely<Database>;
   temporal: Client;
@@ -99,8 +99,8 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
     LOG_LEVEL: 'error',
     ...env,
   });
-  const launch = async () =>
-    startService({ ...config, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress }, createLogger('error'), {
+  const launch = async (port = config.PORT) =>
+    startService({ ...config, PORT: port, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress }, createLogger('error'), {
       workflowBundle: await workflowBundle(),
       roles: { api: true, worker: options.worker ?? true },
     });
@@ -119,7 +119,7 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
     },
     async restart() {
       await service.stop();
-      service = await launch();
+      service = await launch(Number(new URL(apiUrl).port));
     },
     db,
     temporal,
@@ -205,7 +205,7 @@ export function useStack(use: (stack: Stack) => void, env: Record<string, string
 
 /** Empties the read model between tests; the default tenant stays. */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate tool_runs, bookings, booking_slots, tenant_tools, handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, phone_code_tries, web_sessions, web_visitors`.execute(db);
+  await sql`truncate tool_runs, bookings, booking_slots, order_items, orders, menu_items, tenant_tools, handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, phone_code_tries, web_sessions, web_visitors`.execute(db);
   await db.deleteFrom('agents').where('tenant_id', '<>', 'default').execute();
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
   await db
