@@ -16,6 +16,8 @@ export interface ActivityDeps {
     /** Without a model, the pause between the words of a streamed reply: a call or a chat hears it spoken. */
     offlineWordMs: number;
   };
+  /** Companies' APIs declared as tools: whether one may sit on a loopback or private address. */
+  tools: { allowPrivateUrls: boolean };
   /** Twilio posts delivery status here; null leaves StatusCallback unset. */
   statusCallbackUrl: string | null;
   /** Where an outbound call is answered (the voice route) and where Twilio reports its status. */

@@ -49,6 +49,8 @@ const schema = z.object({
   /** The API runs behind a proxy that appends the client's address to X-Forwarded-For: limits count that address. */
   TRUST_PROXY: bool.default(false),
   REDACT_PII: bool.default(false),
+  /** A company's API declared as a tool may be on a loopback or private address (a local test server, npm start). */
+  TOOLS_ALLOW_PRIVATE_URLS: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Workflows a worker keeps in memory; more conversations than this are replayed from history when they wake. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),

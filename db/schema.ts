@@ -325,6 +325,22 @@ interface OrderItemsTable {
   notes: string | null;
 }
 
+/** A company's own API, declared by the tenant as a tool. */
+interface HttpToolsTable {
+  tenant_id: string;
+  name: string;
+  description: string;
+  url: string;
+  method: 'GET' | 'POST';
+  /** The JSON schema of its arguments, as the model is given it. */
+  parameters: ColumnType<Record<string, unknown>, string, string>;
+  effect: 'read' | 'write';
+  approval: Generated<boolean>;
+  /** Signs every call (`X-Signature-256`); never shown again. */
+  secret: string;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -352,6 +368,7 @@ export interface Database {
   menu_items: MenuItemsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
+  http_tools: HttpToolsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -372,3 +389,4 @@ export type Booking = Selectable<BookingsTable>;
 export type MenuItem = Selectable<MenuItemsTable>;
 export type Order = Selectable<OrdersTable>;
 export type OrderItem = Selectable<OrderItemsTable>;
+export type HttpTool = Selectable<HttpToolsTable>;

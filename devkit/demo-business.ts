@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BusinessInfo } from '../domain/business-hours';
 import { localTime, zonedInstant } from '../domain/time-zone';
-import { tools } from '../activities/tools/registry';
+import { builtInTools } from '../activities/tools/registry';
 import type { Database } from '../db/schema';
 
 /** The demo business: a shop with a café in Vancouver (the README's numbers are Canadian). */
@@ -52,7 +52,7 @@ export async function seedDemoBusiness(db: Kysely<Database>, tenantId: string, n
   // On once: what an admin turned off since stays off.
   await db
     .insertInto('tenant_tools')
-    .values(tools.map((tool) => ({ tenant_id: tenantId, name: tool.name, enabled: true })))
+    .values(builtInTools.map((tool) => ({ tenant_id: tenantId, name: tool.name, enabled: true })))
     .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
     .execute();
 

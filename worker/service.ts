@@ -47,6 +47,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
         db,
         twilio: createTwilioClient(config),
         openai,
+        tools: { allowPrivateUrls: config.TOOLS_ALLOW_PRIVATE_URLS },
         llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS, offlineWordMs: Math.round(60_000 / config.OFFLINE_WORDS_PER_MINUTE) },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
         voiceUrls: {

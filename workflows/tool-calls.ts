@@ -40,7 +40,10 @@ export async function runToolCalls(round: ToolRound, plans: readonly ToolPlan[])
 
 async function answer(round: ToolRound, plan: ToolPlan, index: number): Promise<string> {
   if (plan.kind === 'refused') return JSON.stringify({ error: plan.error });
-  const input = { tenantId: round.tenantId, conversationId: round.conversationId, name: plan.name, arguments: plan.arguments, ...(round.channel ? { channel: round.channel } : {}) };
+  if (plan.approval) return JSON.stringify({ error: `${plan.name} needs a person's approval, which cannot be asked for here; offer a person instead` });
+  const { workflowId, runId } = workflowInfo();
+  const key = `${workflowId}/${runId}/${round.untilMessageId}/${round.round}/${index}`;
+  const input = { key, tenantId: round.tenantId, conversationId: round.conversationId, name: plan.name, arguments: plan.arguments, ...(round.channel ? { channel: round.channel } : {}) };
   try {
     switch (plan.kind) {
       case 'display':
@@ -51,8 +54,7 @@ async function answer(round: ToolRound, plan: ToolPlan, index: number): Promise<
         const same = `${plan.name}:${JSON.stringify(plan.arguments)}`;
         const earlier = round.writes.get(same);
         if (earlier !== undefined) return earlier;
-        const { workflowId, runId } = workflowInfo();
-        const result = text(await runWriteTool({ ...input, key: `${workflowId}/${runId}/${round.untilMessageId}/${round.round}/${index}` }));
+        const result = text(await runWriteTool(input));
         round.writes.set(same, result);
         return result;
       }

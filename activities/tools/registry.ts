@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bookingTools } from './bookings';
 import { getBusinessInfo } from './business-info';
 import { handoffToHuman } from './handoff-to-human';
+import { httpToolDefinition } from './http-tool';
 import { orderTools } from './orders';
 import { searchKnowledge } from './search-knowledge';
 import { showOptions } from './show-options';
@@ -10,32 +11,46 @@ import type { ToolDefinition, ToolKind } from './tool';
 import type { ToolCall } from '../context';
 import type { Channel } from '../../domain/channels';
 import { withoutNul } from '../../domain/nul';
+import { httpTool, httpTools } from '../../db/repositories/http-tools';
 import { toolSwitches } from '../../db/repositories/tools';
 import type { Database } from '../../db/schema';
 
 /** Every tool the service has. Adding one is its file and a line here. */
-export const tools: readonly ToolDefinition[] = [searchKnowledge, handoffToHuman, showOptions, ...bookingTools, ...orderTools, getBusinessInfo];
+export const builtInTools: readonly ToolDefinition[] = [searchKnowledge, handoffToHuman, showOptions, ...bookingTools, ...orderTools, getBusinessInfo];
 
-const byName = new Map(tools.map((tool) => [tool.name, tool]));
+const builtIn = new Map(builtInTools.map((tool) => [tool.name, tool]));
 
-export function toolNamed(name: string): ToolDefinition | undefined {
-  return byName.get(name);
+export function isBuiltInTool(name: string): boolean {
+  return builtIn.has(name);
 }
 
-/** Whether a tool is on for a tenant: as it set it, else on for the core tools and off for the packs. */
+/** A tenant's tools: the service's own and the APIs it declared. */
+export async function tenantTools(db: Kysely<Database>, tenantId: string): Promise<ToolDefinition[]> {
+  return [...builtInTools, ...(await httpTools(db, tenantId)).map(httpToolDefinition)];
+}
+
+/** One of a tenant's tools by name. */
+export async function tenantTool(db: Kysely<Database>, tenantId: string, name: string): Promise<ToolDefinition | undefined> {
+  const own = builtIn.get(name);
+  if (own) return own;
+  const declared = await httpTool(db, tenantId, name);
+  return declared && httpToolDefinition(declared);
+}
+
+/** Whether a tool is on for a tenant: as it set it, else on for core and declared tools, off for the packs. */
 export function isEnabled(tool: ToolDefinition, switches: Map<string, boolean>): boolean {
-  return switches.get(tool.name) ?? tool.pack === 'core';
+  return switches.get(tool.name) ?? (tool.pack === 'core' || tool.pack === 'custom');
 }
 
 /** The tools the model is offered on a tenant's turn on `channel`. */
 export async function offeredTools(db: Kysely<Database>, tenantId: string, channel: Channel | undefined): Promise<ToolDefinition[]> {
-  const switches = await toolSwitches(db, tenantId);
-  return tools.filter((tool) => isEnabled(tool, switches) && (!tool.channels || (channel !== undefined && tool.channels.includes(channel))));
+  const [all, switches] = await Promise.all([tenantTools(db, tenantId), toolSwitches(db, tenantId)]);
+  return all.filter((tool) => isEnabled(tool, switches) && (!tool.channels || (channel !== undefined && tool.channels.includes(channel))));
 }
 
-/** A tool as the OpenAI-compatible API takes it: its arguments' JSON schema generated from their zod schema. */
+/** A tool as the OpenAI-compatible API takes it: its arguments' JSON schema, as declared or generated from zod. */
 export function modelTool(tool: ToolDefinition) {
-  const parameters = z.toJSONSchema(tool.args, { io: 'input' }) as Record<string, unknown>;
+  const parameters = { ...(tool.parameters ?? (z.toJSONSchema(tool.args, { io: 'input' }) as Record<string, unknown>)) };
   delete parameters.$schema;
   return { type: 'function' as const, function: { name: tool.name, description: tool.description, parameters } };
 }

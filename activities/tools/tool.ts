@@ -15,6 +15,12 @@ export interface ToolContext {
   /** The tenant's IANA time zone (dates the customer says are days there). */
   timeZone: string;
   now: Date;
+  /** The call's key from the workflow, the same for every attempt (a company's API gets it as `Idempotency-Key`). */
+  callKey: string;
+  /** A company's API may sit on a loopback or private address (TOOLS_ALLOW_PRIVATE_URLS). */
+  allowPrivateUrls: boolean;
+  /** Aborted when the activity is cancelled. */
+  signal?: AbortSignal;
 }
 
 /** What the model reads back: a JSON object (`{ error }` when the call was refused), or text. */
@@ -32,14 +38,19 @@ export function refused(words: string): { error: string } {
  */
 export type ToolKind = 'read' | 'write' | 'control' | 'display';
 
-/** Tools every tenant has on unless it turned them off; the others come in packs a tenant turns on. */
-export type ToolPack = 'core' | 'bookings' | 'orders' | 'business';
+/**
+ * `core` tools every tenant has on unless it turned them off; the others come in packs a tenant turns on, and
+ * `custom` ones are a tenant's own APIs (on once declared).
+ */
+export type ToolPack = 'core' | 'bookings' | 'orders' | 'business' | 'custom';
 
 export interface ToolDefinition<Args extends Record<string, unknown> = Record<string, unknown>> {
   name: string;
   description: string;
   /** The arguments, checked before anything runs; the model's JSON schema is generated from it. */
   args: z.ZodType<Args>;
+  /** The model's JSON schema when it was given as such (a declared API), not generated. */
+  parameters?: Record<string, unknown>;
   kind: ToolKind;
   pack: ToolPack;
   /** A person approves each call before it runs. */

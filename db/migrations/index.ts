@@ -14,6 +14,7 @@ import * as summarizedUntil from './2026_11_30_0003_summarized_until';
 import * as tools from './2026_11_30_0004_tools';
 import * as bookings from './2026_11_30_0005_bookings';
 import * as orders from './2026_11_30_0006_orders';
+import * as httpTools from './2026_11_30_0007_http_tools';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0004_tools': tools,
   '2026_11_30_0005_bookings': bookings,
   '2026_11_30_0006_orders': orders,
+  '2026_11_30_0007_http_tools': httpTools,
 };

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolActivities, type RunWriteToolInput } from '../../activities/tool-runs';
+import { toolActivities, type RunToolInput } from '../../activities/tool-runs';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { localTime, zonedInstant } from '../../domain/time-zone';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -32,13 +32,13 @@ async function conversation(contactKey: string): Promise<string> {
   return id;
 }
 
-function booking(conversationId: string, slotId: string, key: string): RunWriteToolInput {
+function booking(conversationId: string, slotId: string, key: string): RunToolInput {
   return { key, tenantId: 'default', conversationId, name: 'create_booking', arguments: { slot_id: slotId, name: 'Ada', party_size: 1 } };
 }
 
 /** The write activity as Temporal runs it: `attempt` is what a retry would carry. */
-function runWrite(input: RunWriteToolInput, attempt = 1) {
-  return new MockActivityEnvironment({ attempt }).run(toolActivities({ db: stack.db }).runWriteTool, input);
+function runWrite(input: RunToolInput, attempt = 1) {
+  return new MockActivityEnvironment({ attempt }).run(toolActivities({ db: stack.db, tools: { allowPrivateUrls: false } }).runWriteTool, input);
 }
 
 async function bookingsIn(slotId: string) {

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { callCompanyApi } from './company-api';
+import type { ToolDefinition } from './tool';
+import type { HttpTool } from '../../db/schema';
+
+/** Names a declared tool may take: what the model's API accepts, and none the service has itself. */
+export const httpToolName = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** Checks a declared JSON schema of arguments the way calls will be checked; the reason when it cannot be. */
+export function argumentSchemaProblem(parameters: Record<string, unknown>): string | null {
+  if (parameters.type !== 'object') return 'parameters must be a JSON schema of type "object"';
+  try {
+    z.fromJSONSchema(parameters as Parameters<typeof z.fromJSONSchema>[0]);
+    return null;
+  } catch (error) {
+    return `parameters is not a JSON schema this service can check arguments against: ${(error as Error).message}`;
+  }
+}
+
+/** A company's API, declared by the tenant (`POST /api/tools`), as a tool like any other. */
+export function httpToolDefinition(row: HttpTool): ToolDefinition {
+  return {
+    name: row.name,
+    description: row.description,
+    args: z.fromJSONSchema(row.parameters as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType<Record<string, unknown>>,
+    parameters: row.parameters,
+    kind: row.effect,
+    pack: 'custom',
+    approval: row.approval,
+    run: (args, context) =>
+      callCompanyApi({
+        url: row.url,
+        method: row.method,
+        secret: row.secret,
+        idempotencyKey: context.callKey,
+        args,
+        allowPrivateUrls: context.allowPrivateUrls,
+        signal: context.signal,
+      }),
+  };
+}
