@@ -1,3 +1,4 @@
+import { approvalActivities } from './approvals';
 import { callActivities } from './calls';
 import type { ActivityDeps } from './deps';
 import { handoffActivities } from './handoff';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...llmActivities(deps),
     ...knowledgeActivities(deps),
     ...toolActivities(deps),
+    ...approvalActivities(deps),
     ...outboundActivities(deps),
     ...summaryActivities(deps),
     ...handoffActivities(deps),

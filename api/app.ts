@@ -4,6 +4,7 @@ import { bodyLimits } from './body-limit';
 import { errorBody, handleError } from './errors';
 import { refuseNulInUrl } from './nul';
 import { agentRoutes } from './routes/agents';
+import { approvalRoutes } from './routes/approvals';
 import { bookingRoutes } from './routes/bookings';
 import { chatAccess } from './chat-access';
 import { chatRoutes } from './routes/chat';
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/tools', toolRoutes(deps));
   app.route('/api/bookings', bookingRoutes(deps));
   app.route('/api/orders', orderRoutes(deps));
+  app.route('/api/approvals', approvalRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);
   app.route('/api/chat', chatRoutes(deps, chat));

@@ -18,6 +18,8 @@ import {
   requestHandoffSignal,
   webTurnUpdate,
   resolveHandoffUpdate,
+  decideApprovalUpdate,
+  type ApprovalDecision,
   sendCodeUpdate,
   snapshotQuery,
   voiceTurnUpdate,
@@ -64,6 +66,7 @@ export function conversationSettings(config: Config): ConversationSettings {
     maxHistoryEvents,
     handoffTimeoutMs: config.HANDOFF_TIMEOUT_MS,
     handoffExpiryMs: config.HANDOFF_EXPIRY_MS,
+    approvalTimeoutMs: config.APPROVAL_TIMEOUT_MS,
   };
 }
 
@@ -89,6 +92,7 @@ const refusalAnswers: Record<Refusal, [ContentfulStatusCode, string]> = {
   [refusal.unreachable]: [409, 'cannot_reach'],
   [refusal.callInProgress]: [409, 'call_in_progress'],
   [refusal.emptyMessage]: [400, 'empty_message'],
+  [refusal.approvalDecided]: [409, 'approval_decided'],
 };
 
 /**
@@ -248,6 +252,11 @@ export function createConversationClient(temporal: Client, config: Config) {
 
     resolveHandoff(conversationId: string, action: AgentAction & Omit<HandoffResolution, 'agentId'>): Promise<void> {
       return handle(conversationId).executeUpdate(resolveHandoffUpdate, { args: [action] }).catch(refused);
+    },
+
+    /** Approves or denies a tool call waiting for a person; 409 when it was decided already or dropped. */
+    decideApproval(conversationId: string, decision: ApprovalDecision): Promise<void> {
+      return handle(conversationId).executeUpdate(decideApprovalUpdate, { args: [decision] }).catch(refused);
     },
   };
 }

@@ -41,6 +41,8 @@ const schema = z.object({
   CONVERSATION_IDLE_MS: ms(30 * 60_000),
   HANDOFF_TIMEOUT_MS: ms(10 * 60_000),
   HANDOFF_EXPIRY_MS: ms(7 * 24 * 60 * 60_000),
+  /** How long a tool call waits for a person's approval before the customer is told it did not happen. */
+  APPROVAL_TIMEOUT_MS: ms(60 * 60_000),
   WEB_SESSION_IDLE_MS: ms(30 * 60_000),
   /** Web chat messages a minute, per session, per visitor address and per tenant; sessions opened a minute per address. */
   WEB_RATE_PER_SESSION: z.coerce.number().int().min(1).default(20),

@@ -341,6 +341,27 @@ interface HttpToolsTable {
   created_at: DefaultedTimestamp;
 }
 
+export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+/** A tool call waiting for (or given) a person's decision before it runs. */
+interface ApprovalsTable {
+  id: string;
+  tenant_id: string;
+  conversation_id: string;
+  tool: string;
+  arguments: ColumnType<Record<string, unknown>, string, string>;
+  /** sha256 of the tool and its arguments: what a decision is bound to. */
+  arguments_hash: string;
+  status: ApprovalStatus;
+  decided_by: string | null;
+  note: string | null;
+  /** What the tool answered, once approved and run. */
+  result: ColumnType<unknown, string | null | undefined, string | null>;
+  deadline: Timestamp;
+  created_at: DefaultedTimestamp;
+  decided_at: Timestamp | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -369,6 +390,7 @@ export interface Database {
   orders: OrdersTable;
   order_items: OrderItemsTable;
   http_tools: HttpToolsTable;
+  approvals: ApprovalsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -390,3 +412,4 @@ export type MenuItem = Selectable<MenuItemsTable>;
 export type Order = Selectable<OrdersTable>;
 export type OrderItem = Selectable<OrderItemsTable>;
 export type HttpTool = Selectable<HttpToolsTable>;
+export type Approval = Selectable<ApprovalsTable>;

@@ -7,5 +7,7 @@
 export type ConversationEvent =
   | { type: 'message'; tenantId: string; conversationId: string; messageId: string }
   | { type: 'handoff'; tenantId: string; conversationId: string; taskId: string; status: string }
+  /** A tool call waits for a person's approval, or was decided. */
+  | { type: 'approval'; tenantId: string; conversationId: string; approvalId: string; status: string }
   /** Someone is writing: an agent (shown to a web visitor) or a web visitor (shown to agents). Nothing is stored. */
   | { type: 'typing'; tenantId: string; conversationId: string; who: 'agent' | 'customer' };

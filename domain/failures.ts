@@ -15,6 +15,8 @@ export const refusal = {
   callInProgress: 'CallInProgress',
   /** Nothing to send. */
   emptyMessage: 'EmptyMessage',
+  /** The approval was decided already, or dropped undecided. */
+  approvalDecided: 'ApprovalDecided',
 } as const;
 
 export type Refusal = (typeof refusal)[keyof typeof refusal];

@@ -67,10 +67,10 @@ const summaries = proxyActivities<Activities>({
 });
 export const summarizeConversation = skippedOnFailure('conversation summary', summaries.summarizeConversation);
 
-export const { openHandoffTask, updateHandoff } = proxyActivities<Activities>({
+export const { openHandoffTask, updateHandoff, openApproval, recordApprovalDecision, closeApproval } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
-  // The task id comes from the workflow: a repeat inserts nothing new and sets the same status (the note has a
-  // fixed id too), so they retry until the database takes them.
+  // The task's (and approval's) id comes from the workflow: a repeat inserts nothing new and sets the same status
+  // (the note has a fixed id too), so they retry until the database takes them.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 

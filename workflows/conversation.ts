@@ -8,6 +8,8 @@ import {
   callEndedSignal,
   callStartedSignal,
   claimHandoffUpdate,
+  decideApprovalUpdate,
+  defaultApprovalTimeoutMs,
   inboundSignal,
   interruptSignal,
   placeCallUpdate,
@@ -27,7 +29,8 @@ import { deliver } from './deliver';
 import { Handoff } from './handoff';
 import { IdleTimer } from './idle';
 import { Inbox } from './inbox';
-import { settleTurn, type LiveChannelHost } from './reply-turn';
+import { replyTurn, settleTurn, type AskApproval, type LiveChannelHost, type TurnResult } from './reply-turn';
+import { Approvals } from './approvals';
 import { Outreach } from './outreach';
 import { Routing } from './routing';
 import { TextBatch } from './text-batch';
@@ -77,11 +80,28 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     handoff.open(reason);
     return handoff.current?.taskId ?? '';
   };
+  /** A reply turn's outcome, where replies go now. */
+  const settleHere = (reply: TurnResult | null) => settleTurn(reply, { deliver: send, openHandoff }, routing.replyTarget, { live: false });
+  const askApproval: AskApproval = (tool, args, key) => approvals.open(tool, args, key);
+  const approvals = new Approvals(
+    {
+      tenantId,
+      conversationId,
+      timeoutMs: settings.approvalTimeoutMs ?? defaultApprovalTimeoutMs,
+      // How an approval ended is the model's to tell, unless people have the conversation (they read the note).
+      answer: async (messageId) => {
+        if (handoff.current) return;
+        await settleHere(await replyTurn({ conversationId, tenantId, maxToolRounds: settings.maxToolRounds, askApproval }, messageId));
+      },
+    },
+    carried?.approvals ?? null,
+  );
   const batch = new TextBatch(carried ?? null, settings, {
     conversationId,
     tenantId,
-    settle: (reply) => settleTurn(reply, { deliver: send, openHandoff }, routing.replyTarget, { live: false }),
+    settle: settleHere,
     summarize: () => summarizeConversation({ conversationId }),
+    askApproval,
   });
   const inbox = new Inbox(
     { ...ids, routing, batch, idle, personHasIt: () => handoff.current !== null, help: () => send({ notice: 'help', author: 'system' }) },
@@ -91,6 +111,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   const live: LiveChannelHost = {
     ...ids,
     maxToolRounds: settings.maxToolRounds,
+    askApproval,
     record: (message) => inbox.record(message, { queue: false }),
     deliver: send,
     openHandoff,
@@ -128,6 +149,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   setHandler(agentMessageUpdate, (message) => outreach.message(message), { validator: (message) => outreach.validateMessage(message) });
   setHandler(placeCallUpdate, (request) => outreach.call(request), { validator: (request) => outreach.validateCall(request) });
   setHandler(sendCodeUpdate, (code) => outreach.code(code));
+  setHandler(decideApprovalUpdate, (decision) => approvals.decide(decision), { validator: (decision) => approvals.validateDecision(decision) });
   setHandler(requestHandoffSignal, ({ reason }) => handoff.request(reason));
   setHandler(claimHandoffUpdate, (action) => handoff.claim(action), { validator: (action) => handoff.validateClaim(action) });
   setHandler(agentReplyUpdate, (action) => handoff.reply(action), { validator: (action) => handoff.validateReply(action) });
@@ -173,6 +195,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       ...routing.carried(),
       handoff: handoff.current,
       call: calls.active,
+      approvals: approvals.waiting,
     };
     return continueAsNew<typeof conversationWorkflow>({ ...input, carried: next });
   }
@@ -190,9 +213,18 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     }
     idle.touch();
     // A call's turn may open a handoff from its update handler.
-    await condition(() => batch.pending.length > 0 || handoff.requested !== null || handoff.current !== null || idle.expired);
+    await condition(() => batch.pending.length > 0 || handoff.requested !== null || handoff.current !== null || approvals.ready() || idle.expired);
     if (handoff.current) continue;
+    if (approvals.ready()) {
+      await approvals.settle();
+      continue;
+    }
     if (batch.pending.length === 0 && handoff.requested === null) {
+      // Idle, but a tool call still waits for a person: the run waits with it.
+      if (approvals.waiting.length > 0) {
+        await condition(() => batch.pending.length > 0 || handoff.requested !== null || approvals.ready());
+        continue;
+      }
       if (await summarizeAndDrain()) return;
       continue;
     }

@@ -33,6 +33,8 @@ export interface ConversationSettings {
   handoffTimeoutMs: number;
   /** How long a handoff may stay unresolved before the AI takes the conversation back. */
   handoffExpiryMs: number;
+  /** How long a tool call waits for a person's approval before it is dropped (absent in runs started before). */
+  approvalTimeoutMs?: number;
 }
 
 /** A message waiting for its answer; `messageId` is set once it is recorded in Postgres. */
@@ -76,6 +78,28 @@ export interface CarriedState extends RoutingState {
   recentProviderIds: string[];
   turns: number;
   handoff: OpenHandoff | null;
+  /** Tool calls waiting for a person's approval. */
+  approvals?: PendingApproval[];
+}
+
+/** A tool call a person must approve before it runs (`approvals.ts`), bound to its exact tool and arguments. */
+export interface PendingApproval {
+  approvalId: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** The write's idempotency key, fixed when the model asked: the approved call runs once under it. */
+  key: string;
+  /** Workflow time after which it is dropped undecided. */
+  deadline: number;
+  decision?: ApprovalDecision | { decision: 'expired' };
+}
+
+/** A person's decision on an approval. */
+export interface ApprovalDecision {
+  approvalId: string;
+  decision: 'approve' | 'deny';
+  agentId: string;
+  note?: string | null;
 }
 
 export interface ConversationInput {
@@ -202,6 +226,12 @@ export const claimHandoffUpdate = defineUpdate<void, [AgentAction]>('claimHandof
 export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentAction & { body: string }]>('agentReply');
 /** Rejected unless the agent holds the open handoff; returns once the resolution is recorded. */
 export const resolveHandoffUpdate = defineUpdate<void, [AgentAction & Omit<HandoffResolution, 'agentId'>]>('resolveHandoff');
+
+/** For runs started before approvals had a timeout of their own (APPROVAL_TIMEOUT_MS's default). */
+export const defaultApprovalTimeoutMs = 60 * 60_000;
+
+/** Rejected unless the approval waits for a decision; returns once the decision is recorded. */
+export const decideApprovalUpdate = defineUpdate<void, [ApprovalDecision]>('decideApproval');
 
 /** An agent asks the service to call the person (Twilio Calls API); the call is answered like any other. */
 export const placeCallUpdate = defineUpdate<{ callSid: string }, [{ agentId: string }]>('placeCall');

@@ -16,12 +16,16 @@ export interface TurnContext {
   conversationId: string;
   tenantId: string;
   maxToolRounds: number;
+  /** Opens an approval for a write that needs one (the call waits for a person); its id. */
+  askApproval?: AskApproval;
   /**
    * Set for a live channel (a call): the reply's tokens stream as they are written, keyed by this turn, and the
    * finished reply is recorded as `record` (the customer already has it).
    */
   live?: { channel: Channel; turnId: string; record?: { outboxId: string; contactKey: string; target: ReplyTarget } };
 }
+
+export type AskApproval = (tool: string, args: Record<string, unknown>, key: string) => Promise<string>;
 
 /** Why a turn went to people when the model could not answer. */
 const modelUnavailable = 'the AI could not answer: the model stayed unavailable through every retry';
@@ -74,6 +78,7 @@ export interface LiveChannelHost extends SettleHost {
   tenantId: string;
   contactKey: string;
   maxToolRounds: number;
+  askApproval: AskApproval;
   /** Records a customer message as any other (de-duplicated); null for one seen before. */
   record(message: InboundMessage): Promise<{ messageId: string } | null>;
   setTarget(target: ReplyTarget): void;
@@ -89,6 +94,7 @@ export function liveTurnContext(host: LiveChannelHost, channel: Channel, turnId:
     conversationId: host.conversationId,
     tenantId: host.tenantId,
     maxToolRounds: host.maxToolRounds,
+    askApproval: host.askApproval,
     live: { channel, turnId, record: { outboxId: `out:${uuid4()}`, contactKey: host.contactKey, target } },
   };
 }
@@ -121,7 +127,8 @@ export async function replyTurn(context: TurnContext, untilMessageId: string): P
     if (result.kind !== 'tool_calls') return result;
     if (result.plans && patched(toolRegistryPatch)) {
       const channel = context.live ? { channel: context.live.channel } : {};
-      const outcome = await runToolCalls({ tenantId: context.tenantId, conversationId: context.conversationId, ...channel, untilMessageId, round, writes }, result.plans);
+      const approvals = context.askApproval ? { askApproval: context.askApproval } : {};
+      const outcome = await runToolCalls({ tenantId: context.tenantId, conversationId: context.conversationId, ...channel, ...approvals, untilMessageId, round, writes }, result.plans);
       if (outcome.kind === 'handoff') return { kind: 'handoff', reason: outcome.reason, notice: 'handoffAck' };
       toolExchange.push(result.assistant, ...outcome.messages);
       continue;

@@ -1,7 +1,7 @@
 import { condition } from '@temporalio/workflow';
 import { batchDeadline } from './batching';
 import type { ConversationSettings, InboundMessage, PendingMessage } from './definitions';
-import { replyTurn, type TurnOutcome, type TurnResult } from './reply-turn';
+import { replyTurn, type AskApproval, type TurnOutcome, type TurnResult } from './reply-turn';
 
 /** Turns between summary refreshes: older messages leave the model's window (40 messages) only once summarized. */
 const summaryEveryTurns = 15;
@@ -13,6 +13,7 @@ export interface TextBatchHost {
   /** Settles a turn's reply on the channel of the newest message. */
   settle(reply: TurnResult | null): Promise<TurnOutcome>;
   summarize(): Promise<void>;
+  askApproval: AskApproval;
 }
 
 /**
@@ -75,7 +76,8 @@ export class TextBatch {
         this.pending = this.pending.filter((p) => !batch.includes(p));
         return;
       }
-      const turn = { conversationId: this.host.conversationId, tenantId: this.host.tenantId, maxToolRounds: this.settings.maxToolRounds };
+      const { conversationId, tenantId, askApproval } = this.host;
+      const turn = { conversationId, tenantId, maxToolRounds: this.settings.maxToolRounds, askApproval };
       const reply = await replyTurn(turn, newest.messageId);
       if (this.pending.length > batch.length && restarts < this.settings.maxStaleRestarts) continue;
       this.pending = this.pending.filter((p) => !batch.includes(p));

@@ -3,6 +3,8 @@ import type { ChatMessage } from '../activities/context';
 import type { ToolPlan } from '../activities/tools/registry';
 import type { Channel } from '../domain/channels';
 import { runReadTool, runWriteTool } from './activity-proxies';
+import { awaitingApproval } from './approvals';
+import type { AskApproval } from './reply-turn';
 
 /** Marks histories whose tool calls run through the tool registry (before it, `search_knowledge` was its own activity). */
 export const toolRegistryPatch = 'tool-registry';
@@ -19,6 +21,7 @@ export interface ToolRound {
    * the same thing in a later round gets the same answer, and nothing acts twice.
    */
   writes: Map<string, string>;
+  askApproval?: AskApproval;
 }
 
 export type ToolRoundOutcome = { kind: 'handoff'; reason: string } | { kind: 'results'; messages: ChatMessage[] };
@@ -40,9 +43,17 @@ export async function runToolCalls(round: ToolRound, plans: readonly ToolPlan[])
 
 async function answer(round: ToolRound, plan: ToolPlan, index: number): Promise<string> {
   if (plan.kind === 'refused') return JSON.stringify({ error: plan.error });
-  if (plan.approval) return JSON.stringify({ error: `${plan.name} needs a person's approval, which cannot be asked for here; offer a person instead` });
   const { workflowId, runId } = workflowInfo();
   const key = `${workflowId}/${runId}/${round.untilMessageId}/${round.round}/${index}`;
+  if (plan.approval && plan.kind === 'write') {
+    if (!round.askApproval) return JSON.stringify({ error: `${plan.name} needs a person's approval, which cannot be asked for here; offer a person instead` });
+    const same = `${plan.name}:${JSON.stringify(plan.arguments)}`;
+    const earlier = round.writes.get(same);
+    if (earlier !== undefined) return earlier;
+    const asked = JSON.stringify(awaitingApproval(await round.askApproval(plan.name, plan.arguments, key)));
+    round.writes.set(same, asked);
+    return asked;
+  }
   const input = { key, tenantId: round.tenantId, conversationId: round.conversationId, name: plan.name, arguments: plan.arguments, ...(round.channel ? { channel: round.channel } : {}) };
   try {
     switch (plan.kind) {

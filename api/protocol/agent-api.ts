@@ -181,3 +181,26 @@ export interface OrderView {
   currency: string | null;
   confirmedAt: string | null;
 }
+
+/** `GET /api/approvals`: tool calls waiting for a person's decision, oldest first (`?status=all`: decided ones too). */
+export interface ApprovalList {
+  approvals: ApprovalView[];
+}
+
+export interface ApprovalView {
+  id: string;
+  conversationId: string;
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** The arguments in words, one "name: value" each. */
+  summary: string;
+  /** sha256 of the tool and arguments: a decision may name it, to be sure it is about exactly these. */
+  argumentsHash: string;
+  status: 'pending' | 'approved' | 'denied' | 'expired';
+  decidedBy: string | null;
+  note: string | null;
+  result: unknown;
+  deadline: string;
+  createdAt: string;
+  decidedAt: string | null;
+}

@@ -12,7 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('description', 'text', (c) => c.notNull())
     .addColumn('url', 'text', (c) => c.notNull())
     .addColumn('method', 'text', (c) => c.notNull().check(sql`method in ('GET', 'POST')`))
-    .addColumn('parameters', 'jsonb', (c) => c.notNull())
+    // json, not jsonb: the schema is given to the model as declared, its properties in their order.
+    .addColumn('parameters', 'json', (c) => c.notNull())
     .addColumn('effect', 'text', (c) => c.notNull().check(sql`effect in ('read', 'write')`))
     .addColumn('approval', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('secret', 'text', (c) => c.notNull())

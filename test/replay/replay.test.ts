@@ -15,6 +15,7 @@ const required = [
   'tool-round',
   'tool-registry-round',
   'write-tool-round',
+  'approval-approved',
   'handoff-claimed-replied-resolved',
   'handoff-escalated',
   'handoff-continued-as-new',
