@@ -12,13 +12,14 @@ import { toolActivities } from './tool-runs';
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps) {
+  const outbound = outboundActivities(deps);
   return {
     ...inboundActivities(deps),
     ...llmActivities(deps),
     ...knowledgeActivities(deps),
-    ...toolActivities(deps),
+    ...toolActivities(deps, outbound.sendMessage),
     ...approvalActivities(deps),
-    ...outboundActivities(deps),
+    ...outbound,
     ...summaryActivities(deps),
     ...handoffActivities(deps),
     ...callActivities(deps),

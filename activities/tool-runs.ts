@@ -1,12 +1,14 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
+import type { SendMessageInput } from './outbound';
 import { tenantTool } from './tools/registry';
-import type { ToolContext, ToolDefinition, ToolResult } from './tools/tool';
+import type { ToolContext, ToolDefinition, ToolNotification, ToolResult } from './tools/tool';
 import type { Channel } from '../domain/channels';
+import { conversationWorkflowId } from '../domain/conversation-key';
 import { finishToolRun, startToolRun } from '../db/repositories/tool-runs';
 import { toolScope } from '../db/repositories/tools';
-import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 
 export interface RunToolInput {
@@ -19,6 +21,9 @@ export interface RunToolInput {
   /** From the workflow (its id, run, turn, round and call index), never the model: the same for every attempt. */
   key: string;
 }
+
+/** Sends a message through the outbox (`sendMessage`); how tools' notifications go out. */
+export type SendThroughOutbox = (input: SendMessageInput) => Promise<unknown>;
 
 async function toolOrFail(db: Kysely<Database>, input: RunToolInput, kind: 'read' | 'write'): Promise<ToolDefinition> {
   const tool = await tenantTool(db, input.tenantId, input.name);
@@ -33,8 +38,8 @@ function checkedArguments(tool: ToolDefinition, args: Record<string, unknown>): 
   return checked.data;
 }
 
-export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>) {
-  async function context(input: RunToolInput, trx: Kysely<Database>, signal: AbortSignal): Promise<ToolContext> {
+export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>, send: SendThroughOutbox) {
+  async function context(input: RunToolInput, trx: Kysely<Database>, signal: AbortSignal, notifications: ToolNotification[] | null): Promise<ToolContext> {
     const scope = await toolScope(trx, input.tenantId, input.conversationId);
     if (!scope.contactKey) throw ApplicationFailure.nonRetryable(`no conversation ${input.conversationId}`, 'UnknownConversation');
     return {
@@ -48,7 +53,35 @@ export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>
       callKey: input.key,
       allowPrivateUrls: tools.allowPrivateUrls,
       signal,
+      async notify(notification) {
+        if (!notifications) throw new Error(`${input.name} reads only: it cannot send messages`);
+        notifications.push(notification);
+      },
     };
+  }
+
+  /**
+   * Sends what a committed write owes people, each through the outbox under its own id: a message sent before is
+   * recognised there and not sent again, one refused for good (an opted-out number) stays refused on its row.
+   */
+  async function sendNotifications(input: RunToolInput, notifications: ToolNotification[]): Promise<void> {
+    if (notifications.length === 0) return;
+    const tenant = await db.selectFrom('tenants').select('sender_number').where('id', '=', input.tenantId).executeTakeFirst();
+    for (const n of notifications) {
+      try {
+        await send({
+          outboxId: `notify:${n.id}`,
+          conversationId: conversationWorkflowId({ tenantId: input.tenantId, contactKey: n.phone }),
+          tenantId: input.tenantId,
+          contactKey: n.phone,
+          target: { channel: 'sms', address: n.phone, sender: tenant?.sender_number ?? null },
+          delivery: { text: n.text, author: 'system' },
+        });
+      } catch (error) {
+        if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
+        log.warn('tool notification refused', { id: n.id, error: error.message });
+      }
+    }
   }
 
   return {
@@ -56,28 +89,32 @@ export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>
     async runReadTool(input: RunToolInput): Promise<ToolResult> {
       const tool = await toolOrFail(db, input, 'read');
       const signal = Context.current().cancellationSignal;
-      return tool.run(checkedArguments(tool, input.arguments), await context(input, db, signal));
+      return tool.run(checkedArguments(tool, input.arguments), await context(input, db, signal, null));
     },
 
     /**
-     * A write tool, exactly once per key: its effect (our own rows) and its outcome commit in one transaction, and
-     * any later attempt (a retry after the write, a worker that died before reporting, a replayed turn) finds the
-     * outcome and returns it instead of acting again. A worker killed mid-run leaves nothing: the transaction is
-     * rolled back and the next attempt starts afresh. A company's API, whose effect is not ours to roll back, gets
-     * the key as `Idempotency-Key` on every attempt.
+     * A write tool, exactly once per key: its effect (our own rows), its outcome and the messages it owes commit in
+     * one transaction, and any later attempt (a retry after the write, a worker that died before reporting, a
+     * replayed turn) finds the outcome and returns it instead of acting again. A worker killed mid-run leaves
+     * nothing: the transaction is rolled back and the next attempt starts afresh. The messages go out after the
+     * commit, through the outbox, on every attempt until one gets through (the outbox sends each once). A company's
+     * API, whose effect is not ours to roll back, gets the key as `Idempotency-Key` on every attempt.
      */
     async runWriteTool(input: RunToolInput): Promise<ToolResult> {
       const tool = await toolOrFail(db, input, 'write');
       const args = checkedArguments(tool, input.arguments);
-      return heartbeating((signal) =>
-        db.transaction().execute(async (trx) => {
+      return heartbeating(async (signal) => {
+        const { result, notifications } = await db.transaction().execute(async (trx) => {
           const run = await startToolRun(trx, { key: input.key, tenantId: input.tenantId, conversationId: input.conversationId, tool: tool.name, arguments: args });
-          if (run.done) return run.result as ToolResult;
-          const result = await tool.run(args, await context(input, trx, signal));
-          await finishToolRun(trx, input.key, result);
-          return result;
-        }),
-      );
+          if (run.done) return { result: run.result as ToolResult, notifications: (run.notifications ?? []) as ToolNotification[] };
+          const owed: ToolNotification[] = [];
+          const outcome = await tool.run(args, await context(input, trx, signal, owed));
+          await finishToolRun(trx, input.key, outcome, owed);
+          return { result: outcome, notifications: owed };
+        });
+        await sendNotifications(input, notifications);
+        return result;
+      });
     },
   };
 }

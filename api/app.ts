@@ -13,6 +13,7 @@ import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
+import { leadRoutes } from './routes/leads';
 import { orderRoutes } from './routes/orders';
 import { toolRoutes } from './routes/tools';
 import { twilioRoutes } from './routes/twilio';
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/bookings', bookingRoutes(deps));
   app.route('/api/orders', orderRoutes(deps));
   app.route('/api/approvals', approvalRoutes(deps));
+  app.route('/api/leads', leadRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);
   app.route('/api/chat', chatRoutes(deps, chat));

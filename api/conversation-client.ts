@@ -38,22 +38,14 @@ import {
   type WebTurnRequest,
   type WebTurnResult,
 } from '../workflows/definitions';
+import { conversationWorkflowId, type ConversationKey } from '../domain/conversation-key';
 
 /** Stops bursts at the outer edge: a turn regenerated this often is answered and the rest wait for the next. */
 const maxStaleRestarts = 2;
 /** Far below Temporal's limits (50k events), so a replay after a cache eviction stays quick. */
 const maxHistoryEvents = 10_000;
 
-/** Who a conversation belongs to: one per (tenant, contact), whatever the channel. */
-export interface ConversationKey {
-  tenantId: string;
-  contactKey: string;
-}
-
-/** One workflow per (tenant, contact): SMS, WhatsApp and voice from one number share a conversation. */
-export function conversationWorkflowId({ tenantId, contactKey }: ConversationKey): string {
-  return `conversation:${tenantId}:${contactKey}`;
-}
+export { conversationWorkflowId, type ConversationKey };
 
 /** The timing and limits a run starts with, from the service's configuration. */
 export function conversationSettings(config: Config): ConversationSettings {

@@ -159,6 +159,8 @@ interface ToolRunsTable {
   arguments: ColumnType<unknown, string, string>;
   status: 'running' | 'done';
   result: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Messages the effect owes someone (`ToolNotification`s), sent once it committed; a repeat sends what is missing. */
+  notifications: ColumnType<unknown, string | undefined, string>;
   /** How many times the call was started: more than one means a retry found it. */
   attempts: Generated<number>;
   created_at: DefaultedTimestamp;
@@ -362,6 +364,39 @@ interface ApprovalsTable {
   decided_at: Timestamp | null;
 }
 
+/** A car (or anything) for sale, and who sells it: the marketplace pack. */
+interface ListingsTable {
+  tenant_id: string;
+  id: string;
+  make: string;
+  model: string;
+  year: number;
+  price_cents: number;
+  currency: string;
+  fuel: string;
+  transmission: string;
+  city: string;
+  mileage_km: number | null;
+  description: Generated<string>;
+  url: string | null;
+  seller_name: string;
+  /** E.164: where the seller is texted when someone is interested. */
+  seller_phone: string;
+  /** People who recorded interest, each once. */
+  interest_count: Generated<number>;
+  created_at: DefaultedTimestamp;
+}
+
+/** A person's interest in a listing, once per person. */
+interface LeadsTable {
+  id: string;
+  tenant_id: string;
+  listing_id: string;
+  conversation_id: string;
+  contact_key: string;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -391,6 +426,8 @@ export interface Database {
   order_items: OrderItemsTable;
   http_tools: HttpToolsTable;
   approvals: ApprovalsTable;
+  listings: ListingsTable;
+  leads: LeadsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;
@@ -413,3 +450,5 @@ export type Order = Selectable<OrdersTable>;
 export type OrderItem = Selectable<OrderItemsTable>;
 export type HttpTool = Selectable<HttpToolsTable>;
 export type Approval = Selectable<ApprovalsTable>;
+export type Listing = Selectable<ListingsTable>;
+export type Lead = Selectable<LeadsTable>;

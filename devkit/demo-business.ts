@@ -34,13 +34,22 @@ export const demoMenu = [
   { id: 'veggie-bowl', name: 'Harbour bowl', category: 'Lunch', description: 'Grains, roast squash, greens, tahini (vegan)', price_cents: 1450 },
 ];
 
+/** Cars for sale, each with its seller's (made-up) number. */
+export const demoListings = [
+  { id: 'car-101', make: 'Toyota', model: 'Corolla', year: 2019, price_cents: 1_650_000, fuel: 'petrol', transmission: 'automatic', city: 'Vancouver', mileage_km: 62_000, seller_name: 'Sam', seller_phone: '+16045550181' },
+  { id: 'car-102', make: 'Honda', model: 'Civic', year: 2021, price_cents: 2_290_000, fuel: 'petrol', transmission: 'manual', city: 'Burnaby', mileage_km: 31_000, seller_name: 'Priya', seller_phone: '+16045550182' },
+  { id: 'car-103', make: 'Tesla', model: 'Model 3', year: 2020, price_cents: 3_150_000, fuel: 'electric', transmission: 'automatic', city: 'Vancouver', mileage_km: 54_000, seller_name: 'Lee', seller_phone: '+16045550183' },
+  { id: 'car-104', make: 'Toyota', model: 'RAV4', year: 2018, price_cents: 2_450_000, fuel: 'hybrid', transmission: 'automatic', city: 'Richmond', mileage_km: 88_000, seller_name: 'Ana', seller_phone: '+16045550184' },
+  { id: 'car-105', make: 'Volkswagen', model: 'Golf', year: 2017, price_cents: 1_290_000, fuel: 'diesel', transmission: 'manual', city: 'Surrey', mileage_km: 110_000, seller_name: 'Tom', seller_phone: '+16045550185' },
+];
+
 /** Café tables at lunch and dinner, 8 places each. */
 const demoSlotTimes = ['12:00', '13:00', '18:30', '20:00'];
 const demoSlotDays = 14;
 
 /**
  * Turns every tool pack on for the tenant (once) and gives it what the packs need: its time zone, its business facts and
- * a menu, and two weeks of bookable slots from today (topped up at each start, so the demo always has some ahead).
+ * a menu, cars for sale, and two weeks of bookable slots from today (topped up at each start, so the demo always has some ahead).
  */
 export async function seedDemoBusiness(db: Kysely<Database>, tenantId: string, now = new Date()): Promise<number> {
   await db
@@ -68,6 +77,11 @@ export async function seedDemoBusiness(db: Kysely<Database>, tenantId: string, n
   await db
     .insertInto('menu_items')
     .values(demoMenu.map((item) => ({ ...item, tenant_id: tenantId, currency: 'CAD' })))
+    .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
+    .execute();
+  await db
+    .insertInto('listings')
+    .values(demoListings.map((l) => ({ ...l, tenant_id: tenantId, currency: 'CAD', url: `https://example.com/cars/${l.id}` })))
     .onConflict((oc) => oc.columns(['tenant_id', 'id']).doNothing())
     .execute();
   const added = await db.insertInto('booking_slots').values(slots).onConflict((oc) => oc.column('id').doNothing()).execute();

@@ -4,6 +4,7 @@ import { bookingTools } from './bookings';
 import { getBusinessInfo } from './business-info';
 import { handoffToHuman } from './handoff-to-human';
 import { httpToolDefinition } from './http-tool';
+import { marketplaceTools } from './marketplace';
 import { orderTools } from './orders';
 import { searchKnowledge } from './search-knowledge';
 import { showOptions } from './show-options';
@@ -16,7 +17,7 @@ import { toolSwitches } from '../../db/repositories/tools';
 import type { Database } from '../../db/schema';
 
 /** Every tool the service has. Adding one is its file and a line here. */
-export const builtInTools: readonly ToolDefinition[] = [searchKnowledge, handoffToHuman, showOptions, ...bookingTools, ...orderTools, getBusinessInfo];
+export const builtInTools: readonly ToolDefinition[] = [searchKnowledge, handoffToHuman, showOptions, ...bookingTools, ...orderTools, ...marketplaceTools, getBusinessInfo];
 
 const builtIn = new Map(builtInTools.map((tool) => [tool.name, tool]));
 

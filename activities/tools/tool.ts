@@ -21,6 +21,19 @@ export interface ToolContext {
   allowPrivateUrls: boolean;
   /** Aborted when the activity is cancelled. */
   signal?: AbortSignal;
+  /**
+   * A write's message to someone (a seller told of a lead): kept with the call's outcome and sent by SMS through the
+   * outbox once the effect committed, so it goes out once, even when the call is retried.
+   */
+  notify(notification: ToolNotification): Promise<void>;
+}
+
+export interface ToolNotification {
+  /** Fixed by the effect (a lead's id): the outbox row's, so a repeat is recognised. */
+  id: string;
+  /** E.164 */
+  phone: string;
+  text: string;
 }
 
 /** What the model reads back: a JSON object (`{ error }` when the call was refused), or text. */
@@ -42,7 +55,7 @@ export type ToolKind = 'read' | 'write' | 'control' | 'display';
  * `core` tools every tenant has on unless it turned them off; the others come in packs a tenant turns on, and
  * `custom` ones are a tenant's own APIs (on once declared).
  */
-export type ToolPack = 'core' | 'bookings' | 'orders' | 'business' | 'custom';
+export type ToolPack = 'core' | 'bookings' | 'orders' | 'marketplace' | 'business' | 'custom';
 
 export interface ToolDefinition<Args extends Record<string, unknown> = Record<string, unknown>> {
   name: string;

@@ -204,3 +204,21 @@ export interface ApprovalView {
   createdAt: string;
   decidedAt: string | null;
 }
+
+/** `GET /api/leads`: people interested in listings, newest first. */
+export interface LeadList {
+  leads: LeadView[];
+}
+
+export interface LeadView {
+  id: string;
+  listingId: string;
+  listing: string;
+  sellerName: string;
+  sellerPhone: string;
+  /** Everyone interested in the listing so far. */
+  interestCount: number;
+  conversationId: string;
+  contactKey: string;
+  createdAt: string;
+}

@@ -24,6 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('arguments', 'jsonb', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('running', 'done')`))
     .addColumn('result', 'jsonb')
+    // Messages the call's effect owes someone (a seller told of a lead), sent after it commits and again on a repeat.
+    .addColumn('notifications', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('finished_at', 'timestamptz')

@@ -16,6 +16,7 @@ import * as bookings from './2026_11_30_0005_bookings';
 import * as orders from './2026_11_30_0006_orders';
 import * as httpTools from './2026_11_30_0007_http_tools';
 import * as approvals from './2026_11_30_0008_approvals';
+import * as marketplace from './2026_11_30_0009_marketplace';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0006_orders': orders,
   '2026_11_30_0007_http_tools': httpTools,
   '2026_11_30_0008_approvals': approvals,
+  '2026_11_30_0009_marketplace': marketplace,
 };

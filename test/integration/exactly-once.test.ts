@@ -1,11 +1,13 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toolActivities, type RunToolInput } from '../../activities/tool-runs';
+import { createActivities } from '../../activities';
+import type { RunToolInput } from '../../activities/tool-runs';
+import { createTwilioClient } from '../../worker/clients';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { localTime, zonedInstant } from '../../domain/time-zone';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
-import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+import { publicBaseUrl, resetDatabase, smsParams, startStack, textsCodes, uniquePhone, type Stack } from '../support/stack';
 
 /**
  * A write tool acts once per key whatever happens around it: an activity retried after its write, attempts racing,
@@ -36,9 +38,22 @@ function booking(conversationId: string, slotId: string, key: string): RunToolIn
   return { key, tenantId: 'default', conversationId, name: 'create_booking', arguments: { slot_id: slotId, name: 'Ada', party_size: 1 } };
 }
 
+/** The worker's activities, on the stack's database and fake Twilio. */
+function activities() {
+  return createActivities({
+    db: stack.db,
+    twilio: createTwilioClient(stack.config),
+    openai: null,
+    tools: { allowPrivateUrls: false },
+    llm: { model: 'none', contextTokens: 3000, offlineWordMs: 0 },
+    statusCallbackUrl: null,
+    voiceUrls: { answer: `${publicBaseUrl}/webhooks/twilio/voice`, status: `${publicBaseUrl}/webhooks/twilio/voice/status` },
+  });
+}
+
 /** The write activity as Temporal runs it: `attempt` is what a retry would carry. */
 function runWrite(input: RunToolInput, attempt = 1) {
-  return new MockActivityEnvironment({ attempt }).run(toolActivities({ db: stack.db, tools: { allowPrivateUrls: false } }).runWriteTool, input);
+  return new MockActivityEnvironment({ attempt }).run(activities().runWriteTool, input);
 }
 
 async function bookingsIn(slotId: string) {
@@ -66,6 +81,28 @@ describe('a write tool', () => {
     expect(await runWrite(confirm, 2)).toEqual(await runWrite(confirm));
     const lines = await stack.db.selectFrom('order_items').innerJoin('orders', 'orders.ref', 'order_items.order_ref').select(['status', 'quantity']).where('conversation_id', '=', conversationId).execute();
     expect(lines).toEqual([{ status: 'confirmed', quantity: 2 }]);
+  });
+
+  it("records a buyer's interest and texts the seller once when the activity is retried after writing, and once per buyer", async () => {
+    await textsCodes(stack.db);
+    const seller = uniquePhone();
+    await stack.db
+      .insertInto('listings')
+      .values({ tenant_id: 'default', id: 'car-1', make: 'Toyota', model: 'Corolla', year: 2019, price_cents: 1_650_000, currency: 'CAD', fuel: 'petrol', transmission: 'automatic', city: 'Vancouver', seller_name: 'Sam', seller_phone: seller })
+      .execute();
+    const buyer = uniquePhone();
+    const conversationId = await conversation(buyer);
+    const interest = (key: string) => ({ key, tenantId: 'default', conversationId, name: 'record_interest', arguments: { listing_id: 'car-1' } });
+    stack.twilio.reset();
+    const first = await runWrite(interest('wf/run/lead/0/0'));
+    expect(await runWrite(interest('wf/run/lead/0/0'), 2)).toEqual(first);
+    // The same buyer again, in a later turn: no second lead, no second text.
+    expect(await runWrite(interest('wf/run/lead/1/0'))).toMatchObject({ note: expect.stringContaining('already') as string });
+    expect(stack.twilio.sent.map((s) => [s.to, s.body])).toEqual([[seller, expect.stringContaining(`Reach them at ${buyer}`) as string]]);
+    const listing = await stack.db.selectFrom('listings').select('interest_count').where('id', '=', 'car-1').executeTakeFirstOrThrow();
+    expect(listing.interest_count).toBe(1);
+    const notices = await stack.db.selectFrom('messages').select(['to_address', 'status']).where('id', 'like', 'notify:%').execute();
+    expect(notices).toEqual([{ to_address: seller, status: expect.not.stringMatching(/failed/) as string }]);
   });
 
   it('acts once when attempts of one call run at the same time', async () => {
