@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { defaultServiceTexts } from '../../domain/texts';
+import { startFakeCompanyApi, type FakeCompanyApi } from '../fakes/company-api';
 import { useBrowser } from '../support/browser';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
 
@@ -13,10 +14,12 @@ import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '.
 const screenshotDir = new URL('../../test-results/', import.meta.url);
 
 let stack: Stack;
+let company: FakeCompanyApi;
 
 beforeAll(async () => {
   mkdirSync(screenshotDir, { recursive: true });
-  stack = await startStack({ BATCH_QUIET_MS: '200' });
+  stack = await startStack({ BATCH_QUIET_MS: '200', TOOLS_ALLOW_PRIVATE_URLS: 'true' });
+  company = await startFakeCompanyApi();
 });
 beforeEach(async () => {
   await resetDatabase(stack.db);
@@ -25,6 +28,7 @@ beforeEach(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
+  await company?.close();
 });
 const { page: freshPage } = useBrowser();
 
@@ -115,5 +119,37 @@ describe('agent console', () => {
     await said.waitFor();
     expect(await said.textContent()).toContain('Customer · voice');
     await page.screenshot({ path: new URL('console-call.png', screenshotDir).pathname, fullPage: true });
+  });
+
+  it('shows an action waiting for approval with its arguments in words, and approves it once', async () => {
+    company.reset();
+    await stack.api('/api/tools', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'refund_order',
+        description: 'Refund an order',
+        url: `${company.url}/refunds`,
+        method: 'POST',
+        parameters: { type: 'object', properties: { order_id: { type: 'string' }, amount: { type: 'number' } }, required: ['order_id', 'amount'] },
+        effect: 'write',
+        approval: true,
+        secret: company.secret,
+      }),
+    });
+    const page = await signedIn();
+    stack.openai.script({ toolCalls: [{ name: 'refund_order', arguments: { order_id: 'A-1001', amount: 20 } }] }, { content: 'A person is checking.' }, { content: 'Refunded.' });
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'Refund order A-1001 please' }));
+    const item = page.locator('[data-testid^="approval-"]');
+    await item.waitFor({ timeout: 20_000 });
+    expect(await item.textContent()).toContain('order id: A-1001, amount: 20');
+    expect(await item.textContent()).toContain(from);
+    await item.getByLabel('Note on refund_order').fill('checked the order');
+    await item.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('[data-testid^="approval-"]').count(), { timeout: 20_000 }).toBe(0);
+    const sent = await stack.twilio.waitForSent(2);
+    expect(sent[1]).toMatchObject({ to: from, body: 'Refunded.' });
+    expect(company.requests).toHaveLength(1);
+    expect(await page.locator('#approvals-empty').isVisible()).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { AgentEvents, ConversationEvent } from '../../protocol/agent-api';
 import { handleEvent, sseEvents, type SseEvent } from '../shared/sse-events';
+import { loadApprovals } from './approvals';
 import { loadMessages, showTyping } from './conversation';
 import { page } from './page';
 import { loadQueue } from './queue';
@@ -15,6 +16,7 @@ function onEvent(event: SseEvent): void {
     typing: (typing) => {
       if (onScreen(typing) && typing.who === 'customer') showTyping('The customer is typing…');
     },
+    approval: () => void loadApprovals(),
     handoff: (handoff) => {
       void loadQueue();
       if (onScreen(handoff)) void loadMessages();
@@ -50,5 +52,6 @@ export async function listen(): Promise<void> {
     delay = Math.min(delay * 2, 15000);
     // Anything missed while disconnected is picked up by a fresh load.
     await loadQueue().catch(() => {});
+    await loadApprovals().catch(() => {});
   }
 }

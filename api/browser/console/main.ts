@@ -2,6 +2,7 @@
 // through the same agent API as any other client. Loaded by index.html as a module (api/browser-scripts.ts bundles it).
 import type { AgentView } from '../../protocol/agent-api';
 import { api } from './agent-api';
+import { loadApprovals } from './approvals';
 import { agentTyping, claim, reply, resolve } from './handoff-actions';
 import { listen } from './live-events';
 import { page } from './page';
@@ -23,7 +24,7 @@ async function signIn(token: string): Promise<void> {
   page.workspace.hidden = false;
   page.signOut.hidden = false;
   page.whoami.textContent = `${state.me.name} · ${state.me.tenantId}`;
-  await loadQueue();
+  await Promise.all([loadQueue(), loadApprovals()]);
   void listen();
 }
 
