@@ -23,7 +23,8 @@ export function callActivities(deps: ActivityDeps) {
   async function noteSummary(input: CallTarget, signal: AbortSignal): Promise<void> {
     const spoken = await listCallMessages(db, input.conversationId, input.callSid);
     if (spoken.length === 0) return;
-    const summary = await summarize(deps, { instructions, transcript: transcript(spoken), fallback: () => extractiveSummary(spoken) }, signal);
+    const use = { tenantId: input.tenantId, conversationId: input.conversationId, purpose: 'call_summary' as const };
+    const summary = await summarize(deps, { instructions, transcript: transcript(spoken), fallback: () => extractiveSummary(spoken) }, use, signal);
     const id = `call-summary:${input.callSid}`;
     const wrote = await insertMessageOnce(db, {
       id,

@@ -1,16 +1,15 @@
 import type { Kysely } from 'kysely';
-import type OpenAI from 'openai';
 import type { Twilio } from 'twilio';
 import type { Database } from '../db/schema';
+import type { Models } from './models';
 
 /** Everything activities touch, built once by the worker. Activities never read env or keep module-level handles. */
 export interface ActivityDeps {
   db: Kysely<Database>;
   twilio: Twilio;
-  /** null: no OPENAI_API_KEY, replies come from the extractive knowledge responder. */
-  openai: OpenAI | null;
+  /** The model, and its fallback; null: no OPENAI_API_KEY, replies come from the extractive knowledge responder. */
+  models: Models | null;
   llm: {
-    model: string;
     /** Token budget for the conversation history sent with each turn. */
     contextTokens: number;
     /** Without a model, the pause between the words of a streamed reply: a call or a chat hears it spoken. */

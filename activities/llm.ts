@@ -6,6 +6,7 @@ import { modelReply } from './model-reply';
 import { offlineReply } from './offline-reply';
 import { finishStreamedReply } from './streamed-reply';
 import { TokenStream } from './token-stream';
+import { budgetOf } from '../db/repositories/usage';
 import type { ToolPlan } from './tools/registry';
 import type { Channel, ReplyTarget } from '../domain/channels';
 import type { ReplyOptions } from '../domain/reply-options';
@@ -35,12 +36,13 @@ export type GenerateReplyResult =
    * `recordedAs`: the outbox row the streamed reply was recorded as, when asked to.
    * `superseded`: asked to record it, but the customer wrote again first: not recorded (the newer turn answers).
    * `options`: buttons to show under the reply (web chat only).
+   * `model`: the model that wrote it (absent without one).
    */
-  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string; superseded?: boolean; options?: ReplyOptions }
+  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string; superseded?: boolean; options?: ReplyOptions; model?: string }
   /** `plans`: what to do with each call, decided by the tool registry (absent from results recorded before it). */
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[]; plans?: ToolPlan[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
-  | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' };
+  | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' | 'budgetSpent' };
 
 /**
  * A turn's reply: by the model when there is one (`model-reply.ts`), else by the extractive responder
@@ -48,13 +50,17 @@ export type GenerateReplyResult =
  * for it live, and then recorded by this activity when the turn asks (`streamed-reply.ts`).
  */
 export function llmActivities(deps: ActivityDeps) {
-  const { db, openai } = deps;
+  const { db, models } = deps;
 
   async function generate(input: GenerateReplyInput, signal: AbortSignal): Promise<GenerateReplyResult> {
     const stream = input.stream ? new TokenStream(db, input.conversationId, input.stream.turnId, Context.current().info.attempt) : null;
-    const reply = openai ? await modelReply(openai, deps, input, stream, signal) : await offlineReply(deps, input, stream, signal);
+    // A tenant whose monthly budget is spent gets people, not the model, until the month turns.
+    if (models && (await budgetOf(db, input.tenantId)).state === 'spent') {
+      return { kind: 'handoff', reason: "the tenant's monthly model token budget is spent", notice: 'budgetSpent' };
+    }
+    const reply = models ? await modelReply(models, deps, input, stream, signal) : await offlineReply(deps, input, stream, signal);
     if (!stream || reply.kind !== 'text') return reply;
-    return finishStreamedReply(deps, input, reply.text, await stream.end(), reply.options ?? null);
+    return finishStreamedReply(deps, input, reply, await stream.end());
   }
 
   return {

@@ -3,7 +3,17 @@ import OpenAI from 'openai';
 import type { ToolCall } from './context';
 import { withoutNul } from '../domain/nul';
 
-export type ModelAnswer = { text: string; calls: ToolCall[]; content: string | null };
+/** `usage`: the tokens the provider counted (null when it did not say). */
+export type ModelAnswer = { text: string; calls: ToolCall[]; content: string | null; usage: TokenUsage | null };
+
+export interface TokenUsage {
+  prompt: number;
+  completion: number;
+}
+
+function usageOf(usage: OpenAI.CompletionUsage | null | undefined): TokenUsage | null {
+  return usage ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens } : null;
+}
 
 type Request = Omit<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'stream'>;
 
@@ -22,6 +32,7 @@ export async function callModel(openai: OpenAI, body: Request, signal: AbortSign
     text: content?.trim() ?? '',
     content,
     calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: withoutNul(c.function.name), arguments: withoutNul(c.function.arguments) } })),
+    usage: usageOf(completion.usage),
   };
 }
 
@@ -31,10 +42,12 @@ export async function callModel(openai: OpenAI, body: Request, signal: AbortSign
  */
 export async function streamModel(openai: OpenAI, body: Request, signal: AbortSignal, onToken: (text: string) => void): Promise<ModelAnswer> {
   return mapErrors(async () => {
-    const stream = await openai.chat.completions.create({ ...body, stream: true }, { signal });
+    const stream = await openai.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal });
     let content = '';
+    let usage: TokenUsage | null = null;
     const calls: ToolCall[] = [];
     for await (const chunk of stream) {
+      usage = usageOf(chunk.usage) ?? usage;
       const delta = chunk.choices[0]?.delta;
       const token = withoutNul(delta?.content ?? '');
       if (token) {
@@ -48,7 +61,7 @@ export async function streamModel(openai: OpenAI, body: Request, signal: AbortSi
         if (fragment.function?.arguments) call.function.arguments += withoutNul(fragment.function.arguments);
       }
     }
-    return { text: content.trim(), content: content || null, calls: calls.filter(Boolean) };
+    return { text: content.trim(), content: content || null, calls: calls.filter(Boolean), usage };
   });
 }
 

@@ -1,10 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type OpenAI from 'openai';
 import type { ActivityDeps } from './deps';
 import type { ChatMessage } from './context';
 import type { GenerateReplyInput, GenerateReplyResult } from './llm';
-import { callModel, streamModel } from './model-call';
 import { modelMessages } from './reply-context';
+import type { Models } from './models';
 import type { TokenStream } from './token-stream';
 import { modelTool, offeredTools, planCall } from './tools/registry';
 import { optionsShown } from './tools/show-options';
@@ -21,25 +20,26 @@ function writtenBefore(toolExchange: ChatMessage[]): string {
  * tools, they wait for the text.
  */
 export async function modelReply(
-  openai: OpenAI,
+  models: Models,
   deps: Pick<ActivityDeps, 'db' | 'llm'>,
   input: GenerateReplyInput,
   stream: TokenStream | null,
   signal: AbortSignal,
 ): Promise<GenerateReplyResult> {
   const [messages, offered] = await Promise.all([modelMessages(deps, input), input.allowTools ? offeredTools(deps.db, input.tenantId, input.channel) : []]);
-  const request = { model: deps.llm.model, messages, ...(offered.length > 0 ? { tools: offered.map(modelTool) } : {}) };
+  const request = { messages, ...(offered.length > 0 ? { tools: offered.map(modelTool) } : {}) };
+  const use = { tenantId: input.tenantId, conversationId: input.conversationId, purpose: 'reply' as const };
   // What the model wrote before calling a tool in this turn's earlier rounds already reached the customer live:
   // the reply goes on from it, and is recorded with it.
   const before = stream ? writtenBefore(input.toolExchange) : '';
   const separator = before && !/\s$/.test(before) ? ' ' : '';
   let lead = separator;
   const answer = stream
-    ? await streamModel(openai, { ...request, stream_options: { include_usage: true } }, signal, (token) => {
+    ? await models.complete(request, use, signal, (token) => {
         stream.push(lead + token);
         lead = '';
       })
-    : await callModel(openai, request, signal);
+    : await models.complete(request, use, signal);
   const onlyButtons = answer.calls.every((call) => call.function.name === showOptionsTool);
   if (answer.calls.length > 0 && !(onlyButtons && answer.text)) {
     return {
@@ -51,5 +51,5 @@ export async function modelReply(
   }
   if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
   const options = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;
-  return { kind: 'text', text: stream ? `${before}${separator}${answer.text}` : answer.text, ...(options ? { options } : {}) };
+  return { kind: 'text', text: stream ? `${before}${separator}${answer.text}` : answer.text, model: answer.model, ...(options ? { options } : {}) };
 }

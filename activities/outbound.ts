@@ -25,6 +25,8 @@ export type Delivery =
       streamedAt?: string;
       /** Buttons under the reply (web chat), kept with its last part. */
       options?: ReplyOptions;
+      /** The model that wrote it, kept with it. */
+      model?: string;
     }
   | { notice: ServiceTextKey; author: 'ai' | 'system' }
   /** A web visitor's one-time code (`codeId`): texted as the tenant's `phoneCode` text, recorded with the code hidden. */
@@ -99,6 +101,7 @@ export function outboundActivities(deps: ActivityDeps) {
         to_address: part.target.address,
         body: record.body,
         options: record.options && JSON.stringify(record.options),
+        model: 'model' in input.delivery ? (input.delivery.model ?? null) : null,
         status: 'pending',
       },
       { tenantId: input.tenantId, contactKey: input.contactKey, channel: part.target.channel },

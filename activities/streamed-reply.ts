@@ -13,12 +13,12 @@ import { recordStreamedReply } from '../db/repositories/outbox';
 export async function finishStreamedReply(
   { db }: Pick<ActivityDeps, 'db'>,
   input: GenerateReplyInput,
-  text: string,
+  reply: { text: string; options?: ReplyOptions; model?: string },
   endedAt: Date,
-  options: ReplyOptions | null,
 ): Promise<GenerateReplyResult> {
   const record = input.stream?.record;
-  const result = { kind: 'text' as const, text, streamedAt: endedAt.toISOString(), ...(options ? { options } : {}) };
+  const { text, options = null, model = null } = reply;
+  const result = { kind: 'text' as const, text, streamedAt: endedAt.toISOString(), ...(options ? { options } : {}), ...(model ? { model } : {}) };
   if (!record) return result;
   if (await customerWroteSince(db, input.conversationId, input.untilMessageId)) return { ...result, superseded: true };
   const { outboxId, target, contactKey } = record;
@@ -35,6 +35,7 @@ export async function finishStreamedReply(
       to_address: target.address,
       body: text,
       options: options && JSON.stringify(options),
+      model,
       status: 'spoken',
       provider_message_id: `${target.address}:${outboxId}`,
       created_at: endedAt,

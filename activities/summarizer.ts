@@ -1,5 +1,5 @@
 import type { ActivityDeps } from './deps';
-import { callModel } from './model-call';
+import type { ModelUse } from './models';
 
 export interface SummaryRequest {
   /** What the summary is for, as the model's instructions. */
@@ -14,17 +14,16 @@ export interface SummaryRequest {
  * A summary by the model, with its errors mapped onto Temporal's retry policy as a reply's are (a rate limit waits
  * as long as the provider asks, a refused request fails at once); without a model, the request's own fallback.
  */
-export async function summarize({ openai, llm }: Pick<ActivityDeps, 'openai' | 'llm'>, request: SummaryRequest, signal: AbortSignal): Promise<string> {
-  if (!openai) return request.fallback();
-  const answer = await callModel(
-    openai,
+export async function summarize({ models }: Pick<ActivityDeps, 'models'>, request: SummaryRequest, use: ModelUse, signal: AbortSignal): Promise<string> {
+  if (!models) return request.fallback();
+  const answer = await models.complete(
     {
-      model: llm.model,
       messages: [
         { role: 'system', content: request.instructions },
         { role: 'user', content: request.transcript },
       ],
     },
+    use,
     signal,
   );
   return answer.text || request.fallback();

@@ -27,6 +27,7 @@ export function summaryActivities(deps: ActivityDeps) {
     const summary = await summarize(
       deps,
       { instructions, transcript: `${previous ? `Earlier summary: ${previous}\n\n` : ''}${transcript(fresh)}`, fallback: () => extractiveSummary(previous, fresh) },
+      { tenantId: conversation.tenant_id, conversationId, purpose: 'summary' },
       signal,
     );
     await saveSummary(db, conversationId, summary.slice(0, maxSummaryChars), newest.id);

@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health';
 import { leadRoutes } from './routes/leads';
 import { orderRoutes } from './routes/orders';
 import { toolRoutes } from './routes/tools';
+import { usageRoutes } from './routes/usage';
 import { twilioRoutes } from './routes/twilio';
 import { twilioVoiceRoutes } from './routes/twilio-voice';
 import { widgetRoutes } from './routes/widget';
@@ -36,6 +37,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/orders', orderRoutes(deps));
   app.route('/api/approvals', approvalRoutes(deps));
   app.route('/api/leads', leadRoutes(deps));
+  app.route('/api/usage', usageRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);
   app.route('/api/chat', chatRoutes(deps, chat));

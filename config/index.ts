@@ -10,6 +10,8 @@ const ms = (fallback: number) => z.coerce.number().int().min(0).default(fallback
  * Every setting the service reads. Variables that are unset take the embedded defaults, so `npm start` works on a
  * bare machine; `requireProduction` lists what a deployment must set explicitly.
  */
+const priceTable = z.record(z.string(), z.object({ prompt: z.number().min(0), completion: z.number().min(0) }));
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -32,6 +34,23 @@ const schema = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: ms(30_000),
+  /** A second OpenAI-compatible model that answers when the first is down (all three, or none). */
+  LLM_FALLBACK_BASE_URL: z.url().optional(),
+  LLM_FALLBACK_API_KEY: z.string().min(1).optional(),
+  LLM_FALLBACK_MODEL: z.string().min(1).optional(),
+  /** Prices per million tokens, `{"model":{"prompt":0.15,"completion":0.6}}`, added to the built-in table. */
+  LLM_PRICES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return {};
+      try {
+        return priceTable.parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON: {"<model>": {"prompt": <$ per 1M tokens>, "completion": <$ per 1M tokens>}}' });
+        return z.NEVER;
+      }
+    }),
   LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(10).default(4),
   LLM_CONTEXT_TOKENS: z.coerce.number().int().min(200).default(3000),
   /** Without a model: how fast a streamed reply is written, in words a minute (a speaking pace). */
@@ -101,6 +120,10 @@ export function loadConfig(
   const data = parsed.data;
   if (data.BATCH_MAX_WAIT_MS < data.BATCH_QUIET_MS) {
     throw new ConfigError(['BATCH_MAX_WAIT_MS: must be at least BATCH_QUIET_MS']);
+  }
+  const fallback = [data.LLM_FALLBACK_BASE_URL, data.LLM_FALLBACK_API_KEY, data.LLM_FALLBACK_MODEL];
+  if (fallback.some(Boolean) && !fallback.every(Boolean)) {
+    throw new ConfigError(['LLM_FALLBACK_BASE_URL, LLM_FALLBACK_API_KEY, LLM_FALLBACK_MODEL: give all three, or none']);
   }
   return Object.freeze({
     ...data,

@@ -24,6 +24,8 @@ interface TenantsTable {
   codes_per_hour: Generated<number>;
   /** The IANA time zone the business keeps its hours and bookings in. */
   time_zone: Generated<string>;
+  /** Model tokens (prompt and completion) the tenant may use in a calendar month (its time zone); null: no limit. */
+  monthly_token_budget: ColumnType<number | null, number | null | undefined, number | null>;
   /** What `get_business_info` tells (`BusinessInfo`, as JSON). */
   business_info: ColumnType<unknown, string | undefined, string>;
   created_at: DefaultedTimestamp;
@@ -82,6 +84,8 @@ interface MessagesTable {
   status: string;
   error_code: string | null;
   error_message: string | null;
+  /** The model that wrote an AI reply (the fallback's when the primary was down). */
+  model: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
@@ -397,6 +401,23 @@ interface LeadsTable {
   created_at: DefaultedTimestamp;
 }
 
+/** One call to a model: what it was for, who answered, its tokens, latency and price. */
+interface ModelCallsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  conversation_id: string | null;
+  /** `reply`, `tool_round`, `summary`, `call_summary` */
+  purpose: string;
+  provider: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  latency_ms: number;
+  /** numeric, read as text: exact. */
+  cost_usd: ColumnType<string, number | string, number | string>;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -428,6 +449,7 @@ export interface Database {
   approvals: ApprovalsTable;
   listings: ListingsTable;
   leads: LeadsTable;
+  model_calls: ModelCallsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -5,6 +5,7 @@ export type ServiceTextKey =
   | 'handoffAck'
   | 'help'
   | 'noAnswer'
+  | 'budgetSpent'
   | 'welcomeGreeting'
   | 'callTransfer'
   | 'callUnknownNumber'
@@ -26,6 +27,8 @@ export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   help: 'Reply with your question and we will answer. Reply STOP to unsubscribe.',
   /** Without a model, nothing in the knowledge base matched: a person takes over. */
   noAnswer: "Thanks for your message. I don't have an answer to that, so I've passed it to our team.",
+  /** The tenant's monthly model budget is spent: people take the conversation. */
+  budgetSpent: "Thanks for your message. Our assistant is unavailable right now, so I've passed it to our team; they will reply here.",
   /** Spoken when a call connects. */
   welcomeGreeting: 'Hello! How can I help you today?',
   /** Spoken before a call is put through to a person. */

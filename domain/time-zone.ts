@@ -77,9 +77,14 @@ function offsetMs(instant: Date, timeZone: string): number {
 export function zonedInstant(date: string, minutes: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, 0, minutes);
-  let guess = wall - offsetMs(new Date(wall), timeZone);
-  guess = wall - offsetMs(new Date(guess), timeZone);
-  return new Date(guess);
+  // The offset just before, then at, the time asked for: the same unless a DST change lies between.
+  const before = wall - offsetMs(new Date(wall), timeZone);
+  const at = wall - offsetMs(new Date(before), timeZone);
+  const shows = (instant: number) => offsetMs(new Date(instant), timeZone) + instant === wall;
+  if (shows(before)) return new Date(Math.min(before, shows(at) ? at : before));
+  if (shows(at)) return new Date(at);
+  // Skipped by the clock going forward: the same time after the gap.
+  return new Date(Math.max(before, at));
 }
 
 /** The local day `date` in `timeZone` as [start, end) instants (23 or 25 hours on DST days). */
@@ -101,5 +106,6 @@ export function localIso(instant: Date, timeZone: string): string {
 /** Whether `value` is a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  return new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }

@@ -1,7 +1,11 @@
 import OpenAI from 'openai';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
+import type { Kysely } from 'kysely';
 import type { Config } from '../config';
+import { defaultPrices } from '../config/prices';
+import { Models, type ModelEndpoint } from '../activities/models';
+import type { Database } from '../db/schema';
 
 const twilioDefaultBase = 'https://api.twilio.com';
 
@@ -22,14 +26,23 @@ export function createTwilioClient(config: Config): twilio.Twilio {
   return twilio(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, { httpClient });
 }
 
-/** null without OPENAI_API_KEY: the extractive knowledge responder answers instead. */
-export function createOpenAIClient(config: Config): OpenAI | null {
-  if (!config.OPENAI_API_KEY) return null;
-  return new OpenAI({
-    apiKey: config.OPENAI_API_KEY,
-    baseURL: config.OPENAI_BASE_URL,
-    timeout: config.OPENAI_TIMEOUT_MS,
+function endpoint(apiKey: string, baseURL: string | undefined, model: string, timeout: number): ModelEndpoint {
+  return {
     // Temporal owns retries (the generateReply activity's policy), so the client makes exactly one attempt.
-    maxRetries: 0,
-  });
+    client: new OpenAI({ apiKey, baseURL, timeout, maxRetries: 0 }),
+    model,
+    provider: baseURL ? new URL(baseURL).host : 'api.openai.com',
+  };
+}
+
+/**
+ * The model (and LLM_FALLBACK_* when set, for when it is down), counting every call in `db`; null without
+ * OPENAI_API_KEY: the extractive knowledge responder answers instead.
+ */
+export function createModels(config: Config, db: Kysely<Database>): Models | null {
+  if (!config.OPENAI_API_KEY) return null;
+  const primary = endpoint(config.OPENAI_API_KEY, config.OPENAI_BASE_URL, config.OPENAI_MODEL, config.OPENAI_TIMEOUT_MS);
+  const { LLM_FALLBACK_API_KEY: key, LLM_FALLBACK_BASE_URL: url, LLM_FALLBACK_MODEL: model } = config;
+  const fallback = key && url && model ? endpoint(key, url, model, config.OPENAI_TIMEOUT_MS) : null;
+  return new Models(db, primary, fallback, { ...defaultPrices, ...config.LLM_PRICES });
 }

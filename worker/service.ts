@@ -2,7 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createConversationWorker } from './conversation-worker';
-import { createOpenAIClient, createTwilioClient } from './clients';
+import { createModels, createTwilioClient } from './clients';
 import { installSdkLogging } from './sdk-logging';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
@@ -38,17 +38,17 @@ export async function startService(config: ConnectedConfig, log: Logger, options
   const stops: (() => Promise<void>)[] = [() => db.destroy()];
 
   if (roles.worker) {
-    const openai = createOpenAIClient(config);
-    if (!openai) log.info('OPENAI_API_KEY is not set: replies come from the knowledge base (extractive responder)');
+    const models = createModels(config, db);
+    if (!models) log.info('OPENAI_API_KEY is not set: replies come from the knowledge base (extractive responder)');
     const { worker, connection } = await createConversationWorker(
       config,
       config.TEMPORAL_ADDRESS,
       {
         db,
         twilio: createTwilioClient(config),
-        openai,
+        models,
         tools: { allowPrivateUrls: config.TOOLS_ALLOW_PRIVATE_URLS },
-        llm: { model: config.OPENAI_MODEL, contextTokens: config.LLM_CONTEXT_TOKENS, offlineWordMs: Math.round(60_000 / config.OFFLINE_WORDS_PER_MINUTE) },
+        llm: { contextTokens: config.LLM_CONTEXT_TOKENS, offlineWordMs: Math.round(60_000 / config.OFFLINE_WORDS_PER_MINUTE) },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
         voiceUrls: {
           answer: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice`,

@@ -68,7 +68,8 @@ export async function settleTurn(
   if (reply.superseded) return { kind: 'superseded' };
   const options = reply.options ? { options: reply.options } : {};
   const streamedAt = live ? { streamedAt: reply.streamedAt ?? new Date().toISOString() } : {};
-  const messageId = reply.recordedAs ?? (await host.deliver({ text: reply.text, author: 'ai', ...streamedAt, ...options }, target));
+  const model = reply.model ? { model: reply.model } : {};
+  const messageId = reply.recordedAs ?? (await host.deliver({ text: reply.text, author: 'ai', ...streamedAt, ...options, ...model }, target));
   return { kind: 'answered', text: reply.text, messageId, ...options };
 }
 

@@ -23,6 +23,8 @@ export interface AgentView {
   tenantId: string;
   /** `admin`: may also change the tenant's settings. */
   role: 'agent' | 'admin';
+  /** The tenant's monthly token budget: `warning` from 80 % used, `spent` at 100 % (new turns go to people). */
+  budget: { monthlyTokens: number | null; usedThisMonth: number; state: 'ok' | 'warning' | 'spent' };
 }
 
 /** `GET /api/handoffs`: the tenant's open, escalated and claimed handoffs, oldest first. */
@@ -89,6 +91,8 @@ export interface MessageView {
   /** A spoken reply the caller interrupted: `body` is what they heard, this the whole reply. */
   fullBody: string | null;
   options: ReplyOptions | null;
+  /** The model that wrote an AI reply. */
+  model: string | null;
   createdAt: string;
 }
 
@@ -125,6 +129,8 @@ export interface ConversationDetail {
   live: unknown;
   calls: CallView[];
   visitors: WebVisitorView[];
+  /** What the conversation's model calls used and cost. */
+  usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
 }
 
 /** `GET /api/tools`: every tool the service has, and whether it is on for the agent's tenant. */
@@ -221,4 +227,14 @@ export interface LeadView {
   conversationId: string;
   contactKey: string;
   createdAt: string;
+}
+
+/** `GET /api/usage?from=&to=`: model use per day (the tenant's time zone) and model, and the month's budget. */
+export interface UsageReport {
+  from: string;
+  to: string;
+  timeZone: string;
+  days: { day: string; model: string; calls: number; promptTokens: number; completionTokens: number; costUsd: number }[];
+  totals: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
+  budget: AgentView['budget'];
 }

@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { relayEvents } from '../sse';
+import { budgetOf } from '../../db/repositories/usage';
 import type { ConversationEvent } from '../../db/events';
 import type { AgentView } from '../protocol/agent-api';
 
@@ -11,9 +12,10 @@ export function agentRoutes({ db, events }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
 
-  app.get('/me', (c) => {
+  app.get('/me', async (c) => {
     const agent = c.get('agent');
-    return c.json({ id: agent.id, name: agent.name, tenantId: agent.tenant_id, role: agent.role } satisfies AgentView);
+    const budget = await budgetOf(db, agent.tenant_id);
+    return c.json({ id: agent.id, name: agent.name, tenantId: agent.tenant_id, role: agent.role, budget } satisfies AgentView);
   });
 
   /** Server-sent events: the conversation events of the agent's tenant (`AgentEvents` in api/protocol/), fed by Postgres LISTEN/NOTIFY. */

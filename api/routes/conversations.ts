@@ -8,6 +8,7 @@ import { listCalls } from '../../db/repositories/calls';
 import { visitorsOfConversation } from '../../db/repositories/web';
 import { getConversation, listConversations } from '../../db/repositories/conversations';
 import { listMessages } from '../../db/repositories/messages';
+import { conversationUsage } from '../../db/repositories/usage';
 import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
 import type { CallView, ConversationDetail, ConversationMessages, ConversationView, MessageView, WebVisitorView } from '../protocol/agent-api';
@@ -55,6 +56,7 @@ function messageView(m: Message): MessageView {
     errorMessage: m.error_message,
     fullBody: m.full_body,
     options: readReplyOptions(m.options),
+    model: m.model,
     createdAt: m.created_at.toISOString(),
   };
 }
@@ -111,12 +113,13 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
 
   app.get('/:id', async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
-    const [live, calls, visitors] = await Promise.all([
+    const [live, calls, visitors, usage] = await Promise.all([
       conversations.snapshot(conversation.id),
       listCalls(db, conversation.id),
       visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key),
+      conversationUsage(db, conversation.id),
     ]);
-    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView), visitors: visitors.map(visitorView) } satisfies ConversationDetail);
+    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView), visitors: visitors.map(visitorView), usage } satisfies ConversationDetail);
   });
 
   app.get('/:id/messages', async (c) => {

@@ -39,6 +39,8 @@ export interface FakeOpenAI extends RunningServer {
   tokenDelayMs: number;
   /** Streamed completions whose caller hung up before the last token (a cancelled reply). */
   abandoned: number;
+  /** The token counts each answered completion reported, in order. */
+  usages: { prompt: number; completion: number }[];
   reset(): void;
 }
 
@@ -70,6 +72,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     delayMs: 0,
     tokenDelayMs: 0,
     abandoned: 0,
+    usages: [] as { prompt: number; completion: number }[],
     script: (...replies: FakeReply[]) => void queue.push(...replies),
     reset() {
       requests.length = 0;
@@ -79,6 +82,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       fake.delayMs = 0;
       fake.tokenDelayMs = 0;
       fake.abandoned = 0;
+      fake.usages.length = 0;
     },
   };
 
@@ -128,6 +132,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const finishReason = toolCalls ? 'tool_calls' : 'stop';
     const usage = { prompt_tokens: estimateTokens(request.messages), completion_tokens: Math.ceil((content ?? '').length / 4), total_tokens: 0 };
     usage.total_tokens = usage.prompt_tokens + usage.completion_tokens;
+    fake.usages.push({ prompt: usage.prompt_tokens, completion: usage.completion_tokens });
     if (request.stream) {
       const finished = await streamCompletion(res, { id, model: request.model, content, toolCalls, finishReason, usage }, fake.tokenDelayMs);
       if (!finished) fake.abandoned += 1;

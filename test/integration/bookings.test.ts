@@ -138,6 +138,7 @@ describe('bookings', () => {
           { name: 'create_booking', arguments: { slot_id: 'no-such-slot', name: 'Ada' } },
           { name: 'check_availability', arguments: { date: '2020-01-01' } },
           { name: 'check_availability', arguments: { date: '2026-02-30' } },
+          { name: 'check_availability', arguments: { date: '2026-13-01' } },
           { name: 'lookup_booking', arguments: {} },
           { name: 'launch_rocket', arguments: {} },
         ],
@@ -148,14 +149,15 @@ describe('bookings', () => {
     await stack.twilio.waitForSent(1);
     await stack.settled(from);
     const answers = toolAnswers(stack.openai.requests[1]) as { error?: string }[];
-    expect(answers).toHaveLength(6);
+    expect(answers).toHaveLength(7);
     expect(answers.every((a) => typeof a.error === 'string')).toBe(true);
     expect(answers[0]?.error).toContain('party_size');
     expect(answers[1]?.error).toContain('no slot no-such-slot');
     expect(answers[2]?.error).toContain('in the past');
     expect(answers[3]?.error).toContain('YYYY-MM-DD');
-    expect(answers[4]?.error).toContain('no tool named lookup_booking');
-    expect(answers[5]?.error).toContain('no tool named launch_rocket');
+    expect(answers[4]?.error).toContain('YYYY-MM-DD');
+    expect(answers[5]?.error).toContain('no tool named lookup_booking');
+    expect(answers[6]?.error).toContain('no tool named launch_rocket');
     expect(await bookings()).toEqual([]);
     expect((await stack.db.selectFrom('booking_slots').select('booked').where('id', '=', slotId).executeTakeFirstOrThrow()).booked).toBe(0);
   });

@@ -43,9 +43,9 @@ function activities() {
   return createActivities({
     db: stack.db,
     twilio: createTwilioClient(stack.config),
-    openai: null,
+    models: null,
     tools: { allowPrivateUrls: false },
-    llm: { model: 'none', contextTokens: 3000, offlineWordMs: 0 },
+    llm: { contextTokens: 3000, offlineWordMs: 0 },
     statusCallbackUrl: null,
     voiceUrls: { answer: `${publicBaseUrl}/webhooks/twilio/voice`, status: `${publicBaseUrl}/webhooks/twilio/voice/status` },
   });

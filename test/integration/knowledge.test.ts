@@ -31,7 +31,7 @@ const asked = (body: string): Message[] => [
   {
     id: 'in:1', conversation_id: 'c', tenant_id: tenantId, direction: 'inbound', author: 'customer', channel: 'web', from_address: 'ws1',
     to_address: '', body, full_body: null, media: [], options: null, provider_message_id: 'p1', status: 'received', error_code: null,
-    error_message: null, created_at: new Date(), updated_at: new Date(),
+    error_message: null, model: null, created_at: new Date(), updated_at: new Date(),
   },
 ];
 

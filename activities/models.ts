@@ -1,0 +1,154 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
+import type OpenAI from 'openai';
+import { callModel, streamModel, type ModelAnswer } from './model-call';
+import { costOf, type PriceTable } from '../config/prices';
+import type { Database } from '../db/schema';
+
+/** An OpenAI-compatible endpoint and the model asked there. */
+export interface ModelEndpoint {
+  client: OpenAI;
+  model: string;
+  /** Who serves it (the API's host), as usage reports it. */
+  provider: string;
+}
+
+/** What a call is for and on whose account: usage is counted per tenant, conversation and purpose. */
+export interface ModelUse {
+  tenantId: string;
+  conversationId: string | null;
+  /** A reply's call counts as `reply`, or `tool_round` when the model asked for tools. */
+  purpose: 'reply' | 'summary' | 'call_summary';
+}
+
+export type Answered = ModelAnswer & { model: string };
+
+type Request = Omit<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'stream' | 'model'>;
+
+/** A 429 asking for no more than this is waited out; a longer one sends the call to the fallback. */
+const shortWaitMs = 2000;
+
+/**
+ * Skips a primary that keeps failing: after `threshold` failures within `windowMs` it is left alone for `openMs`, and
+ * calls go straight to the fallback instead of waiting out its errors on every turn. One worker's view of it.
+ */
+export class CircuitBreaker {
+  private failures: number[] = [];
+  private openUntil = 0;
+
+  constructor(
+    private readonly threshold = 3,
+    private readonly windowMs = 60_000,
+    private readonly openMs = 30_000,
+    private readonly now = () => Date.now(),
+  ) {}
+
+  isOpen(): boolean {
+    return this.now() < this.openUntil;
+  }
+
+  failed(): void {
+    const now = this.now();
+    this.failures = [...this.failures.filter((at) => now - at < this.windowMs), now];
+    if (this.failures.length >= this.threshold) {
+      this.openUntil = now + this.openMs;
+      this.failures = [];
+    }
+  }
+
+  succeeded(): void {
+    this.failures = [];
+  }
+}
+
+/** Whether a failed call says the provider is down (5xx, a timeout, the network, a long 429), not the request bad. */
+function providerDown(error: unknown): boolean {
+  if (error instanceof ApplicationFailure) return error.type === 'RateLimited';
+  return !(error instanceof Error && error.name === 'AbortError');
+}
+
+function retryDelayOf(error: unknown): number | null {
+  if (!(error instanceof ApplicationFailure) || error.type !== 'RateLimited') return null;
+  const delay = error.nextRetryDelay;
+  return typeof delay === 'number' ? delay : delay ? Number.NaN : 0;
+}
+
+/**
+ * The models a turn can use: the primary, and a fallback that answers when the primary is down (before the
+ * customer ever hears "we'll get back to you"); a primary that keeps failing is skipped for a while. Every call
+ * made is counted in `model_calls` with its tokens, latency and price.
+ */
+export class Models {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly primary: ModelEndpoint,
+    readonly fallback: ModelEndpoint | null,
+    private readonly prices: PriceTable,
+    private readonly breaker = new CircuitBreaker(),
+  ) {}
+
+  /** One completion (streamed through `onToken` when given), by the primary or, when it is down, the fallback. */
+  async complete(request: Request, use: ModelUse, signal: AbortSignal, onToken?: (text: string) => void): Promise<Answered> {
+    let streamed = false;
+    const tokens = onToken && ((text: string) => ((streamed = true), onToken(text)));
+    // Without a fallback, the activity's retry policy rides out the primary's errors (a 429 after its Retry-After).
+    if (!this.fallback) return this.callOnce(this.primary, request, use, signal, tokens);
+    if (!this.breaker.isOpen()) {
+      try {
+        return await this.callOnce(this.primary, request, use, signal, tokens);
+      } catch (error) {
+        if (!providerDown(error) || signal.aborted || streamed) throw error;
+        this.breaker.failed();
+        const wait = retryDelayOf(error);
+        let last = error;
+        if (wait !== null && wait <= shortWaitMs) {
+          // A short rate limit is waited out once before the fallback is asked.
+          await sleep(wait, undefined, { signal });
+          try {
+            return await this.callOnce(this.primary, request, use, signal, tokens);
+          } catch (again) {
+            if (!providerDown(again) || signal.aborted || streamed) throw again;
+            this.breaker.failed();
+            last = again;
+          }
+        }
+        log.warn('the primary model is down: the fallback answers', { model: this.primary.model, fallback: this.fallback.model, error: (last as Error).message });
+      }
+    }
+    return this.callOnce(this.fallback, request, use, signal, tokens);
+  }
+
+  private async callOnce(endpoint: ModelEndpoint, request: Request, use: ModelUse, signal: AbortSignal, onToken?: (text: string) => void): Promise<Answered> {
+    const started = Date.now();
+    const body = { ...request, model: endpoint.model };
+    const answer = onToken ? await streamModel(endpoint.client, body, signal, onToken) : await callModel(endpoint.client, body, signal);
+    if (endpoint === this.primary) this.breaker.succeeded();
+    await this.record(endpoint, use, answer, Date.now() - started);
+    return { ...answer, model: endpoint.model };
+  }
+
+  /** Counts the call; a count that cannot be written is logged, never fails the reply the customer waits for. */
+  private async record(endpoint: ModelEndpoint, use: ModelUse, answer: ModelAnswer, latencyMs: number): Promise<void> {
+    const tokens = answer.usage ?? { prompt: 0, completion: 0 };
+    const purpose = use.purpose === 'reply' && answer.calls.length > 0 ? 'tool_round' : use.purpose;
+    try {
+      await this.db
+        .insertInto('model_calls')
+        .values({
+          tenant_id: use.tenantId,
+          conversation_id: use.conversationId,
+          purpose,
+          provider: endpoint.provider,
+          model: endpoint.model,
+          prompt_tokens: tokens.prompt,
+          completion_tokens: tokens.completion,
+          latency_ms: latencyMs,
+          cost_usd: costOf(this.prices, endpoint.model, tokens).toFixed(8),
+        })
+        .execute();
+    } catch (error) {
+      log.warn('model call not counted', { error: (error as Error).message });
+    }
+  }
+}
