@@ -62,6 +62,7 @@ describe('agent console', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#live', { hasText: 'live' }).waitFor();
     expect(await page.locator('#whoami').textContent()).toContain('Test agent');
+    expect(await page.locator('#budget').isVisible()).toBe(false);
 
     // A customer asks for a person; the task appears on its own.
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'wants to change a delivery address' } }] });
@@ -151,5 +152,12 @@ describe('agent console', () => {
     expect(sent[1]).toMatchObject({ to: from, body: 'Refunded.' });
     expect(company.requests).toHaveLength(1);
     expect(await page.locator('#approvals-empty').isVisible()).toBe(true);
+  });
+
+  it('warns when most of the monthly AI budget is used', async () => {
+    await stack.db.updateTable('tenants').set({ monthly_token_budget: 1000 }).where('id', '=', 'default').execute();
+    await stack.db.insertInto('model_calls').values({ tenant_id: 'default', conversation_id: null, purpose: 'reply', provider: 'test', model: 'm', prompt_tokens: 800, completion_tokens: 50, latency_ms: 1, cost_usd: 0 }).execute();
+    const page = await signedIn();
+    await expect.poll(() => page.locator('#budget').textContent()).toBe('85 % of the monthly AI budget is used.');
   });
 });

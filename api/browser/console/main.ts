@@ -10,6 +10,16 @@ import { loadQueue } from './queue';
 import { signOut } from './sign-out';
 import { state } from './state';
 
+/** The month's model budget, when most of it is gone: agents know before customers start going to people. */
+function showBudget(budget: AgentView['budget']): void {
+  const percent = budget.monthlyTokens ? Math.floor((budget.usedThisMonth / budget.monthlyTokens) * 100) : 0;
+  page.budget.hidden = budget.state === 'ok';
+  page.budget.textContent =
+    budget.state === 'spent'
+      ? 'The monthly AI budget is spent: new conversations come to people.'
+      : `${percent} % of the monthly AI budget is used.`;
+}
+
 async function signIn(token: string): Promise<void> {
   state.token = token;
   try {
@@ -24,6 +34,7 @@ async function signIn(token: string): Promise<void> {
   page.workspace.hidden = false;
   page.signOut.hidden = false;
   page.whoami.textContent = `${state.me.name} · ${state.me.tenantId}`;
+  showBudget(state.me.budget);
   await Promise.all([loadQueue(), loadApprovals()]);
   void listen();
 }

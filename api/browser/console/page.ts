@@ -8,6 +8,7 @@ function byId<T extends HTMLElement>(id: string, type: { new (): T; prototype: T
 /** The console page's elements: the page is written once and never replaced, so they are found once. */
 export const page = {
   whoami: byId('whoami', HTMLParagraphElement),
+  budget: byId('budget', HTMLParagraphElement),
   signOut: byId('sign-out', HTMLButtonElement),
   signIn: byId('sign-in', HTMLElement),
   signInForm: byId('sign-in-form', HTMLFormElement),
