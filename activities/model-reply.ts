@@ -26,7 +26,10 @@ export async function modelReply(
   stream: TokenStream | null,
   signal: AbortSignal,
 ): Promise<GenerateReplyResult> {
-  const [messages, offered] = await Promise.all([modelMessages(deps, input), input.allowTools ? offeredTools(deps.db, input.tenantId, input.channel) : []]);
+  // The prompt tells the model what it can do even on the last round, when it must answer in words.
+  const enabled = await offeredTools(deps.db, input.tenantId, input.channel);
+  const offered = input.allowTools ? enabled : [];
+  const messages = await modelMessages(deps, input, enabled);
   const request = { messages, ...(offered.length > 0 ? { tools: offered.map(modelTool) } : {}) };
   const use = { tenantId: input.tenantId, conversationId: input.conversationId, purpose: 'reply' as const };
   // What the model wrote before calling a tool in this turn's earlier rounds already reached the customer live:

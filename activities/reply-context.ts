@@ -5,14 +5,8 @@ import type { GenerateReplyInput } from './llm';
 import { getPromptSettings } from '../db/repositories/conversations';
 import { recentMessagesUntil } from '../db/repositories/messages';
 import type { Message } from '../db/schema';
-
-const defaultSystemPrompt =
-  'You are a helpful customer service assistant answering over SMS or chat. Reply briefly and plainly, in the ' +
-  "customer's language. Use the knowledge base for facts about the company; never invent prices, hours or policies.";
-
-const voiceInstructions =
-  'This turn is spoken on a phone call: answer in one to three short spoken sentences, with no lists, links, ' +
-  'emoji or formatting.';
+import { systemPrompt } from './system-prompt';
+import type { ToolDefinition } from './tools/tool';
 
 /**
  * Newest messages a turn sees (about 20 exchanges), also capped by LLM_CONTEXT_TOKENS; older ones reach the model
@@ -26,15 +20,19 @@ export function turnMessages({ db }: Pick<ActivityDeps, 'db'>, input: GenerateRe
 }
 
 /**
- * What the model is sent for a turn: the tenant's instructions (and a call's), the rolling summary, the newest
- * messages within the token budget, and the turn's tool rounds so far.
+ * What the model is sent for a turn: the system prompt (`system-prompt.ts`, from the tenant's persona and its
+ * `tools`), the rolling summary, the newest messages within the token budget, and the turn's tool rounds so far.
  */
-export async function modelMessages({ db, llm }: Pick<ActivityDeps, 'db' | 'llm'>, input: GenerateReplyInput): Promise<OpenAI.Chat.ChatCompletionMessageParam[]> {
+export async function modelMessages(
+  { db, llm }: Pick<ActivityDeps, 'db' | 'llm'>,
+  input: GenerateReplyInput,
+  tools: readonly ToolDefinition[],
+): Promise<OpenAI.Chat.ChatCompletionMessageParam[]> {
   const [settings, newestFirst] = await Promise.all([getPromptSettings(db, input.conversationId), turnMessages({ db }, input)]);
-  const systemPrompt = settings?.systemPrompt || defaultSystemPrompt;
+  const tenant = settings ?? { name: 'the business', system_prompt: '', persona: {}, time_zone: 'UTC' };
   const messages = [
     ...buildContext({
-      systemPrompt: input.channel === 'voice' ? `${systemPrompt}\n\n${voiceInstructions}` : systemPrompt,
+      systemPrompt: systemPrompt(tenant, tools, input.channel, new Date()),
       summary: settings?.summary ?? null,
       newestFirst,
       budgetTokens: llm.contextTokens,

@@ -15,6 +15,7 @@ import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { leadRoutes } from './routes/leads';
 import { orderRoutes } from './routes/orders';
+import { personaRoutes } from './routes/persona';
 import { toolRoutes } from './routes/tools';
 import { usageRoutes } from './routes/usage';
 import { twilioRoutes } from './routes/twilio';
@@ -38,6 +39,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/approvals', approvalRoutes(deps));
   app.route('/api/leads', leadRoutes(deps));
   app.route('/api/usage', usageRoutes(deps));
+  app.route('/api/persona', personaRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);
   app.route('/api/chat', chatRoutes(deps, chat));

@@ -26,6 +26,8 @@ interface TenantsTable {
   time_zone: Generated<string>;
   /** Model tokens (prompt and completion) the tenant may use in a calendar month (its time zone); null: no limit. */
   monthly_token_budget: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Who the assistant is for the tenant (`Persona`, as JSON). */
+  persona: ColumnType<unknown, string | undefined, string>;
   /** What `get_business_info` tells (`BusinessInfo`, as JSON). */
   business_info: ColumnType<unknown, string | undefined, string>;
   created_at: DefaultedTimestamp;

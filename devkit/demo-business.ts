@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { BusinessInfo } from '../domain/business-hours';
+import type { Persona } from '../domain/personas';
 import { localTime, zonedInstant } from '../domain/time-zone';
 import { builtInTools } from '../activities/tools/registry';
 import type { Database } from '../db/schema';
@@ -43,6 +44,15 @@ export const demoListings = [
   { id: 'car-105', make: 'Volkswagen', model: 'Golf', year: 2017, price_cents: 1_290_000, fuel: 'diesel', transmission: 'manual', city: 'Surrey', mileage_km: 110_000, seller_name: 'Tom', seller_phone: '+16045550185' },
 ];
 
+/** Who the demo's assistant is (an admin changes it with PUT /api/persona). */
+export const demoPersona: Persona = {
+  assistantName: 'Maya',
+  template: 'retail',
+  profile:
+    'Harbour & Co. is a shop with a café on Granville Street in Vancouver: homeware with delivery and returns, a café ' +
+    'that takes table bookings and orders, and a noticeboard of used cars for sale by local sellers.',
+};
+
 /** Café tables at lunch and dinner, 8 places each. */
 const demoSlotTimes = ['12:00', '13:00', '18:30', '20:00'];
 const demoSlotDays = 14;
@@ -58,6 +68,7 @@ export async function seedDemoBusiness(db: Kysely<Database>, tenantId: string, n
     .where('id', '=', tenantId)
     .where('time_zone', '=', 'UTC')
     .execute();
+  await db.updateTable('tenants').set({ persona: JSON.stringify(demoPersona) }).where('id', '=', tenantId).where(sql<boolean>`persona = '{}'::jsonb`).execute();
   // On once: what an admin turned off since stays off.
   await db
     .insertInto('tenant_tools')

@@ -131,6 +131,8 @@ export interface ConversationDetail {
   visitors: WebVisitorView[];
   /** What the conversation's model calls used and cost. */
   usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
+  /** What the assistant is told now, on the conversation's newest channel: its system prompt. */
+  assistantPrompt: string;
 }
 
 /** `GET /api/tools`: every tool the service has, and whether it is on for the agent's tenant. */
@@ -237,4 +239,18 @@ export interface UsageReport {
   days: { day: string; model: string; calls: number; promptTokens: number; completionTokens: number; costUsd: number }[];
   totals: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
   budget: AgentView['budget'];
+}
+
+/** `GET /api/persona`, `PUT /api/persona`: who the assistant is, the templates to start from, and the prompt it makes. */
+export interface PersonaView {
+  persona: {
+    assistantName?: string;
+    tone?: string;
+    profile?: string;
+    instructions?: string;
+    template?: string;
+  };
+  templates: { name: string; role: string; tone: string; instructions: string }[];
+  /** The system prompt a text conversation starts from now. */
+  prompt: string;
 }

@@ -18,6 +18,7 @@ import * as httpTools from './2026_11_30_0007_http_tools';
 import * as approvals from './2026_11_30_0008_approvals';
 import * as marketplace from './2026_11_30_0009_marketplace';
 import * as usage from './2026_11_30_0010_usage';
+import * as persona from './2026_11_30_0011_persona';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0008_approvals': approvals,
   '2026_11_30_0009_marketplace': marketplace,
   '2026_11_30_0010_usage': usage,
+  '2026_11_30_0011_persona': persona,
 };

@@ -28,15 +28,15 @@ export async function saveSummary(db: Kysely<Database>, id: string, summary: str
   await db.updateTable('conversations').set({ summary, summarized_until: until }).where('id', '=', id).execute();
 }
 
-/** What a model turn needs besides the messages: the conversation's rolling summary and its tenant's instructions. */
-export async function getPromptSettings(
-  db: Kysely<Database>,
-  conversationId: string,
-): Promise<{ summary: string | null; systemPrompt: string | null } | undefined> {
+/**
+ * What a model turn needs besides the messages: the conversation's rolling summary, and who its tenant is (name,
+ * instructions, persona, time zone) for the system prompt.
+ */
+export async function getPromptSettings(db: Kysely<Database>, conversationId: string) {
   return db
     .selectFrom('conversations')
     .innerJoin('tenants', 'tenants.id', 'conversations.tenant_id')
-    .select(['conversations.summary as summary', 'tenants.system_prompt as systemPrompt'])
+    .select(['conversations.summary as summary', 'tenants.name', 'tenants.system_prompt', 'tenants.persona', 'tenants.time_zone'])
     .where('conversations.id', '=', conversationId)
     .executeTakeFirst();
 }

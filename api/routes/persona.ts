@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
+import type { ApiDeps } from '../deps';
+import { jsonBody } from '../json-body';
+import type { PersonaView } from '../protocol/agent-api';
+import { offeredTools } from '../../activities/tools/registry';
+import { systemPrompt } from '../../activities/system-prompt';
+import { industryTemplates, templateDefaults, type Persona } from '../../domain/personas';
+import type { Database } from '../../db/schema';
+import type { Kysely } from 'kysely';
+
+const personaBody = z.object({
+  assistantName: z.string().trim().max(60).optional(),
+  tone: z.string().trim().max(200).optional(),
+  profile: z.string().trim().max(4000).optional(),
+  instructions: z.string().trim().max(4000).optional(),
+  template: z.enum(industryTemplates).optional(),
+});
+
+async function view(db: Kysely<Database>, tenantId: string): Promise<PersonaView> {
+  const tenant = await db.selectFrom('tenants').select(['name', 'system_prompt', 'persona', 'time_zone']).where('id', '=', tenantId).executeTakeFirstOrThrow();
+  const tools = await offeredTools(db, tenantId, 'sms');
+  return {
+    persona: (tenant.persona ?? {}) as Persona,
+    templates: industryTemplates.map((name) => ({ name, ...templateDefaults[name] })),
+    prompt: systemPrompt(tenant, tools, 'sms', new Date()),
+  };
+}
+
+/** Who the assistant is for the tenant; admins set it (empty parts fall back to the template's, or are left out). */
+export function personaRoutes({ db }: ApiDeps) {
+  const app = new Hono<AgentEnv>();
+  app.use('*', requireAgent(db));
+
+  app.get('/', async (c) => c.json(await view(db, c.get('agent').tenant_id)));
+
+  app.put('/', requireAdmin, jsonBody(personaBody), async (c) => {
+    const tenantId = c.get('agent').tenant_id;
+    const persona = Object.fromEntries(Object.entries(c.req.valid('json')).filter(([, value]) => value !== undefined && value !== ''));
+    await db.updateTable('tenants').set({ persona: JSON.stringify(persona) }).where('id', '=', tenantId).execute();
+    return c.json(await view(db, tenantId));
+  });
+
+  return app;
+}
