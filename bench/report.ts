@@ -167,6 +167,20 @@ export function formatReport(results: any): string {
     const title = `### Web chat: message to token (ms; the model writes a token every ${web.tokenDelayMs} ms)`;
     streamingTables(title, 'visitors', 'bare endpoint', web.oneVisitor, web.concurrentVisitors, web.concurrentVisitors.visitors);
   }
+  const tools = results.toolRound;
+  if (tools?.plainMs) {
+    parts.push(
+      `### One tool round against a turn without tools (webhook accepted → reply at Twilio, ms; ${tools.turns} turns of each, alternating; instant model)\n\n` +
+        table(
+          ['turn', 'p50', 'p99', 'added (p50)', 'ratio (p50)'],
+          [
+            ['no tool', tools.plainMs.p50, tools.plainMs.p99, '', ''],
+            ['one read tool (`search_knowledge`)', tools.readToolMs.p50, tools.readToolMs.p99, tools.readAddedMs, `${tools.readRatio}×`],
+            ['one write tool (`create_booking`, exactly once)', tools.writeToolMs.p50, tools.writeToolMs.p99, tools.writeAddedMs, `${tools.writeRatio}×`],
+          ],
+        ),
+    );
+  }
   for (const [key, value] of Object.entries(results)) {
     if ((value as any)?.error) parts.push(`**${key} failed:** ${(value as any).error}`);
   }

@@ -6,6 +6,7 @@ import { capacityBenchmark } from './capacity';
 import { costBenchmark } from './cost';
 import { startBenchEnv } from './env';
 import { overheadBenchmark } from './overhead';
+import { toolRoundBenchmark } from './tool-round';
 import { voiceBenchmark } from './voice';
 import { webBenchmark } from './web';
 import { formatReport, medianOfRuns } from './report';
@@ -20,8 +21,8 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const want = (name: string) => !only || only.includes(name);
 const plan = quick
-  ? { rates: [25, 100], seconds: 3, settleMs: 5000, sequential: 10, concurrent: 10, rounds: 2, bursts: 5, burstSize: 3, messages: 100, levels: [100, 300], sample: 20, cache: 50, voiceTurns: 10, voiceCalls: 20, voiceCallTurns: 2, webTurns: 10, webVisitors: 50, webVisitorTurns: 2 }
-  : { rates: [25, 50, 75, 100, 150], seconds: 10, settleMs: 15_000, sequential: 100, concurrent: 50, rounds: 5, bursts: 30, burstSize: 5, messages: 500, levels: [1000, 5000, 10_000], sample: 200, cache: 500, voiceTurns: 50, voiceCalls: 20, voiceCallTurns: 5, webTurns: 50, webVisitors: 50, webVisitorTurns: 4 };
+  ? { rates: [25, 100], seconds: 3, settleMs: 5000, sequential: 10, concurrent: 10, rounds: 2, bursts: 5, burstSize: 3, messages: 100, levels: [100, 300], sample: 20, cache: 50, voiceTurns: 10, voiceCalls: 20, voiceCallTurns: 2, webTurns: 10, webVisitors: 50, webVisitorTurns: 2, toolTurns: 10 }
+  : { rates: [25, 50, 75, 100, 150], seconds: 10, settleMs: 15_000, sequential: 100, concurrent: 50, rounds: 5, bursts: 30, burstSize: 5, messages: 500, levels: [1000, 5000, 10_000], sample: 200, cache: 500, voiceTurns: 50, voiceCalls: 20, voiceCallTurns: 5, webTurns: 50, webVisitors: 50, webVisitorTurns: 4, toolTurns: 50 };
 
 // --profile: the service's processes write V8 CPU profiles (read them with `npx tsx bench/profile.ts <dir>`).
 const profileDir = process.argv.includes('--profile') ? fileURLToPath(new URL(`./profiles/${Date.now()}`, import.meta.url)) : undefined;
@@ -45,6 +46,7 @@ async function runOnce(): Promise<{ results: Record<string, unknown>; failed: bo
   const scenarios: [string, string, string, () => Promise<unknown>][] = [
     ['webhookAck', 'ack', 'webhook acknowledgement', () => webhookAckBenchmark(env, { rates: plan.rates, seconds: plan.seconds, settleMs: plan.settleMs })],
     ['overhead', 'overhead', 'orchestration overhead', () => overheadBenchmark(env, { sequential: plan.sequential, concurrent: plan.concurrent, rounds: plan.rounds })],
+    ['toolRound', 'tools', 'one tool round against a turn without tools', () => toolRoundBenchmark(env, { turns: plan.toolTurns })],
     ['cost', 'cost', 'cost', () => costBenchmark(env, { bursts: plan.bursts, burstSize: plan.burstSize, messages: plan.messages })],
     ['capacity', 'capacity', 'capacity', () => capacityBenchmark(env, { levels: plan.levels, sample: plan.sample, cache: plan.cache })],
     [
