@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadList } from '../../api/protocol/agent-api';
+import { acceptThenDrop } from '../../devkit/twilio-sandbox';
 import type { ChatRequest } from '../fakes/openai';
 import { smsParams, textsCodes, uniquePhone, useStack, type Stack } from '../support/stack';
 
@@ -64,6 +65,25 @@ describe('marketplace', () => {
 
     const leads = (await (await stack.api('/api/leads')).json()) as LeadList;
     expect(leads.leads).toEqual([expect.objectContaining({ listingId: 'c1', listing: '2019 Toyota Corolla', contactKey: buyer, sellerPhone: seller, interestCount: 1 })]);
+  });
+
+  it("texts the seller once when Twilio took the text but its answer was lost, and the write's activity was retried", async () => {
+    await setUp();
+    await stack.api('/api/tools/search_listings', { method: 'PATCH', body: JSON.stringify({ enabled: false }) });
+    const buyer = uniquePhone();
+    // The seller's text reaches Twilio, but the connection drops before its answer: the activity fails after the
+    // lead was recorded, and is retried.
+    stack.twilio.failNext(1, acceptThenDrop);
+    stack.openai.script({ toolCalls: [{ name: 'record_interest', arguments: { listing_id: 'c2' } }] }, { content: 'The seller will call you.' });
+    await stack.postSms(smsParams({ from: buyer, body: 'I want the RAV4' }));
+    await stack.twilio.waitForSent(2, 60_000);
+    await stack.settled(buyer);
+    expect(stack.twilio.sent.filter((s) => s.to === seller)).toHaveLength(1);
+    expect(stack.twilio.sent.filter((s) => s.to === buyer).map((s) => s.body)).toEqual(['The seller will call you.']);
+    const runs = await stack.db.selectFrom('tool_runs').select(['tool', 'attempts', 'status']).execute();
+    expect(runs).toEqual([{ tool: 'record_interest', attempts: 2, status: 'done' }]);
+    const listing = await stack.db.selectFrom('listings').select('interest_count').where('id', '=', 'c2').executeTakeFirstOrThrow();
+    expect(listing.interest_count).toBe(1);
   });
 
   it('offers a web visitor the listing as a link button', async () => {
