@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type OpenAI from 'openai';
 import { callModel, streamModel, type ModelAnswer } from './model-call';
 import { costOf, type PriceTable } from '../config/prices';
-import type { Database } from '../db/schema';
+import type { Database, TenantFallback } from '../db/schema';
 
 /** An OpenAI-compatible endpoint and the model asked there. */
 export interface ModelEndpoint {
@@ -80,20 +80,36 @@ function retryDelayOf(error: unknown): number | null {
  * made is counted in `model_calls` with its tokens, latency and price.
  */
 export class Models {
+  /** Tenants' own fallbacks' clients, by base URL, key and model: made once per worker. */
+  private readonly tenantEndpoints = new Map<string, ModelEndpoint>();
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly primary: ModelEndpoint,
-    readonly fallback: ModelEndpoint | null,
+    private readonly serviceFallback: ModelEndpoint | null,
     private readonly prices: PriceTable,
+    private readonly endpointFor: (fallback: TenantFallback) => ModelEndpoint,
     private readonly breaker = new CircuitBreaker(),
   ) {}
+
+  /** The tenant's own fallback when it set one, else the service's (LLM_FALLBACK_*), else none. */
+  private async fallbackFor(tenantId: string): Promise<ModelEndpoint | null> {
+    const row = await this.db.selectFrom('tenants').select('llm_fallback').where('id', '=', tenantId).executeTakeFirst();
+    const own = row?.llm_fallback;
+    if (!own) return this.serviceFallback;
+    const key = JSON.stringify([own.baseUrl, own.apiKey, own.model]);
+    let endpoint = this.tenantEndpoints.get(key);
+    if (!endpoint) this.tenantEndpoints.set(key, (endpoint = this.endpointFor(own)));
+    return endpoint;
+  }
 
   /** One completion (streamed through `onToken` when given), by the primary or, when it is down, the fallback. */
   async complete(request: Request, use: ModelUse, signal: AbortSignal, onToken?: (text: string) => void): Promise<Answered> {
     let streamed = false;
     const tokens = onToken && ((text: string) => ((streamed = true), onToken(text)));
+    const fallback = await this.fallbackFor(use.tenantId);
     // Without a fallback, the activity's retry policy rides out the primary's errors (a 429 after its Retry-After).
-    if (!this.fallback) return this.callOnce(this.primary, request, use, signal, tokens);
+    if (!fallback) return this.callOnce(this.primary, request, use, signal, tokens);
     if (!this.breaker.isOpen()) {
       try {
         return await this.callOnce(this.primary, request, use, signal, tokens);
@@ -113,10 +129,10 @@ export class Models {
             last = again;
           }
         }
-        log.warn('the primary model is down: the fallback answers', { model: this.primary.model, fallback: this.fallback.model, error: (last as Error).message });
+        log.warn('the primary model is down: the fallback answers', { model: this.primary.model, fallback: fallback.model, error: (last as Error).message });
       }
     }
-    return this.callOnce(this.fallback, request, use, signal, tokens);
+    return this.callOnce(fallback, request, use, signal, tokens);
   }
 
   private async callOnce(endpoint: ModelEndpoint, request: Request, use: ModelUse, signal: AbortSignal, onToken?: (text: string) => void): Promise<Answered> {

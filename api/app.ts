@@ -14,6 +14,7 @@ import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { leadRoutes } from './routes/leads';
+import { modelRoutes } from './routes/models';
 import { orderRoutes } from './routes/orders';
 import { personaRoutes } from './routes/persona';
 import { toolRoutes } from './routes/tools';
@@ -40,6 +41,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/leads', leadRoutes(deps));
   app.route('/api/usage', usageRoutes(deps));
   app.route('/api/persona', personaRoutes(deps));
+  app.route('/api/models', modelRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);
   app.route('/api/chat', chatRoutes(deps, chat));

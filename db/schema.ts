@@ -1,5 +1,12 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
+/** A tenant's own second model, for when the first is down. */
+export interface TenantFallback {
+  baseUrl: string;
+  apiKey: string;
+  model: string;
+}
+
 /** A timestamp with a database default: optional on insert. */
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -26,6 +33,8 @@ interface TenantsTable {
   time_zone: Generated<string>;
   /** Model tokens (prompt and completion) the tenant may use in a calendar month (its time zone); null: no limit. */
   monthly_token_budget: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The tenant's own fallback model (`{ baseUrl, apiKey, model }`); null: the service's, if any. */
+  llm_fallback: ColumnType<TenantFallback | null, string | null | undefined, string | null>;
   /** Who the assistant is for the tenant (`Persona`, as JSON). */
   persona: ColumnType<unknown, string | undefined, string>;
   /** What `get_business_info` tells (`BusinessInfo`, as JSON). */

@@ -36,6 +36,12 @@ export function isPublicAddress(address: string): boolean {
   return !nonPublic.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Whether a URL names this machine or a private network outright (names that resolve to one are caught on use). */
+export function namesPrivateHost(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || (isIP(host) !== 0 && !isPublicAddress(host));
+}
+
 export class PrivateAddressRefused extends Error {
   constructor(host: string, address: string) {
     super(`${host} resolves to ${address}, a loopback or private address`);

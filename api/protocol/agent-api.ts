@@ -254,3 +254,10 @@ export interface PersonaView {
   /** The system prompt a text conversation starts from now. */
   prompt: string;
 }
+
+/** `GET /api/models`: the model the tenant's turns use, and the fallback that answers when it is down. */
+export interface ModelsView {
+  primary: { model: string; provider: string } | null;
+  /** The tenant's own (`PUT /api/models/fallback`) or else the service's; its key is never shown. */
+  fallback: { model: string; provider: string; source: 'tenant' | 'service' } | null;
+}

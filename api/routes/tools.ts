@@ -8,7 +8,7 @@ import type { ToolList, ToolView } from '../protocol/agent-api';
 import { argumentSchemaProblem, httpToolName } from '../../activities/tools/http-tool';
 import { isBuiltInTool, isEnabled, modelTool, tenantTool, tenantTools } from '../../activities/tools/registry';
 import type { ToolDefinition } from '../../activities/tools/tool';
-import { isPublicAddress } from '../../activities/tools/public-address';
+import { namesPrivateHost } from '../../activities/tools/public-address';
 import { addHttpTool, removeHttpTool } from '../../db/repositories/http-tools';
 import { setToolEnabled, toolSwitches } from '../../db/repositories/tools';
 
@@ -36,12 +36,6 @@ function view(tool: ToolDefinition, enabled: boolean): ToolView {
     enabled,
     parameters: modelTool(tool).function.parameters,
   };
-}
-
-/** Whether a URL names this machine or a private network by its address (names are checked when called). */
-function namesPrivateHost(url: string): boolean {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || (/^[\d.]+$|:/.test(host) && !isPublicAddress(host));
 }
 
 /** The tools the assistant has; for admins, turning them on or off and declaring the company's own APIs as tools. */

@@ -19,6 +19,7 @@ import * as approvals from './2026_11_30_0008_approvals';
 import * as marketplace from './2026_11_30_0009_marketplace';
 import * as usage from './2026_11_30_0010_usage';
 import * as persona from './2026_11_30_0011_persona';
+import * as tenantFallback from './2026_11_30_0012_tenant_fallback';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0009_marketplace': marketplace,
   '2026_11_30_0010_usage': usage,
   '2026_11_30_0011_persona': persona,
+  '2026_11_30_0012_tenant_fallback': tenantFallback,
 };

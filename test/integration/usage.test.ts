@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
-import type { AgentView, ConversationDetail, ConversationMessages, UsageReport } from '../../api/protocol/agent-api';
+import type { AgentView, ConversationDetail, ConversationMessages, ModelsView, UsageReport } from '../../api/protocol/agent-api';
+import { createAgent } from '../../db/repositories/agents';
 import { defaultServiceTexts } from '../../domain/texts';
 import { localTime } from '../../domain/time-zone';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
@@ -81,7 +82,13 @@ describe('a second model when the first is down', () => {
   let fallback: FakeOpenAI;
   beforeAll(async () => {
     fallback = await startFakeOpenAI();
-    stack = await startStack({ BATCH_QUIET_MS: '200', LLM_FALLBACK_BASE_URL: fallback.baseURL, LLM_FALLBACK_API_KEY: fallback.apiKey, LLM_FALLBACK_MODEL: 'backup-model' });
+    stack = await startStack({
+      BATCH_QUIET_MS: '200',
+      LLM_FALLBACK_BASE_URL: fallback.baseURL,
+      LLM_FALLBACK_API_KEY: fallback.apiKey,
+      LLM_FALLBACK_MODEL: 'backup-model',
+      TOOLS_ALLOW_PRIVATE_URLS: 'true',
+    });
     await resetDatabase(stack.db);
   });
   afterAll(async () => {
@@ -106,5 +113,32 @@ describe('a second model when the first is down', () => {
     expect(messages.messages.find((m) => m.author === 'ai')?.model).toBe('backup-model');
     const counted = await stack.db.selectFrom('model_calls').select('model').execute();
     expect(counted.map((c) => c.model)).toEqual(['backup-model', 'backup-model', 'backup-model', 'backup-model']);
+  });
+
+  it("uses the tenant's own fallback model before the service's, and the service's again once it is removed", async () => {
+    const own = await startFakeOpenAI();
+    try {
+      stack.openai.respond = () => ({ error: { status: 503, message: 'primary is down' } });
+      own.respond = () => ({ content: 'from the tenant fallback' });
+      const { token } = await createAgent(stack.db, { tenantId: 'default', name: 'Not an admin' });
+      const body = JSON.stringify({ baseUrl: own.baseURL, apiKey: own.apiKey, model: 'tenant-model' });
+      expect((await stack.api('/api/models/fallback', { method: 'PUT', token, body })).status).toBe(403);
+      expect((await stack.api('/api/models/fallback', { method: 'PUT', body: JSON.stringify({ baseUrl: 'ftp://x', apiKey: 'k', model: 'm' }) })).status).toBe(400);
+      expect((await stack.api('/api/models/fallback', { method: 'PUT', body })).status).toBe(200);
+      const models = (await (await stack.api('/api/models')).json()) as ModelsView;
+      expect(models).toMatchObject({ primary: { model: 'gpt-4o-mini' }, fallback: { model: 'tenant-model', source: 'tenant' } });
+      expect(JSON.stringify(models)).not.toContain(own.apiKey);
+
+      stack.twilio.reset();
+      const from = await converse(stack, 'who answers?', 1);
+      expect(stack.twilio.sent[0]).toMatchObject({ to: from, body: 'from the tenant fallback' });
+      expect(own.requests).toHaveLength(1);
+
+      expect((await stack.api('/api/models/fallback', { method: 'DELETE' })).status).toBe(204);
+      expect(((await (await stack.api('/api/models')).json()) as ModelsView).fallback).toMatchObject({ model: 'backup-model', source: 'service' });
+    } finally {
+      await stack.db.updateTable('tenants').set({ llm_fallback: null }).where('id', '=', 'default').execute();
+      await own.close();
+    }
   });
 });
