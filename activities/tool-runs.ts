@@ -3,12 +3,13 @@ import type { Kysely } from 'kysely';
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
 import type { SendMessageInput } from './outbound';
-import { tenantTool } from './tools/registry';
-import type { ToolContext, ToolDefinition, ToolNotification, ToolResult } from './tools/tool';
+import { isEnabled, tenantTool } from './tools/registry';
+import { refused, type ToolContext, type ToolDefinition, type ToolNotification, type ToolResult } from './tools/tool';
 import type { Channel } from '../domain/channels';
 import { conversationWorkflowId } from '../domain/conversation-key';
 import { finishToolRun, startToolRun } from '../db/repositories/tool-runs';
-import { toolScope } from '../db/repositories/tools';
+import { toolScope, toolSwitches } from '../db/repositories/tools';
+import { withoutNul } from '../domain/nul';
 import type { Database } from '../db/schema';
 
 export interface RunToolInput {
@@ -25,10 +26,12 @@ export interface RunToolInput {
 /** Sends a message through the outbox (`sendMessage`); how tools' notifications go out. */
 export type SendThroughOutbox = (input: SendMessageInput) => Promise<unknown>;
 
-async function toolOrFail(db: Kysely<Database>, input: RunToolInput, kind: 'read' | 'write'): Promise<ToolDefinition> {
-  const tool = await tenantTool(db, input.tenantId, input.name);
+async function toolOrFail(db: Kysely<Database>, input: RunToolInput, kind: 'read' | 'write'): Promise<ToolDefinition | { error: string }> {
+  const [tool, switches] = await Promise.all([tenantTool(db, input.tenantId, input.name), toolSwitches(db, input.tenantId)]);
   // A declared API removed since the model asked: nothing to run, now or on a retry.
   if (!tool || tool.kind !== kind) throw ApplicationFailure.nonRetryable(`no ${kind} tool named ${input.name}`, 'UnknownTool');
+  // Turned off since the model asked (or while its call waited for approval): it does not run.
+  if (!isEnabled(tool, switches)) return refused(`${input.name} was turned off; it did not run`);
   return tool;
 }
 
@@ -88,8 +91,10 @@ export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>
     /** A read tool: it changes nothing, so it may run any number of times. */
     async runReadTool(input: RunToolInput): Promise<ToolResult> {
       const tool = await toolOrFail(db, input, 'read');
+      if ('error' in tool) return tool;
       const signal = Context.current().cancellationSignal;
-      return tool.run(checkedArguments(tool, input.arguments), await context(input, db, signal, null));
+      // An answer from outside (a company's API) may spell U+0000, which no record can hold.
+      return withoutNul(await tool.run(checkedArguments(tool, input.arguments), await context(input, db, signal, null)));
     },
 
     /**
@@ -102,13 +107,15 @@ export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>
      */
     async runWriteTool(input: RunToolInput): Promise<ToolResult> {
       const tool = await toolOrFail(db, input, 'write');
+      if ('error' in tool) return tool;
       const args = checkedArguments(tool, input.arguments);
       return heartbeating(async (signal) => {
         const { result, notifications } = await db.transaction().execute(async (trx) => {
           const run = await startToolRun(trx, { key: input.key, tenantId: input.tenantId, conversationId: input.conversationId, tool: tool.name, arguments: args });
           if (run.done) return { result: run.result as ToolResult, notifications: (run.notifications ?? []) as ToolNotification[] };
           const owed: ToolNotification[] = [];
-          const outcome = await tool.run(args, await context(input, trx, signal, owed));
+          // Kept as the outcome: an answer from outside (a company's API) may spell U+0000, which jsonb refuses.
+          const outcome = withoutNul(await tool.run(args, await context(input, trx, signal, owed)));
           await finishToolRun(trx, input.key, outcome, owed);
           return { result: outcome, notifications: owed };
         });

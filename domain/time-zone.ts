@@ -77,14 +77,13 @@ function offsetMs(instant: Date, timeZone: string): number {
 export function zonedInstant(date: string, minutes: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, 0, minutes);
-  // The offset just before, then at, the time asked for: the same unless a DST change lies between.
-  const before = wall - offsetMs(new Date(wall), timeZone);
-  const at = wall - offsetMs(new Date(before), timeZone);
-  const shows = (instant: number) => offsetMs(new Date(instant), timeZone) + instant === wall;
-  if (shows(before)) return new Date(Math.min(before, shows(at) ? at : before));
-  if (shows(at)) return new Date(at);
+  // The zone's offsets a day before and a day after: any DST change near the time lies between them.
+  const earlier = offsetMs(new Date(wall - 86_400_000), timeZone);
+  const later = offsetMs(new Date(wall + 86_400_000), timeZone);
+  const shown = [wall - earlier, wall - later].filter((instant) => offsetMs(new Date(instant), timeZone) + instant === wall);
+  if (shown.length > 0) return new Date(Math.min(...shown));
   // Skipped by the clock going forward: the same time after the gap.
-  return new Date(Math.max(before, at));
+  return new Date(wall - earlier);
 }
 
 /** The local day `date` in `timeZone` as [start, end) instants (23 or 25 hours on DST days). */

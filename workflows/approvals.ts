@@ -31,6 +31,7 @@ function text(result: ToolResult): string {
  */
 export class Approvals {
   waiting: PendingApproval[];
+  private settling: PendingApproval[] = [];
 
   constructor(
     private readonly host: ApprovalsHost,
@@ -80,10 +81,20 @@ export class Approvals {
   /** Settles every decided approval: runs what was approved (once, under its key), and has the model say how it went. */
   async settle(): Promise<void> {
     for (let approval = this.waiting.find((a) => a.decision); approval; approval = this.waiting.find((a) => a.decision)) {
-      const { messageId } = await this.close(approval);
-      this.waiting = this.waiting.filter((a) => a !== approval);
+      // Out of the list before anything is awaited: a settle running beside this one (an agent's decision during a
+      // handoff) never takes the same approval. Carried across continue-as-new until then.
+      const taken = approval;
+      this.settling.push(taken);
+      this.waiting = this.waiting.filter((a) => a !== taken);
+      const { messageId } = await this.close(taken);
+      this.settling = this.settling.filter((a) => a !== taken);
       await this.host.answer(messageId);
     }
+  }
+
+  /** What survives continue-as-new: the approvals waiting, and any being settled (settled again, harmlessly). */
+  carried(): PendingApproval[] {
+    return [...this.settling, ...this.waiting];
   }
 
   private async close(approval: PendingApproval): Promise<{ messageId: string }> {

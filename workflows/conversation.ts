@@ -80,8 +80,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     handoff.open(reason);
     return handoff.current?.taskId ?? '';
   };
+  /** Writes made since the last settled turn, on any channel (`TurnContext.writes`); not carried across runs. */
+  const writes = new Map<string, string>();
+  const turnSettled = () => writes.clear();
   /** A reply turn's outcome, where replies go now. */
-  const settleHere = (reply: TurnResult | null) => settleTurn(reply, { deliver: send, openHandoff }, routing.replyTarget, { live: false });
+  const settleHere = (reply: TurnResult | null) => settleTurn(reply, { deliver: send, openHandoff, turnSettled }, routing.replyTarget, { live: false });
   const askApproval: AskApproval = (tool, args, key) => approvals.open(tool, args, key);
   const approvals = new Approvals(
     {
@@ -91,7 +94,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       // How an approval ended is the model's to tell, unless people have the conversation (they read the note).
       answer: async (messageId) => {
         if (handoff.current) return;
-        await settleHere(await replyTurn({ conversationId, tenantId, maxToolRounds: settings.maxToolRounds, askApproval }, messageId));
+        await settleHere(await replyTurn({ conversationId, tenantId, maxToolRounds: settings.maxToolRounds, askApproval, writes }, messageId));
       },
     },
     carried?.approvals ?? null,
@@ -102,6 +105,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     settle: settleHere,
     summarize: () => summarizeConversation({ conversationId }),
     askApproval,
+    writes,
   });
   const inbox = new Inbox(
     { ...ids, routing, batch, idle, personHasIt: () => handoff.current !== null, help: () => send({ notice: 'help', author: 'system' }) },
@@ -112,6 +116,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     ...ids,
     maxToolRounds: settings.maxToolRounds,
     askApproval,
+    writes,
+    turnSettled,
     record: (message) => inbox.record(message, { queue: false }),
     deliver: send,
     openHandoff,
@@ -149,7 +155,16 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   setHandler(agentMessageUpdate, (message) => outreach.message(message), { validator: (message) => outreach.validateMessage(message) });
   setHandler(placeCallUpdate, (request) => outreach.call(request), { validator: (request) => outreach.validateCall(request) });
   setHandler(sendCodeUpdate, (code) => outreach.code(code));
-  setHandler(decideApprovalUpdate, (decision) => approvals.decide(decision), { validator: (decision) => approvals.validateDecision(decision) });
+  setHandler(
+    decideApprovalUpdate,
+    async (decision) => {
+      await approvals.decide(decision);
+      // While people have the conversation the main loop waits on them: the decided call runs now (its outcome is
+      // a note for the agent), not when the handoff ends.
+      if (handoff.current) await approvals.settle();
+    },
+    { validator: (decision) => approvals.validateDecision(decision) },
+  );
   setHandler(requestHandoffSignal, ({ reason }) => handoff.request(reason));
   setHandler(claimHandoffUpdate, (action) => handoff.claim(action), { validator: (action) => handoff.validateClaim(action) });
   setHandler(agentReplyUpdate, (action) => handoff.reply(action), { validator: (action) => handoff.validateReply(action) });
@@ -176,7 +191,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   async function summarizeAndDrain(): Promise<boolean> {
     await summarizeConversation({ conversationId });
     await condition(allHandlersFinished);
-    return batch.pending.length === 0 && handoff.requested === null;
+    // A tool call still waiting for a person keeps the run (it would be lost with it).
+    return batch.pending.length === 0 && handoff.requested === null && approvals.waiting.length === 0;
   }
 
   function continueAsNewDue(): boolean {
@@ -195,7 +211,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
       ...routing.carried(),
       handoff: handoff.current,
       call: calls.active,
-      approvals: approvals.waiting,
+      approvals: approvals.carried(),
     };
     return continueAsNew<typeof conversationWorkflow>({ ...input, carried: next });
   }
@@ -222,7 +238,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     if (batch.pending.length === 0 && handoff.requested === null) {
       // Idle, but a tool call still waits for a person: the run waits with it.
       if (approvals.waiting.length > 0) {
-        await condition(() => batch.pending.length > 0 || handoff.requested !== null || approvals.ready());
+        await condition(() => batch.pending.length > 0 || handoff.requested !== null || handoff.current !== null || approvals.ready() || continueAsNewDue());
+        if (continueAsNewDue() && !handoff.current) await continueWithFreshHistory();
         continue;
       }
       if (await summarizeAndDrain()) return;

@@ -19,6 +19,12 @@ export interface TurnContext {
   /** Opens an approval for a write that needs one (the call waits for a person); its id. */
   askApproval?: AskApproval;
   /**
+   * Writes made since the conversation's last settled turn, by tool and arguments, with what they answered: a turn
+   * thrown away (the customer wrote again) or cut short leaves its writes done, and the turn that follows gets their
+   * answers instead of acting again. Fresh for each turn when absent.
+   */
+  writes?: Map<string, string>;
+  /**
    * Set for a live channel (a call): the reply's tokens stream as they are written, keyed by this turn, and the
    * finished reply is recorded as `record` (the customer already has it).
    */
@@ -43,6 +49,8 @@ export interface SettleHost {
   deliver(delivery: Delivery, target?: ReplyTarget | null): Promise<string | null>;
   /** Hands the conversation to people; the task's id. */
   openHandoff(reason: string): string;
+  /** A turn was answered or handed over (not superseded): the customer has heard of what its writes did. */
+  turnSettled?(): void;
 }
 
 /**
@@ -63,9 +71,11 @@ export async function settleTurn(
     const notice = !reply ? 'fallback' : (handoffNotice ?? reply.notice);
     const messageId = await host.deliver({ notice, author: reply && !handoffNotice ? 'ai' : 'system' }, target);
     const reason = reply?.reason ?? modelUnavailable;
+    host.turnSettled?.();
     return { kind: 'handoff', reason, messageId, taskId: host.openHandoff(reason) };
   }
   if (reply.superseded) return { kind: 'superseded' };
+  host.turnSettled?.();
   const options = reply.options ? { options: reply.options } : {};
   const streamedAt = live ? { streamedAt: reply.streamedAt ?? new Date().toISOString() } : {};
   const model = reply.model ? { model: reply.model } : {};
@@ -80,6 +90,7 @@ export interface LiveChannelHost extends SettleHost {
   contactKey: string;
   maxToolRounds: number;
   askApproval: AskApproval;
+  writes: Map<string, string>;
   /** Records a customer message as any other (de-duplicated); null for one seen before. */
   record(message: InboundMessage): Promise<{ messageId: string } | null>;
   setTarget(target: ReplyTarget): void;
@@ -96,6 +107,7 @@ export function liveTurnContext(host: LiveChannelHost, channel: Channel, turnId:
     tenantId: host.tenantId,
     maxToolRounds: host.maxToolRounds,
     askApproval: host.askApproval,
+    writes: host.writes,
     live: { channel, turnId, record: { outboxId: `out:${uuid4()}`, contactKey: host.contactKey, target } },
   };
 }
@@ -107,7 +119,7 @@ export function liveTurnContext(host: LiveChannelHost, channel: Channel, turnId:
  */
 export async function replyTurn(context: TurnContext, untilMessageId: string): Promise<TurnResult | null> {
   const toolExchange: ChatMessage[] = [];
-  const writes = new Map<string, string>();
+  const writes = context.writes ?? new Map<string, string>();
   for (let round = 0; ; round += 1) {
     let result: GenerateReplyResult;
     try {

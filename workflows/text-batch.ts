@@ -14,6 +14,8 @@ export interface TextBatchHost {
   settle(reply: TurnResult | null): Promise<TurnOutcome>;
   summarize(): Promise<void>;
   askApproval: AskApproval;
+  /** The conversation's writes since its last settled turn (`TurnContext.writes`). */
+  writes: Map<string, string>;
 }
 
 /**
@@ -76,8 +78,8 @@ export class TextBatch {
         this.pending = this.pending.filter((p) => !batch.includes(p));
         return;
       }
-      const { conversationId, tenantId, askApproval } = this.host;
-      const turn = { conversationId, tenantId, maxToolRounds: this.settings.maxToolRounds, askApproval };
+      const { conversationId, tenantId, askApproval, writes } = this.host;
+      const turn = { conversationId, tenantId, maxToolRounds: this.settings.maxToolRounds, askApproval, writes };
       const reply = await replyTurn(turn, newest.messageId);
       if (this.pending.length > batch.length && restarts < this.settings.maxStaleRestarts) continue;
       this.pending = this.pending.filter((p) => !batch.includes(p));

@@ -43,8 +43,8 @@ export async function runToolCalls(round: ToolRound, plans: readonly ToolPlan[])
 
 async function answer(round: ToolRound, plan: ToolPlan, index: number): Promise<string> {
   if (plan.kind === 'refused') return JSON.stringify({ error: plan.error });
-  const { workflowId, runId } = workflowInfo();
-  const key = `${workflowId}/${runId}/${round.untilMessageId}/${round.round}/${index}`;
+  // The conversation, the turn, the round and the call: the same on a retry, a replay, a reset or a new run.
+  const key = `${workflowInfo().workflowId}/${round.untilMessageId}/${round.round}/${index}`;
   if (plan.approval && plan.kind === 'write') {
     if (!round.askApproval) return JSON.stringify({ error: `${plan.name} needs a person's approval, which cannot be asked for here; offer a person instead` });
     const same = `${plan.name}:${JSON.stringify(plan.arguments)}`;
@@ -74,8 +74,11 @@ async function answer(round: ToolRound, plan: ToolPlan, index: number): Promise<
     }
   } catch (error) {
     if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
-    const outcome = plan.kind === 'write' ? 'it may not have gone through: say so, and offer a person' : 'answer without it';
-    return JSON.stringify({ error: `${plan.name} failed; ${outcome}` });
+    if (plan.kind !== 'write') return JSON.stringify({ error: `${plan.name} failed; answer without it` });
+    // It may have acted: asking again in this stretch gets this answer, never a second try.
+    const failed = JSON.stringify({ error: `${plan.name} failed; it may not have gone through: say so, and offer a person` });
+    round.writes.set(`${plan.name}:${JSON.stringify(plan.arguments)}`, failed);
+    return failed;
   }
 }
 

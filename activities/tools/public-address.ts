@@ -2,7 +2,8 @@ import { lookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 
 /** Addresses a company's API may not sit on unless allowed: this machine, private networks, link-local, and the like. */
-const nonPublic = new BlockList();
+const nonPublic4 = new BlockList();
+const nonPublic6 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8],
   ['10.0.0.0', 8],
@@ -11,21 +12,31 @@ for (const [network, prefix] of [
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
   ['224.0.0.0', 4],
   ['240.0.0.0', 4],
 ] as const) {
-  nonPublic.addSubnet(network, prefix, 'ipv4');
+  nonPublic4.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // Unspecified, loopback, IPv4-compatible and IPv4-mapped, NAT64, Teredo, 6to4 (each can reach an IPv4 address).
+  ['::', 96],
+  ['::ffff:0:0', 96],
+  ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  ['2001::', 32],
+  ['2002::', 16],
+  ['2001:db8::', 32],
   ['fc00::', 7],
   ['fe80::', 10],
+  ['fec0::', 10],
   ['ff00::', 8],
 ] as const) {
-  nonPublic.addSubnet(network, prefix, 'ipv6');
+  nonPublic6.addSubnet(network, prefix, 'ipv6');
 }
 
 export function isPublicAddress(address: string): boolean {
@@ -33,7 +44,8 @@ export function isPublicAddress(address: string): boolean {
   if (mapped?.[1]) return isPublicAddress(mapped[1]);
   const family = isIP(address);
   if (family === 0) return false;
-  return !nonPublic.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  // Kept apart: a list with IPv6 rules would also match IPv4 addresses as if mapped.
+  return family === 4 ? !nonPublic4.check(address, 'ipv4') : !nonPublic6.check(address, 'ipv6');
 }
 
 /** Whether a URL names this machine or a private network outright (names that resolve to one are caught on use). */

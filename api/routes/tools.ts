@@ -53,6 +53,7 @@ export function toolRoutes({ db, config }: ApiDeps) {
     const tenantId = c.get('agent').tenant_id;
     const tool = c.req.valid('json');
     if (isBuiltInTool(tool.name)) throw new HttpError(409, 'tool_exists', `${tool.name} is one of the service's own tools`);
+    if (tool.approval && tool.effect === 'read') throw new HttpError(400, 'invalid_body', 'approval: only a write tool waits for approval');
     const problem = argumentSchemaProblem(tool.parameters);
     if (problem) throw new HttpError(400, 'invalid_body', problem);
     if (!config.TOOLS_ALLOW_PRIVATE_URLS && namesPrivateHost(tool.url)) {

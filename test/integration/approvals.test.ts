@@ -119,6 +119,32 @@ describe('approvals', () => {
   });
 });
 
+describe('approvals while people have the conversation', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ BATCH_QUIET_MS: '200', TOOLS_ALLOW_PRIVATE_URLS: 'true' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+  beforeEach(async () => setUp(stack));
+
+  it('runs an approved call at once during a handoff, leaving its outcome as a note for the agent, and the AI silent', async () => {
+    const { from, approval } = await askForRefund(stack);
+    const handedOff = await stack.api(`/api/conversations/${encodeURIComponent(approval.conversationId)}/handoff`, { method: 'POST', body: JSON.stringify({ reason: 'customer asked for a manager' }) });
+    expect(handedOff.status).toBe(202);
+    await stack.twilio.waitForSent(2);
+    const requests = stack.openai.requests.length;
+    expect((await stack.api(`/api/approvals/${approval.id}/approve`, { method: 'POST', body: '{}' })).status).toBe(200);
+    await expect.poll(() => company.requests.length, { timeout: 20_000 }).toBe(1);
+    const note = await stack.db.selectFrom('messages').select('body').where('id', '=', `approval:${approval.id}`).executeTakeFirst();
+    expect(note?.body).toContain('A person approved refund_order');
+    await stack.settled(from);
+    expect(stack.openai.requests).toHaveLength(requests);
+    expect(stack.twilio.sent).toHaveLength(2);
+  });
+});
+
 describe('an approval no one decides', () => {
   let stack: Stack;
   beforeAll(async () => {

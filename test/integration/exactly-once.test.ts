@@ -17,6 +17,8 @@ let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({ BATCH_QUIET_MS: '200' }, { worker: false });
   await resetDatabase(stack.db);
+  const packs = ['create_booking', 'add_to_order', 'confirm_order', 'record_interest'];
+  await stack.db.insertInto('tenant_tools').values(packs.map((name) => ({ tenant_id: 'default', name, enabled: true }))).execute();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -130,7 +132,6 @@ describe('a write tool', () => {
     stack.twilio.reset();
     stack.openai.respond = (request) =>
       request.messages.some((m) => m.role === 'tool') ? { content: 'Booked.' } : { toolCalls: [{ name: 'create_booking', arguments: { slot_id: slotId, name: 'Ada' } }] };
-    await stack.db.insertInto('tenant_tools').values({ tenant_id: 'default', name: 'create_booking', enabled: true }).execute();
 
     let first: WorkerProcess | undefined;
     let second: WorkerProcess | undefined;

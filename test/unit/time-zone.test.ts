@@ -11,8 +11,10 @@ describe('local time in a tenant time zone', () => {
     expect(zonedInstant('2026-01-05', 9 * 60, newYork).toISOString()).toBe('2026-01-05T14:00:00.000Z');
     // 02:30 does not happen on 8 March 2026 in New York: it lands an hour on, after the gap.
     expect(zonedInstant('2026-03-08', 2 * 60 + 30, newYork).toISOString()).toBe('2026-03-08T07:30:00.000Z');
-    // 01:30 happens twice on 1 November 2026: the first.
+    // 01:30 happens twice on 1 November 2026: the first. East of UTC too (Berlin, 25 October 2026, 02:30).
     expect(zonedInstant('2026-11-01', 60 + 30, newYork).toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(zonedInstant('2026-10-25', 2 * 60 + 30, 'Europe/Berlin').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(zonedInstant('2026-03-29', 2 * 60 + 30, 'Europe/Berlin').toISOString()).toBe('2026-03-29T01:30:00.000Z');
     expect(zonedInstant('2026-12-01', 19 * 60, 'Asia/Kolkata').toISOString()).toBe('2026-12-01T13:30:00.000Z');
   });
 

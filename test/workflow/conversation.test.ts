@@ -143,14 +143,41 @@ describe('replies', () => {
       await h.env.sleep(5000);
       expect(h.calls.tools).toHaveLength(1);
       expect(h.calls.tools[0]).toMatchObject({ name: 'create_booking', arguments: booking });
-      const [id, runId, ...turn] = (h.calls.tools[0]?.key ?? '').split('/');
-      expect([id, turn.join('/')]).toEqual([workflowId, 'in:m1/0/0']);
-      expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(h.calls.tools[0]?.key).toBe(`${workflowId}/in:m1/0/0`);
       const exchange = h.calls.replies.at(-1)?.toolExchange ?? [];
       const answers = exchange.filter((m) => m.role === 'tool').map((m) => m.content);
       expect(answers).toEqual([JSON.stringify({ done: 'create_booking', times: 1 }), JSON.stringify({ error: 'there is no tool named fly' }), JSON.stringify({ done: 'create_booking', times: 1 })]);
       expect(h.calls.sent.map((s) => s.body)).toEqual(['booked']);
       await keepHistory('write-tool-round', h.env.client.workflow.getHandle(workflowId));
+    });
+  });
+});
+
+describe('writes across a turn thrown away', () => {
+  it('does not write again when the customer writes during the turn and the model asks again for the same thing', async () => {
+    const order = { item_id: 'latte', quantity: 2 };
+    const write = { id: 'w', type: 'function' as const, function: { name: 'add_to_order', arguments: JSON.stringify(order) } };
+    let sendLater: ((id: string) => Promise<void>) | null = null;
+    h.generate = async (input) => {
+      if (input.toolExchange.length === 0) {
+        return { kind: 'tool_calls', assistant: { role: 'assistant', content: null, tool_calls: [write] }, calls: [write], plans: [{ callId: 'w', name: 'add_to_order', kind: 'write', approval: false, arguments: order }] };
+      }
+      // The customer writes again while the first turn finishes: the turn is thrown away and answered again.
+      if (input.untilMessageId === 'in:m1') await sendLater?.('m2');
+      return { kind: 'text', text: `done ${input.untilMessageId}` };
+    };
+    await h.withWorker(async (send) => {
+      sendLater = async (id) => {
+        await send(message(id));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      };
+      await send(message('m1'));
+      await h.env.sleep(8000);
+      expect(h.calls.replies.map((r) => r.untilMessageId)).toEqual(['in:m1', 'in:m1', 'in:m2', 'in:m2']);
+      expect(h.calls.tools).toHaveLength(1);
+      const answers = (h.calls.replies[3]?.toolExchange ?? []).filter((m) => m.role === 'tool').map((m) => m.content);
+      expect(answers).toEqual([JSON.stringify({ done: 'add_to_order', times: 1 })]);
+      expect(h.calls.sent.map((s) => s.body)).toEqual(['done in:m2']);
     });
   });
 });
