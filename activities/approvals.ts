@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { publishEvent } from '../db/events';
 import { decideApproval, insertApproval, setApprovalResult } from '../db/repositories/approvals';
 import { insertMessageOnce } from '../db/repositories/messages';
+import { tenantTool } from './tools/registry';
 
 export interface ApprovalRef {
   approvalId: string;
@@ -24,8 +25,12 @@ export function argumentsHash(tool: string, args: Record<string, unknown>): stri
 export function approvalActivities({ db }: Pick<ActivityDeps, 'db'>) {
   return {
     /** Puts the approval before the tenant's agents. Idempotent: its id comes from the workflow. */
-    async openApproval(input: ApprovalRef & { tool: string; arguments: Record<string, unknown>; deadline: string }): Promise<{ argumentsHash: string }> {
+    async openApproval(
+      input: ApprovalRef & { tool: string; arguments: Record<string, unknown>; deadline: string },
+    ): Promise<{ argumentsHash: string; fingerprint: string }> {
       const hash = argumentsHash(input.tool, input.arguments);
+      // The declaration asked about now: the approved call runs only if it is still the same.
+      const fingerprint = (await tenantTool(db, input.tenantId, input.tool))?.fingerprint ?? '';
       await insertApproval(db, {
         id: input.approvalId,
         tenant_id: input.tenantId,
@@ -36,7 +41,7 @@ export function approvalActivities({ db }: Pick<ActivityDeps, 'db'>) {
         deadline: new Date(input.deadline),
       });
       await publishEvent(db, { type: 'approval', tenantId: input.tenantId, conversationId: input.conversationId, approvalId: input.approvalId, status: 'pending' });
-      return { argumentsHash: hash };
+      return { argumentsHash: hash, fingerprint };
     },
 
     /** Records an agent's decision as soon as it is made, so the agents' screens show it. Safe to repeat. */

@@ -19,8 +19,10 @@ export interface RunToolInput {
   name: string;
   /** Checked against the tool's schema when the model asked (`planCall`), and again here. */
   arguments: Record<string, unknown>;
-  /** From the workflow (its id, run, turn, round and call index), never the model: the same for every attempt. */
+  /** From the workflow (its conversation, turn, round and call index), never the model: the same for every attempt. */
   key: string;
+  /** An approved call: the declaration it was approved for (`ToolDefinition.fingerprint`); another is refused. */
+  fingerprint?: string;
 }
 
 /** Sends a message through the outbox (`sendMessage`); how tools' notifications go out. */
@@ -108,6 +110,9 @@ export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>
     async runWriteTool(input: RunToolInput): Promise<ToolResult> {
       const tool = await toolOrFail(db, input, 'write');
       if ('error' in tool) return tool;
+      if (input.fingerprint !== undefined && input.fingerprint !== (tool.fingerprint ?? '')) {
+        return refused(`${tool.name} was changed after the call was approved; it did not run`);
+      }
       const args = checkedArguments(tool, input.arguments);
       return heartbeating(async (signal) => {
         const { result, notifications } = await db.transaction().execute(async (trx) => {

@@ -46,7 +46,8 @@ export class Approvals {
     const approval: PendingApproval = { approvalId: `apr_${uuid4()}`, tool, arguments: args, key, deadline: Date.now() + this.host.timeoutMs };
     this.waiting.push(approval);
     const { tenantId, conversationId } = this.host;
-    await openApproval({ approvalId: approval.approvalId, tenantId, conversationId, tool, arguments: args, deadline: new Date(approval.deadline).toISOString() });
+    const opened = await openApproval({ approvalId: approval.approvalId, tenantId, conversationId, tool, arguments: args, deadline: new Date(approval.deadline).toISOString() });
+    if (opened.fingerprint !== undefined) approval.fingerprint = opened.fingerprint;
     this.expireAt(approval);
     return approval.approvalId;
   }
@@ -112,7 +113,8 @@ export class Approvals {
     }
     let result: ToolResult;
     try {
-      result = await runWriteTool({ key: approval.key, tenantId, conversationId, name: approval.tool, arguments: approval.arguments });
+      const declared = approval.fingerprint === undefined ? {} : { fingerprint: approval.fingerprint };
+      result = await runWriteTool({ key: approval.key, tenantId, conversationId, name: approval.tool, arguments: approval.arguments, ...declared });
     } catch (error) {
       if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
       result = { error: `${approval.tool} failed after it was approved; it may not have gone through` };

@@ -91,6 +91,8 @@ export interface PendingApproval {
   key: string;
   /** Workflow time after which it is dropped undecided. */
   deadline: number;
+  /** The tool's declaration when it was opened (absent in approvals opened before this was kept). */
+  fingerprint?: string;
   decision?: ApprovalDecision | { decision: 'expired' };
 }
 

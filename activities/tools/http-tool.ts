@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { callCompanyApi } from './company-api';
 import type { ToolDefinition } from './tool';
@@ -24,6 +25,7 @@ export function httpToolDefinition(row: HttpTool): ToolDefinition {
     description: row.description,
     args: z.fromJSONSchema(row.parameters as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType<Record<string, unknown>>,
     parameters: row.parameters,
+    fingerprint: createHash('sha256').update(JSON.stringify([row.url, row.method, row.parameters, row.effect, row.secret])).digest('hex'),
     kind: row.effect,
     pack: 'custom',
     approval: row.approval,

@@ -64,6 +64,8 @@ export interface ToolDefinition<Args extends Record<string, unknown> = Record<st
   args: z.ZodType<Args>;
   /** The model's JSON schema when it was given as such (a declared API), not generated. */
   parameters?: Record<string, unknown>;
+  /** What a declared API is (where, how, with which secret): a call approved for one is refused by another. */
+  fingerprint?: string;
   kind: ToolKind;
   pack: ToolPack;
   /** A person approves each call before it runs. */

@@ -20,17 +20,20 @@ afterAll(async () => {
 
 const refund = { order_id: 'A-1001', amount: 20 };
 
-async function setUp(stack: Stack): Promise<void> {
-  await resetDatabase(stack.db);
-  stack.openai.reset();
-  stack.twilio.reset();
-  company.reset();
+/** A fresh database with the refund tool declared (at `url`); with a `url`, only the declaration. */
+async function setUp(stack: Stack, url?: string): Promise<void> {
+  if (!url) {
+    await resetDatabase(stack.db);
+    stack.openai.reset();
+    stack.twilio.reset();
+    company.reset();
+  }
   const declared = await stack.api('/api/tools', {
     method: 'POST',
     body: JSON.stringify({
       name: 'refund_order',
       description: 'Refund an order, in part or in full',
-      url: `${company.url}/refunds`,
+      url: url ?? `${company.url}/refunds`,
       method: 'POST',
       parameters: { type: 'object', properties: { order_id: { type: 'string' }, amount: { type: 'number', exclusiveMinimum: 0 } }, required: ['order_id', 'amount'] },
       effect: 'write',
@@ -101,6 +104,18 @@ describe('approvals', () => {
     expect(all.approvals[0]).toMatchObject({ status: 'approved', result: { status: 200, body: { id: 'eff_1' } } });
     expect((await (await stack.api('/api/approvals')).json()) as ApprovalList).toEqual({ approvals: [] });
     await keepHistory('approval-approved', stack.temporal.workflow.getHandle(approval.conversationId));
+  });
+
+  it('does not run an approved call whose tool was declared anew while it waited', async () => {
+    const { from, approval } = await askForRefund(stack);
+    expect((await stack.api('/api/tools/refund_order', { method: 'DELETE' })).status).toBe(204);
+    await setUp(stack, `${company.url}/somewhere-else`);
+    stack.openai.script({ content: 'The refund could not go through.' });
+    expect((await stack.api(`/api/approvals/${approval.id}/approve`, { method: 'POST', body: '{}' })).status).toBe(200);
+    await stack.twilio.waitForSent(2);
+    await stack.settled(from);
+    expect(company.requests).toHaveLength(0);
+    expect(outcomeNote(outcomeTurn(stack))).toContain('was changed after the call was approved');
   });
 
   it('never runs the call when denied; the model is told why and says so', async () => {
