@@ -132,17 +132,6 @@ describe('approvals', () => {
     expect((await stack.api(`/api/approvals/${approval.id}/approve`, { method: 'POST', body: '{}' })).status).toBe(409);
     expect((await stack.api('/api/approvals/apr_nope/approve', { method: 'POST', body: '{}' })).status).toBe(404);
   });
-});
-
-describe('approvals while people have the conversation', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack({ BATCH_QUIET_MS: '200', TOOLS_ALLOW_PRIVATE_URLS: 'true' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-  });
-  beforeEach(async () => setUp(stack));
 
   it('runs an approved call at once during a handoff, leaving its outcome as a note for the agent, and the AI silent', async () => {
     const { from, approval } = await askForRefund(stack);
