@@ -20,7 +20,8 @@ export const awaitingApproval = (approvalId: string) => ({
   note: 'A person must approve this before it happens. Tell the customer a person is checking it and they will hear back here; do not say it is done.',
 });
 
-function text(result: ToolResult): string {
+/** A tool's answer as the model reads it: its text, or its JSON. */
+export function toolText(result: ToolResult): string {
   return typeof result === 'string' ? result : JSON.stringify(result);
 }
 
@@ -119,6 +120,6 @@ export class Approvals {
       if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
       result = { error: `${approval.tool} failed after it was approved; it may not have gone through` };
     }
-    return closeApproval({ ...ref, status: 'approved', ...by, result, words: `A person approved ${call}. It ran and answered: ${text(result)}. Tell the customer how it went.` });
+    return closeApproval({ ...ref, status: 'approved', ...by, result, words: `A person approved ${call}. It ran and answered: ${toolText(result)}. Tell the customer how it went.` });
   }
 }

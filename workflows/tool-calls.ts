@@ -3,7 +3,8 @@ import type { ChatMessage } from '../activities/context';
 import type { ToolPlan } from '../activities/tools/registry';
 import type { Channel } from '../domain/channels';
 import { runReadTool, runWriteTool } from './activity-proxies';
-import { awaitingApproval } from './approvals';
+import type { RunToolInput } from '../activities/tool-runs';
+import { awaitingApproval, toolText } from './approvals';
 import type { AskApproval } from './reply-turn';
 
 /** Marks histories whose tool calls run through the tool registry (before it, `search_knowledge` was its own activity). */
@@ -45,43 +46,42 @@ async function answer(round: ToolRound, plan: ToolPlan, index: number): Promise<
   if (plan.kind === 'refused') return JSON.stringify({ error: plan.error });
   // The conversation, the turn, the round and the call: the same on a retry, a replay, a reset or a new run.
   const key = `${workflowInfo().workflowId}/${round.untilMessageId}/${round.round}/${index}`;
-  if (plan.approval && plan.kind === 'write') {
-    if (!round.askApproval) return JSON.stringify({ error: `${plan.name} needs a person's approval, which cannot be asked for here; offer a person instead` });
+  const input = { key, tenantId: round.tenantId, conversationId: round.conversationId, name: plan.name, arguments: plan.arguments, ...(round.channel ? { channel: round.channel } : {}) };
+  if (plan.kind === 'write') {
+    // Asked for before in this stretch (its answer, its approval, its failure): that answer, and nothing acts again.
     const same = `${plan.name}:${JSON.stringify(plan.arguments)}`;
     const earlier = round.writes.get(same);
     if (earlier !== undefined) return earlier;
-    const asked = JSON.stringify(awaitingApproval(await round.askApproval(plan.name, plan.arguments, key)));
-    round.writes.set(same, asked);
-    return asked;
+    const answered = await write(round, plan.name, plan.approval, input);
+    if (answered.remember) round.writes.set(same, answered.text);
+    return answered.text;
   }
-  const input = { key, tenantId: round.tenantId, conversationId: round.conversationId, name: plan.name, arguments: plan.arguments, ...(round.channel ? { channel: round.channel } : {}) };
   try {
     switch (plan.kind) {
       case 'display':
         return 'The buttons will be shown under your reply. Now write the reply.';
       case 'read':
-        return text(await runReadTool(input));
-      case 'write': {
-        const same = `${plan.name}:${JSON.stringify(plan.arguments)}`;
-        const earlier = round.writes.get(same);
-        if (earlier !== undefined) return earlier;
-        const result = text(await runWriteTool(input));
-        round.writes.set(same, result);
-        return result;
-      }
+        return toolText(await runReadTool(input));
       default:
         return JSON.stringify({ error: `${plan.name} cannot be called here` });
     }
   } catch (error) {
     if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
-    if (plan.kind !== 'write') return JSON.stringify({ error: `${plan.name} failed; answer without it` });
-    // It may have acted: asking again in this stretch gets this answer, never a second try.
-    const failed = JSON.stringify({ error: `${plan.name} failed; it may not have gone through: say so, and offer a person` });
-    round.writes.set(`${plan.name}:${JSON.stringify(plan.arguments)}`, failed);
-    return failed;
+    return JSON.stringify({ error: `${plan.name} failed; answer without it` });
   }
 }
 
-function text(result: Record<string, unknown> | string): string {
-  return typeof result === 'string' ? result : JSON.stringify(result);
+/** A write: asked of a person first when it needs approval, else run once under its key. */
+async function write(round: ToolRound, name: string, approval: boolean, input: RunToolInput): Promise<{ text: string; remember: boolean }> {
+  if (approval) {
+    if (!round.askApproval) return { text: JSON.stringify({ error: `${name} needs a person's approval, which cannot be asked for here; offer a person instead` }), remember: false };
+    return { text: JSON.stringify(awaitingApproval(await round.askApproval(name, input.arguments, input.key))), remember: true };
+  }
+  try {
+    return { text: toolText(await runWriteTool(input)), remember: true };
+  } catch (error) {
+    if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+    // It may have acted: asking again in this stretch gets this answer, never a second try.
+    return { text: JSON.stringify({ error: `${name} failed; it may not have gone through: say so, and offer a person` }), remember: true };
+  }
 }
