@@ -24,6 +24,11 @@ export interface ModelUse {
 
 export type Answered = ModelAnswer & { model: string };
 
+/** Who serves an OpenAI-compatible base URL, as usage and the API name it: its host (OpenAI's without one). */
+export function providerOf(baseUrl: string | undefined): string {
+  return baseUrl ? new URL(baseUrl).host : 'api.openai.com';
+}
+
 type Request = Omit<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'stream' | 'model'>;
 
 /** A 429 asking for no more than this is waited out; a longer one sends the call to the fallback. */

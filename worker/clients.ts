@@ -4,7 +4,7 @@ import type RequestClient from 'twilio/lib/base/RequestClient';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config';
 import { defaultPrices } from '../config/prices';
-import { Models, type ModelEndpoint } from '../activities/models';
+import { Models, providerOf, type ModelEndpoint } from '../activities/models';
 import type { Database, TenantFallback } from '../db/schema';
 
 const twilioDefaultBase = 'https://api.twilio.com';
@@ -31,7 +31,7 @@ function endpoint(apiKey: string, baseURL: string | undefined, model: string, ti
     // Temporal owns retries (the generateReply activity's policy), so the client makes exactly one attempt.
     client: new OpenAI({ apiKey, baseURL, timeout, maxRetries: 0 }),
     model,
-    provider: baseURL ? new URL(baseURL).host : 'api.openai.com',
+    provider: providerOf(baseURL),
   };
 }
 

@@ -5,6 +5,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import type { ModelsView } from '../protocol/agent-api';
+import { providerOf } from '../../activities/models';
 import { namesPrivateHost } from '../../activities/tools/public-address';
 
 const fallbackBody = z.object({
@@ -12,8 +13,6 @@ const fallbackBody = z.object({
   apiKey: z.string().min(1).max(500),
   model: z.string().trim().min(1).max(200),
 });
-
-const hostOf = (url: string | undefined) => (url ? new URL(url).host : 'api.openai.com');
 
 /** Which models answer the tenant's customers; admins set the tenant's own fallback model. */
 export function modelRoutes({ db, config }: ApiDeps) {
@@ -23,10 +22,10 @@ export function modelRoutes({ db, config }: ApiDeps) {
   app.get('/', async (c) => {
     const tenant = await db.selectFrom('tenants').select('llm_fallback').where('id', '=', c.get('agent').tenant_id).executeTakeFirstOrThrow();
     const own = tenant.llm_fallback;
-    const service = config.LLM_FALLBACK_MODEL ? { model: config.LLM_FALLBACK_MODEL, provider: hostOf(config.LLM_FALLBACK_BASE_URL), source: 'service' as const } : null;
+    const service = config.LLM_FALLBACK_MODEL ? { model: config.LLM_FALLBACK_MODEL, provider: providerOf(config.LLM_FALLBACK_BASE_URL), source: 'service' as const } : null;
     return c.json({
-      primary: config.OPENAI_API_KEY ? { model: config.OPENAI_MODEL, provider: hostOf(config.OPENAI_BASE_URL) } : null,
-      fallback: own ? { model: own.model, provider: hostOf(own.baseUrl), source: 'tenant' } : service,
+      primary: config.OPENAI_API_KEY ? { model: config.OPENAI_MODEL, provider: providerOf(config.OPENAI_BASE_URL) } : null,
+      fallback: own ? { model: own.model, provider: providerOf(own.baseUrl), source: 'tenant' } : service,
     } satisfies ModelsView);
   });
 
@@ -36,7 +35,7 @@ export function modelRoutes({ db, config }: ApiDeps) {
       throw new HttpError(400, 'invalid_body', 'baseUrl: a loopback or private address (set TOOLS_ALLOW_PRIVATE_URLS=true to allow it)');
     }
     await db.updateTable('tenants').set({ llm_fallback: JSON.stringify(fallback) }).where('id', '=', c.get('agent').tenant_id).execute();
-    return c.json({ model: fallback.model, provider: hostOf(fallback.baseUrl), source: 'tenant' as const });
+    return c.json({ model: fallback.model, provider: providerOf(fallback.baseUrl), source: 'tenant' as const });
   });
 
   app.delete('/fallback', requireAdmin, async (c) => {
