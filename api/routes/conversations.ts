@@ -12,8 +12,7 @@ import { conversationUsage } from '../../db/repositories/usage';
 import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
 import type { Channel } from '../../domain/channels';
-import { offeredTools } from '../../activities/tools/registry';
-import { systemPrompt } from '../../activities/system-prompt';
+import { assistantPrompt } from '../assistant-prompt';
 import type { CallView, ConversationDetail, ConversationMessages, ConversationView, MessageView, WebVisitorView } from '../protocol/agent-api';
 
 const listQuery = z.object({
@@ -116,17 +115,14 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
 
   app.get('/:id', async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
-    const channel = conversation.last_channel as Channel;
-    const [live, calls, visitors, usage, tenant, tools] = await Promise.all([
+    const [live, calls, visitors, usage, prompt] = await Promise.all([
       conversations.snapshot(conversation.id),
       listCalls(db, conversation.id),
       visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key),
       conversationUsage(db, conversation.id),
-      db.selectFrom('tenants').select(['name', 'system_prompt', 'persona', 'time_zone']).where('id', '=', conversation.tenant_id).executeTakeFirstOrThrow(),
-      offeredTools(db, conversation.tenant_id, channel),
+      assistantPrompt(db, conversation.tenant_id, conversation.last_channel as Channel),
     ]);
-    const assistantPrompt = systemPrompt(tenant, tools, channel, new Date());
-    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView), visitors: visitors.map(visitorView), usage, assistantPrompt } satisfies ConversationDetail);
+    return c.json({ conversation: conversationView(conversation), live, calls: calls.map(callView), visitors: visitors.map(visitorView), usage, assistantPrompt: prompt } satisfies ConversationDetail);
   });
 
   app.get('/:id/messages', async (c) => {

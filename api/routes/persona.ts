@@ -4,8 +4,7 @@ import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { jsonBody } from '../json-body';
 import type { PersonaView } from '../protocol/agent-api';
-import { offeredTools } from '../../activities/tools/registry';
-import { systemPrompt } from '../../activities/system-prompt';
+import { assistantPrompt } from '../assistant-prompt';
 import { industryTemplates, templateDefaults, type Persona } from '../../domain/personas';
 import type { Database } from '../../db/schema';
 import type { Kysely } from 'kysely';
@@ -19,13 +18,11 @@ const personaBody = z.object({
 });
 
 async function view(db: Kysely<Database>, tenantId: string): Promise<PersonaView> {
-  const tenant = await db.selectFrom('tenants').select(['name', 'system_prompt', 'persona', 'time_zone']).where('id', '=', tenantId).executeTakeFirstOrThrow();
-  const tools = await offeredTools(db, tenantId, 'sms');
-  return {
-    persona: (tenant.persona ?? {}) as Persona,
-    templates: industryTemplates.map((name) => ({ name, ...templateDefaults[name] })),
-    prompt: systemPrompt(tenant, tools, 'sms', new Date()),
-  };
+  const [tenant, prompt] = await Promise.all([
+    db.selectFrom('tenants').select('persona').where('id', '=', tenantId).executeTakeFirstOrThrow(),
+    assistantPrompt(db, tenantId, 'sms'),
+  ]);
+  return { persona: (tenant.persona ?? {}) as Persona, templates: industryTemplates.map((name) => ({ name, ...templateDefaults[name] })), prompt };
 }
 
 /** Who the assistant is for the tenant; admins set it (empty parts fall back to the template's, or are left out). */
