@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { BusinessInfo } from '../domain/business-hours';
 import type { Persona } from '../domain/personas';
-import { localTime, zonedInstant } from '../domain/time-zone';
+import { addDays, localTime, zonedInstant } from '../domain/time-zone';
 import { builtInTools } from '../activities/tools/registry';
 import type { Database } from '../db/schema';
 
@@ -76,10 +76,10 @@ export async function seedDemoBusiness(db: Kysely<Database>, tenantId: string, n
     .onConflict((oc) => oc.columns(['tenant_id', 'name']).doNothing())
     .execute();
 
-  const today = new Date(`${localTime(now, demoTimeZone).date}T00:00:00Z`);
+  const today = localTime(now, demoTimeZone).date;
   const slots = [];
   for (let day = 0; day < demoSlotDays; day += 1) {
-    const date = new Date(today.getTime() + day * 86_400_000).toISOString().slice(0, 10);
+    const date = addDays(today, day);
     for (const time of demoSlotTimes) {
       const [h, m] = time.split(':').map(Number) as [number, number];
       slots.push({ id: `demo-${date}-${time.replace(':', '')}`, tenant_id: tenantId, service: 'table', starts_at: zonedInstant(date, h * 60 + m, demoTimeZone), capacity: 8 });

@@ -86,11 +86,16 @@ export function zonedInstant(date: string, minutes: number, timeZone: string): D
   return new Date(wall - earlier);
 }
 
+/** The calendar date `days` after `date` (both YYYY-MM-DD). */
+export function addDays(date: string, days: number): string {
+  const moved = new Date(`${date}T00:00:00Z`);
+  moved.setUTCDate(moved.getUTCDate() + days);
+  return moved.toISOString().slice(0, 10);
+}
+
 /** The local day `date` in `timeZone` as [start, end) instants (23 or 25 hours on DST days). */
 export function localDay(date: string, timeZone: string): [Date, Date] {
-  const next = new Date(`${date}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return [zonedInstant(date, 0, timeZone), zonedInstant(next.toISOString().slice(0, 10), 0, timeZone)];
+  return [zonedInstant(date, 0, timeZone), zonedInstant(addDays(date, 1), 0, timeZone)];
 }
 
 /** `instant` as local ISO 8601 with its offset (2026-12-01T19:00+01:00): what a model reads as a slot's start. */

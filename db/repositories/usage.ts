@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { localTime, zonedInstant } from '../../domain/time-zone';
+import { localDay, localTime, zonedInstant } from '../../domain/time-zone';
 import type { Database } from '../schema';
 
 /** How much of its monthly token budget a tenant used: `warning` from 80 %, `spent` at 100 %. */
@@ -40,8 +40,6 @@ export interface UsageRow {
 
 /** Model use per day (in `timeZone`) and model, for days `from` to `to` (YYYY-MM-DD, both included). */
 export async function usageByDay(db: Kysely<Database>, tenantId: string, timeZone: string, from: string, to: string): Promise<UsageRow[]> {
-  const next = new Date(`${to}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
   const day = sql<string>`to_char(created_at at time zone ${timeZone}, 'YYYY-MM-DD')`;
   const rows = await db
     .selectFrom('model_calls')
@@ -54,8 +52,8 @@ export async function usageByDay(db: Kysely<Database>, tenantId: string, timeZon
       sql<string>`sum(cost_usd)`.as('cost'),
     ])
     .where('tenant_id', '=', tenantId)
-    .where('created_at', '>=', zonedInstant(from, 0, timeZone))
-    .where('created_at', '<', zonedInstant(next.toISOString().slice(0, 10), 0, timeZone))
+    .where('created_at', '>=', localDay(from, timeZone)[0])
+    .where('created_at', '<', localDay(to, timeZone)[1])
     // By position: the day's expression carries the time zone as a parameter, which GROUP BY cannot match by value.
     .groupBy([sql`1`, sql`2`])
     .orderBy(sql`1`)
