@@ -174,3 +174,8 @@ async function streamCompletion(
   res.end('data: [DONE]\n\n');
   return true;
 }
+
+/** What the tools answered in a request the model got, in order, each parsed from its JSON. */
+export function toolAnswers(request: ChatRequest | undefined): Record<string, unknown>[] {
+  return (request?.messages ?? []).filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? 'null') as Record<string, unknown>);
+}

@@ -3,8 +3,9 @@ import { conversationWorkflowId } from '../../api/conversation-client';
 import type { BookingList, ToolList } from '../../api/protocol/agent-api';
 import { localTime, zonedInstant } from '../../domain/time-zone';
 import { createAgent } from '../../db/repositories/agents';
-import type { ChatRequest } from '../fakes/openai';
+import { toolAnswers } from '../fakes/openai';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
+import { newVisitorSays } from '../support/web-visitor';
 
 /** The bookings pack end to end: the fake model calls the tools as a real one would, over SMS, web chat and a call. */
 let stack: Stack;
@@ -25,11 +26,6 @@ async function turnOnBookings(): Promise<void> {
     const response = await stack.api(`/api/tools/${name}`, { method: 'PATCH', body: JSON.stringify({ enabled: true }) });
     expect(response.status).toBe(200);
   }
-}
-
-/** What each tool answered the model, in order, parsed. */
-function toolAnswers(request: ChatRequest | undefined): unknown[] {
-  return (request?.messages ?? []).filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? 'null') as unknown);
 }
 
 /** The model checks availability, books the slot for Ada, then tells the customer. */
@@ -96,17 +92,9 @@ describe('bookings', () => {
     await turnOnBookings();
     const { date, slotId } = await slotTomorrow('slot-live', 10);
 
-    // Web chat: the visitor's session, one message, the streamed reply.
-    const key = (await stack.db.selectFrom('tenants').select('widget_key').where('id', '=', 'default').executeTakeFirstOrThrow()).widget_key;
-    const session = (await (
-      await fetch(`${stack.apiUrl}/api/chat/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ widgetKey: key }) })
-    ).json()) as { sessionId: string; token: string };
+    // Web chat: a visitor's one message, the streamed reply.
     scriptBooking(date, slotId);
-    const chat = await fetch(`${stack.apiUrl}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
-      body: JSON.stringify({ id: session.sessionId, trigger: 'submit-message', messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Table for two tomorrow?' }] }] }),
-    });
+    const chat = await newVisitorSays(stack, 'Table for two tomorrow?');
     expect(chat.status).toBe(200);
     expect(await chat.text()).toContain('booked');
     expect(stack.openai.requests[0]?.tools?.map((t) => t.function.name)).toContain('show_options');

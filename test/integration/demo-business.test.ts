@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ToolList } from '../../api/protocol/agent-api';
 import { demoTimeZone, seedDemoBusiness } from '../../devkit/demo-business';
 import { localTime } from '../../domain/time-zone';
+import { toolAnswers } from '../fakes/openai';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
 /** What `npm start` seeds: every pack on, with something to book, order, buy and ask about, out of the box. */
@@ -34,8 +35,7 @@ describe('the demo business', () => {
     await stack.postSms(smsParams({ from, body: 'What do you have?' }));
     await stack.twilio.waitForSent(1);
     await stack.settled(from);
-    const answers = (stack.openai.requests[1]?.messages ?? []).filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? '{}') as Record<string, unknown>);
-    const [info, availability, menu, cars] = answers;
+    const [info, availability, menu, cars] = toolAnswers(stack.openai.requests[1]);
     expect(info).toMatchObject({ name: 'Harbour & Co.', time_zone: demoTimeZone, open_now: expect.any(Boolean) as boolean, hours: { monday: '09:00–18:00', sunday: 'closed' } });
     expect((availability?.slots as unknown[]).length).toBeGreaterThan(0);
     expect((menu?.items as unknown[]).length).toBe(7);

@@ -3,7 +3,7 @@ import type { ToolList } from '../../api/protocol/agent-api';
 import { createAgent } from '../../db/repositories/agents';
 import { sendJson } from '../../devkit/http-server';
 import { startFakeCompanyApi, type FakeCompanyApi } from '../fakes/company-api';
-import type { ChatRequest } from '../fakes/openai';
+import { toolAnswers, type ChatRequest } from '../fakes/openai';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
 /** A company's own API declared as a tool, with no code change, and called by the model as any other tool. */
@@ -33,10 +33,6 @@ const warranty = {
 
 async function declare(tool: Record<string, unknown>, token?: string): Promise<Response> {
   return stack.api('/api/tools', { method: 'POST', token, body: JSON.stringify({ url: `${company.url}/warranty`, secret: company.secret, ...tool }) });
-}
-
-function toolAnswers(request: ChatRequest | undefined): Record<string, unknown>[] {
-  return (request?.messages ?? []).filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? 'null') as Record<string, unknown>);
 }
 
 async function converse(body: string, ...calls: { name: string; arguments: Record<string, unknown> }[]): Promise<ChatRequest[]> {

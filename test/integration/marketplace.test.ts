@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadList } from '../../api/protocol/agent-api';
 import { acceptThenDrop } from '../../devkit/twilio-sandbox';
-import type { ChatRequest } from '../fakes/openai';
+import { toolAnswers } from '../fakes/openai';
 import { smsParams, textsCodes, uniquePhone, useStack, type Stack } from '../support/stack';
+import { newVisitorSays } from '../support/web-visitor';
 
 /** The marketplace pack: listings searched and shown, and a buyer's interest told to the seller once. */
 let stack: Stack;
@@ -24,10 +25,6 @@ async function setUp(): Promise<void> {
       { ...car, id: 'c3', make: 'Honda', model: 'Civic', year: 2021, price_cents: 2_290_000, fuel: 'petrol', transmission: 'manual', city: 'Burnaby' },
     ])
     .execute();
-}
-
-function toolAnswers(request: ChatRequest | undefined): Record<string, unknown>[] {
-  return (request?.messages ?? []).filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? 'null') as Record<string, unknown>);
 }
 
 describe('marketplace', () => {
@@ -88,19 +85,11 @@ describe('marketplace', () => {
 
   it('offers a web visitor the listing as a link button', async () => {
     await setUp();
-    const key = (await stack.db.selectFrom('tenants').select('widget_key').where('id', '=', 'default').executeTakeFirstOrThrow()).widget_key;
-    const session = (await (
-      await fetch(`${stack.apiUrl}/api/chat/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ widgetKey: key }) })
-    ).json()) as { sessionId: string; token: string };
     stack.openai.script(
       { toolCalls: [{ name: 'listing_details', arguments: { listing_id: 'c1' } }] },
       { toolCalls: [{ name: 'show_options', arguments: { actions: [{ label: 'See the Corolla', url: 'https://example.com/cars/c1' }] } }], content: 'Here is the Corolla.' },
     );
-    const chat = await fetch(`${stack.apiUrl}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
-      body: JSON.stringify({ id: session.sessionId, trigger: 'submit-message', messages: [{ id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Tell me about the Corolla' }] }] }),
-    });
+    const chat = await newVisitorSays(stack, 'Tell me about the Corolla');
     const events = (await chat.text()).split('\n').filter((line) => line.startsWith('data: {')).map((line) => JSON.parse(line.slice(6)) as { type: string; delta?: string });
     expect(events.flatMap((e) => (e.type === 'text-delta' ? [e.delta] : [])).join('')).toBe('Here is the Corolla.');
     expect(JSON.stringify(events.filter((e) => e.type !== 'text-delta'))).toContain('"url":"https://example.com/cars/c1"');

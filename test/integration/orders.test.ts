@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OrderList } from '../../api/protocol/agent-api';
-import type { ChatRequest } from '../fakes/openai';
+import { toolAnswers, type ChatRequest } from '../fakes/openai';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
 /** The orders pack end to end: a menu, an order built over two turns and a restart, one confirmed order. */
@@ -19,10 +19,6 @@ async function turnOnOrders(): Promise<void> {
       { id: 'gone', tenant_id: 'default', name: 'Seasonal pie', category: 'Food', price_cents: 800, currency: 'CAD', available: false },
     ])
     .execute();
-}
-
-function toolAnswers(request: ChatRequest | undefined): Record<string, unknown>[] {
-  return (request?.messages ?? []).filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? 'null') as Record<string, unknown>);
 }
 
 async function say(from: string, body: string, sentBefore: number): Promise<ChatRequest[]> {
