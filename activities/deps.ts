@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Twilio } from 'twilio';
 import type { Database } from '../db/schema';
+import type { Embedder } from './knowledge/embeddings';
 import type { Models } from './models';
 
 /** Everything activities touch, built once by the worker. Activities never read env or keep module-level handles. */
@@ -9,6 +10,8 @@ export interface ActivityDeps {
   twilio: Twilio;
   /** The model, and its fallback; null: no OPENAI_API_KEY, replies come from the extractive knowledge responder. */
   models: Models | null;
+  /** Knowledge search by meaning (EMBEDDINGS_*); null: full text alone. */
+  embedder: Embedder | null;
   llm: {
     /** Token budget for the conversation history sent with each turn. */
     contextTokens: number;

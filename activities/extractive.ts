@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { GenerateReplyResult } from './llm';
-import { documentTitles, searchKnowledge, type KnowledgeHit } from '../db/repositories/knowledge';
+import { documentTitles } from '../db/repositories/knowledge';
+import { findPassages } from './knowledge/find-passages';
+import type { Embedder } from './knowledge/embeddings';
 import { getTenant } from '../db/repositories/tenants';
 import type { Database, Message } from '../db/schema';
 import type { Channel } from '../domain/channels';
@@ -11,15 +13,6 @@ import { serviceText } from '../domain/texts';
 const maxReplyChars = 700;
 
 /**
- * How sure the responder is that a passage answers: it has two or more of the question's content words, or at least
- * half of them ("can I pay with paypal" has "paypal": sure; "do you sell gift cards" has only "cards": unsure).
- */
-function sureness(hit: KnowledgeHit): 'sure' | 'unsure' | 'none' {
-  if (hit.matched === 0) return 'none';
-  return hit.matched >= 2 || hit.matched * 2 >= hit.contentWords ? 'sure' : 'unsure';
-}
-
-/**
  * The responder used without an LLM. A greeting, a thank-you or a goodbye gets one back (a greeting also says what
  * the knowledge base covers). A question gets the best knowledge-base passage; one that shares only part of what was
  * asked is prefaced with the responder's doubt; when nothing matches it hands off rather than guessing. In web chat
@@ -28,6 +21,7 @@ function sureness(hit: KnowledgeHit): 'sure' | 'unsure' | 'none' {
  */
 export async function extractiveReply(
   db: Kysely<Database>,
+  embedder: Embedder | null,
   tenantId: string,
   newestFirst: Message[],
   channel?: Channel,
@@ -46,17 +40,17 @@ export async function extractiveReply(
     const topics = titles.length > 0 ? ` ${serviceText('topics', own).replaceAll('{topics}', list(titles.map((t) => t.toLowerCase())))}` : '';
     return { kind: 'text', text: `${serviceText(smallTalk, own)}${topics}` };
   }
-  const hits = await searchKnowledge(db, tenantId, question, channel === 'web' ? 4 : 1);
+  // Only passages that answer come back; a sure one has most of what was asked, or is near it in meaning.
+  const hits = await findPassages(db, embedder, tenantId, question, channel === 'web' ? 4 : 1);
   const best = hits[0];
-  const sure = best ? sureness(best) : 'none';
-  if (!best || sure === 'none') {
+  if (!best) {
     return { kind: 'handoff', reason: 'no knowledge-base passage matches the question', notice: 'noAnswer' };
   }
-  const passage = trimToSentence(best.content.startsWith(best.title) ? best.content.slice(best.title.length).trim() : best.content, maxReplyChars);
-  const text = sure === 'sure' ? passage : `${serviceText('unsureAnswer', await texts()).replaceAll('{topic}', best.title.toLowerCase())} ${passage}`;
+  const passage = trimToSentence(best.content, maxReplyChars);
+  const text = best.sure ? passage : `${serviceText('unsureAnswer', await texts()).replaceAll('{topic}', best.title.toLowerCase())} ${passage}`;
   if (channel !== 'web') return { kind: 'text', text };
   const options = readReplyOptions({
-    quickReplies: hits.filter((hit) => hit.documentId !== best.documentId && hit.matched > 0).map((hit) => hit.title),
+    quickReplies: [...new Set(hits.filter((hit) => hit.documentId !== best.documentId).map((hit) => hit.title))],
     actions: best.url ? [{ label: best.title.length <= maxButtonChars - 7 ? `Open “${best.title}”` : 'Read more', url: best.url }] : [],
   });
   return { kind: 'text', text, ...(options ? { options } : {}) };

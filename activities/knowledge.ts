@@ -1,18 +1,16 @@
 import type { ActivityDeps } from './deps';
-import { searchKnowledge as searchChunks } from '../db/repositories/knowledge';
+import { findPassages, passagesText } from './knowledge/find-passages';
 
 export interface SearchKnowledgeInput {
   tenantId: string;
   query: string;
 }
 
-export function knowledgeActivities({ db }: ActivityDeps) {
+export function knowledgeActivities({ db, embedder }: ActivityDeps) {
   return {
     /** Read-only, so any number of retries is safe. Returns the passages as text for a tool message. */
     async searchKnowledge({ tenantId, query }: SearchKnowledgeInput): Promise<string> {
-      const hits = await searchChunks(db, tenantId, query, 3);
-      if (hits.length === 0) return 'No matching passages in the knowledge base.';
-      return hits.map((hit, i) => `[${i + 1}] ${hit.title}${hit.url ? ` (${hit.url})` : ''}: ${hit.content}`).join('\n\n');
+      return passagesText(await findPassages(db, embedder, tenantId, query, 3));
     },
   };
 }

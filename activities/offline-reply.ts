@@ -10,12 +10,12 @@ import type { TokenStream } from './token-stream';
  * a speaking pace, as a model would, so a caller can cut in and a visitor sees it grow; the abort signal stops it.
  */
 export async function offlineReply(
-  deps: Pick<ActivityDeps, 'db' | 'llm'>,
+  deps: Pick<ActivityDeps, 'db' | 'llm' | 'embedder'>,
   input: GenerateReplyInput,
   stream: TokenStream | null,
   signal: AbortSignal,
 ): Promise<GenerateReplyResult> {
-  const reply = await extractiveReply(deps.db, input.tenantId, await turnMessages(deps, input), input.channel);
+  const reply = await extractiveReply(deps.db, deps.embedder, input.tenantId, await turnMessages(deps, input), input.channel);
   if (stream && reply.kind === 'text') {
     for (const [index, word] of (reply.text.match(/\S+\s*/g) ?? []).entries()) {
       if (index > 0) await sleep(deps.llm.offlineWordMs, undefined, { signal });

@@ -43,7 +43,7 @@ function checkedArguments(tool: ToolDefinition, args: Record<string, unknown>): 
   return checked.data;
 }
 
-export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>, send: SendThroughOutbox) {
+export function toolActivities({ db, tools, embedder }: Pick<ActivityDeps, 'db' | 'tools' | 'embedder'>, send: SendThroughOutbox) {
   async function context(input: RunToolInput, trx: Kysely<Database>, signal: AbortSignal, notifications: ToolNotification[] | null): Promise<ToolContext> {
     const scope = await toolScope(trx, input.tenantId, input.conversationId);
     if (!scope.contactKey) throw ApplicationFailure.nonRetryable(`no conversation ${input.conversationId}`, 'UnknownConversation');
@@ -57,6 +57,7 @@ export function toolActivities({ db, tools }: Pick<ActivityDeps, 'db' | 'tools'>
       now: new Date(),
       callKey: input.key,
       allowPrivateUrls: tools.allowPrivateUrls,
+      embedder,
       signal,
       async notify(notification) {
         if (!notifications) throw new Error(`${input.name} reads only: it cannot send messages`);

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { freePort } from '../test/support/ports';
+import { freePort } from '../devkit/free-port';
 import type { BenchEnv } from './env';
 import { startTsProcess } from './processes';
 import { closedLoop, openLoop, type RatePoint } from './open-loop';

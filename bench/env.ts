@@ -1,10 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { startFakeOpenAI, type FakeOpenAI } from '../test/fakes/openai';
 import { startFakeTwilio, type FakeTwilio } from '../test/fakes/twilio';
-import { freePort } from '../test/support/ports';
+import { freePort } from '../devkit/free-port';
 import { createScratchDatabase } from '../test/support/scratch-database';
 import { startDevServer, type DevServer } from '../devkit/temporal-dev-server';
-import { temporalCliPath } from '../devkit/temporal-binaries';
+import { temporalCliPath } from '../devkit/python-tools';
+import { startThrowawayPostgres } from '../devkit/local-postgres';
 import { startTsProcess, type ChildService, type ProcessOptions } from './processes';
 
 export interface Product {
@@ -35,8 +36,8 @@ export interface BenchEnv {
  * `profileDir`, the API and worker processes write V8 CPU profiles there when they stop.
  */
 export async function startBenchEnv(options: { profileDir?: string; workerNiceness?: number } = {}): Promise<BenchEnv> {
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = await createScratchDatabase(adminUrl, `conversations_bench_${process.pid}`);
+  const local = process.env.BENCH_DATABASE_URL ? null : await startThrowawayPostgres('conversations-bench');
+  const database = await createScratchDatabase(process.env.BENCH_DATABASE_URL ?? local?.adminUrl ?? '', `conversations_bench_${process.pid}`);
   const databaseUrl = database.url;
 
   const temporal = await startDevServer({ cliPath: temporalCliPath(), port: await freePort(), uiPort: null, dbFile: null });
@@ -93,6 +94,7 @@ export async function startBenchEnv(options: { profileDir?: string; workerNicene
       await twilio.close();
       await openai.close();
       await database.drop();
+      await local?.stop();
     },
   };
 }

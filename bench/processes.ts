@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../devkit/temporal-binaries';
+import { projectRoot } from '../devkit/python-tools';
 
 export interface ChildService {
   child: ChildProcess;

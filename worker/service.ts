@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createConversationWorker } from './conversation-worker';
 import { createModels, createTwilioClient } from './clients';
+import { createEmbedder } from '../activities/knowledge/embeddings';
 import { installSdkLogging } from './sdk-logging';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
@@ -47,6 +48,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
         db,
         twilio: createTwilioClient(config),
         models,
+        embedder: createEmbedder(config),
         tools: { allowPrivateUrls: config.TOOLS_ALLOW_PRIVATE_URLS },
         llm: { contextTokens: config.LLM_CONTEXT_TOKENS, offlineWordMs: Math.round(60_000 / config.OFFLINE_WORDS_PER_MINUTE) },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,

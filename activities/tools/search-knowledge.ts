@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './tool';
-import { searchKnowledge as searchChunks } from '../../db/repositories/knowledge';
+import { findPassages, passagesText } from '../knowledge/find-passages';
 
 export const searchKnowledge = defineTool({
   name: 'search_knowledge',
@@ -10,9 +10,7 @@ export const searchKnowledge = defineTool({
   args: z.object({ query: z.string().trim().min(1).max(500).describe('What to look for, in a few words') }),
   kind: 'read',
   pack: 'core',
-  async run({ query }, { db, tenantId }) {
-    const hits = await searchChunks(db, tenantId, query, 3);
-    if (hits.length === 0) return 'No matching passages in the knowledge base.';
-    return hits.map((hit, i) => `[${i + 1}] ${hit.title}${hit.url ? ` (${hit.url})` : ''}: ${hit.content}`).join('\n\n');
+  async run({ query }, { db, embedder, tenantId, signal }) {
+    return passagesText(await findPassages(db, embedder, tenantId, query, 3, signal));
   },
 });

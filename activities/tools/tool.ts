@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Channel } from '../../domain/channels';
 import type { Database } from '../../db/schema';
+import type { Embedder } from '../knowledge/embeddings';
 
 /** What a tool reads or changes, and on whose behalf. */
 export interface ToolContext {
@@ -19,6 +20,8 @@ export interface ToolContext {
   callKey: string;
   /** A company's API may sit on a loopback or private address (TOOLS_ALLOW_PRIVATE_URLS). */
   allowPrivateUrls: boolean;
+  /** Knowledge search by meaning; null: full text alone. */
+  embedder: Embedder | null;
   /** Aborted when the activity is cancelled. */
   signal?: AbortSignal;
   /**

@@ -2,10 +2,10 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * The words of each tenant's knowledge base, so a question's misspelt words ("delivry") can be read as the words the
- * documents use (by edit distance, fuzzystrmatch) before the full-text search runs.
+ * documents use before the full-text search runs. (Matched by trigrams since 2026_11_30_0013; the edit-distance
+ * extension this once created is not in every PostgreSQL build with pgvector.)
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`create extension if not exists fuzzystrmatch`.execute(db);
   await db.schema
     .createTable('knowledge_terms')
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id').onDelete('cascade'))

@@ -20,6 +20,7 @@ import * as marketplace from './2026_11_30_0009_marketplace';
 import * as usage from './2026_11_30_0010_usage';
 import * as persona from './2026_11_30_0011_persona';
 import * as tenantFallback from './2026_11_30_0012_tenant_fallback';
+import * as knowledgeSources from './2026_11_30_0013_knowledge_sources';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0010_usage': usage,
   '2026_11_30_0011_persona': persona,
   '2026_11_30_0012_tenant_fallback': tenantFallback,
+  '2026_11_30_0013_knowledge_sources': knowledgeSources,
 };

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser';
-import { freePort } from '../support/ports';
+import { freePort } from '../../devkit/free-port';
 import { resetDatabase, smsParams, startStack, textsCodes, type Stack } from '../support/stack';
 
 /**

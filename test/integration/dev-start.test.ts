@@ -7,7 +7,7 @@ import { configKeys } from '../../config';
 import type { StartRecord } from '../../devkit/dev-processes';
 import { portTaken } from '../../devkit/ports';
 import { runs } from '../../devkit/processes';
-import { projectRoot } from '../../devkit/temporal-binaries';
+import { projectRoot } from '../../devkit/python-tools';
 import { waitFor } from '../support/wait';
 
 /**
@@ -16,7 +16,7 @@ import { waitFor } from '../support/wait';
  * stops them, says so, and comes up on the same data; a clean stop leaves nothing of either start running.
  */
 const dataDir = mkdtempSync(join(tmpdir(), 'dev-start-'));
-// Run as root, the embedded PostgreSQL runs as the `postgres` user, which must reach its folder inside this one.
+// Run as root, the local PostgreSQL runs as the `postgres` user, which must reach its folder inside this one.
 chmodSync(dataDir, 0o755);
 const recordFile = join(dataDir, 'dev-processes.json');
 const starts: ChildProcess[] = [];
@@ -93,11 +93,11 @@ describe('npm start after one killed with kill -9', () => {
     await ready(first);
     const earlier = record();
     expect(earlier.pid).toBe(first.child.pid);
-    expect(earlier.processes.map((p) => p.what)).toEqual(['the embedded PostgreSQL', 'the Temporal dev server']);
+    expect(earlier.processes.map((p) => p.what)).toEqual(['the local PostgreSQL', 'the Temporal dev server']);
 
     process.kill(first.child.pid, 'SIGKILL'); // its own process only, as `kill -9 <pid>` does
     await first.exited;
-    expect(earlier.processes.filter(runs).map((p) => p.what)).toEqual(['the embedded PostgreSQL', 'the Temporal dev server']);
+    expect(earlier.processes.filter(runs).map((p) => p.what)).toEqual(['the local PostgreSQL', 'the Temporal dev server']);
 
     const second = start(offset);
     await ready(second);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { demoAgentToken, seedDemoKnowledge } from '../../devkit/demo-data';
 import { resetDatabase, startStack, type Stack } from '../support/stack';
-import { freePort } from '../support/ports';
+import { freePort } from '../../devkit/free-port';
 
 /**
  * What `npm start` gives a new user, on the real stack: no model (OPENAI_API_KEY unset), the demo knowledge, a Twilio
@@ -26,7 +26,7 @@ beforeAll(async () => {
     { statusCallbacks: true },
   );
   await resetDatabase(stack.db);
-  await seedDemoKnowledge(stack.db, 'default');
+  await seedDemoKnowledge(stack.db, null, 'default');
 });
 afterAll(async () => {
   await stack?.stop();

@@ -46,6 +46,7 @@ function activities() {
     db: stack.db,
     twilio: createTwilioClient(stack.config),
     models: null,
+    embedder: null,
     tools: { allowPrivateUrls: false },
     llm: { contextTokens: 3000, offlineWordMs: 0 },
     statusCallbackUrl: null,

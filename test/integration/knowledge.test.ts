@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../db/connection';
 import { extractiveReply } from '../../activities/extractive';
-import { addDocument, searchKnowledge } from '../../db/repositories/knowledge';
+import { ingestDocument, textDocument } from '../../activities/knowledge/ingest-document';
+import { searchKnowledge } from '../../db/repositories/knowledge-search';
 import type { Message } from '../../db/schema';
 import { answerable, documents, smallTalk, unanswerable, unsure } from '../fixtures/knowledge-questions';
 import { defaultServiceTexts } from '../../domain/texts';
@@ -20,7 +21,7 @@ const db = createDb(inject('databaseUrl'), { max: 2 });
 beforeAll(async () => {
   await db.deleteFrom('tenants').where('id', '=', tenantId).execute();
   await db.insertInto('tenants').values({ id: tenantId, name: 'Knowledge test', system_prompt: '' }).execute();
-  for (const document of documents) await addDocument(db, { tenantId, ...document });
+  for (const document of documents) await ingestDocument(db, null, textDocument(tenantId, document));
 });
 afterAll(async () => {
   await db.deleteFrom('tenants').where('id', '=', tenantId).execute();
@@ -40,7 +41,7 @@ const passageOf = (title: string) => documents.find((d) => d.title === title)?.b
 
 /** What the responder does with a question: the document it answers with, sure or not, or a handoff. */
 async function answer(question: string): Promise<{ title: string; sure: boolean } | 'handoff' | string> {
-  const reply = await extractiveReply(db, tenantId, asked(question), 'sms');
+  const reply = await extractiveReply(db, null, tenantId, asked(question), 'sms');
   if (reply.kind === 'handoff') return 'handoff';
   if (reply.kind !== 'text') return reply.kind;
   const document = documents.find((d) => reply.text.endsWith(d.body));
@@ -68,30 +69,30 @@ describe('offline knowledge search', () => {
     for (const question of unsure) {
       const found = await answer(question);
       expect(found, question).toMatchObject({ sure: false });
-      const reply = await extractiveReply(db, tenantId, asked(question), 'sms');
+      const reply = await extractiveReply(db, null, tenantId, asked(question), 'sms');
       expect(reply.kind === 'text' && reply.text.startsWith("I'm not sure I understood"), question).toBe(true);
     }
   });
 
   it('answers greetings, thanks and goodbyes in kind; a greeting says what it can answer', async () => {
     for (const { message, kind } of smallTalk) {
-      const reply = await extractiveReply(db, tenantId, asked(message), 'sms');
+      const reply = await extractiveReply(db, null, tenantId, asked(message), 'sms');
       expect(reply.kind, message).toBe('text');
       expect(reply.kind === 'text' && reply.text.startsWith(defaultServiceTexts[kind]), message).toBe(true);
     }
-    const hello = await extractiveReply(db, tenantId, asked('hi'), 'sms');
+    const hello = await extractiveReply(db, null, tenantId, asked('hi'), 'sms');
     expect(hello).toEqual({ kind: 'text', text: `${defaultServiceTexts.greeting} I can answer questions about opening hours, returns and refunds, delivery and payment methods.` });
   });
 
   it("never finds another tenant's documents", async () => {
-    expect(await searchKnowledge(db, 'another-tenant', 'opening hours warranty delivery', 3)).toEqual([]);
+    expect(await searchKnowledge(db, 'another-tenant', 'opening hours warranty delivery', { limit: 3 })).toEqual([]);
   });
 });
 
 describe('the responder without an LLM', () => {
   it("offers web visitors the passage's page and the other matching documents as quick replies", async () => {
     await db.updateTable('knowledge_documents').set({ url: 'https://shop.example.com/help/delivery' }).where('tenant_id', '=', tenantId).where('title', '=', 'Delivery').execute();
-    const web = await extractiveReply(db, tenantId, asked('How much is express delivery and can I return it?'), 'web');
+    const web = await extractiveReply(db, null, tenantId, asked('How much is express delivery and can I return it?'), 'web');
     expect(web).toMatchObject({ kind: 'text', options: { actions: [{ label: 'Open “Delivery”', url: 'https://shop.example.com/help/delivery' }] } });
     const quick = web.kind === 'text' ? (web.options?.quickReplies ?? []) : [];
     expect(quick.length).toBeGreaterThan(0);
@@ -99,7 +100,7 @@ describe('the responder without an LLM', () => {
     // Tapping one asks for that document again.
     expect(await answer(quick[0] ?? '')).toEqual({ title: quick[0], sure: true });
 
-    const sms = await extractiveReply(db, tenantId, asked('How much is express delivery and can I return it?'), 'sms');
+    const sms = await extractiveReply(db, null, tenantId, asked('How much is express delivery and can I return it?'), 'sms');
     expect(sms).toEqual({ kind: 'text', text: web.kind === 'text' ? web.text : '' });
   });
 });

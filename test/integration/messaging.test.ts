@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { addDocument } from '../../db/repositories/knowledge';
+import { ingestDocument, textDocument } from '../../activities/knowledge/ingest-document';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { snapshotQuery } from '../../workflows/definitions';
 
@@ -94,11 +94,7 @@ describe('SMS and WhatsApp conversations', () => {
   });
 
   it('runs the knowledge tool as its own step and answers with its result', async () => {
-    await addDocument(stack.db, {
-      tenantId: 'default',
-      title: 'Opening hours',
-      body: 'We are open Monday to Friday from 9am to 6pm.',
-    });
+    await ingestDocument(stack.db, null, textDocument('default', { title: 'Opening hours', body: 'We are open Monday to Friday from 9am to 6pm.' }));
     stack.openai.script({ toolCalls: [{ name: 'search_knowledge', arguments: { query: 'opening hours' } }] });
     stack.openai.respond = (request) => {
       const tool = request.messages.find((m) => m.role === 'tool');

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../../devkit/temporal-binaries';
+import { projectRoot } from '../../devkit/python-tools';
 
 export interface WorkerProcess {
   child: ChildProcess;

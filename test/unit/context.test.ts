@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildContext, estimateTokens } from '../../activities/context';
-import { chunkText, wordsOf } from '../../db/repositories/knowledge';
+import { wordsOf } from '../../db/repositories/knowledge';
 import type { Message } from '../../db/schema';
 
 function message(i: number, author: Message['author'], body: string): Message {
@@ -44,13 +44,5 @@ describe('knowledge text', () => {
     expect(wordsOf("'); drop table x; -- :* | !")).toEqual(['drop', 'table', 'x']);
     expect(wordsOf('Où est ma commande?')).toEqual(['où', 'est', 'ma', 'commande']);
     expect(wordsOf('?!')).toEqual([]);
-  });
-
-  it('packs paragraphs into passages', () => {
-    const body = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} ${'text '.repeat(30)}`).join('\n\n');
-    const chunks = chunkText(body);
-    expect(chunks.length).toBeGreaterThan(1);
-    expect(chunks.every((c) => c.length <= 1000)).toBe(true);
-    expect(chunks.join(' ').replace(/\s+/g, ' ')).toBe(body.replace(/\s+/g, ' ').trim());
   });
 });

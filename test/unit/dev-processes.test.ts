@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { reclaimLeftovers, runningStart, type StartRecord } from '../../devkit/dev-processes';
 import { portTaken } from '../../devkit/ports';
 import { commandOf } from '../../devkit/processes';
-import { freePort } from '../support/ports';
+import { freePort } from '../../devkit/free-port';
 
 /**
  * The next `npm start` stops the servers a killed one left running, by the record it kept: only a PID that still runs

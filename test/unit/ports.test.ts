@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { portConflicts } from '../../devkit/ports';
 import { commandOf } from '../../devkit/processes';
-import { freePort } from '../support/ports';
+import { freePort } from '../../devkit/free-port';
 
 const holders: ChildProcess[] = [];
 

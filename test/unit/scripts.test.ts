@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
-import { freePort } from '../support/ports';
+import { freePort } from '../../devkit/free-port';
 
 /**
  * The npm scripts a person runs beside `npm start` (npm run sms, npm run call, npm run agent:create) say in one line

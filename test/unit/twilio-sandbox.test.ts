@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpServer, type RunningServer } from '../../devkit/http-server';
 import { startTwilioSandbox } from '../../devkit/twilio-sandbox';
 import { sandboxAccountSid, sandboxAuthToken } from '../../devkit/twilio-signing';
-import { freePort } from '../support/ports';
+import { freePort } from '../../devkit/free-port';
 
 /**
  * The sandbox in its own container (docker compose): the app is reached at another address than the public URL it
