@@ -40,10 +40,11 @@ export async function extractiveReply(
     const topics = titles.length > 0 ? ` ${serviceText('topics', own).replaceAll('{topics}', list(titles.map((t) => t.toLowerCase())))}` : '';
     return { kind: 'text', text: `${serviceText(smallTalk, own)}${topics}` };
   }
-  // Only passages that answer come back; a sure one has most of what was asked, or is near it in meaning.
+  // Searched by meaning, only a sure passage is given (a near one may be about something else); by words alone, one
+  // with part of what was asked is given with the responder's doubt.
   const hits = await findPassages(db, embedder, tenantId, question, channel === 'web' ? 4 : 1);
   const best = hits[0];
-  if (!best) {
+  if (!best || (!best.sure && best.similarity !== null)) {
     return { kind: 'handoff', reason: 'no knowledge-base passage matches the question', notice: 'noAnswer' };
   }
   const passage = trimToSentence(best.content, maxReplyChars);

@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { handoffActivities } from './handoff';
 import { inboundActivities } from './inbound';
 import { knowledgeActivities } from './knowledge';
+import { knowledgeIngestActivities } from './knowledge-ingest';
 import { llmActivities } from './llm';
 import { outboundActivities } from './outbound';
 import { summaryActivities } from './summary';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...inboundActivities(deps),
     ...llmActivities(deps),
     ...knowledgeActivities(deps),
+    ...knowledgeIngestActivities(deps),
     ...toolActivities(deps, outbound.sendMessage),
     ...approvalActivities(deps),
     ...outbound,

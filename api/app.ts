@@ -13,6 +13,7 @@ import { consoleRoutes } from './routes/console';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
+import { knowledgeRoutes } from './routes/knowledge';
 import { leadRoutes } from './routes/leads';
 import { modelRoutes } from './routes/models';
 import { orderRoutes } from './routes/orders';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/orders', orderRoutes(deps));
   app.route('/api/approvals', approvalRoutes(deps));
   app.route('/api/leads', leadRoutes(deps));
+  app.route('/api/knowledge', knowledgeRoutes(deps));
   app.route('/api/usage', usageRoutes(deps));
   app.route('/api/persona', personaRoutes(deps));
   app.route('/api/models', modelRoutes(deps));

@@ -4,8 +4,15 @@ import { HttpError } from './errors';
 
 /** What any request body may weigh: a webhook, a form, an agent's reply. */
 const defaultMaxBytes = 64 * 1024;
-/** The routes that take more: the chat endpoint, to which `useChat` posts the whole history by default. */
-const larger: Record<string, number> = { 'POST /api/chat': 1024 * 1024 };
+/**
+ * The routes that take more: the chat endpoint, to which `useChat` posts the whole history by default, and
+ * knowledge documents (an uploaded PDF; a run of many).
+ */
+const larger: Record<string, number> = {
+  'POST /api/chat': 1024 * 1024,
+  'POST /api/knowledge/documents': 25 * 1024 * 1024,
+  'POST /api/knowledge/ingests': 25 * 1024 * 1024,
+};
 
 /**
  * Every route's body limit, in one place and before any route: a declared length over it is refused with 413

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Logger } from '../config/logger';
 import type { EventBus } from '../db/events';
 import type { Database } from '../db/schema';
+import type { Embedder } from '../activities/knowledge/embeddings';
 
 export interface ApiDeps {
   config: Config;
@@ -15,4 +16,6 @@ export interface ApiDeps {
   log: Logger;
   /** Changes published by any worker, for the agents' live views and a conversation's own streams. */
   events: EventBus;
+  /** Knowledge search by meaning, and embedding documents added through the API; null: full text alone. */
+  embedder: Embedder | null;
 }

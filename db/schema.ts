@@ -133,6 +133,38 @@ interface KnowledgeChunksTable {
   embedding_model: string | null;
 }
 
+/** An ingestion run (`npm run kb -- ingest`, `POST /api/knowledge/ingests`) and where it stands. */
+interface KnowledgeIngestsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  /** running, done, or failed (`error` says why). */
+  status: ColumnType<string, string | undefined, string>;
+  total: number;
+  /** `--prune`: documents from sources under this folder that the run does not list are removed at its end. */
+  prune_prefix: string | null;
+  pruned: ColumnType<string[], string[] | undefined, string[]>;
+  error: string | null;
+  created_at: DefaultedTimestamp;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One document of a run: staged with its bytes (or its URL), then its outcome. */
+interface KnowledgeIngestItemsTable {
+  ingest_id: string;
+  position: number;
+  source: string;
+  /** markdown, text, html or pdf; null for a URL until it is fetched. */
+  kind: string | null;
+  title: string | null;
+  url: string | null;
+  bytes: Buffer | null;
+  /** added, changed, unchanged or failed; null until ingested. */
+  outcome: string | null;
+  reason: string | null;
+  document_id: string | null;
+  chunks: number | null;
+}
+
 /** Every word (3+ characters, lower case) of a tenant's knowledge base: what misspelt questions are matched to. */
 interface KnowledgeTermsTable {
   tenant_id: string;
@@ -452,6 +484,8 @@ export interface Database {
   knowledge_documents: KnowledgeDocumentsTable;
   knowledge_chunks: KnowledgeChunksTable;
   knowledge_terms: KnowledgeTermsTable;
+  knowledge_ingests: KnowledgeIngestsTable;
+  knowledge_ingest_items: KnowledgeIngestItemsTable;
   opt_outs: OptOutsTable;
   delivery_events: DeliveryEventsTable;
   agents: AgentsTable;

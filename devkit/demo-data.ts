@@ -1,29 +1,21 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { agentForToken, createAgent } from '../db/repositories/agents';
 import type { Embedder } from '../activities/knowledge/embeddings';
-import { ingestDocument, textDocument } from '../activities/knowledge/ingest-document';
+import { ingestDocument } from '../activities/knowledge/ingest-document';
+import type { DocumentKind } from '../domain/knowledge/sections';
+import { collect } from '../scripts/kb-ingest';
+import { projectRoot } from './python-tools';
 import type { Database } from '../db/schema';
 
-/** A few documents so a fresh install answers questions before anyone loads a real knowledge base. */
-export const demoDocuments = [
-  {
-    title: 'Opening hours',
-    url: 'https://example.com/help/opening-hours',
-    body: 'We are open Monday to Friday from 9am to 6pm and Saturday from 10am to 4pm. We are closed on Sundays and public holidays.',
-  },
-  {
-    title: 'Returns and refunds',
-    url: 'https://example.com/help/returns',
-    body: 'You can return any unused item within 30 days of delivery for a full refund. Refunds reach your card within 5 business days after we receive the item.',
-  },
-  {
-    title: 'Delivery',
-    url: 'https://example.com/help/delivery',
-    body: 'Standard delivery takes 2 to 4 business days and is free on orders over $50. Express delivery arrives the next business day for $12.',
-  },
-];
+/** The demo business's help centre: Markdown, HTML and text files, as a company would load its own. */
+export const demoKnowledgeFolder = join(projectRoot, 'devkit', 'demo-knowledge');
 
+/**
+ * Loads the demo help centre into a tenant whose knowledge base is empty, through the same ingestion as
+ * `npm run kb -- ingest devkit/demo-knowledge` (the same keys, so that command finds them unchanged).
+ */
 export async function seedDemoKnowledge(db: Kysely<Database>, embedder: Embedder | null, tenantId: string): Promise<number> {
   const existing = await db
     .selectFrom('knowledge_documents')
@@ -31,8 +23,13 @@ export async function seedDemoKnowledge(db: Kysely<Database>, embedder: Embedder
     .where('tenant_id', '=', tenantId)
     .executeTakeFirstOrThrow();
   if (Number(existing.count) > 0) return 0;
-  for (const document of demoDocuments) await ingestDocument(db, embedder, textDocument(tenantId, document));
-  return demoDocuments.length;
+  const { items } = collect(demoKnowledgeFolder, projectRoot);
+  for (const item of items) {
+    if (!item.kind || !item.bytes) continue;
+    const outcome = await ingestDocument(db, embedder, { tenantId, source: item.source, kind: item.kind as DocumentKind, bytes: item.bytes });
+    if (outcome.outcome === 'failed') throw new Error(`demo document ${item.source}: ${outcome.reason}`);
+  }
+  return items.length;
 }
 
 /**

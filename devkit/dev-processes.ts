@@ -5,7 +5,7 @@ import { commandOf, runs } from './processes';
 
 /** A server `npm start` ran outside its own process, as it recorded it. */
 export interface OwnedProcess {
-  /** As the start names it: 'the embedded PostgreSQL'. */
+  /** As the start names it: 'the local PostgreSQL'. */
   what: string;
   pid: number;
   /** Its command line when started: a PID that runs anything else now was reused, and is not ours to stop. */
@@ -20,6 +20,11 @@ export interface StartRecord {
   pid: number;
   command: string;
   processes: OwnedProcess[];
+  /**
+   * The settings the start gave its service (where its database, Temporal and embedding server are), so commands
+   * run beside it (`npm run kb`) reach the same ones without being told.
+   */
+  settings?: Record<string, string>;
 }
 
 const recordFile = (dataDir: string) => join(dataDir, 'dev-processes.json');
@@ -90,6 +95,15 @@ export class StartRecorder {
 
   add(started: Omit<OwnedProcess, 'command'>): void {
     this.record.processes.push({ ...started, command: commandOf(started.pid) ?? '' });
+    this.write();
+  }
+
+  settings(settings: Record<string, string>): void {
+    this.record.settings = settings;
+    this.write();
+  }
+
+  private write(): void {
     mkdirSync(this.dataDir, { recursive: true });
     writeFileSync(recordFile(this.dataDir), `${JSON.stringify(this.record, null, 2)}\n`);
   }

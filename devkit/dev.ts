@@ -12,7 +12,8 @@ import { sandboxAccountSid, sandboxAuthToken, sandboxServiceNumber } from './twi
 import { startLocalPostgres } from './local-postgres';
 import { portConflicts, type PlannedPort } from './ports';
 import { startDevServer } from './temporal-dev-server';
-import { MissingToolError, projectRoot, temporalCliPath } from './python-tools';
+import { embeddingServerPath, MissingToolError, projectRoot, temporalCliPath } from './python-tools';
+import { offlineEmbeddingSettings, startEmbeddingServer } from './embedding-server';
 import { startTwilioSandbox } from './twilio-sandbox';
 
 /**
@@ -44,7 +45,7 @@ const given = configFrom(env);
 if (given.DEV_PORT_OFFSET > 0 && !env.PORT) env.PORT = String(given.PORT + given.DEV_PORT_OFFSET);
 const initial = configFrom(env);
 const offset = initial.DEV_PORT_OFFSET;
-const ports = { postgres: 54329 + offset, temporal: 7233 + offset, temporalUi: 8233 + offset, sandbox: 3099 + offset };
+const ports = { postgres: 54329 + offset, temporal: 7233 + offset, temporalUi: 8233 + offset, sandbox: 3099 + offset, embeddings: 7433 + offset };
 const dataDir = resolve(initial.DEV_DATA_DIR ?? join(projectRoot, '.data'));
 const record = new StartRecorder(dataDir);
 const log = createLogger(initial.LOG_LEVEL);
@@ -89,6 +90,9 @@ if (!env.TEMPORAL_ADDRESS) {
     { port: ports.temporal, host: '127.0.0.1', what: 'the Temporal dev server', instead: `TEMPORAL_ADDRESS=127.0.0.1:${ports.temporal}` },
     { port: ports.temporalUi, host: '127.0.0.1', what: 'the Temporal Web UI' },
   );
+}
+if (!env.EMBEDDINGS_MODEL) {
+  planned.push({ port: ports.embeddings, host: '127.0.0.1', what: 'the offline embedding server', instead: 'EMBEDDINGS_MODEL=<a model> (and its EMBEDDINGS_BASE_URL)' });
 }
 if (!env.TWILIO_ACCOUNT_SID) {
   planned.push({
@@ -135,6 +139,14 @@ if (!env.TEMPORAL_ADDRESS) {
   lines.push(`Temporal (dev server): ${temporal.address}   Web UI: ${temporal.uiUrl}`);
 }
 
+if (!env.EMBEDDINGS_MODEL) {
+  const embeddings = await startEmbeddingServer(embeddingServerPath(), ports.embeddings, join(dataDir, 'embeddings.log'));
+  stops.unshift(embeddings.stop);
+  record.add({ what: 'the offline embedding server', pid: embeddings.pid, ports: [ports.embeddings], stopSignals: ['SIGTERM', 'SIGKILL'] });
+  Object.assign(env, offlineEmbeddingSettings, { EMBEDDINGS_BASE_URL: embeddings.url });
+  lines.push(`Embeddings (offline, ${offlineEmbeddingSettings.EMBEDDINGS_MODEL}): ${embeddings.url}`);
+}
+
 const sandboxed = !env.TWILIO_ACCOUNT_SID;
 if (sandboxed) {
   const sandbox = await startTwilioSandbox({ authToken: env.TWILIO_AUTH_TOKEN || sandboxAuthToken, port: ports.sandbox, statusCallbacks: true });
@@ -146,6 +158,8 @@ if (sandboxed) {
 }
 
 const config = loadConfig(env);
+// For commands run beside this start (npm run kb): the same database, Temporal and embeddings.
+record.settings(Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => /^(DATABASE_URL|TEMPORAL_|EMBEDDINGS_|TOOLS_)/.test(entry[0]) && typeof entry[1] === 'string')));
 // The service migrates and creates the default tenant; the demo data goes in after it.
 const service = await startService({ ...config, DATABASE_URL: env.DATABASE_URL, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS }, log);
 stops.unshift(service.stop);

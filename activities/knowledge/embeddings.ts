@@ -23,8 +23,9 @@ export function createEmbedder(config: Config): Embedder | null {
   const model = config.EMBEDDINGS_MODEL;
   if (!model) return null;
   const client = new OpenAI({
+    // By default the model's own provider: OPENAI_BASE_URL and OPENAI_API_KEY.
     apiKey: config.EMBEDDINGS_API_KEY ?? (config.EMBEDDINGS_BASE_URL ? 'none' : (config.OPENAI_API_KEY ?? 'none')),
-    baseURL: config.EMBEDDINGS_BASE_URL,
+    baseURL: config.EMBEDDINGS_BASE_URL ?? config.OPENAI_BASE_URL,
     timeout: config.EMBEDDINGS_TIMEOUT_MS,
     maxRetries: 0,
   });

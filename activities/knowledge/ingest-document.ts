@@ -47,7 +47,7 @@ export async function ingestDocument(db: Kysely<Database>, embedder: Embedder | 
   const title = (document.title ?? parsed.title).replace(/\s+/g, ' ').trim().slice(0, 300) || document.source;
   const titled = { ...parsed, title };
   const body = bodyOf(titled);
-  const url = document.url ?? null;
+  const url = document.url ?? parsed.url ?? null;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([chunkerVersion, embedder?.model ?? null, title, url, body.replace(/\s+/g, ' ').trim()]))
     .digest('hex');

@@ -4,10 +4,13 @@ import type { ParsedDocument, Section } from '../../domain/knowledge/sections';
 /**
  * Markdown read into sections (marked's lexer): every heading opens a section under its parents; links keep their
  * address ("text (https://…)"), a table becomes one line per row naming each cell's column ("Size: S; Price: $3"),
- * list items stay lines. A leading `# Title` names the document unless a title is given.
+ * list items stay lines. A leading `# Title` names the document unless a title is given; front matter's `url:` says
+ * which page it is.
  */
 export function parseMarkdown(markdown: string, fallbackTitle: string, kind: ParsedDocument['kind'] = 'markdown'): ParsedDocument {
-  const tokens = marked.lexer(markdown.replace(/^---\n[\s\S]*?\n---\n/, ''));
+  const frontMatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(markdown);
+  const url = frontMatter ? /^url:\s*(https?:\/\/\S+)\s*$/m.exec(frontMatter[1] ?? '')?.[1] : undefined;
+  const tokens = marked.lexer(frontMatter ? markdown.slice(frontMatter[0].length) : markdown);
   const first = tokens.find((t) => t.type !== 'space');
   const titled = first?.type === 'heading' && (first as Tokens.Heading).depth === 1;
   const title = titled ? inline((first as Tokens.Heading).tokens) : fallbackTitle;
@@ -32,7 +35,7 @@ export function parseMarkdown(markdown: string, fallbackTitle: string, kind: Par
     if (text) current.blocks.push(text);
   }
   open([]);
-  return { title, kind, sections: sections.filter((s) => s.blocks.length > 0 || s.headings.length > 0) };
+  return { title, kind, ...(url ? { url } : {}), sections: sections.filter((s) => s.blocks.length > 0 || s.headings.length > 0) };
 }
 
 function block(token: Token): string {

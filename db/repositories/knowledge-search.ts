@@ -19,7 +19,10 @@ export interface KnowledgeHit {
   contentWords: number;
   /** Cosine similarity to the question, when it was searched by vector too. */
   similarity: number | null;
-  /** Sure it answers: most of what was asked is in it, or it is very near in meaning. */
+  /**
+   * Sure it answers: near the question in meaning (`sureSimilarity`) when searched by vector; by full text alone,
+   * it has most of the question's content words (two or more, or at least half). What a reply cites.
+   */
   sure: boolean;
 }
 
@@ -28,7 +31,7 @@ export interface QueryVector {
   values: number[];
   /** Only passages embedded by the same model are compared. */
   model: string;
-  /** Cosine similarity from which a passage counts as an answer, and from which it is a sure one. */
+  /** Cosine similarity from which a passage is a candidate (shown to the model), and from which it surely answers. */
   minSimilarity: number;
   sureSimilarity: number;
 }
@@ -162,11 +165,16 @@ export async function searchKnowledge(db: Kysely<Database>, tenantId: string, te
   if (vector) ctes.push(vectorRanking(tenantId, vector));
   const fused = vector
     ? sql`
-        select coalesce(t.id, v.id) as id, coalesce(t.matched, 0) as matched, v.similarity,
+        select coalesce(t.id, v.id) as id, coalesce(t.matched, 0) as matched,
           coalesce(1.0 / (${rrfK} + t.position), 0) + coalesce(1.0 / (${rrfK} + v.position), 0) as score
         from text_hits t full join vector_hits v on v.id = t.id
       `
-    : sql`select id, matched, null::float8 as similarity, 1.0 / (${rrfK} + position) as score from text_hits`;
+    : sql`select id, matched, 1.0 / (${rrfK} + position) as score from text_hits`;
+  // Every candidate's nearness in meaning, the full-text ones' too: what decides whether a passage answers.
+  const similarity = vector
+    ? sql`case when c.embedding_model = ${vector.model} and vector_dims(c.embedding) = ${vector.values.length}
+        then 1 - (c.embedding::vector(${sql.raw(String(Math.trunc(vector.values.length)))}) <=> ${vectorText(vector.values)}::vector(${sql.raw(String(Math.trunc(vector.values.length)))})) end`
+    : sql`null::float8`;
   const minSimilarity = vector?.minSimilarity ?? 2;
   return db.transaction().execute(async (trx) => {
     // Trigram candidates for a misspelt word (edit distance decides); an HNSW scan that goes on past other
@@ -174,9 +182,14 @@ export async function searchKnowledge(db: Kysely<Database>, tenantId: string, te
     await sql`select set_config('pg_trgm.similarity_threshold', '0.2', true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`.execute(trx);
     const rows = await sql<{ document_id: string; source: string; title: string; url: string | null; section: string; content: string; score: number; matched: number; similarity: number | null }>`
       with ${sql.join(ctes)},
-      fused as (${fused})
+      fused as (${fused}),
+      candidates as (
+        select f.*, ${similarity} as similarity
+        from fused f
+        join knowledge_chunks c on c.id = f.id
+      )
       select c.document_id, d.source, d.title, d.url, c.section, c.content, f.score, f.matched, f.similarity
-      from fused f
+      from candidates f
       join knowledge_chunks c on c.id = f.id
       join knowledge_documents d on d.id = c.document_id
       where f.matched > 0 or f.similarity >= ${minSimilarity}
@@ -197,7 +210,7 @@ export async function searchKnowledge(db: Kysely<Database>, tenantId: string, te
         matched,
         contentWords: content.length,
         similarity,
-        sure: (matched > 0 && (matched >= 2 || matched * 2 >= content.length)) || (similarity !== null && vector !== null && similarity >= vector.sureSimilarity),
+        sure: vector ? similarity !== null && similarity >= vector.sureSimilarity : matched > 0 && (matched >= 2 || matched * 2 >= content.length),
       };
     });
   });

@@ -5,6 +5,8 @@
 export interface ParsedDocument {
   title: string;
   kind: DocumentKind;
+  /** The page the document says it is (Markdown front matter's `url:`, HTML's canonical link), if it says. */
+  url?: string;
   sections: Section[];
 }
 

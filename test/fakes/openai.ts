@@ -41,7 +41,34 @@ export interface FakeOpenAI extends RunningServer {
   abandoned: number;
   /** The token counts each answered completion reported, in order. */
   usages: { prompt: number; completion: number }[];
+  /** Every `/v1/embeddings` request: its model, texts and `input_type` (query or document) when sent. */
+  embeddingRequests: { model: string; input: string[]; inputType: string | null }[];
+  /** When set, `/v1/embeddings` answers with this error status (an endpoint that is down). */
+  embeddingsFailWith: number | null;
   reset(): void;
+}
+
+/** The fake's embedding size unless a request asks for `dimensions`. */
+export const fakeEmbeddingDimensions = 64;
+
+/**
+ * A deterministic embedding: the text's character trigrams (lower case, words padded) hashed into `dimensions`
+ * buckets, L2-normalised. Texts sharing words and word parts are near; unrelated ones are not. No meaning beyond
+ * spelling: enough to exercise the vector path for real (pgvector, HNSW, fusion) without a model.
+ */
+export function fakeEmbedding(text: string, dimensions = fakeEmbeddingDimensions): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const padded = ` ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i += 1) {
+      let hash = 2166136261;
+      for (const char of padded.slice(i, i + 3)) hash = Math.imul(hash ^ (char.codePointAt(0) ?? 0), 16777619);
+      const bucket = (hash >>> 0) % dimensions;
+      vector[bucket] = (vector[bucket] ?? 0) + 1;
+    }
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((x) => x / norm);
 }
 
 /** The default model: repeats the customer's latest message so tests can tell which batch a reply answers. */
@@ -59,6 +86,24 @@ function estimateTokens(messages: ChatRequestMessage[]): number {
  * server-sent events, and OpenAI's error body with `retry-after` headers on scripted failures.
  */
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+  /** OpenAI's embeddings endpoint: `input` a string or strings, `dimensions`, `encoding_format` float or base64. */
+  function embeddings(body: string, res: ServerResponse) {
+    const request = JSON.parse(body) as { model?: string; input?: unknown; dimensions?: number; encoding_format?: string; input_type?: string };
+    const input = typeof request.input === 'string' ? [request.input] : request.input;
+    if (!request.model || !Array.isArray(input) || input.length === 0 || !input.every((t) => typeof t === 'string')) {
+      return sendJson(res, 400, { error: { message: "'input' must be a string or a non-empty array of strings, with a 'model'", type: 'invalid_request_error' } });
+    }
+    fake.embeddingRequests.push({ model: request.model, input: input as string[], inputType: request.input_type ?? null });
+    if (fake.embeddingsFailWith) return sendJson(res, fake.embeddingsFailWith, { error: { message: 'The server had an error', type: 'server_error' } });
+    const data = (input as string[]).map((text, index) => {
+      const vector = fakeEmbedding(text, request.dimensions ?? fakeEmbeddingDimensions);
+      const embedding = request.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      return { object: 'embedding', index, embedding };
+    });
+    const tokens = (input as string[]).reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
+    return sendJson(res, 200, { object: 'list', data, model: request.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  }
+
   const apiKey = `sk-test-${randomBytes(8).toString('hex')}`;
   const requests: ChatRequest[] = [];
   const requestTimes: number[] = [];
@@ -73,6 +118,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     tokenDelayMs: 0,
     abandoned: 0,
     usages: [] as { prompt: number; completion: number }[],
+    embeddingRequests: [] as FakeOpenAI['embeddingRequests'],
+    embeddingsFailWith: null as number | null,
     script: (...replies: FakeReply[]) => void queue.push(...replies),
     reset() {
       requests.length = 0;
@@ -83,16 +130,19 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       fake.tokenDelayMs = 0;
       fake.abandoned = 0;
       fake.usages.length = 0;
+      fake.embeddingRequests.length = 0;
+      fake.embeddingsFailWith = null;
     },
   };
 
   const server = await startHttpServer(async (req, body, res) => {
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+    if (req.method !== 'POST' || (req.url !== '/v1/chat/completions' && req.url !== '/v1/embeddings')) {
       return sendJson(res, 404, { error: { message: 'Not found', type: 'invalid_request_error' } });
     }
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       return sendJson(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
     }
+    if (req.url === '/v1/embeddings') return embeddings(body, res);
     const request = JSON.parse(body) as ChatRequest;
     requests.push(request);
     requestTimes.push(Date.now());

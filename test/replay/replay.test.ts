@@ -30,6 +30,7 @@ const required = [
   'web-handoff',
   'web-phone-linked',
   'web-superseded',
+  'knowledge-ingest',
 ];
 
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));

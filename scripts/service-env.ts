@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import { runningStart } from '../devkit/dev-processes';
+import { projectRoot } from '../devkit/python-tools';
+
+/**
+ * The environment a command run beside the service uses: its own variables, and for what they leave unset, the
+ * settings of the `npm start` running in this project (its database, Temporal, embedding server), if one runs.
+ */
+export function serviceEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const start = runningStart(env.DEV_DATA_DIR ?? join(projectRoot, '.data'));
+  const merged: NodeJS.ProcessEnv = { ...(start?.settings ?? {}) };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') merged[key] = value;
+  return merged;
+}
