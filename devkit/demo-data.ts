@@ -2,9 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { agentForToken, createAgent } from '../db/repositories/agents';
-import type { Embedder } from '../activities/knowledge/embeddings';
-import { ingestDocument } from '../activities/knowledge/ingest-document';
-import type { DocumentKind } from '../domain/knowledge/sections';
+import type { Client } from '@temporalio/client';
+import { startIngest } from '../api/knowledge-runs';
 import { collect } from '../scripts/kb-ingest';
 import { projectRoot } from './python-tools';
 import type { Database } from '../db/schema';
@@ -13,23 +12,17 @@ import type { Database } from '../db/schema';
 export const demoKnowledgeFolder = join(projectRoot, 'devkit', 'demo-knowledge');
 
 /**
- * Loads the demo help centre into a tenant whose knowledge base is empty, through the same ingestion as
- * `npm run kb -- ingest devkit/demo-knowledge` (the same keys, so that command finds them unchanged).
+ * Loads the demo help centre into a tenant that has no documents and no ingestion run yet, as an ingestion run of
+ * its own (what `npm run kb -- ingest devkit/demo-knowledge` does, with the same keys): the worker embeds it in the
+ * background, and a start killed half-way resumes it. Returns the run's id, or null when there was nothing to do.
  */
-export async function seedDemoKnowledge(db: Kysely<Database>, embedder: Embedder | null, tenantId: string): Promise<number> {
-  const existing = await db
-    .selectFrom('knowledge_documents')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirstOrThrow();
-  if (Number(existing.count) > 0) return 0;
-  const { items } = collect(demoKnowledgeFolder, projectRoot);
-  for (const item of items) {
-    if (!item.kind || !item.bytes) continue;
-    const outcome = await ingestDocument(db, embedder, { tenantId, source: item.source, kind: item.kind as DocumentKind, bytes: item.bytes });
-    if (outcome.outcome === 'failed') throw new Error(`demo document ${item.source}: ${outcome.reason}`);
-  }
-  return items.length;
+export async function seedDemoKnowledge(db: Kysely<Database>, temporal: Client, taskQueue: string, tenantId: string): Promise<string | null> {
+  const [documents, runs] = await Promise.all([
+    db.selectFrom('knowledge_documents').select('id').where('tenant_id', '=', tenantId).limit(1).execute(),
+    db.selectFrom('knowledge_ingests').select('id').where('tenant_id', '=', tenantId).limit(1).execute(),
+  ]);
+  if (documents.length > 0 || runs.length > 0) return null;
+  return startIngest(db, temporal, taskQueue, { tenantId, items: collect(demoKnowledgeFolder, projectRoot).items });
 }
 
 /**

@@ -4,7 +4,7 @@ import { createLogger } from '../config/logger';
 import { createDb } from '../db/connection';
 import { defaultTenantId } from '../db/repositories/tenants';
 import { startService } from '../worker/service';
-import { createEmbedder } from '../activities/knowledge/embeddings';
+import { Client, Connection } from '@temporalio/client';
 import { seedDemoBusiness } from './demo-business';
 import { demoAgentToken, seedDemoKnowledge, setDemoSenderNumber } from './demo-data';
 import { reclaimLeftovers, runningStart, StartRecorder } from './dev-processes';
@@ -165,8 +165,10 @@ const service = await startService({ ...config, DATABASE_URL: env.DATABASE_URL, 
 stops.unshift(service.stop);
 
 const db = createDb(env.DATABASE_URL, { max: 1 });
-const seeded = await seedDemoKnowledge(db, createEmbedder(config), defaultTenantId);
-if (seeded > 0) log.info('seeded demo knowledge documents', { count: seeded });
+const temporalConnection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+const seeded = await seedDemoKnowledge(db, new Client({ connection: temporalConnection, namespace: config.TEMPORAL_NAMESPACE }), config.TEMPORAL_TASK_QUEUE, defaultTenantId);
+await temporalConnection.close();
+if (seeded) lines.push(`Knowledge base:       the demo help centre (devkit/demo-knowledge) loads in the background (run ${seeded}): npm run kb -- list`);
 const slots = await seedDemoBusiness(db, defaultTenantId);
 if (slots > 0) log.info('seeded demo booking slots', { count: slots });
 if (sandboxed) await setDemoSenderNumber(db, defaultTenantId, sandboxServiceNumber);

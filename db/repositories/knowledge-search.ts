@@ -104,7 +104,7 @@ function textRanking(tenantId: string, words: string[], content: string[]): RawB
       from terms
     ),
     text_matches as (
-      select c.id, ts_rank(c.search, question.query, 1) as rank, length(c.content) as length,
+      select c.id, ts_rank(c.search, question.query, 2) as rank, length(c.content) as length,
         (select count(*) from content_queries q where c.search @@ q.query)::int as matched
       from knowledge_chunks c
       cross join question

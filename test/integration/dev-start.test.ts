@@ -33,11 +33,11 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** An offset that puts every port `npm start` listens on (API, sandbox, Temporal, its UI, PostgreSQL) on a free one. */
+/** An offset that puts every port `npm start` listens on (API, sandbox, Temporal, its UI, embeddings, PostgreSQL) on a free one. */
 async function freeOffset(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt += 1) {
     const offset = 1000 + Math.floor(Math.random() * 10_000);
-    const taken = await Promise.all([3000, 3099, 7233, 8233, 54329].map((port) => portTaken(port + offset, '0.0.0.0')));
+    const taken = await Promise.all([3000, 3099, 7233, 7433, 8233, 54329].map((port) => portTaken(port + offset, '0.0.0.0')));
     if (!taken.includes(true)) return offset;
   }
   throw new Error('no free set of ports for npm start');
@@ -93,11 +93,11 @@ describe('npm start after one killed with kill -9', () => {
     await ready(first);
     const earlier = record();
     expect(earlier.pid).toBe(first.child.pid);
-    expect(earlier.processes.map((p) => p.what)).toEqual(['the local PostgreSQL', 'the Temporal dev server']);
+    expect(earlier.processes.map((p) => p.what)).toEqual(['the local PostgreSQL', 'the Temporal dev server', 'the offline embedding server']);
 
     process.kill(first.child.pid, 'SIGKILL'); // its own process only, as `kill -9 <pid>` does
     await first.exited;
-    expect(earlier.processes.filter(runs).map((p) => p.what)).toEqual(['the local PostgreSQL', 'the Temporal dev server']);
+    expect(earlier.processes.filter(runs).map((p) => p.what)).toEqual(['the local PostgreSQL', 'the Temporal dev server', 'the offline embedding server']);
 
     const second = start(offset);
     await ready(second);

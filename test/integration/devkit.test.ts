@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { demoAgentToken, seedDemoKnowledge } from '../../devkit/demo-data';
+import { ingestProgress } from '../../db/repositories/knowledge-ingests';
 import { resetDatabase, startStack, type Stack } from '../support/stack';
 import { freePort } from '../../devkit/free-port';
 
@@ -26,7 +27,12 @@ beforeAll(async () => {
     { statusCallbacks: true },
   );
   await resetDatabase(stack.db);
-  await seedDemoKnowledge(stack.db, null, 'default');
+  const run = await seedDemoKnowledge(stack.db, stack.temporal, stack.config.TEMPORAL_TASK_QUEUE, 'default');
+  // The demo documents load as an ingestion run, as under npm start.
+  for (const deadline = Date.now() + 60_000; run && (await ingestProgress(stack.db, 'default', run))?.status !== 'done'; ) {
+    if (Date.now() > deadline) throw new Error('the demo knowledge did not load within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 });
 afterAll(async () => {
   await stack?.stop();
