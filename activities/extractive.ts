@@ -48,13 +48,15 @@ export async function extractiveReply(
     return { kind: 'handoff', reason: 'no knowledge-base passage matches the question', notice: 'noAnswer' };
   }
   const passage = trimToSentence(best.content, maxReplyChars);
+  // The responder cites the passage it answers with.
+  const sources = [{ documentId: best.documentId, title: best.title, url: best.url }];
   const text = best.sure ? passage : `${serviceText('unsureAnswer', await texts()).replaceAll('{topic}', best.title.toLowerCase())} ${passage}`;
-  if (channel !== 'web') return { kind: 'text', text };
+  if (channel !== 'web') return { kind: 'text', text, sources };
   const options = readReplyOptions({
     quickReplies: [...new Set(hits.filter((hit) => hit.documentId !== best.documentId).map((hit) => hit.title))],
     actions: best.url ? [{ label: best.title.length <= maxButtonChars - 7 ? `Open “${best.title}”` : 'Read more', url: best.url }] : [],
   });
-  return { kind: 'text', text, ...(options ? { options } : {}) };
+  return { kind: 'text', text, sources, ...(options ? { options } : {}) };
 }
 
 /** "a, b and c". */

@@ -10,6 +10,7 @@ import { budgetOf } from '../db/repositories/usage';
 import type { ToolPlan } from './tools/registry';
 import type { Channel, ReplyTarget } from '../domain/channels';
 import type { ReplyOptions } from '../domain/reply-options';
+import type { ReplySource } from '../domain/citations';
 
 export interface GenerateReplyInput {
   conversationId: string;
@@ -37,8 +38,19 @@ export type GenerateReplyResult =
    * `superseded`: asked to record it, but the customer wrote again first: not recorded (the newer turn answers).
    * `options`: buttons to show under the reply (web chat only).
    * `model`: the model that wrote it (absent without one).
+   * `sources`: the documents it cited (see the type).
    */
-  | { kind: 'text'; text: string; streamedAt?: string; recordedAs?: string; superseded?: boolean; options?: ReplyOptions; model?: string }
+  | {
+      kind: 'text';
+      text: string;
+      streamedAt?: string;
+      recordedAs?: string;
+      superseded?: boolean;
+      options?: ReplyOptions;
+      model?: string;
+      /** The knowledge-base documents it cited; `[]`: a question of fact answered without any (marked). */
+      sources?: ReplySource[];
+    }
   /** `plans`: what to do with each call, decided by the tool registry (absent from results recorded before it). */
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[]; plans?: ToolPlan[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */

@@ -8,6 +8,8 @@ import type { TokenStream } from './token-stream';
 import { modelTool, offeredTools, planCall } from './tools/registry';
 import { optionsShown } from './tools/show-options';
 import { showOptionsTool } from '../domain/reply-options';
+import { asksAFact, citedSources, CitationFilter, type ReplySource } from '../domain/citations';
+import { passagesGiven, searchedKnowledge, withSourceLinks } from './knowledge/cited-passages';
 
 /** The text of the assistant's tool-calling messages so far in a turn, as the customer got it live. */
 function writtenBefore(toolExchange: ChatMessage[]): string {
@@ -37,9 +39,13 @@ export async function modelReply(
   const before = stream ? writtenBefore(input.toolExchange) : '';
   const separator = before && !/\s$/.test(before) ? ' ' : '';
   let lead = separator;
+  // Citation markers ([1]) are the record's, not the customer's: they never reach the live stream.
+  const citations = new CitationFilter();
   const answer = stream
     ? await models.complete(request, use, signal, (token) => {
-        stream.push(lead + token);
+        const shown = citations.push(token);
+        if (!shown) return;
+        stream.push(lead + shown);
         lead = '';
       })
     : await models.complete(request, use, signal);
@@ -53,6 +59,26 @@ export async function modelReply(
     };
   }
   if (!answer.text) throw ApplicationFailure.retryable('the model returned an empty reply', 'EmptyReply');
-  const options = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;
-  return { kind: 'text', text: stream ? `${before}${separator}${answer.text}` : answer.text, model: answer.model, ...(options ? { options } : {}) };
+  const cited = citedSources(answer.text, passagesGiven(input.toolExchange));
+  const sources = replySources(cited.sources, input.toolExchange, messages);
+  const buttons = input.channel === 'web' ? optionsShown(input.toolExchange, answer.calls) : null;
+  const options = input.channel === 'web' ? withSourceLinks(buttons, cited.sources) : null;
+  return {
+    kind: 'text',
+    text: stream ? `${before}${separator}${cited.text}` : cited.text,
+    model: answer.model,
+    ...(options ? { options } : {}),
+    ...(sources ? { sources } : {}),
+  };
+}
+
+/**
+ * What a reply is kept with: the documents it cited; none (`[]`, marked) when it answered a question of fact
+ * without a passage (it searched and cited nothing, or asked nothing of the knowledge base); null otherwise.
+ */
+function replySources(cited: ReplySource[], exchange: readonly ChatMessage[], messages: readonly { role: string; content?: unknown }[]): ReplySource[] | null {
+  if (cited.length > 0) return cited;
+  if (searchedKnowledge(exchange)) return [];
+  const question = [...messages].reverse().find((m) => m.role === 'user');
+  return typeof question?.content === 'string' && asksAFact(question.content) ? [] : null;
 }

@@ -6,6 +6,7 @@ import { heartbeating } from './heartbeat';
 import { splitBody } from './split-body';
 import type { ReplyTarget } from '../domain/channels';
 import type { ReplyOptions } from '../domain/reply-options';
+import type { ReplySource } from '../domain/citations';
 import { serviceText, type ServiceTextKey } from '../domain/texts';
 import { publishEvent } from '../db/events';
 import { optOut } from '../db/repositories/contacts';
@@ -27,6 +28,8 @@ export type Delivery =
       options?: ReplyOptions;
       /** The model that wrote it, kept with it. */
       model?: string;
+      /** The knowledge-base documents it cited (`[]`: none, on a question of fact), kept with its last part. */
+      sources?: ReplySource[];
     }
   | { notice: ServiceTextKey; author: 'ai' | 'system' }
   /** A web visitor's one-time code (`codeId`): texted as the tenant's `phoneCode` text, recorded with the code hidden. */
@@ -82,7 +85,7 @@ export function outboundActivities(deps: ActivityDeps) {
     input: SendMessageInput,
     adapter: DeliveryAdapter,
     part: OutboundPart,
-    record: { author: MessageAuthor; body: string; options: ReplyOptions | null },
+    record: { author: MessageAuthor; body: string; options: ReplyOptions | null; sources: ReplySource[] | null },
   ): Promise<string> {
     // The row is written before the channel is called: it marks the attempt.
     const streamedAt = 'streamedAt' in input.delivery ? input.delivery.streamedAt : undefined;
@@ -101,6 +104,7 @@ export function outboundActivities(deps: ActivityDeps) {
         to_address: part.target.address,
         body: record.body,
         options: record.options && JSON.stringify(record.options),
+        sources: record.sources && JSON.stringify(record.sources),
         model: 'model' in input.delivery ? (input.delivery.model ?? null) : null,
         status: 'pending',
       },
@@ -158,8 +162,10 @@ export function outboundActivities(deps: ActivityDeps) {
           const id = bodies.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
           const streamedAt = 'streamedAt' in delivery ? delivery.streamedAt : undefined;
           const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined };
-          const options = index === bodies.length - 1 && 'options' in delivery ? (delivery.options ?? null) : null;
-          providerMessageIds.push(await sendPart(input, adapter, part, { author: delivery.author, body: recorded(partBody), options }));
+          const last = index === bodies.length - 1;
+          const options = last && 'options' in delivery ? (delivery.options ?? null) : null;
+          const sources = last && 'sources' in delivery ? (delivery.sources ?? null) : null;
+          providerMessageIds.push(await sendPart(input, adapter, part, { author: delivery.author, body: recorded(partBody), options, sources }));
         }
         return { providerMessageIds };
       });

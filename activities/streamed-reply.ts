@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import type { GenerateReplyInput, GenerateReplyResult } from './llm';
 import type { ReplyOptions } from '../domain/reply-options';
+import type { ReplySource } from '../domain/citations';
 import { customerWroteSince } from '../db/repositories/messages';
 import { recordStreamedReply } from '../db/repositories/outbox';
 
@@ -13,12 +14,19 @@ import { recordStreamedReply } from '../db/repositories/outbox';
 export async function finishStreamedReply(
   { db }: Pick<ActivityDeps, 'db'>,
   input: GenerateReplyInput,
-  reply: { text: string; options?: ReplyOptions; model?: string },
+  reply: { text: string; options?: ReplyOptions; model?: string; sources?: ReplySource[] },
   endedAt: Date,
 ): Promise<GenerateReplyResult> {
   const record = input.stream?.record;
-  const { text, options = null, model = null } = reply;
-  const result = { kind: 'text' as const, text, streamedAt: endedAt.toISOString(), ...(options ? { options } : {}), ...(model ? { model } : {}) };
+  const { text, options = null, model = null, sources = null } = reply;
+  const result = {
+    kind: 'text' as const,
+    text,
+    streamedAt: endedAt.toISOString(),
+    ...(options ? { options } : {}),
+    ...(model ? { model } : {}),
+    ...(sources ? { sources } : {}),
+  };
   if (!record) return result;
   if (await customerWroteSince(db, input.conversationId, input.untilMessageId)) return { ...result, superseded: true };
   const { outboxId, target, contactKey } = record;
@@ -35,6 +43,7 @@ export async function finishStreamedReply(
       to_address: target.address,
       body: text,
       options: options && JSON.stringify(options),
+      sources: sources && JSON.stringify(sources),
       model,
       status: 'spoken',
       provider_message_id: `${target.address}:${outboxId}`,

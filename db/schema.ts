@@ -97,6 +97,11 @@ interface MessagesTable {
   error_message: string | null;
   /** The model that wrote an AI reply (the fallback's when the primary was down). */
   model: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * The knowledge-base documents an AI reply cited (`ReplySource[]`, as JSON); `[]` marks an answer to a question of
+   * fact given without any passage; null when neither applies.
+   */
+  sources: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }

@@ -79,7 +79,8 @@ export async function settleTurn(
   const options = reply.options ? { options: reply.options } : {};
   const streamedAt = live ? { streamedAt: reply.streamedAt ?? new Date().toISOString() } : {};
   const model = reply.model ? { model: reply.model } : {};
-  const messageId = reply.recordedAs ?? (await host.deliver({ text: reply.text, author: 'ai', ...streamedAt, ...options, ...model }, target));
+  const sources = reply.sources ? { sources: reply.sources } : {};
+  const messageId = reply.recordedAs ?? (await host.deliver({ text: reply.text, author: 'ai', ...streamedAt, ...options, ...model, ...sources }, target));
   return { kind: 'answered', text: reply.text, messageId, ...options };
 }
 

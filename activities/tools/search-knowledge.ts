@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool } from './tool';
-import { findPassages, passagesText } from '../knowledge/find-passages';
+import { findPassages, passagesResult } from '../knowledge/find-passages';
 
 export const searchKnowledge = defineTool({
   name: 'search_knowledge',
@@ -11,6 +11,6 @@ export const searchKnowledge = defineTool({
   kind: 'read',
   pack: 'core',
   async run({ query }, { db, embedder, tenantId, signal }) {
-    return passagesText(await findPassages(db, embedder, tenantId, query, 3, signal));
+    return passagesResult(await findPassages(db, embedder, tenantId, query, 4, signal));
   },
 });

@@ -2,6 +2,7 @@
 // Types only: the server and the browser code both import them, and neither can drift from the other.
 import type { ConversationEvent } from '../../domain/conversation-events';
 import type { ReplyOptions } from '../../domain/reply-options';
+import type { ReplySource } from '../../domain/citations';
 
 export type { ConversationEvent };
 
@@ -93,6 +94,8 @@ export interface MessageView {
   options: ReplyOptions | null;
   /** The model that wrote an AI reply. */
   model: string | null;
+  /** The knowledge-base documents an AI reply cited; `[]`: a question of fact answered without any. */
+  sources: ReplySource[] | null;
   createdAt: string;
 }
 

@@ -11,6 +11,7 @@ import { listMessages } from '../../db/repositories/messages';
 import { conversationUsage } from '../../db/repositories/usage';
 import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
+import type { ReplySource } from '../../domain/citations';
 import type { Channel } from '../../domain/channels';
 import { assistantPrompt } from '../assistant-prompt';
 import type { CallView, ConversationDetail, ConversationMessages, ConversationView, MessageView, WebVisitorView } from '../protocol/agent-api';
@@ -59,6 +60,7 @@ function messageView(m: Message): MessageView {
     fullBody: m.full_body,
     options: readReplyOptions(m.options),
     model: m.model,
+    sources: Array.isArray(m.sources) ? (m.sources as ReplySource[]) : null,
     createdAt: m.created_at.toISOString(),
   };
 }

@@ -22,6 +22,7 @@ import * as persona from './2026_11_30_0011_persona';
 import * as tenantFallback from './2026_11_30_0012_tenant_fallback';
 import * as knowledgeSources from './2026_11_30_0013_knowledge_sources';
 import * as knowledgeIngests from './2026_11_30_0014_knowledge_ingests';
+import * as messageSources from './2026_11_30_0015_message_sources';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0012_tenant_fallback': tenantFallback,
   '2026_11_30_0013_knowledge_sources': knowledgeSources,
   '2026_11_30_0014_knowledge_ingests': knowledgeIngests,
+  '2026_11_30_0015_message_sources': messageSources,
 };

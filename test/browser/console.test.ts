@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ingestDocument, textDocument } from '../../activities/knowledge/ingest-document';
 import { defaultServiceTexts } from '../../domain/texts';
 import { startFakeCompanyApi, type FakeCompanyApi } from '../fakes/company-api';
 import { useBrowser } from '../support/browser';
@@ -97,6 +98,31 @@ describe('agent console', () => {
     await stack.postSms(smsParams({ from, body: 'Great, thank you!' }));
     const sent = await stack.twilio.waitForSent(3);
     expect(sent[2]).toMatchObject({ to: from, body: 'echo: Great, thank you!' });
+  });
+
+  it("shows the documents an AI reply cited, and marks one that cited none", async () => {
+    await ingestDocument(stack.db, null, textDocument('default', { title: 'Delivery', url: 'https://shop.example/delivery', body: 'Express delivery arrives the next business day.' }));
+    stack.openai.script(
+      { toolCalls: [{ name: 'search_knowledge', arguments: { query: 'express delivery' } }] },
+      { content: 'Express arrives the next business day [1].' },
+      { content: 'Yes, we ship to the moon.' },
+      { toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'wants a person' } }] },
+    );
+    const from = uniquePhone();
+    for (const [n, body] of ['How fast is express?', 'Do you ship to the moon?', 'A person, please'].entries()) {
+      await stack.postSms(smsParams({ from, body }));
+      await stack.twilio.waitForSent(n + 1);
+      await stack.settled(from);
+    }
+    const page = await signedIn();
+    await page.locator('[data-testid^="handoff-"]', { hasText: from }).click();
+    const cited = page.locator('[data-testid="messages"] li', { hasText: 'Express arrives the next business day.' });
+    await cited.waitFor();
+    expect(await cited.locator('.sources').textContent()).toBe('Sources: Delivery');
+    expect(await cited.locator('.sources a').getAttribute('href')).toBe('https://shop.example/delivery');
+    const unsourced = page.locator('[data-testid="messages"] li', { hasText: 'Yes, we ship to the moon.' });
+    expect(await unsourced.locator('.sources.unsourced').textContent()).toContain('No source');
+    expect(await page.locator('[data-testid="messages"] li', { hasText: 'A person, please' }).locator('.sources').count()).toBe(0);
   });
 
   it('shows a call put through to a person as part of its conversation', async () => {

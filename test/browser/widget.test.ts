@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../support/browser';
 import { freePort } from '../../devkit/free-port';
 import { resetDatabase, smsParams, startStack, textsCodes, type Stack } from '../support/stack';
+import { ingestDocument, textDocument } from '../../activities/knowledge/ingest-document';
 
 /**
  * The chat widget on the demo page, in a real Chromium against the whole service: a visitor chats, sees the reply
@@ -175,6 +176,18 @@ describe('the chat widget', () => {
     await visitor.locator('dc-chat li.ai', { hasText: 'echo: Book a viewing' }).waitFor({ timeout: 20_000 });
     expect(await suggested.count()).toBe(0);
     expect(await visitor.getByLabel('Your phone number').isVisible()).toBe(false);
+  }, 60_000);
+
+  it('offers the pages a reply cited as links, with no citation markers in the text', async () => {
+    await ingestDocument(stack.db, null, textDocument('default', { title: 'Delivery', url: 'https://shop.example/delivery', body: 'Express delivery arrives the next business day.' }));
+    const visitor = await newVisitor();
+    stack.openai.script({ toolCalls: [{ name: 'search_knowledge', arguments: { query: 'express delivery' } }] }, { content: 'Express arrives the next business day [1].' });
+    await say(visitor, 'How fast is express?');
+    const link = visitor.getByRole('link', { name: 'Delivery' });
+    await link.waitFor({ timeout: 20_000 });
+    expect(await link.getAttribute('href')).toBe('https://shop.example/delivery');
+    expect(await visitor.locator('dc-chat li.ai').allTextContents()).toEqual([expect.stringContaining('Express arrives the next business day.')]);
+    expect((await visitor.locator('dc-chat li.ai').allTextContents()).join('')).not.toContain('[1]');
   }, 60_000);
 
   it('lets the visitor write again while a reply is being written: the newer message supersedes it', async () => {

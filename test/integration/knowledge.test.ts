@@ -32,7 +32,7 @@ const asked = (body: string): Message[] => [
   {
     id: 'in:1', conversation_id: 'c', tenant_id: tenantId, direction: 'inbound', author: 'customer', channel: 'web', from_address: 'ws1',
     to_address: '', body, full_body: null, media: [], options: null, provider_message_id: 'p1', status: 'received', error_code: null,
-    error_message: null, model: null, created_at: new Date(), updated_at: new Date(),
+    error_message: null, model: null, sources: null, created_at: new Date(), updated_at: new Date(),
   },
 ];
 
@@ -101,6 +101,6 @@ describe('the responder without an LLM', () => {
     expect(await answer(quick[0] ?? '')).toEqual({ title: quick[0], sure: true });
 
     const sms = await extractiveReply(db, null, tenantId, asked('How much is express delivery and can I return it?'), 'sms');
-    expect(sms).toEqual({ kind: 'text', text: web.kind === 'text' ? web.text : '' });
+    expect(sms).toEqual({ kind: 'text', text: web.kind === 'text' ? web.text : '', sources: [expect.objectContaining({ title: 'Delivery', url: 'https://shop.example.com/help/delivery' })] });
   });
 });

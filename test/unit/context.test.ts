@@ -7,7 +7,7 @@ function message(i: number, author: Message['author'], body: string): Message {
   return {
     id: `m${i}`, conversation_id: 'c', tenant_id: 't', direction: author === 'customer' ? 'inbound' : 'outbound', author,
     channel: 'sms', from_address: 'a', to_address: 'b', body, full_body: null, media: [], options: null, provider_message_id: null, status: 'sent',
-    error_code: null, error_message: null, model: null, created_at: new Date(i * 1000), updated_at: new Date(i * 1000),
+    error_code: null, error_message: null, model: null, sources: null, created_at: new Date(i * 1000), updated_at: new Date(i * 1000),
   };
 }
 

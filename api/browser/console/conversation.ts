@@ -1,4 +1,4 @@
-import type { CallView, ConversationDetail, ConversationMessages, WebVisitorView } from '../../protocol/agent-api';
+import type { CallView, ConversationDetail, ConversationMessages, MessageView, WebVisitorView } from '../../protocol/agent-api';
 import { api } from './agent-api';
 import { el } from './create-element';
 import { page } from './page';
@@ -47,10 +47,26 @@ export async function loadMessages(): Promise<void> {
         el('span', { class: 'who' }, `${who} · ${new Date(m.createdAt).toLocaleTimeString()}${status}`),
         m.body,
         m.options ? el('span', { class: 'buttons' }, `Buttons: ${[...m.options.quickReplies, ...m.options.actions.map((a) => `${a.label} → ${a.url}`)].join(' · ')}`) : '',
+        sourcesLine(m.sources),
       );
     }),
   );
   list.scrollTop = list.scrollHeight;
+}
+
+/**
+ * The documents an AI reply cited, each a link where it has a page; a reply to a question of fact that cited none
+ * is marked, so an agent checks it.
+ */
+function sourcesLine(sources: MessageView['sources']): HTMLElement | string {
+  if (sources === null) return '';
+  if (sources.length === 0) return el('span', { class: 'sources unsourced', title: 'A question of fact answered without any knowledge-base passage' }, 'No source: not from the knowledge base');
+  return el(
+    'span',
+    { class: 'sources' },
+    'Sources: ',
+    ...sources.flatMap((s, i) => [i > 0 ? ' · ' : '', s.url ? el('a', { href: s.url, target: '_blank', rel: 'noopener' }, s.title) : s.title]),
+  );
 }
 
 /** What the agent can do with the selected handoff: claim it, or (once theirs) reply and resolve. */
