@@ -75,6 +75,23 @@ export interface ConversationMessages {
   messages: MessageView[];
 }
 
+/** Questions of one meaning the knowledge base did not answer (`GET /api/knowledge/gaps`). */
+export interface KnowledgeGapView {
+  question: string;
+  count: number;
+  examples: string[];
+  lastAskedAt: string;
+  handoffs: number;
+  unsourced: number;
+  draft: string | null;
+  conversationIds: string[];
+}
+
+export interface KnowledgeGapList {
+  since: string;
+  gaps: KnowledgeGapView[];
+}
+
 /** A message of the conversation, on any channel: `internal` ones are notes, never sent. */
 export interface MessageView {
   id: string;

@@ -7,6 +7,7 @@ import { jsonBody } from '../json-body';
 import { withoutNul } from '../nul';
 import { startIngest } from '../knowledge-runs';
 import { findPassages } from '../../activities/knowledge/find-passages';
+import { knowledgeGaps } from '../../activities/knowledge/gaps';
 import { ingestDocument, textDocument, type SourceDocument } from '../../activities/knowledge/ingest-document';
 import { kindOfPath } from '../../activities/knowledge/parse';
 import { getDocument, listDocuments, removeDocument } from '../../db/repositories/knowledge';
@@ -28,6 +29,7 @@ const ingestBody = z
   .refine((b) => b.urls.length + b.documents.length > 0, { message: 'give urls or documents to ingest' });
 
 const pageQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0) });
+const gapsQuery = z.object({ days: z.coerce.number().int().min(1).max(365).default(30), limit: z.coerce.number().int().min(1).max(100).default(10) });
 const searchQuery = z.object({ q: z.string().trim().min(1).max(500), limit: z.coerce.number().int().min(1).max(20).default(5) });
 
 /** A JSON body checked against `schema` (for a route that also takes other bodies), its text without NUL. */
@@ -116,6 +118,13 @@ export function knowledgeRoutes({ db, temporal, config, embedder }: ApiDeps) {
     const { q, limit } = query(c, searchQuery);
     const hits = await findPassages(db, embedder, c.get('agent').tenant_id, q, limit, c.req.raw.signal);
     return c.json({ hits });
+  });
+
+  /** The questions the knowledge base did not answer, grouped by meaning: what to write next. */
+  app.get('/gaps', async (c) => {
+    const { days, limit } = query(c, gapsQuery);
+    const since = new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    return c.json({ since: since.toISOString(), gaps: await knowledgeGaps(db, embedder, c.get('agent').tenant_id, since, limit) });
   });
 
   /** Many documents as a run (`{ urls, documents }`): answered at once with the run, followed at GET /ingests/:id. */

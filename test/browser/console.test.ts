@@ -125,6 +125,30 @@ describe('agent console', () => {
     expect(await page.locator('[data-testid="messages"] li', { hasText: 'A person, please' }).locator('.sources').count()).toBe(0);
   });
 
+  it('lists the questions the knowledge base did not answer, and turns one into a document with the agent answer as its draft', async () => {
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'asks about gift wrapping' } }] });
+    const from = uniquePhone();
+    await stack.postSms(smsParams({ from, body: 'Do you gift wrap?' }));
+    await stack.twilio.waitForSent(1);
+    await stack.settled(from);
+    const task = await stack.db.selectFrom('handoff_tasks').select('id').executeTakeFirstOrThrow();
+    await stack.api(`/api/handoffs/${task.id}/claim`, { method: 'POST', body: '{}' });
+    await stack.api(`/api/handoffs/${task.id}/reply`, { method: 'POST', body: JSON.stringify({ body: 'Yes, gift wrapping is free at the till.' }) });
+
+    const page = await signedIn();
+    const gap = page.locator('[data-testid="gap-0"]');
+    await gap.waitFor();
+    expect(await gap.locator('strong').textContent()).toBe('Do you gift wrap?');
+    await gap.getByRole('button', { name: 'Turn into a document' }).click();
+    expect(await page.getByLabel('Title of the new document').inputValue()).toBe('Do you gift wrap?');
+    expect(await page.getByLabel("What it says (an agent's answer as the draft)").inputValue()).toBe('Yes, gift wrapping is free at the till.');
+    await page.getByLabel('Title of the new document').fill('Gift wrapping');
+    await page.getByRole('button', { name: 'Add to the knowledge base' }).click();
+    await expect.poll(() => page.locator('#gap-form').isVisible()).toBe(false);
+    const added = await stack.db.selectFrom('knowledge_documents').select(['title', 'body']).executeTakeFirstOrThrow();
+    expect(added).toEqual({ title: 'Gift wrapping', body: 'Yes, gift wrapping is free at the till.' });
+  });
+
   it('shows a call put through to a person as part of its conversation', async () => {
     const page = await signedIn();
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'caller wants a person' } }] });

@@ -11,7 +11,7 @@ import { sendJson, startHttpServer } from '../../devkit/http-server';
 import { projectRoot } from '../../devkit/python-tools';
 import { pdfWithText } from '../support/pdf';
 import { keepHistory } from '../support/histories';
-import { useStack, type Stack } from '../support/stack';
+import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
 /**
  * A company's documents in the knowledge base: `npm run kb` ingests a folder as a Temporal run with a summary (a
@@ -205,5 +205,40 @@ describe('the knowledge API', () => {
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('knowledge gaps', () => {
+  /** A customer's question the assistant answers without any passage (the fake model echoes it, citing nothing). */
+  async function unanswered(from: string, body: string): Promise<void> {
+    const before = stack.twilio.sent.length;
+    await stack.postSms(smsParams({ from, body }));
+    await stack.twilio.waitForSent(before + 1);
+    await stack.settled(from);
+  }
+
+  it('groups the questions the knowledge base did not answer by meaning, most asked first, with an agent answer as the draft', async () => {
+    const moon = uniquePhone();
+    await unanswered(moon, 'Do you ship to the moon?');
+    await unanswered(uniquePhone(), 'do you ship things to the moon??');
+    await unanswered(uniquePhone(), 'Can you ship to the Moon');
+    await unanswered(uniquePhone(), 'Is there a kids menu?');
+    await unanswered(uniquePhone(), 'is there a menu for kids?');
+    await unanswered(uniquePhone(), 'thanks, bye');
+    // One customer went to a person, who answered.
+    const asker = uniquePhone();
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'asks about moon shipping' } }] });
+    await unanswered(asker, 'do you deliver to the moon?');
+    const task = await stack.db.selectFrom('handoff_tasks').select('id').where('reason', '=', 'asks about moon shipping').executeTakeFirstOrThrow();
+    expect((await stack.api(`/api/handoffs/${task.id}/claim`, { method: 'POST', body: '{}' })).status).toBe(200);
+    expect((await stack.api(`/api/handoffs/${task.id}/reply`, { method: 'POST', body: JSON.stringify({ body: 'We only deliver within Canada.' }) })).status).toBe(201);
+
+    const { gaps } = (await (await stack.api('/api/knowledge/gaps?days=7')).json()) as { gaps: { question: string; count: number; examples: string[]; handoffs: number; draft: string | null }[] };
+    expect(gaps.map((g) => [g.question, g.count])).toEqual([
+      ['Do you ship to the moon?', 4],
+      ['Is there a kids menu?', 2],
+    ]);
+    expect(gaps[0]).toMatchObject({ handoffs: 1, draft: 'We only deliver within Canada.' });
+    expect(gaps[0]?.examples).toEqual(['do you deliver to the moon?', 'Can you ship to the Moon', 'do you ship things to the moon??', 'Do you ship to the moon?']);
   });
 });

@@ -3,6 +3,7 @@
 import type { AgentView } from '../../protocol/agent-api';
 import { api } from './agent-api';
 import { loadApprovals } from './approvals';
+import { loadGaps } from './gaps';
 import { agentTyping, claim, reply, resolve } from './handoff-actions';
 import { listen } from './live-events';
 import { page } from './page';
@@ -35,7 +36,7 @@ async function signIn(token: string): Promise<void> {
   page.signOut.hidden = false;
   page.whoami.textContent = `${state.me.name} · ${state.me.tenantId}`;
   showBudget(state.me.budget);
-  await Promise.all([loadQueue(), loadApprovals()]);
+  await Promise.all([loadQueue(), loadApprovals(), loadGaps()]);
   void listen();
 }
 
