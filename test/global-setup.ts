@@ -1,4 +1,9 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
+import { workflowsPath } from '../worker/conversation-worker';
 import type { TestProject } from 'vitest/node';
 import { startThrowawayPostgres } from '../devkit/local-postgres';
 import { startDevServer } from '../devkit/temporal-dev-server';
@@ -48,10 +53,16 @@ export default async function setup(project: TestProject) {
   project.provide('databaseUrl', database.url);
   project.provide('temporalAddress', temporal.address);
   project.provide('testServerPath', temporalTestServerPath());
+  const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: (message: string) => console.error(message) };
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: silent });
+  const bundlePath = join(tmpdir(), `conversations-workflows-${process.pid}.js`);
+  writeFileSync(bundlePath, bundle.code);
+  project.provide('workflowBundlePath', bundlePath);
 
   return async () => {
     await temporal.stop();
     await database.drop();
     await postgres.stop();
+    rmSync(bundlePath, { force: true });
   };
 }

@@ -6,5 +6,7 @@ declare module 'vitest' {
     databaseUrl: string;
     temporalAddress: string;
     testServerPath: string;
+    /** The workflow code, bundled once for the run (each file bundling its own cost seconds). */
+    workflowBundlePath: string;
   }
 }

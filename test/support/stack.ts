@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { loadConfig, type Config } from '../../config';
@@ -12,7 +11,6 @@ import type { Database } from '../../db/schema';
 import { startService, type RunningService } from '../../worker/service';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { snapshotQuery } from '../../workflows/definitions';
-import { workflowsPath } from '../../worker/conversation-worker';
 import { RelayCaller, type CallerOptions } from '../fakes/conversation-relay';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio';
@@ -20,20 +18,6 @@ import './provided';
 
 /** The public URL Twilio signs against; deliberately not the address the server listens on (as behind a proxy). */
 export const publicBaseUrl = 'https://conversations.example.test';
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-function workflowBundle() {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
-  return bundle;
-}
-const quietBundlerLogger = {
-  log: () => {},
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: (message: string) => console.error(message),
-};
 
 export interface Stack {
   config: Config;
@@ -101,7 +85,8 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
   });
   const launch = async (port = config.PORT) =>
     startService({ ...config, PORT: port, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress }, createLogger('error'), {
-      workflowBundle: await workflowBundle(),
+      // Bundled once for the whole run by the global setup.
+      workflowBundle: { codePath: inject('workflowBundlePath') },
       roles: { api: true, worker: options.worker ?? true },
     });
   let service = await launch();

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { Activities } from '../../activities';
 import type { GenerateReplyInput } from '../../activities/llm';
@@ -8,7 +8,6 @@ import { conversationInput, conversationWorkflowId } from '../../api/conversatio
 import { ensureSearchAttributes } from '../../devkit/temporal-dev-server';
 import { keywordOf } from '../../domain/keywords';
 import { defaultServiceTexts } from '../../domain/texts';
-import { workflowsPath } from '../../worker/conversation-worker';
 import type { conversationWorkflow } from '../../workflows/conversation';
 import { inboundSignal, type ConversationSettings, type InboundMessage } from '../../workflows/definitions';
 
@@ -30,13 +29,6 @@ export async function createEnvironment(): Promise<TestWorkflowEnvironment> {
   // The time-skipping server takes no --search-attribute flags, but it does serve the operator API.
   await ensureSearchAttributes(env.connection, 'default');
   return env;
-}
-
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-function workflowBundle() {
-  const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: silent });
-  return bundle;
 }
 
 /** What a delivery put on the wire: the channel, the addresses, and the text (a service text in its default wording). */
@@ -147,7 +139,7 @@ export async function withWorker(
   overrides: Partial<ConversationSettings> = {},
 ): Promise<void> {
   const taskQueue = `wf-${(counter += 1)}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   const workflowId = conversationWorkflowId({ tenantId: 'default', contactKey: `+1604555${taskQueue}` });
   const input = conversationInput({ tenantId: 'default', contactKey: '+16045550100' }, { ...settings, ...overrides }, false);
   const send = async (m: InboundMessage) => {
