@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { wordsOf } from '../../db/repositories/knowledge';
-import { unansweredQuestions, type UnansweredQuestion } from '../../db/repositories/knowledge-gaps';
+import { unansweredQuestions } from '../../db/repositories/knowledge-gaps';
 import type { Database } from '../../db/schema';
 import { asksAFact } from '../../domain/citations';
 import type { Embedder } from './embeddings';
@@ -28,8 +28,8 @@ const maxQuestions = 500;
  * group (paraphrases, other word orders, other languages); without one, questions sharing most of their content
  * words are. Each question joins the group whose first question it is nearest, if near enough.
  */
-async function groupsOf(questions: UnansweredQuestion[], embedder: Embedder | null): Promise<UnansweredQuestion[][]> {
-  const groups: { lead: number[] | Set<string>; members: UnansweredQuestion[] }[] = [];
+export async function groupsOf<Q extends { question: string }>(questions: readonly Q[], embedder: Embedder | null): Promise<Q[][]> {
+  const groups: { lead: number[] | Set<string>; members: Q[] }[] = [];
   const vectors = embedder ? await embedder.embed(questions.map((q) => q.question), 'query') : null;
   for (const [i, question] of questions.entries()) {
     const vector = vectors?.[i];
