@@ -7,6 +7,7 @@ import { knowledgeActivities } from './knowledge';
 import { knowledgeIngestActivities } from './knowledge-ingest';
 import { llmActivities } from './llm';
 import { outboundActivities } from './outbound';
+import { replayActivities } from './replay';
 import { summaryActivities } from './summary';
 import { toolActivities } from './tool-runs';
 
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...summaryActivities(deps),
     ...handoffActivities(deps),
     ...callActivities(deps),
+    ...replayActivities(deps),
   };
 }
 

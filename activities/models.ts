@@ -18,11 +18,15 @@ export interface ModelEndpoint {
 export interface ModelUse {
   tenantId: string;
   conversationId: string | null;
-  /** A reply's call counts as `reply`, or `tool_round` when the model asked for tools. */
-  purpose: 'reply' | 'summary' | 'call_summary';
+  /**
+   * A reply's call counts as `reply`, or `tool_round` when the model asked for tools; a replay's turns against a
+   * changed assistant as `replay`, and its judge's verdicts as `judge`.
+   */
+  purpose: 'reply' | 'summary' | 'call_summary' | 'replay' | 'judge';
 }
 
-export type Answered = ModelAnswer & { model: string };
+/** `latencyMs` and `costUsd`: the call's own, as usage counts them. */
+export type Answered = ModelAnswer & { model: string; latencyMs: number; costUsd: number };
 
 /** Who serves an OpenAI-compatible base URL, as usage and the API name it: its host (OpenAI's without one). */
 export function providerOf(baseUrl: string | undefined): string {
@@ -97,8 +101,19 @@ export class Models {
     private readonly breaker = new CircuitBreaker(),
   ) {}
 
+  /** The same endpoint asking another model, with no fallback (a replay tries exactly the model it was given). */
+  withModel(model: string): Models {
+    const fixed = new Models(this.db, { ...this.primary, model }, null, this.prices, this.endpointFor);
+    fixed.withoutFallback = true;
+    return fixed;
+  }
+
+  /** Set on a model asked by name: no fallback answers for it. */
+  private withoutFallback = false;
+
   /** The tenant's own fallback when it set one, else the service's (LLM_FALLBACK_*), else none. */
   private async fallbackFor(tenantId: string): Promise<ModelEndpoint | null> {
+    if (this.withoutFallback) return null;
     const row = await this.db.selectFrom('tenants').select('llm_fallback').where('id', '=', tenantId).executeTakeFirst();
     const own = row?.llm_fallback;
     if (!own) return this.serviceFallback;
@@ -145,8 +160,9 @@ export class Models {
     const body = { ...request, model: endpoint.model };
     const answer = onToken ? await streamModel(endpoint.client, body, signal, onToken) : await callModel(endpoint.client, body, signal);
     if (endpoint === this.primary) this.breaker.succeeded();
-    await this.record(endpoint, use, answer, Date.now() - started);
-    return { ...answer, model: endpoint.model };
+    const latencyMs = Date.now() - started;
+    await this.record(endpoint, use, answer, latencyMs);
+    return { ...answer, model: endpoint.model, latencyMs, costUsd: costOf(this.prices, endpoint.model, answer.usage ?? { prompt: 0, completion: 0 }) };
   }
 
   /** Counts the call; a count that cannot be written is logged, never fails the reply the customer waits for. */

@@ -18,6 +18,7 @@ import { leadRoutes } from './routes/leads';
 import { modelRoutes } from './routes/models';
 import { orderRoutes } from './routes/orders';
 import { personaRoutes } from './routes/persona';
+import { replayRoutes } from './routes/replays';
 import { toolRoutes } from './routes/tools';
 import { usageRoutes } from './routes/usage';
 import { twilioRoutes } from './routes/twilio';
@@ -41,6 +42,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/approvals', approvalRoutes(deps));
   app.route('/api/leads', leadRoutes(deps));
   app.route('/api/knowledge', knowledgeRoutes(deps));
+  app.route('/api/replays', replayRoutes(deps));
   app.route('/api/usage', usageRoutes(deps));
   app.route('/api/persona', personaRoutes(deps));
   app.route('/api/models', modelRoutes(deps));

@@ -170,6 +170,41 @@ interface KnowledgeIngestItemsTable {
   chunks: number | null;
 }
 
+/** A replay of recorded conversations against a changed assistant (`npm run replay`). */
+interface ReplaysTable {
+  id: Generated<string>;
+  tenant_id: string;
+  /** running, done, or failed (`error` says why). */
+  status: ColumnType<string, string | undefined, string>;
+  /** What was changed (`ReplayVariant`, as JSON). */
+  variant: ColumnType<unknown, string, string>;
+  /** The days replayed, inclusive, in the tenant's time zone (YYYY-MM-DD). */
+  from_date: string;
+  to_date: string;
+  judge_model: string | null;
+  conversation_ids: string[];
+  /** Conversations replayed so far. */
+  done: ColumnType<number, number | undefined, number>;
+  error: string | null;
+  created_at: DefaultedTimestamp;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** One customer turn of a replay: its recorded answer beside the variant's (`ReplayAnswer`s, as JSON). */
+interface ReplayTurnsTable {
+  replay_id: string;
+  conversation_id: string;
+  position: number;
+  asked_at: Date;
+  question: string;
+  recorded: ColumnType<unknown, string, string>;
+  variant: ColumnType<unknown, string, string>;
+  changed: boolean;
+  /** The judge model's verdict on the variant's answer: better, same or worse, and why. */
+  verdict: string | null;
+  verdict_reason: string | null;
+}
+
 /** Every word (3+ characters, lower case) of a tenant's knowledge base: what misspelt questions are matched to. */
 interface KnowledgeTermsTable {
   tenant_id: string;
@@ -491,6 +526,8 @@ export interface Database {
   knowledge_terms: KnowledgeTermsTable;
   knowledge_ingests: KnowledgeIngestsTable;
   knowledge_ingest_items: KnowledgeIngestItemsTable;
+  replays: ReplaysTable;
+  replay_turns: ReplayTurnsTable;
   opt_outs: OptOutsTable;
   delivery_events: DeliveryEventsTable;
   agents: AgentsTable;

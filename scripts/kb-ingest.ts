@@ -71,10 +71,15 @@ export function collect(target: string, cwd = process.cwd()): Collected {
   return { items: [{ source: sourceKey(path, cwd), kind, bytes }], folder: null, skipped: [] };
 }
 
+/** `[#####-----]`: `done` of `total`. */
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((Math.min(done, total) / total) * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+}
+
 /** `[#####-----] 42/200` and the counts so far. */
-export function progressLine(progress: Pick<IngestProgress, 'done' | 'total' | 'added' | 'changed' | 'unchanged' | 'failed'>, width = 30): string {
-  const filled = progress.total === 0 ? width : Math.round((progress.done / progress.total) * width);
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${progress.done}/${progress.total}  ${progress.added} added, ${progress.changed} changed, ${progress.unchanged} unchanged, ${progress.failed} failed`;
+export function progressLine(progress: Pick<IngestProgress, 'done' | 'total' | 'added' | 'changed' | 'unchanged' | 'failed'>): string {
+  return `${progressBar(progress.done, progress.total)} ${progress.done}/${progress.total}  ${progress.added} added, ${progress.changed} changed, ${progress.unchanged} unchanged, ${progress.failed} failed`;
 }
 
 /** The run's end, as the terminal shows it. */

@@ -1,2 +1,3 @@
 export { conversationWorkflow } from './conversation';
 export { knowledgeIngestWorkflow } from './knowledge-ingest';
+export { replayWorkflow } from './replay';

@@ -75,6 +75,23 @@ export interface ConversationMessages {
   messages: MessageView[];
 }
 
+/** A replay of recorded conversations against a changed assistant (`GET /api/replays`). */
+export interface ReplaySummaryView {
+  id: string;
+  status: string;
+  from: string;
+  to: string;
+  judgeModel: string | null;
+  conversations: number;
+  done: number;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface ReplayList {
+  replays: ReplaySummaryView[];
+}
+
 /** Questions of one meaning the knowledge base did not answer (`GET /api/knowledge/gaps`). */
 export interface KnowledgeGapView {
   question: string;

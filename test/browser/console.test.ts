@@ -149,6 +149,26 @@ describe('agent console', () => {
     expect(added).toEqual({ title: 'Gift wrapping', body: 'Yes, gift wrapping is free at the till.' });
   });
 
+  it('opens a replay report from the list of replays', async () => {
+    const answer = (text: string) => ({ text, outcome: 'answered', sources: [], costUsd: 0.0001, latencyMs: 700, model: 'gpt-4o-mini', tools: [] });
+    const { id } = await stack.db
+      .insertInto('replays')
+      .values({ tenant_id: 'default', status: 'done', variant: JSON.stringify({ systemPrompt: 'Be brief.' }), from_date: '2026-11-28', to_date: '2026-11-29', judge_model: null, conversation_ids: ['c1'], done: 1 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await stack.db
+      .insertInto('replay_turns')
+      .values({ replay_id: id, conversation_id: 'c1', position: 0, asked_at: new Date(), question: 'Do you open on Sundays?', recorded: JSON.stringify(answer('No, we are closed on Sundays.')), variant: JSON.stringify(answer('Closed Sundays.')), changed: true })
+      .execute();
+    const page = await signedIn();
+    const item = page.locator(`[data-testid="replay-${id}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('2026-11-28 to 2026-11-29');
+    const [report] = await Promise.all([page.waitForEvent('popup'), item.getByRole('button', { name: 'Open report' }).click()]);
+    await report.getByRole('heading', { name: 'Replay of 2026-11-28 to 2026-11-29' }).waitFor();
+    expect(await report.locator('tbody tr').first().textContent()).toContain('Closed Sundays.');
+  });
+
   it('shows a call put through to a person as part of its conversation', async () => {
     const page = await signedIn();
     stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'caller wants a person' } }] });

@@ -31,6 +31,7 @@ const required = [
   'web-phone-linked',
   'web-superseded',
   'knowledge-ingest',
+  'replay',
 ];
 
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));

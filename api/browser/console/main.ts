@@ -4,6 +4,7 @@ import type { AgentView } from '../../protocol/agent-api';
 import { api } from './agent-api';
 import { loadApprovals } from './approvals';
 import { loadGaps } from './gaps';
+import { loadReplays } from './replays';
 import { agentTyping, claim, reply, resolve } from './handoff-actions';
 import { listen } from './live-events';
 import { page } from './page';
@@ -36,7 +37,7 @@ async function signIn(token: string): Promise<void> {
   page.signOut.hidden = false;
   page.whoami.textContent = `${state.me.name} · ${state.me.tenantId}`;
   showBudget(state.me.budget);
-  await Promise.all([loadQueue(), loadApprovals(), loadGaps()]);
+  await Promise.all([loadQueue(), loadApprovals(), loadGaps(), loadReplays()]);
   void listen();
 }
 

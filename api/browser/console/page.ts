@@ -31,6 +31,8 @@ export const page = {
   gapContent: byId('gap-content', HTMLTextAreaElement),
   gapCancel: byId('gap-cancel', HTMLButtonElement),
   gapError: byId('gap-error', HTMLParagraphElement),
+  replays: byId('replays', HTMLUListElement),
+  replaysEmpty: byId('replays-empty', HTMLParagraphElement),
   conversationTitle: byId('conversation-title', HTMLHeadingElement),
   conversationMeta: byId('conversation-meta', HTMLParagraphElement),
   visitors: byId('visitors', HTMLUListElement),
