@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { heartbeating } from './heartbeat';
 import type { ActivityDeps } from './deps';
 import { fetchPage, PageUnavailableError } from './knowledge/fetch-page';
 import { ingestDocument, type IngestOutcome } from './knowledge/ingest-document';
@@ -31,41 +31,49 @@ export function knowledgeIngestActivities({ db, embedder, tools }: Pick<Activity
     return { bytes: page.bytes, kind: kindOfContentType(page.contentType, page.url), url: item.url ?? item.source };
   }
 
-  return {
-    /**
-     * Ingests the run's documents in [from, to) that have no outcome yet, each recorded as it ends: a retry after a
-     * crash takes up where the last one stopped. Heartbeats per document. A document that cannot be read or fetched
-     * is a failed outcome with its reason; an embeddings endpoint or database that fails throws, and is retried.
-     */
-    async ingestKnowledgeBatch(input: IngestBatchInput): Promise<IngestProgress> {
-      const context = Context.current();
-      for (const item of await pendingItems(db, input.ingestId, input.from, input.to)) {
-        context.heartbeat({ position: item.position });
-        let outcome: IngestOutcome;
-        try {
-          const content = await contentOf(item, context.cancellationSignal);
-          outcome = content.kind
-            ? await ingestDocument(
-                db,
-                embedder,
-                { tenantId: input.tenantId, source: item.source, kind: content.kind, bytes: content.bytes, title: item.title ?? undefined, url: content.url },
-                context.cancellationSignal,
-              )
-            : { source: item.source, outcome: 'failed', reason: 'not a document type that can be read (Markdown, text, HTML or PDF)' };
-        } catch (error) {
-          if (!(error instanceof PageUnavailableError)) throw error;
-          outcome = { source: item.source, outcome: 'failed', reason: error.message };
-        }
-        await recordItemOutcome(
-          db,
+  /**
+   * The run's documents in [from, to) that have no outcome yet, each recorded as it ends: a retry after a crash
+   * takes up where the last one stopped. A document that cannot be read or fetched is a failed outcome with its
+   * reason; an embeddings endpoint or database that fails throws, and is retried.
+   */
+  async function ingestBatch(input: IngestBatchInput, signal: AbortSignal): Promise<IngestProgress> {
+    for (const item of await pendingItems(db, input.ingestId, input.from, input.to)) {
+      // A document saved is recorded as such in the same transaction: a worker that dies between the two cannot
+      // leave it saved and unrecorded, to be counted "unchanged" by the retry.
+      const record = (trx: typeof db, outcome: IngestOutcome) =>
+        recordItemOutcome(
+          trx,
           input.ingestId,
           item.position,
           outcome.outcome === 'failed' ? outcome : { outcome: outcome.outcome, documentId: outcome.documentId, chunks: outcome.chunks },
         );
+      let outcome: IngestOutcome;
+      try {
+        const content = await contentOf(item, signal);
+        outcome = content.kind
+          ? await ingestDocument(
+              db,
+              embedder,
+              { tenantId: input.tenantId, source: item.source, kind: content.kind, bytes: content.bytes, title: item.title ?? undefined, url: content.url },
+              signal,
+              record,
+            )
+          : { source: item.source, outcome: 'failed', reason: 'not a document type that can be read (Markdown, text, HTML or PDF)' };
+      } catch (error) {
+        if (!(error instanceof PageUnavailableError)) throw error;
+        outcome = { source: item.source, outcome: 'failed', reason: error.message };
       }
-      const progress = await ingestProgress(db, input.tenantId, input.ingestId);
-      if (!progress) throw new Error(`no ingestion run ${input.ingestId}`);
-      return progress;
+      if (outcome.outcome === 'unchanged' || outcome.outcome === 'failed') await record(db, outcome);
+    }
+    const progress = await ingestProgress(db, input.tenantId, input.ingestId);
+    if (!progress) throw new Error(`no ingestion run ${input.ingestId}`);
+    return progress;
+  }
+
+  return {
+    /** A batch of a run (see `ingestBatch`), heartbeating every second: a worker that dies is noticed within seconds. */
+    async ingestKnowledgeBatch(input: IngestBatchInput): Promise<IngestProgress> {
+      return heartbeating((signal) => ingestBatch(input, signal));
     },
 
     /** Ends a run: prunes what `--prune` asked for (documents under its folder it does not list) and says what it did. */

@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { heartbeating } from './heartbeat';
 import type { ActivityDeps } from './deps';
 import { judge } from './replay/judge';
 import { recordedTurns } from './replay/recorded-turns';
@@ -22,46 +22,40 @@ export interface ReplayConversationInput {
 
 export function replayActivities(deps: ActivityDeps) {
   const { db, models } = deps;
+  async function replay(input: ReplayConversationInput, signal: AbortSignal): Promise<{ turns: number; changed: number }> {
+    const conversation = await db.selectFrom('conversations').select(['id', 'last_channel']).where('id', '=', input.conversationId).where('tenant_id', '=', input.tenantId).executeTakeFirst();
+    if (!conversation) return { turns: 0, changed: 0 };
+    const scope = { tenantId: input.tenantId, conversationId: input.conversationId, channel: channels.includes(conversation.last_channel as Channel) ? (conversation.last_channel as Channel) : undefined };
+    const judgeModels = input.judgeModel && models ? models.withModel(input.judgeModel) : null;
+    const turns = [];
+    for (const turn of await recordedTurns(db, input.conversationId, new Date(input.from), new Date(input.to))) {
+      // A model that fails throws: retried, and past the last attempt the replay stops saying why (a model the
+      // endpoint does not know fails it at once).
+      const variant = await variantAnswer({ ...deps, maxToolRounds: input.maxToolRounds }, scope, turn, input.variant, signal);
+      const changed = answersDiffer(turn.answer, variant);
+      const verdict = changed && judgeModels ? await judge(judgeModels, scope, turn.question, turn.answer, variant, signal).catch(() => null) : null;
+      turns.push({
+        position: turn.position,
+        askedAt: turn.askedAt,
+        question: turn.question,
+        recorded: turn.answer,
+        variant,
+        changed,
+        verdict: changed ? (verdict?.verdict ?? null) : judgeModels ? 'same' : null,
+        verdictReason: verdict?.reason ?? null,
+      });
+    }
+    await saveReplayedConversation(db, input.replayId, input.conversationId, turns);
+    return { turns: turns.length, changed: turns.filter((t) => t.changed).length };
+  }
+
   return {
     /**
      * Replays one conversation's turns against the variant and keeps them beside the recorded ones (replacing what
-     * an earlier attempt kept, so a retry counts once). Heartbeats per turn. Sends nothing and changes nothing live.
+     * an earlier attempt kept, so a retry counts once). Heartbeats every second. Sends nothing and changes nothing live.
      */
     async replayConversation(input: ReplayConversationInput): Promise<{ turns: number; changed: number }> {
-      const context = Context.current();
-      const signal = context.cancellationSignal;
-      const conversation = await db.selectFrom('conversations').select(['id', 'last_channel']).where('id', '=', input.conversationId).where('tenant_id', '=', input.tenantId).executeTakeFirst();
-      if (!conversation) return { turns: 0, changed: 0 };
-      const scope = { tenantId: input.tenantId, conversationId: input.conversationId, channel: channels.includes(conversation.last_channel as Channel) ? (conversation.last_channel as Channel) : undefined };
-      const judgeModels = input.judgeModel && models ? models.withModel(input.judgeModel) : null;
-      const turns = [];
-      for (const turn of await recordedTurns(db, input.conversationId, new Date(input.from), new Date(input.to))) {
-        context.heartbeat({ position: turn.position });
-        const variant = await variantAnswer({ ...deps, maxToolRounds: input.maxToolRounds }, scope, turn, input.variant, signal).catch((error: unknown) => ({
-          text: '',
-          outcome: 'error' as const,
-          reason: error instanceof Error ? error.message : String(error),
-          sources: [],
-          costUsd: 0,
-          latencyMs: 0,
-          model: null,
-          tools: [],
-        }));
-        const changed = answersDiffer(turn.answer, variant);
-        const verdict = changed && judgeModels ? await judge(judgeModels, scope, turn.question, turn.answer, variant, signal).catch(() => null) : null;
-        turns.push({
-          position: turn.position,
-          askedAt: turn.askedAt,
-          question: turn.question,
-          recorded: turn.answer,
-          variant,
-          changed,
-          verdict: changed ? (verdict?.verdict ?? null) : judgeModels ? 'same' : null,
-          verdictReason: verdict?.reason ?? null,
-        });
-      }
-      await saveReplayedConversation(db, input.replayId, input.conversationId, turns);
-      return { turns: turns.length, changed: turns.filter((t) => t.changed).length };
+      return heartbeating((signal) => replay(input, signal));
     },
 
     /** Ends a replay: done, or failed with why. */

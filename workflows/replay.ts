@@ -17,7 +17,7 @@ export interface ReplayInput {
 const { replayConversation } = proxyActivities<Activities>({
   // A conversation's turns, each a model call or a few (and a judge's): minutes at most.
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
   // Safe to repeat: it reads, calls models and replaces its own rows. A model that stays down fails the replay.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6 },
 });

@@ -36,7 +36,14 @@ export function embeddingText(chunk: { section: string; content: string }): stri
  * embedding call. A document that cannot be read is a `failed` outcome saying why, and nothing of it is written; an
  * embeddings endpoint that fails throws (worth retrying).
  */
-export async function ingestDocument(db: Kysely<Database>, embedder: Embedder | null, document: SourceDocument, signal?: AbortSignal): Promise<IngestOutcome> {
+export async function ingestDocument(
+  db: Kysely<Database>,
+  embedder: Embedder | null,
+  document: SourceDocument,
+  signal?: AbortSignal,
+  /** Written in the transaction that saves the document (an ingestion run's record of it), so both land or neither. */
+  alongside?: (trx: Kysely<Database>, outcome: IngestOutcome) => Promise<void>,
+): Promise<IngestOutcome> {
   let parsed;
   try {
     parsed = await parseDocument(document.bytes, document.kind, document.title ?? document.source);
@@ -67,6 +74,7 @@ export async function ingestDocument(db: Kysely<Database>, embedder: Embedder | 
     { tenantId: document.tenantId, source: document.source, title, url, kind: parsed.kind, body, fingerprint },
     chunks.map((chunk, i) => ({ ...chunk, embedding: vectors?.[i] ?? null })),
     embedder?.model ?? null,
+    alongside && ((trx, saved) => alongside(trx, { source: document.source, outcome: saved.outcome, documentId: saved.id, title, chunks: chunks.length })),
   );
   return { source: document.source, outcome: saved.outcome, documentId: saved.id, title, chunks: chunks.length };
 }

@@ -60,6 +60,8 @@ export async function saveDocument(
   document: DocumentInput,
   chunks: readonly ChunkInput[],
   embeddingModel: string | null,
+  /** Runs in the same transaction once the document is saved: what else must land with it, or not at all. */
+  alongside?: (trx: Kysely<Database>, saved: { id: string; outcome: 'added' | 'changed' }) => Promise<void>,
 ): Promise<{ id: string; outcome: 'added' | 'changed' }> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx
@@ -106,7 +108,9 @@ export async function saveDocument(
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-    return { id, outcome: existing ? 'changed' : 'added' };
+    const saved = { id, outcome: existing ? ('changed' as const) : ('added' as const) };
+    await alongside?.(trx, saved);
+    return saved;
   });
 }
 

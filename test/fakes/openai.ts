@@ -45,6 +45,8 @@ export interface FakeOpenAI extends RunningServer {
   embeddingRequests: { model: string; input: string[]; inputType: string | null }[];
   /** When set, `/v1/embeddings` answers with this error status (an endpoint that is down). */
   embeddingsFailWith: number | null;
+  /** Milliseconds every `/v1/embeddings` request waits before answering (a slow local model). */
+  embeddingDelayMs: number;
   reset(): void;
 }
 
@@ -87,13 +89,15 @@ function estimateTokens(messages: ChatRequestMessage[]): number {
  */
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   /** OpenAI's embeddings endpoint: `input` a string or strings, `dimensions`, `encoding_format` float or base64. */
-  function embeddings(body: string, res: ServerResponse) {
+  async function embeddings(body: string, res: ServerResponse) {
     const request = JSON.parse(body) as { model?: string; input?: unknown; dimensions?: number; encoding_format?: string; input_type?: string };
     const input = typeof request.input === 'string' ? [request.input] : request.input;
     if (!request.model || !Array.isArray(input) || input.length === 0 || !input.every((t) => typeof t === 'string')) {
       return sendJson(res, 400, { error: { message: "'input' must be a string or a non-empty array of strings, with a 'model'", type: 'invalid_request_error' } });
     }
     fake.embeddingRequests.push({ model: request.model, input: input as string[], inputType: request.input_type ?? null });
+    if (fake.embeddingDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, fake.embeddingDelayMs));
+    if (res.destroyed) return;
     if (fake.embeddingsFailWith) return sendJson(res, fake.embeddingsFailWith, { error: { message: 'The server had an error', type: 'server_error' } });
     const data = (input as string[]).map((text, index) => {
       const vector = fakeEmbedding(text, request.dimensions ?? fakeEmbeddingDimensions);
@@ -120,6 +124,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     usages: [] as { prompt: number; completion: number }[],
     embeddingRequests: [] as FakeOpenAI['embeddingRequests'],
     embeddingsFailWith: null as number | null,
+    embeddingDelayMs: 0,
     script: (...replies: FakeReply[]) => void queue.push(...replies),
     reset() {
       requests.length = 0;
@@ -132,6 +137,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       fake.usages.length = 0;
       fake.embeddingRequests.length = 0;
       fake.embeddingsFailWith = null;
+      fake.embeddingDelayMs = 0;
     },
   };
 
