@@ -22,10 +22,12 @@ const recordFile = join(dataDir, 'dev-processes.json');
 const starts: ChildProcess[] = [];
 
 afterAll(() => {
-  // Each start is its own process group with everything it started: whatever a failure left, this ends.
-  for (const start of starts) {
+  // Each start is its own process group; the servers it started run in groups of their own (so they outlive a
+  // killed start) and are named in its record: whatever a failure left, this ends.
+  const left = existsSync(recordFile) ? (JSON.parse(readFileSync(recordFile, 'utf8')) as StartRecord).processes.filter(runs) : [];
+  for (const pid of [...starts.map((s) => -(s.pid ?? 0)), ...left.map((p) => p.pid)]) {
     try {
-      process.kill(-(start.pid ?? 0), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // that group has ended
     }

@@ -111,9 +111,10 @@ describe('npm run kb -- ingest', () => {
     expect(documentEmbeddings()).toHaveLength(1);
     expect(await stack.db.selectFrom('knowledge_documents').select('source').where('source', '=', `${dir}/topic2.txt`).execute()).toEqual([]);
 
-    const listed = JSON.parse((await kb(['list', '--json'])).stdout) as { source: string }[];
+    const [list, search] = await Promise.all([kb(['list', '--json']), kb(['search', 'topic5 page', '--json'])]);
+    const listed = JSON.parse(list.stdout) as { source: string }[];
     expect(listed).toHaveLength(23);
-    const found = JSON.parse((await kb(['search', 'topic5 page', '--json'])).stdout) as KnowledgeHit[];
+    const found = JSON.parse(search.stdout) as KnowledgeHit[];
     expect(found[0]).toMatchObject({ source: `${dir}/guides/topic5.html`, title: 'Page 5', sure: true });
     const removed = await kb(['remove', `${dir}/topic4.md`]);
     expect(removed.code).toBe(0);
@@ -122,11 +123,17 @@ describe('npm run kb -- ingest', () => {
   });
 
   it('says what is wrong with what it was given', async () => {
-    expect(await kb(['ingest', join(root, 'nowhere')])).toMatchObject({ code: 1, stderr: expect.stringContaining('no such file or folder') });
     writeFileSync(join(root, 'one.md'), '# One\n\nA single page.');
-    expect(await kb(['ingest', join(root, 'one.md'), '--prune'])).toMatchObject({ code: 1, stderr: expect.stringContaining('--prune works on a folder') });
-    expect(await kb(['ingest', join(root, 'one.md'), '--tenant', 'nobody'])).toMatchObject({ code: 1, stderr: expect.stringContaining('no tenant nobody') });
-    expect(await kb(['frobnicate'])).toMatchObject({ code: 1, stderr: expect.stringContaining('no command frobnicate') });
+    const [nowhere, prune, tenant, command] = await Promise.all([
+      kb(['ingest', join(root, 'nowhere')]),
+      kb(['ingest', join(root, 'one.md'), '--prune']),
+      kb(['ingest', join(root, 'one.md'), '--tenant', 'nobody']),
+      kb(['frobnicate']),
+    ]);
+    expect(nowhere).toMatchObject({ code: 1, stderr: expect.stringContaining('no such file or folder') });
+    expect(prune).toMatchObject({ code: 1, stderr: expect.stringContaining('--prune works on a folder') });
+    expect(tenant).toMatchObject({ code: 1, stderr: expect.stringContaining('no tenant nobody') });
+    expect(command).toMatchObject({ code: 1, stderr: expect.stringContaining('no command frobnicate') });
   });
 });
 
