@@ -3,7 +3,6 @@ import { Client, Connection } from '@temporalio/client';
 import { createEmbedder } from '../activities/knowledge/embeddings';
 import { findPassages } from '../activities/knowledge/find-passages';
 import { knowledgeIngestWorkflowId, startIngest } from '../api/knowledge-runs';
-import { ConfigError, loadConfig, type Config } from '../config';
 import { createDb } from '../db/connection';
 import { getDocument, listDocuments, removeDocument } from '../db/repositories/knowledge';
 import { ingestProgress, type IngestProgress } from '../db/repositories/knowledge-ingests';
@@ -11,7 +10,7 @@ import { getTenant } from '../db/repositories/tenants';
 import { connectionFailure } from './connection-failure';
 import { collect, progressLine, summaryText } from './kb-ingest';
 import { runEval } from './kb-eval';
-import { serviceEnv } from './service-env';
+import { serviceConfig, stop } from './service-env';
 
 const usage = `usage: npm run kb -- <command> [--tenant ID] [--json]
   ingest <folder|file|url|url-list> [--prune]  add or update documents (Markdown, text, HTML, PDF; a .urls file lists pages)
@@ -35,19 +34,8 @@ const { values, positionals } = parseArgs({
 });
 const [command, argument] = positionals;
 
-function stop(message: string, code = 1): never {
-  console.error(message);
-  process.exit(code);
-}
-
 if (values.help || !command) stop(usage, values.help ? 0 : 1);
-let config: Config;
-try {
-  config = loadConfig(serviceEnv());
-} catch (error) {
-  if (error instanceof ConfigError) stop(error.message);
-  throw error;
-}
+const config = serviceConfig();
 if (!config.DATABASE_URL) stop('DATABASE_URL is not set and no npm start runs in this project: start one (npm start), or say where the database is.');
 const db = createDb(config.DATABASE_URL, { max: 2 });
 const json = values.json;

@@ -5,7 +5,6 @@ import { Client, Connection } from '@temporalio/client';
 import { parseVariant } from '../activities/replay/variant';
 import { replayReport, reportHtml } from '../activities/replay/report';
 import { replayWorkflowId, startReplay } from '../api/replay-runs';
-import { ConfigError, loadConfig, type Config } from '../config';
 import { createDb } from '../db/connection';
 import { getReplay } from '../db/repositories/replays';
 import { getTenant } from '../db/repositories/tenants';
@@ -13,7 +12,7 @@ import { projectRoot } from '../devkit/python-tools';
 import { isIsoDate } from '../domain/time-zone';
 import { connectionFailure } from './connection-failure';
 import { progressBar } from './kb-ingest';
-import { serviceEnv } from './service-env';
+import { serviceConfig, stop } from './service-env';
 
 const usage = `usage: npm run replay -- --from YYYY-MM-DD --to YYYY-MM-DD --variant FILE [--conversations N] [--judge MODEL] [--tenant ID] [--out DIR] [--json]
 Re-drives the customer turns of the conversations of those days (inclusive, in the tenant's time zone) against the
@@ -36,11 +35,6 @@ const { values } = parseArgs({
   },
 });
 
-function stop(message: string, code = 1): never {
-  console.error(message);
-  process.exit(code);
-}
-
 if (values.help) stop(usage, 0);
 if (!values.from || !values.to || !values.variant) stop(usage);
 if (!isIsoDate(values.from) || !isIsoDate(values.to) || values.from > values.to) stop('--from and --to: dates as YYYY-MM-DD, --from not after --to');
@@ -52,13 +46,7 @@ try {
 } catch (error) {
   stop(`${values.variant}: ${(error as Error).message}`);
 }
-let config: Config;
-try {
-  config = loadConfig(serviceEnv());
-} catch (error) {
-  if (error instanceof ConfigError) stop(error.message);
-  throw error;
-}
+const config = serviceConfig();
 if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) stop('DATABASE_URL and TEMPORAL_ADDRESS are not set and no npm start runs in this project: start one (npm start), or say where they are.');
 if (values.judge && !config.OPENAI_API_KEY) stop('--judge needs a model endpoint (OPENAI_API_KEY)');
 if (variant.model && !config.OPENAI_API_KEY) stop('the variant names a model, but no model endpoint is configured (OPENAI_API_KEY)');

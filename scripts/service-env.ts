@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ConfigError, loadConfig, type Config } from '../config';
 import { runningStart } from '../devkit/dev-processes';
 import { projectRoot } from '../devkit/python-tools';
 
@@ -11,4 +12,20 @@ export function serviceEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.Process
   const merged: NodeJS.ProcessEnv = { ...(start?.settings ?? {}) };
   for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') merged[key] = value;
   return merged;
+}
+
+/** Says `message` and ends the command with `code`. */
+export function stop(message: string, code = 1): never {
+  console.error(message);
+  process.exit(code);
+}
+
+/** The service's configuration for a command (see `serviceEnv`); a bad setting ends it, in words. */
+export function serviceConfig(): Config {
+  try {
+    return loadConfig(serviceEnv());
+  } catch (error) {
+    if (error instanceof ConfigError) stop(error.message);
+    throw error;
+  }
 }

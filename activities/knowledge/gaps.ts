@@ -3,22 +3,8 @@ import { wordsOf } from '../../db/repositories/knowledge';
 import { unansweredQuestions } from '../../db/repositories/knowledge-gaps';
 import type { Database } from '../../db/schema';
 import { asksAFact } from '../../domain/citations';
+import type { KnowledgeGap } from '../../domain/knowledge-gaps';
 import type { Embedder } from './embeddings';
-
-/** Questions of one meaning that the knowledge base did not answer. */
-export interface KnowledgeGap {
-  /** The group's first-seen question, as a customer put it: the title a document answering it could take. */
-  question: string;
-  count: number;
-  /** Up to five of the ways customers asked it, newest first. */
-  examples: string[];
-  lastAskedAt: string;
-  handoffs: number;
-  unsourced: number;
-  /** The newest answer an agent gave to one of them: the draft of the document. */
-  draft: string | null;
-  conversationIds: string[];
-}
 
 /** The questions looked at, at most: the newest. */
 const maxQuestions = 500;

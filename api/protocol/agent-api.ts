@@ -3,6 +3,7 @@
 import type { ConversationEvent } from '../../domain/conversation-events';
 import type { ReplyOptions } from '../../domain/reply-options';
 import type { ReplySource } from '../../domain/citations';
+import type { KnowledgeGap } from '../../domain/knowledge-gaps';
 
 export type { ConversationEvent };
 
@@ -92,17 +93,8 @@ export interface ReplayList {
   replays: ReplaySummaryView[];
 }
 
-/** Questions of one meaning the knowledge base did not answer (`GET /api/knowledge/gaps`). */
-export interface KnowledgeGapView {
-  question: string;
-  count: number;
-  examples: string[];
-  lastAskedAt: string;
-  handoffs: number;
-  unsourced: number;
-  draft: string | null;
-  conversationIds: string[];
-}
+/** Questions of one meaning the knowledge base did not answer. */
+export type KnowledgeGapView = KnowledgeGap;
 
 export interface KnowledgeGapList {
   since: string;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +7,9 @@ import { createAgent } from '../../db/repositories/agents';
 import type { IngestProgress } from '../../db/repositories/knowledge-ingests';
 import type { KnowledgeHit } from '../../db/repositories/knowledge-search';
 import { sendJson, startHttpServer } from '../../devkit/http-server';
-import { projectRoot } from '../../devkit/python-tools';
 import { pdfWithText } from '../support/pdf';
 import { keepHistory } from '../support/histories';
+import { runScript, type ScriptRun } from '../support/script';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
 /**
@@ -47,29 +46,19 @@ function writeFolder(dir: string, count: number): void {
 }
 
 /** `npm run kb -- <args>` against the stack's database, Temporal and embeddings. */
-function kb(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'kb.ts'), ...args], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH,
-      DEV_DATA_DIR: root,
-      DATABASE_URL: stack.config.DATABASE_URL,
-      TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
-      TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-      OPENAI_API_KEY: stack.openai.apiKey,
-      OPENAI_BASE_URL: stack.openai.baseURL,
-      EMBEDDINGS_MODEL: 'text-embedding-3-small',
-      EMBEDDINGS_DIMENSIONS: '64',
-      EMBEDDINGS_MIN_SIMILARITY: '0.2',
-      EMBEDDINGS_SURE_SIMILARITY: '0.5',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function kb(args: string[]): Promise<ScriptRun> {
+  return runScript('kb', args, {
+    DEV_DATA_DIR: root,
+    DATABASE_URL: stack.config.DATABASE_URL,
+    TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
+    OPENAI_API_KEY: stack.openai.apiKey,
+    OPENAI_BASE_URL: stack.openai.baseURL,
+    EMBEDDINGS_MODEL: 'text-embedding-3-small',
+    EMBEDDINGS_DIMENSIONS: '64',
+    EMBEDDINGS_MIN_SIMILARITY: '0.2',
+    EMBEDDINGS_SURE_SIMILARITY: '0.5',
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 const documentEmbeddings = () => stack.openai.embeddingRequests.filter((r) => r.input.some((text) => text.startsWith('Section: ')));

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +5,9 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReplayReport } from '../../activities/replay/report';
 import { replayWorkflowId } from '../../api/replay-runs';
-import { projectRoot } from '../../devkit/python-tools';
 import type { ChatRequest } from '../fakes/openai';
 import { keepHistory } from '../support/histories';
+import { runScript, type ScriptRun } from '../support/script';
 import { useStack, type Stack } from '../support/stack';
 
 /**
@@ -59,25 +58,15 @@ async function recordConversations(count: number, day: string): Promise<void> {
   }
 }
 
-function replay(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'replay.ts'), ...args], {
-    cwd: projectRoot,
-    env: {
-      PATH: process.env.PATH,
-      DEV_DATA_DIR: root,
-      DATABASE_URL: stack.config.DATABASE_URL,
-      TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
-      TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-      OPENAI_API_KEY: stack.openai.apiKey,
-      OPENAI_BASE_URL: stack.openai.baseURL,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function replay(args: string[]): Promise<ScriptRun> {
+  return runScript('replay', args, {
+    DEV_DATA_DIR: root,
+    DATABASE_URL: stack.config.DATABASE_URL,
+    TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
+    OPENAI_API_KEY: stack.openai.apiKey,
+    OPENAI_BASE_URL: stack.openai.baseURL,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 /** What the live record holds: a replay must leave every count as it was. */
