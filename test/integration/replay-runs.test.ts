@@ -147,10 +147,16 @@ describe('npm run replay', () => {
 
   it('says what is wrong with what it was given', async () => {
     const bad = join(root, 'bad.json');
+    const good = join(root, 'good.json');
     writeFileSync(bad, JSON.stringify({ prompt: 'x' }));
-    expect(await replay(['--from', '2026-11-28', '--to', '2026-11-28', '--variant', bad])).toMatchObject({ code: 1, stderr: expect.stringContaining('the variant') });
-    writeFileSync(bad, JSON.stringify({ systemPrompt: 'x' }));
-    expect(await replay(['--from', '2026-11-29', '--to', '2026-11-28', '--variant', bad])).toMatchObject({ code: 1, stderr: expect.stringContaining('--from not after --to') });
-    expect(await replay(['--from', '2020-01-01', '--to', '2020-01-02', '--variant', bad])).toMatchObject({ code: 1, stderr: expect.stringContaining('No conversation') });
+    writeFileSync(good, JSON.stringify({ systemPrompt: 'x' }));
+    const [variant, dates, none] = await Promise.all([
+      replay(['--from', '2026-11-28', '--to', '2026-11-28', '--variant', bad]),
+      replay(['--from', '2026-11-29', '--to', '2026-11-28', '--variant', good]),
+      replay(['--from', '2020-01-01', '--to', '2020-01-02', '--variant', good]),
+    ]);
+    expect(variant).toMatchObject({ code: 1, stderr: expect.stringContaining('the variant') });
+    expect(dates).toMatchObject({ code: 1, stderr: expect.stringContaining('--from not after --to') });
+    expect(none).toMatchObject({ code: 1, stderr: expect.stringContaining('No conversation') });
   });
 });
