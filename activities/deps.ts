@@ -20,6 +20,8 @@ export interface ActivityDeps {
   };
   /** Companies' APIs declared as tools: whether one may sit on a loopback or private address. */
   tools: { allowPrivateUrls: boolean };
+  /** Knowledge documents fetched from URLs: whether one may sit on a loopback or private address. */
+  knowledge: { allowPrivateUrls: boolean };
   /** Twilio posts delivery status here; null leaves StatusCallback unset. */
   statusCallbackUrl: string | null;
   /** Where an outbound call is answered (the voice route) and where Twilio reports its status. */

@@ -23,11 +23,11 @@ export interface IngestBatchInput {
   to: number;
 }
 
-export function knowledgeIngestActivities({ db, embedder, tools }: Pick<ActivityDeps, 'db' | 'embedder' | 'tools'>) {
+export function knowledgeIngestActivities({ db, embedder, knowledge }: Pick<ActivityDeps, 'db' | 'embedder' | 'knowledge'>) {
   /** A staged document's bytes: its own, or its page's, fetched now. */
   async function contentOf(item: Awaited<ReturnType<typeof pendingItems>>[number], signal: AbortSignal) {
     if (item.bytes) return { bytes: new Uint8Array(item.bytes), kind: item.kind as DocumentKind | null, url: item.url };
-    const page = await fetchPage(item.url ?? item.source, { allowPrivateUrls: tools.allowPrivateUrls, signal });
+    const page = await fetchPage(item.url ?? item.source, { allowPrivateUrls: knowledge.allowPrivateUrls, signal });
     return { bytes: page.bytes, kind: kindOfContentType(page.contentType, page.url), url: item.url ?? item.source };
   }
 

@@ -49,6 +49,9 @@ export async function modelReply(
         lead = '';
       })
     : await models.complete(request, use, signal);
+  // A `[` that never closed was not a marker: what was held of it goes out.
+  const held = citations.end();
+  if (stream && held) stream.push(lead + held);
   const onlyButtons = answer.calls.every((call) => call.function.name === showOptionsTool);
   if (answer.calls.length > 0 && !(onlyButtons && answer.text)) {
     return {

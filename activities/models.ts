@@ -161,12 +161,13 @@ export class Models {
     const answer = onToken ? await streamModel(endpoint.client, body, signal, onToken) : await callModel(endpoint.client, body, signal);
     if (endpoint === this.primary) this.breaker.succeeded();
     const latencyMs = Date.now() - started;
-    await this.record(endpoint, use, answer, latencyMs);
-    return { ...answer, model: endpoint.model, latencyMs, costUsd: costOf(this.prices, endpoint.model, answer.usage ?? { prompt: 0, completion: 0 }) };
+    const costUsd = costOf(this.prices, endpoint.model, answer.usage ?? { prompt: 0, completion: 0 });
+    await this.record(endpoint, use, answer, latencyMs, costUsd);
+    return { ...answer, model: endpoint.model, latencyMs, costUsd };
   }
 
   /** Counts the call; a count that cannot be written is logged, never fails the reply the customer waits for. */
-  private async record(endpoint: ModelEndpoint, use: ModelUse, answer: ModelAnswer, latencyMs: number): Promise<void> {
+  private async record(endpoint: ModelEndpoint, use: ModelUse, answer: ModelAnswer, latencyMs: number, costUsd: number): Promise<void> {
     const tokens = answer.usage ?? { prompt: 0, completion: 0 };
     const purpose = use.purpose === 'reply' && answer.calls.length > 0 ? 'tool_round' : use.purpose;
     try {
@@ -181,7 +182,7 @@ export class Models {
           prompt_tokens: tokens.prompt,
           completion_tokens: tokens.completion,
           latency_ms: latencyMs,
-          cost_usd: costOf(this.prices, endpoint.model, tokens).toFixed(8),
+          cost_usd: costUsd.toFixed(8),
         })
         .execute();
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { stageIngest, type StagedItem } from '../db/repositories/knowledge-ingests';
+import { finishIngestRun, stageIngest, type StagedItem } from '../db/repositories/knowledge-ingests';
 import type { Database } from '../db/schema';
 import type { knowledgeIngestWorkflow } from '../workflows/knowledge-ingest';
 
@@ -20,11 +20,17 @@ export async function startIngest(
   run: { tenantId: string; items: readonly StagedItem[]; prunePrefix?: string | null },
 ): Promise<string> {
   const ingestId = await stageIngest(db, run);
-  await temporal.workflow.start<typeof knowledgeIngestWorkflow>('knowledgeIngestWorkflow', {
-    workflowId: knowledgeIngestWorkflowId(ingestId),
-    taskQueue,
-    args: [{ ingestId, tenantId: run.tenantId, total: run.items.length, batchSize: ingestBatchSize }],
-    memo: { tenantId: run.tenantId, documents: run.items.length },
-  });
+  try {
+    await temporal.workflow.start<typeof knowledgeIngestWorkflow>('knowledgeIngestWorkflow', {
+      workflowId: knowledgeIngestWorkflowId(ingestId),
+      taskQueue,
+      args: [{ ingestId, tenantId: run.tenantId, total: run.items.length, batchSize: ingestBatchSize }],
+      memo: { tenantId: run.tenantId, documents: run.items.length },
+    });
+  } catch (error) {
+    // A run that never started is over, not running forever.
+    await finishIngestRun(db, ingestId, { error: `not started: ${(error as Error).message}` });
+    throw error;
+  }
   return ingestId;
 }

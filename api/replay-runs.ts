@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import type { ReplayVariant } from '../activities/replay/variant';
-import { createReplay } from '../db/repositories/replays';
+import { createReplay, finishReplay } from '../db/repositories/replays';
 import type { Database } from '../db/schema';
 import { localDay } from '../domain/time-zone';
 import type { replayWorkflow } from '../workflows/replay';
@@ -38,7 +38,8 @@ export async function startReplay(db: Kysely<Database>, temporal: Client, taskQu
   const conversationIds = rows.rows.map((r) => r.conversation_id);
   if (conversationIds.length === 0) return null;
   const id = await createReplay(db, { tenantId: request.tenantId, variant: request.variant, fromDate: request.from, toDate: request.to, judgeModel: request.judgeModel, conversationIds });
-  await temporal.workflow.start<typeof replayWorkflow>('replayWorkflow', {
+  try {
+    await temporal.workflow.start<typeof replayWorkflow>('replayWorkflow', {
     workflowId: replayWorkflowId(id),
     taskQueue,
     args: [
@@ -54,6 +55,11 @@ export async function startReplay(db: Kysely<Database>, temporal: Client, taskQu
       },
     ],
     memo: { tenantId: request.tenantId, conversations: conversationIds.length },
-  });
+    });
+  } catch (error) {
+    // A replay that never started is over, not running forever.
+    await finishReplay(db, id, `not started: ${(error as Error).message}`);
+    throw error;
+  }
   return { id, conversations: conversationIds.length };
 }

@@ -88,6 +88,8 @@ const schema = z.object({
   REDACT_PII: bool.default(false),
   /** A company's API declared as a tool may be on a loopback or private address (a local test server, npm start). */
   TOOLS_ALLOW_PRIVATE_URLS: bool.default(false),
+  /** Knowledge documents may be fetched from loopback or private addresses (an intranet's help pages). */
+  KNOWLEDGE_ALLOW_PRIVATE_URLS: bool.default(false),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** Workflows a worker keeps in memory; more conversations than this are replayed from history when they wake. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),

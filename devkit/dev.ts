@@ -23,8 +23,9 @@ import { startTwilioSandbox } from './twilio-sandbox';
  */
 const stops: (() => Promise<void>)[] = [];
 const env = { ...process.env };
-// On a laptop, a company API tried out as a tool usually runs on this machine.
+// On a laptop, a company API tried out as a tool, or a help page to ingest, usually runs on this machine.
 env.TOOLS_ALLOW_PRIVATE_URLS ??= 'true';
+env.KNOWLEDGE_ALLOW_PRIVATE_URLS ??= 'true';
 
 function fail(message: string): never {
   console.error(message);

@@ -58,7 +58,10 @@ export function collect(target: string, cwd = process.cwd()): Collected {
       }
     };
     walk(path);
-    return { items, folder: `${sourceKey(path, cwd).replace(/\/+$/, '')}/`, skipped };
+    // The folder's files are keyed relative to the working directory when beneath it: so is the prefix pruned by
+    // (the working directory itself is the empty prefix).
+    const folderKey = relative(cwd, path) === '' ? '' : `${sourceKey(path, cwd).replace(/\/+$/, '')}/`;
+    return { items, folder: folderKey, skipped };
   }
   const kind = kindOfPath(path);
   const bytes = readFileSync(path);

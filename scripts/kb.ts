@@ -106,7 +106,7 @@ async function ingest(target: string): Promise<number> {
   } catch (error) {
     stop((error as Error).message);
   }
-  if (values.prune && !collected.folder) stop('--prune works on a folder: it removes the documents of files no longer in it');
+  if (values.prune && collected.folder === null) stop('--prune works on a folder: it removes the documents of files no longer in it');
   if (collected.items.length === 0 && !values.prune) stop(`${target}: no Markdown, text, HTML or PDF files in it`);
   if (!config.TEMPORAL_ADDRESS) stop('TEMPORAL_ADDRESS is not set and no npm start runs in this project: start one (npm start), or say where Temporal is.');
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });

@@ -71,9 +71,14 @@ try {
     if (!values.json) console.error(`Replaying ${started.conversations} conversations (replay ${started.id}, workflow ${replayWorkflowId(started.id)})`);
     const tty = process.stderr.isTTY && !values.json;
     let shown = '';
-    for (;;) {
+    const handle = temporal.workflow.getHandle(replayWorkflowId(started.id));
+    for (let tick = 0; ; tick += 1) {
       const replay = await getReplay(db, values.tenant, started.id);
       if (!replay) throw new Error(`replay ${started.id} vanished`);
+      if (replay.status === 'running' && tick % 20 === 19) {
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') stop(`the replay's workflow ended ${status.name.toLowerCase()} before it finished: see ${handle.workflowId} in the Temporal UI`);
+      }
       const line = `${progressBar(replay.done, started.conversations)} ${replay.done}/${started.conversations} conversations`;
       if (line !== shown && !values.json) {
         if (tty) process.stderr.write(`\r${line}`);

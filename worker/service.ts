@@ -50,6 +50,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
         models,
         embedder: createEmbedder(config),
         tools: { allowPrivateUrls: config.TOOLS_ALLOW_PRIVATE_URLS },
+        knowledge: { allowPrivateUrls: config.KNOWLEDGE_ALLOW_PRIVATE_URLS },
         llm: { contextTokens: config.LLM_CONTEXT_TOKENS, offlineWordMs: Math.round(60_000 / config.OFFLINE_WORDS_PER_MINUTE) },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,
         voiceUrls: {

@@ -24,7 +24,14 @@ export class PageUnavailableError extends Error {
  * networks are refused unless `allowPrivateUrls`, so a URL list cannot reach the service's own network.
  */
 export async function fetchPage(address: string, options: { allowPrivateUrls: boolean; signal?: AbortSignal }): Promise<FetchedPage> {
-  let url = new URL(address);
+  const parse = (text: string, base?: URL) => {
+    try {
+      return new URL(text, base);
+    } catch {
+      throw new PageUnavailableError(`not a URL: ${text.slice(0, 200)}`);
+    }
+  };
+  let url = parse(address);
   for (let hop = 0; hop <= maxRedirects; hop += 1) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PageUnavailableError(`only http and https URLs can be fetched (${url.protocol})`);
     const literal = url.hostname.replace(/^\[|\]$/g, '');
@@ -36,7 +43,7 @@ export async function fetchPage(address: string, options: { allowPrivateUrls: bo
       throw new PageUnavailableError(`could not be fetched: ${message}`);
     });
     if (response.status >= 300 && response.status < 400 && response.location) {
-      url = new URL(response.location, url);
+      url = parse(response.location, url);
       continue;
     }
     if (response.status !== 200) throw new PageUnavailableError(`the server answered ${response.status}`);

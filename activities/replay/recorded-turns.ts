@@ -38,7 +38,13 @@ export interface RecordedTurn {
 export async function recordedTurns(db: Kysely<Database>, conversationId: string, from: Date, to: Date): Promise<RecordedTurn[]> {
   const [messages, calls, handoffs, tools] = await Promise.all([
     db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('direction', '<>', 'internal').orderBy('created_at').orderBy('id').execute(),
-    db.selectFrom('model_calls').select(['created_at', 'cost_usd', 'latency_ms', 'model']).where('conversation_id', '=', conversationId).orderBy('created_at').execute(),
+    db
+      .selectFrom('model_calls')
+      .select(['created_at', 'cost_usd', 'latency_ms', 'model'])
+      .where('conversation_id', '=', conversationId)
+      .where('purpose', 'in', ['reply', 'tool_round'])
+      .orderBy('created_at')
+      .execute(),
     db.selectFrom('handoff_tasks').select(['created_at', 'reason']).where('conversation_id', '=', conversationId).orderBy('created_at').execute(),
     db.selectFrom('tool_runs').select(['created_at', 'tool']).where('conversation_id', '=', conversationId).orderBy('created_at').execute(),
   ]);

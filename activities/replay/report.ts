@@ -103,34 +103,39 @@ function answerCell(answer: ReplayAnswer): string {
   return `<td>${text}${sources}<div class="meta">${escape(answer.model ?? 'no model')} · ${dollars(answer.costUsd)} · ${answer.latencyMs} ms${tools}</div></td>`;
 }
 
-/** The report as one self-contained HTML page: totals, then each turn's answers side by side (changed ones only, unless asked). */
+/**
+ * The report as one self-contained HTML page, readable with no script (a console's strict policy allows none):
+ * totals, each changed turn's answers side by side, and the unchanged ones folded away.
+ */
 export function reportHtml(report: ReplayReport): string {
   const t = report.totals;
-  const rows = report.turns
-    .map(
-      (turn) =>
-        `<tr class="${turn.changed ? 'changed' : 'same'}"><td><div>${escape(turn.question)}</div><div class="meta">${escape(turn.askedAt.slice(0, 16).replace('T', ' '))} · ${escape(turn.conversationId)}</div></td>` +
-        `${answerCell(turn.recorded)}${answerCell(turn.variant)}<td>${turn.verdict ? `<strong class="${turn.verdict}">${turn.verdict}</strong><div class="meta">${escape(turn.verdictReason ?? '')}</div>` : '<span class="meta">–</span>'}</td></tr>`,
-    )
-    .join('\n');
+  const row = (turn: ReplayTurnView) =>
+    `<tr><td><div>${escape(turn.question)}</div><div class="meta">${escape(turn.askedAt.slice(0, 16).replace('T', ' '))} · ${escape(turn.conversationId)}</div></td>` +
+    `${answerCell(turn.recorded)}${answerCell(turn.variant)}<td>${turn.verdict ? `<strong class="${turn.verdict}">${turn.verdict}</strong><div class="meta">${escape(turn.verdictReason ?? '')}</div>` : '<span class="meta">–</span>'}</td></tr>`;
+  const head = '<thead><tr><th>Customer</th><th>Recorded answer</th><th>Variant\'s answer</th><th>Verdict</th></tr></thead>';
+  const changed = report.turns.filter((turn) => turn.changed).map(row).join('\n');
+  const unchanged = report.turns.filter((turn) => !turn.changed).map(row).join('\n');
   const verdicts = report.judgeModel ? ` · judge ${escape(report.judgeModel)}: ${t.verdicts.better} better, ${t.verdicts.same} same, ${t.verdicts.worse} worse` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Replay ${escape(report.id)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:1.5rem;color:#1d2433}table{border-collapse:collapse;width:100%}td,th{border-top:1px solid #dde2ea;padding:.5rem;vertical-align:top;text-align:left}
 th{background:#f3f5f9}.meta{color:#5b6478;font-size:12px;margin-top:.25rem}.better{color:#1d7a35}.worse{color:#b3261e}.same{color:#5b6478}
-tr.same{display:none}body.all tr.same{display:table-row}pre{background:#f3f5f9;padding:.5rem;white-space:pre-wrap}
+pre{background:#f3f5f9;padding:.5rem;white-space:pre-wrap}summary{cursor:pointer;margin:1rem 0 .5rem}
 </style></head>
 <body>
 <h1>Replay of ${escape(report.from)} to ${escape(report.to)}</h1>
 <p>${report.done} of ${report.conversations} conversations · ${t.turns} turns · <strong>${t.changed} changed</strong>${verdicts} · status ${escape(report.status)}${report.error ? `: ${escape(report.error)}` : ''}</p>
 <p>Model cost: recorded ${dollars(t.recordedCostUsd)}, variant ${dollars(t.variantCostUsd)} · median model time per turn: recorded ${t.recordedLatencyMs} ms, variant ${t.variantLatencyMs} ms</p>
 <details><summary>Variant</summary><pre>${escape(JSON.stringify(report.variant, null, 2))}</pre></details>
-<p><label><input type="checkbox" onchange="document.body.classList.toggle('all', this.checked)"> Show unchanged turns too</label></p>
-<table><thead><tr><th>Customer</th><th>Recorded answer</th><th>Variant's answer</th><th>Verdict</th></tr></thead>
-<tbody>
-${rows || '<tr><td colspan="4">No turns in these days.</td></tr>'}
+<h2>Changed turns</h2>
+<table>${head}<tbody>
+${changed || '<tr><td colspan="4">No turn was answered differently.</td></tr>'}
 </tbody></table>
+<details><summary>Unchanged turns (${t.turns - t.changed})</summary>
+<table>${head}<tbody>
+${unchanged}
+</tbody></table></details>
 </body></html>
 `;
 }

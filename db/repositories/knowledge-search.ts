@@ -141,8 +141,16 @@ function vectorRanking(tenantId: string, vector: QueryVector): RawBuilder<unknow
   `;
 }
 
-/** The HNSW index for one embedding dimension (made once; pgvector indexes one dimension each). */
+/** pgvector's HNSW indexes `vector` of at most this many dimensions. */
+export const maxIndexedDimensions = 2000;
+
+/**
+ * The HNSW index for one embedding dimension (made once; pgvector indexes one dimension each). Vectors longer than
+ * pgvector indexes (text-embedding-3-large's 3,072) are searched without one, exactly and more slowly: ask such a
+ * model for fewer dimensions (EMBEDDINGS_DIMENSIONS) to have the index.
+ */
 export async function ensureVectorIndex(db: Kysely<Database>, dimensions: number): Promise<void> {
+  if (dimensions > maxIndexedDimensions) return;
   const n = sql.raw(String(Math.trunc(dimensions)));
   await sql`
     create index if not exists ${sql.raw(`knowledge_chunks_embedding_${Math.trunc(dimensions)}`)} on knowledge_chunks

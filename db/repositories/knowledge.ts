@@ -84,14 +84,15 @@ export async function saveDocument(
         .returning('id')
         .executeTakeFirstOrThrow());
     }
-    if (chunks.length > 0) {
+    // In slices: PostgreSQL takes at most 65,535 parameters a statement, and a long PDF has thousands of passages.
+    for (let from = 0; from < chunks.length; from += 500) {
       await trx
         .insertInto('knowledge_chunks')
         .values(
-          chunks.map((chunk, position) => ({
+          chunks.slice(from, from + 500).map((chunk, i) => ({
+            position: from + i,
             document_id: id,
             tenant_id: document.tenantId,
-            position,
             section: chunk.section,
             content: chunk.content,
             embedding: chunk.embedding ? vectorText(chunk.embedding) : null,
@@ -101,10 +102,10 @@ export async function saveDocument(
         .execute();
     }
     const terms = [...new Set(wordsOf(`${document.title} ${chunks.map((c) => c.content).join(' ')}`).filter((w) => w.length >= 3 && w.length <= 40))];
-    if (terms.length > 0) {
+    for (let from = 0; from < terms.length; from += 5000) {
       await trx
         .insertInto('knowledge_terms')
-        .values(terms.map((term) => ({ tenant_id: document.tenantId, term })))
+        .values(terms.slice(from, from + 5000).map((term) => ({ tenant_id: document.tenantId, term })))
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
@@ -155,12 +156,15 @@ export async function removeDocument(db: Kysely<Database>, tenantId: string, id:
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Removes the documents from sources under `prefix` (a folder) that are not in `keep`; says which. */
+/**
+ * Removes the documents from sources under `prefix` (a folder's key, `docs/`) that are not in `keep`; says which. The
+ * empty prefix is the working directory: every relative path, never a URL, an upload or an absolute path.
+ */
 export async function pruneDocuments(db: Kysely<Database>, tenantId: string, prefix: string, keep: readonly string[]): Promise<string[]> {
   const rows = await db
     .deleteFrom('knowledge_documents')
     .where('tenant_id', '=', tenantId)
-    .where(sql<boolean>`starts_with(source, ${prefix})`)
+    .where(prefix ? sql<boolean>`starts_with(source, ${prefix})` : sql<boolean>`source !~ '^([a-z][a-z0-9+.-]*:|/)'`)
     .where('source', 'not in', keep.length > 0 ? [...keep] : [''])
     .returning('source')
     .execute();

@@ -23,6 +23,8 @@ export async function budgetOf(db: Kysely<Database>, tenantId: string, now = new
     .select(sql<string>`coalesce(sum(prompt_tokens + completion_tokens), 0)`.as('used'))
     .where('tenant_id', '=', tenantId)
     .where('created_at', '>=', monthStart(now, tenant?.time_zone ?? 'UTC'))
+    // What an operator spends trying a changed assistant (`npm run replay`) never stops live replies.
+    .where('purpose', 'not in', ['replay', 'judge'])
     .executeTakeFirstOrThrow();
   const used = Number(row.used);
   return { monthlyTokens: limit, usedThisMonth: used, state: used >= limit ? 'spent' : used >= limit * 0.8 ? 'warning' : 'ok' };

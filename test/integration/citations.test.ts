@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ingestDocument, textDocument } from '../../activities/knowledge/ingest-document';
 import type { MessageView } from '../../api/protocol/agent-api';
 import { toolAnswers, type ChatRequest } from '../fakes/openai';
-import { smsParams, startStack, uniquePhone, useStack, type Stack } from '../support/stack';
+import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 import { newVisitorSays } from '../support/web-visitor';
 
 /**
  * Cited answers: the model gets knowledge passages numbered, cites them as [n]; the customer never sees the
  * markers (not even live), the reply is kept with the documents it cited, and a web visitor gets a link to each
- * one that has a page. A question of fact answered without a passage is marked.
+ * one that has a page. A question of fact answered without a passage is marked. (The offline responder's citing of
+ * its passage is in knowledge.test.ts.)
  */
 let stack: Stack;
 useStack((started) => (stack = started), { BATCH_QUIET_MS: '200' });
@@ -89,22 +90,5 @@ describe('cited answers', () => {
       ['We ship everywhere.', []],
       ['You are welcome!', null],
     ]);
-  });
-});
-
-describe('the responder without a model', () => {
-  it('cites the passage it answers with', async () => {
-    const offline = await startStack({ OPENAI_API_KEY: '', BATCH_QUIET_MS: '200' });
-    try {
-      const ids = await addDocuments(offline.db);
-      const from = uniquePhone();
-      await offline.postSms(smsParams({ from, body: 'how much is express delivery?' }));
-      await offline.twilio.waitForSent(1);
-      await offline.settled(from);
-      const reply = await offline.db.selectFrom('messages').select(['body', 'sources']).where('author', '=', 'ai').where('to_address', '=', from).executeTakeFirstOrThrow();
-      expect(reply).toEqual({ body: 'Express delivery arrives the next business day for $12.', sources: [{ documentId: ids.delivery, title: 'Delivery', url: 'https://shop.example/delivery' }] });
-    } finally {
-      await offline.stop();
-    }
   });
 });

@@ -47,6 +47,7 @@ function activities() {
     twilio: createTwilioClient(stack.config),
     models: null,
     embedder: null,
+    knowledge: { allowPrivateUrls: false },
     tools: { allowPrivateUrls: false },
     llm: { contextTokens: 3000, offlineWordMs: 0 },
     statusCallbackUrl: null,

@@ -24,7 +24,7 @@ useStack((started) => (stack = started), {
   // The fake's vectors come from spelling alone: near texts share word parts.
   EMBEDDINGS_MIN_SIMILARITY: '0.2',
   EMBEDDINGS_SURE_SIMILARITY: '0.5',
-  TOOLS_ALLOW_PRIVATE_URLS: 'true',
+  KNOWLEDGE_ALLOW_PRIVATE_URLS: 'true',
 });
 
 const root = mkdtempSync(join(tmpdir(), 'kb-test-'));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb } from '../../db/connection';
 import { extractiveReply } from '../../activities/extractive';
 import { ingestDocument, textDocument } from '../../activities/knowledge/ingest-document';
+import { pruneDocuments } from '../../db/repositories/knowledge';
 import { searchKnowledge } from '../../db/repositories/knowledge-search';
 import type { Message } from '../../db/schema';
 import { answerable, documents, smallTalk, unanswerable, unsure } from '../fixtures/knowledge-questions';
@@ -102,5 +103,25 @@ describe('the responder without an LLM', () => {
 
     const sms = await extractiveReply(db, null, tenantId, asked('How much is express delivery and can I return it?'), 'sms');
     expect(sms).toEqual({ kind: 'text', text: web.kind === 'text' ? web.text : '', sources: [expect.objectContaining({ title: 'Delivery', url: 'https://shop.example.com/help/delivery' })] });
+  });
+});
+
+describe('pruning', () => {
+  it("prunes the working directory's files only: never a URL, an upload or an absolute path", async () => {
+    const tenant = 'prune-test';
+    await db.deleteFrom('tenants').where('id', '=', tenant).execute();
+    await db.insertInto('tenants').values({ id: tenant, name: 'Prune test', system_prompt: '' }).execute();
+    try {
+      for (const source of ['a.md', 'docs/b.md', 'https://shop.example/c', 'upload:d.pdf', 'title:E', '/srv/f.md']) {
+        await ingestDocument(db, null, textDocument(tenant, { title: source, body: `About ${source}.`, source }));
+      }
+      expect(await pruneDocuments(db, tenant, 'docs/', [])).toEqual(['docs/b.md']);
+      expect(await pruneDocuments(db, tenant, '', ['a.md'])).toEqual([]);
+      expect(await pruneDocuments(db, tenant, '', [])).toEqual(['a.md']);
+      const left = await db.selectFrom('knowledge_documents').select('source').where('tenant_id', '=', tenant).orderBy('source').execute();
+      expect(left.map((d) => d.source)).toEqual(['/srv/f.md', 'https://shop.example/c', 'title:E', 'upload:d.pdf']);
+    } finally {
+      await db.deleteFrom('tenants').where('id', '=', tenant).execute();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReplayReport } from '../../activities/replay/report';
 import { replayWorkflowId } from '../../api/replay-runs';
+import { budgetOf } from '../../db/repositories/usage';
 import type { ChatRequest } from '../fakes/openai';
 import { keepHistory } from '../support/histories';
 import { runScript, type ScriptRun } from '../support/script';
@@ -121,6 +122,9 @@ describe('npm run replay', () => {
     const usage = await stack.db.selectFrom('model_calls').select('purpose').where('purpose', 'in', ['replay', 'judge']).execute();
     expect(usage.filter((u) => u.purpose === 'replay')).toHaveLength(50);
     expect(usage.filter((u) => u.purpose === 'judge')).toHaveLength(10);
+    // An operator's replay never spends the budget that keeps live replies going: only the recorded turns count.
+    await stack.db.updateTable('tenants').set({ monthly_token_budget: 1_000_000 }).where('id', '=', 'default').execute();
+    expect((await budgetOf(stack.db, 'default', new Date('2026-11-30T12:00:00Z'))).usedThisMonth).toBe(50 * 110);
   });
 
   it('replays a write with its recorded outcome instead of running it', async () => {

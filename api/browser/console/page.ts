@@ -33,6 +33,7 @@ export const page = {
   gapError: byId('gap-error', HTMLParagraphElement),
   replays: byId('replays', HTMLUListElement),
   replaysEmpty: byId('replays-empty', HTMLParagraphElement),
+  replaysError: byId('replays-error', HTMLParagraphElement),
   conversationTitle: byId('conversation-title', HTMLHeadingElement),
   conversationMeta: byId('conversation-meta', HTMLParagraphElement),
   visitors: byId('visitors', HTMLUListElement),

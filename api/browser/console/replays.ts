@@ -14,10 +14,16 @@ export async function loadReplays(): Promise<void> {
 /** The report is the agent's to read: fetched with their token, then shown in a tab of its own. */
 async function open(replay: ReplaySummaryView, shown: Window | null): Promise<void> {
   const response = await fetch(`/api/replays/${encodeURIComponent(replay.id)}?format=html`, { headers: { authorization: `Bearer ${state.token}` } });
-  const html = await response.text();
-  const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
+  if (!response.ok) {
+    shown?.close();
+    page.replaysError.textContent = `The report could not be opened (${response.status}).`;
+    return;
+  }
+  const url = URL.createObjectURL(new Blob([await response.text()], { type: 'text/html' }));
   if (shown) shown.location.href = url;
   else window.location.href = url;
+  // The tab has loaded it by then; the page's memory is released.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 function item(replay: ReplaySummaryView): HTMLLIElement {
