@@ -7,10 +7,9 @@ import { createDb } from '../db/connection';
 import { getDocument, listDocuments, removeDocument } from '../db/repositories/knowledge';
 import { ingestProgress, type IngestProgress } from '../db/repositories/knowledge-ingests';
 import { getTenant } from '../db/repositories/tenants';
-import { connectionFailure } from './connection-failure';
 import { collect, progressLine, summaryText } from './kb-ingest';
 import { runEval } from './kb-eval';
-import { serviceConfig, stop } from './service-env';
+import { serviceConfig, stop, stopIfUnreachable } from './service-env';
 
 const usage = `usage: npm run kb -- <command> [--tenant ID] [--json]
   ingest <folder|file|url|url-list> [--prune]  add or update documents (Markdown, text, HTML, PDF; a .urls file lists pages)
@@ -91,9 +90,8 @@ try {
       stop(`${usage}\n\nno command ${command}`);
   }
 } catch (error) {
-  const reason = connectionFailure(error);
-  if (!reason) throw error;
-  stop(`Cannot reach the database or Temporal (${reason}): start the service (npm start), or set DATABASE_URL and TEMPORAL_ADDRESS.`);
+  stopIfUnreachable(error);
+  throw error;
 } finally {
   await db.destroy();
 }

@@ -10,9 +10,8 @@ import { getReplay } from '../db/repositories/replays';
 import { getTenant } from '../db/repositories/tenants';
 import { projectRoot } from '../devkit/python-tools';
 import { isIsoDate } from '../domain/time-zone';
-import { connectionFailure } from './connection-failure';
 import { progressBar } from './kb-ingest';
-import { serviceConfig, stop } from './service-env';
+import { serviceConfig, stop, stopIfUnreachable } from './service-env';
 
 const usage = `usage: npm run replay -- --from YYYY-MM-DD --to YYYY-MM-DD --variant FILE [--conversations N] [--judge MODEL] [--tenant ID] [--out DIR] [--json]
 Re-drives the customer turns of the conversations of those days (inclusive, in the tenant's time zone) against the
@@ -114,9 +113,8 @@ try {
     await connection.close();
   }
 } catch (error) {
-  const reason = connectionFailure(error);
-  if (!reason) throw error;
-  stop(`Cannot reach the database or Temporal (${reason}): start the service (npm start), or set DATABASE_URL and TEMPORAL_ADDRESS.`);
+  stopIfUnreachable(error);
+  throw error;
 } finally {
   await db.destroy();
 }

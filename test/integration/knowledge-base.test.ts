@@ -48,12 +48,8 @@ function writeFolder(dir: string, count: number): void {
 /** `npm run kb -- <args>` against the stack's database, Temporal and embeddings. */
 function kb(args: string[]): Promise<ScriptRun> {
   return runScript('kb', args, {
+    ...stack.workerEnv(),
     DEV_DATA_DIR: root,
-    DATABASE_URL: stack.config.DATABASE_URL,
-    TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-    OPENAI_API_KEY: stack.openai.apiKey,
-    OPENAI_BASE_URL: stack.openai.baseURL,
     EMBEDDINGS_MODEL: 'text-embedding-3-small',
     EMBEDDINGS_DIMENSIONS: '64',
     EMBEDDINGS_MIN_SIMILARITY: '0.2',

@@ -60,14 +60,7 @@ async function recordConversations(count: number, day: string): Promise<void> {
 }
 
 function replay(args: string[]): Promise<ScriptRun> {
-  return runScript('replay', args, {
-    DEV_DATA_DIR: root,
-    DATABASE_URL: stack.config.DATABASE_URL,
-    TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-    OPENAI_API_KEY: stack.openai.apiKey,
-    OPENAI_BASE_URL: stack.openai.baseURL,
-  });
+  return runScript('replay', args, { ...stack.workerEnv(), DEV_DATA_DIR: root });
 }
 
 /** What the live record holds: a replay must leave every count as it was. */

@@ -39,7 +39,10 @@ export interface Stack {
    * fires or a message arrives, so a test can count what was sent.
    */
   settled(contactKey: string): Promise<void>;
-  /** The environment of a worker process (`worker/main.ts --worker-only`) on this stack's task queue. */
+  /**
+   * The environment of a worker process (`worker/main.ts --worker-only`) on this stack's task queue, and of a command
+   * run against the stack (`npm run kb`, `npm run replay`).
+   */
   workerEnv(extra?: Record<string, string>): Record<string, string>;
   /** Twilio's side of a call from `from` to the service's number (ring, connect and talk with it). */
   caller(from: string, options?: Partial<CallerOptions>): RelayCaller;
