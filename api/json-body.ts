@@ -9,9 +9,12 @@ import { withoutNul } from './nul';
  */
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return zValidator('json', z.preprocess(withoutNul, schema), (result) => {
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new HttpError(400, 'invalid_body', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
-    }
+    if (!result.success) throw invalidBody(result.error);
   });
+}
+
+/** A body that does not fit its schema: 400, naming the first problem. */
+export function invalidBody(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): HttpError {
+  const issue = error.issues[0];
+  return new HttpError(400, 'invalid_body', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
 }

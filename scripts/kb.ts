@@ -4,7 +4,7 @@ import { createEmbedder } from '../activities/knowledge/embeddings';
 import { findPassages } from '../activities/knowledge/find-passages';
 import { knowledgeIngestWorkflowId, startIngest } from '../api/knowledge-runs';
 import { createDb } from '../db/connection';
-import { getDocument, listDocuments, removeDocument } from '../db/repositories/knowledge';
+import { documentFromSource, getDocument, listDocuments, removeDocument } from '../db/repositories/knowledge';
 import { ingestProgress, type IngestProgress } from '../db/repositories/knowledge-ingests';
 import { getTenant } from '../db/repositories/tenants';
 import { collect, progressLine, summaryText } from './kb-ingest';
@@ -59,7 +59,7 @@ try {
       const target = argument ?? stop(`${usage}\n\nremove: which document (its id or source)?`);
       const id = /^[0-9a-f-]{36}$/i.test(target)
         ? target
-        : (await db.selectFrom('knowledge_documents').select('id').where('tenant_id', '=', values.tenant).where('source', '=', target).executeTakeFirst())?.id;
+        : (await documentFromSource(db, values.tenant, target))?.id;
       const document = id ? await getDocument(db, values.tenant, id) : undefined;
       if (!document || !(await removeDocument(db, values.tenant, document.id))) stop(`no document ${target} in tenant ${values.tenant}`);
       print({ removed: document }, () => `Removed ${document.title} (${document.source}).`);

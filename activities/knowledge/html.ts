@@ -1,6 +1,6 @@
 import TurndownService from 'turndown';
 import { tables } from '@joplin/turndown-plugin-gfm';
-import { parseMarkdown } from './markdown';
+import { decodeEntities, parseMarkdown } from './markdown';
 import type { ParsedDocument } from '../../domain/knowledge/sections';
 
 /**
@@ -17,8 +17,4 @@ export function parseHtml(html: string, fallbackTitle: string): ParsedDocument {
   const canonical = /<link[^>]+rel=["']canonical["'][^>]*>/i.exec(html)?.[0];
   const url = canonical ? /href=["'](https?:\/\/[^"']+)["']/i.exec(canonical)?.[1] : undefined;
   return { ...parsed, ...(title ? { title: decodeEntities(title) } : {}), ...(url ? { url: decodeEntities(url) } : {}) };
-}
-
-function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
 }

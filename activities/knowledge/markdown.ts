@@ -65,7 +65,7 @@ function block(token: Token): string {
 
 function inline(tokens: Token[] | undefined): string {
   if (!tokens) return '';
-  return tokens
+  const text = tokens
     .map((token) => {
       switch (token.type) {
         case 'link': {
@@ -85,10 +85,11 @@ function inline(tokens: Token[] | undefined): string {
           return 'tokens' in token && token.tokens ? inline(token.tokens) : 'text' in token ? String(token.text) : '';
       }
     })
-    .join('')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
+    .join('');
+  return decodeEntities(text);
+}
+
+/** The character references Markdown text and page titles carry (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&#39;`), as text. */
+export function decodeEntities(text: string): string {
+  return text.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
 }

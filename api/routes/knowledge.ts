@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { jsonBody } from '../json-body';
+import { invalidBody, jsonBody } from '../json-body';
 import { withoutNul } from '../nul';
 import { startIngest } from '../knowledge-runs';
 import { findPassages } from '../../activities/knowledge/find-passages';
@@ -38,10 +38,7 @@ async function parsedJson<T extends z.ZodType>(c: Context, schema: T): Promise<z
     throw new HttpError(400, 'invalid_body', 'a JSON body, or a multipart form with the document as `file`');
   });
   const parsed = schema.safeParse(withoutNul(raw));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HttpError(400, 'invalid_body', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) throw invalidBody(parsed.error);
   return parsed.data;
 }
 

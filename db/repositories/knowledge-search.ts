@@ -128,13 +128,12 @@ function vectorRanking(tenantId: string, vector: QueryVector): RawBuilder<unknow
   const query = vectorText(vector.values);
   return sql`
     vector_hits as (
-      select id, similarity, row_number() over (order by distance) as position
+      select id, row_number() over (order by distance) as position
       from (
-        select c.id, c.embedding::vector(${dimensions}) <=> ${query}::vector(${dimensions}) as distance,
-          1 - (c.embedding::vector(${dimensions}) <=> ${query}::vector(${dimensions})) as similarity
+        select c.id, c.embedding::vector(${dimensions}) <=> ${query}::vector(${dimensions}) as distance
         from knowledge_chunks c
         where c.tenant_id = ${tenantId} and c.embedding_model = ${vector.model} and vector_dims(c.embedding) = ${dimensions}
-        order by c.embedding::vector(${dimensions}) <=> ${query}::vector(${dimensions})
+        order by distance
         limit ${candidates}
       ) nearest
     )
