@@ -1,7 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
 import { summarize } from './summarizer';
-import { getConversation, saveSummary } from '../db/repositories/conversations';
+import { getConversation, markClosed, saveSummary } from '../db/repositories/conversations';
 import { messagesToSummarize } from '../db/repositories/messages';
 import type { Message } from '../db/schema';
 
@@ -41,6 +41,11 @@ export function summaryActivities(deps: ActivityDeps) {
      */
     async summarizeConversation({ conversationId }: { conversationId: string }): Promise<void> {
       return heartbeating((signal) => summarizeConversation(conversationId, signal));
+    },
+
+    /** The conversation's run ends: the inbox shows it closed until its next message. Safe to repeat. */
+    async conversationClosed({ conversationId }: { conversationId: string }): Promise<void> {
+      await markClosed(db, conversationId);
     },
   };
 }

@@ -10,6 +10,7 @@ import { chatAccess } from './chat-access';
 import { chatRoutes } from './routes/chat';
 import { chatVisitorRoutes } from './routes/chat-visitor';
 import { consoleRoutes } from './routes/console';
+import { conversationListRoutes } from './routes/conversation-list';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
@@ -34,6 +35,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));
   app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
+  app.route('/api/conversations', conversationListRoutes(deps));
   app.route('/api/conversations', conversationRoutes(deps));
   app.route('/api/handoffs', handoffRoutes(deps));
   app.route('/api/tools', toolRoutes(deps));

@@ -36,8 +36,34 @@ export function conversationChannel(conversationId: string): string {
  */
 export function notifyExpression(event: ConversationEvent): RawBuilder<unknown> {
   const payload = JSON.stringify(event);
-  return sql`row(pg_notify(${tenantChannel}, ${payload}), pg_notify(${conversationChannel(event.conversationId)}, ${payload}))`;
+  // Typing is of the moment: nothing is kept, and a stream that reconnects has nothing of it to catch up on.
+  if (event.type === 'typing') return sql`row(pg_notify(${tenantChannel}, ${payload}), pg_notify(${conversationChannel(event.conversationId)}, ${payload}))`;
+  return sql`publish_agent_event(${payload}::jsonb, ${conversationChannel(event.conversationId)})`;
 }
+
+/** A tenant's logged events after `afterId` (a stream's Last-Event-ID), oldest first, each with its `eventId`. */
+export async function eventsSince(db: Kysely<Database>, tenantId: string, afterId: number, limit = 1000): Promise<LoggedEvent[]> {
+  // Events are numbered when written but delivered when their transaction commits, so one numbered a little before
+  // the last one seen may have arrived after it: the few seconds before it are sent again and readers skip the
+  // numbers they have (`eventId`).
+  const rows = await db
+    .selectFrom('agent_events')
+    .select(['id', 'payload'])
+    .where('tenant_id', '=', tenantId)
+    .where((eb) =>
+      eb.or([
+        eb('id', '>', String(afterId)),
+        eb('created_at', '>=', sql<Date>`(select created_at - interval '5 seconds' from agent_events where id = ${afterId})`),
+      ]),
+    )
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...(row.payload as ConversationEvent), eventId: Number(row.id) }));
+}
+
+/** An event as agents' streams carry it: numbered, except typing (kept nowhere). */
+export type LoggedEvent = ConversationEvent & { eventId?: number };
 
 export async function publishEvent(db: Kysely<Database>, event: ConversationEvent): Promise<void> {
   await sql`select ${notifyExpression(event)}`.execute(db);
@@ -75,9 +101,9 @@ export class EventBus {
     await this.commands;
   }
 
-  subscribeTenant(tenantId: string, listener: (event: ConversationEvent) => void): () => void {
+  subscribeTenant(tenantId: string, listener: (event: LoggedEvent) => void): () => void {
     return this.subscribe(tenantChannel, (event) => {
-      if ('tenantId' in event && event.tenantId === tenantId) listener(event);
+      if ('tenantId' in event && event.tenantId === tenantId) listener(event as LoggedEvent);
     });
   }
 

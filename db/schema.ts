@@ -51,7 +51,13 @@ interface ContactsTable {
   tenant_id: string;
   contact_key: string;
   phone: string | null;
+  /** What agents know of the person (the contact panel); the note is also read by the assistant. */
+  name: ColumnType<string | null, string | null | undefined, string | null>;
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  note: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
 }
 
 interface ConversationsTable {
@@ -67,6 +73,8 @@ interface ConversationsTable {
   summarized_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   message_count: Generated<number>;
   last_message_at: Timestamp;
+  /** The conversation's run ended (idle, or an agent closed it); a new message clears it. */
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: DefaultedTimestamp;
 }
 
@@ -306,6 +314,10 @@ interface HandoffTasksTable {
   /** The channel of the person's newest message when it opened (null for tasks opened before this was kept). */
   channel: string | null;
   resolution_note: string | null;
+  /** When an agent took it. */
+  claimed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** `takeover`: an agent joined a conversation nobody had handed over. */
+  kind: ColumnType<'handoff' | 'takeover', 'handoff' | 'takeover' | undefined, 'handoff' | 'takeover'>;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
 }
@@ -515,6 +527,14 @@ interface ModelCallsTable {
   created_at: DefaultedTimestamp;
 }
 
+/** The events agents' screens follow, numbered so a stream that reconnects catches up (kept a day). */
+interface AgentEventsTable {
+  id: Generated<string>;
+  tenant_id: string;
+  payload: unknown;
+  created_at: DefaultedTimestamp;
+}
+
 export interface Database {
   tenants: TenantsTable;
   phone_numbers: PhoneNumbersTable;
@@ -551,6 +571,7 @@ export interface Database {
   listings: ListingsTable;
   leads: LeadsTable;
   model_calls: ModelCallsTable;
+  agent_events: AgentEventsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

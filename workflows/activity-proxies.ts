@@ -67,10 +67,11 @@ const summaries = proxyActivities<Activities>({
 });
 export const summarizeConversation = skippedOnFailure('conversation summary', summaries.summarizeConversation);
 
-export const { openHandoffTask, updateHandoff, openApproval, recordApprovalDecision, closeApproval } = proxyActivities<Activities>({
+export const { openHandoffTask, updateHandoff, openApproval, recordApprovalDecision, closeApproval, conversationClosed } = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   // The task's (and approval's) id comes from the workflow: a repeat inserts nothing new and sets the same status
-  // (the note has a fixed id too), so they retry until the database takes them.
+  // (the note has a fixed id too), so they retry until the database takes them. Marking a conversation closed sets
+  // a time: a repeat sets it again.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 

@@ -1,7 +1,7 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Delivery } from '../activities/outbound';
 import type { ReplyTarget } from '../domain/channels';
-import { summarizeConversation } from './activity-proxies';
+import { conversationClosed, summarizeConversation } from './activity-proxies';
 import {
   agentMessageUpdate,
   agentReplyUpdate,
@@ -195,6 +195,11 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     return batch.pending.length === 0 && handoff.requested === null && approvals.waiting.length === 0;
   }
 
+  /** The run ends here; the inbox shows the conversation closed until its next message starts another. */
+  async function closeRun(): Promise<void> {
+    if (patched('inbox-closed')) await conversationClosed({ conversationId });
+  }
+
   function continueAsNewDue(): boolean {
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength > settings.maxHistoryEvents;
@@ -224,7 +229,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     if (handoff.current) {
       const outcome = await handoff.run(continueAsNewDue);
       if (outcome === 'continue') await continueWithFreshHistory();
-      else if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return;
+      else if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return closeRun();
       continue;
     }
     idle.touch();
@@ -242,7 +247,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
         if (continueAsNewDue() && !handoff.current) await continueWithFreshHistory();
         continue;
       }
-      if (await summarizeAndDrain()) return;
+      if (await summarizeAndDrain()) return closeRun();
       continue;
     }
     if (batch.pending.length > 0) await batch.answer();

@@ -1,6 +1,7 @@
 // The wire between the agent API (`api/routes/agents.ts`, `handoffs.ts`, `conversations.ts`) and the agent console.
 // Types only: the server and the browser code both import them, and neither can drift from the other.
 import type { ConversationEvent } from '../../domain/conversation-events';
+import type { ConversationStatus } from '../../domain/conversation-status';
 import type { ReplyOptions } from '../../domain/reply-options';
 import type { ReplySource } from '../../domain/citations';
 import type { KnowledgeGap } from '../../domain/knowledge-gaps';
@@ -11,7 +12,7 @@ export type { ConversationEvent };
  * `GET /api/events`, the agents' live stream of their tenant: each conversation event under its type's name, its
  * data the event itself.
  */
-export type AgentEvents = { [Event in ConversationEvent as Event['type']]: Event } & {
+export type AgentEvents = { [Event in ConversationEvent as Event['type']]: Event & { eventId?: number } } & {
   /** The stream is live: nothing after this is missed. */
   ready: Record<string, never>;
   /** Nothing happened for a while (proxies close idle connections). */
@@ -59,6 +60,33 @@ export interface ConversationView {
   summary: string | null;
   messageCount: number;
   lastMessageAt: string;
+  createdAt: string;
+}
+
+/** `GET /api/conversations?channel=&status=&open=&assigned=me&q=&cursor=&limit=`: the inbox, newest activity first. */
+export interface ConversationList {
+  conversations: ConversationListItem[];
+  /** Asks for the next page (`cursor=`); null on the last. */
+  nextCursor: string | null;
+}
+
+
+export interface ConversationListItem {
+  id: string;
+  contactKey: string;
+  /** From the contact panel, else what the person told the web chat. */
+  name: string | null;
+  email: string | null;
+  channels: string[];
+  lastChannel: string;
+  status: ConversationStatus;
+  lastMessageAt: string;
+  /** The newest message's text (notes aside), and who wrote it. */
+  preview: string | null;
+  previewAuthor: string | null;
+  /** Tool calls waiting for a person's approval. */
+  openApprovals: number;
+  messageCount: number;
   createdAt: string;
 }
 

@@ -6,7 +6,7 @@ import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { listCalls } from '../../db/repositories/calls';
 import { visitorsOfConversation } from '../../db/repositories/web';
-import { getConversation, listConversations } from '../../db/repositories/conversations';
+import { getConversation } from '../../db/repositories/conversations';
 import { listMessages } from '../../db/repositories/messages';
 import { conversationUsage } from '../../db/repositories/usage';
 import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
@@ -15,11 +15,6 @@ import type { ReplySource } from '../../domain/citations';
 import type { Channel } from '../../domain/channels';
 import { assistantPrompt } from '../assistant-prompt';
 import type { CallView, ConversationDetail, ConversationMessages, ConversationView, MessageView, WebVisitorView } from '../protocol/agent-api';
-
-const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.iso.datetime({ offset: true }).optional(),
-});
 
 const handoffBody = z.object({ reason: z.string().trim().min(1).max(500) });
 const messageBody = z.object({ channel: z.enum(['sms', 'whatsapp']), body: z.string().trim().min(1).max(1600) });
@@ -102,18 +97,6 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     if (!conversation || conversation.tenant_id !== tenantId) throw new HttpError(404, 'not_found', `no conversation ${id}`);
     return conversation;
   }
-
-  app.get('/', async (c) => {
-    const parsed = listQuery.safeParse(c.req.query());
-    if (!parsed.success) throw new HttpError(400, 'invalid_query', parsed.error.issues[0]?.message ?? 'bad query');
-    const { limit, before } = parsed.data;
-    const rows = await listConversations(db, {
-      limit,
-      tenantId: c.get('agent').tenant_id,
-      before: before ? new Date(before) : undefined,
-    });
-    return c.json({ conversations: rows.map(conversationView) });
-  });
 
   app.get('/:id', async (c) => {
     const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));

@@ -24,6 +24,7 @@ import * as knowledgeSources from './2026_11_30_0013_knowledge_sources';
 import * as knowledgeIngests from './2026_11_30_0014_knowledge_ingests';
 import * as messageSources from './2026_11_30_0015_message_sources';
 import * as replays from './2026_11_30_0016_replays';
+import * as inbox from './2026_11_30_0017_inbox';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0014_knowledge_ingests': knowledgeIngests,
   '2026_11_30_0015_message_sources': messageSources,
   '2026_11_30_0016_replays': replays,
+  '2026_11_30_0017_inbox': inbox,
 };

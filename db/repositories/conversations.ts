@@ -1,22 +1,13 @@
 import { sql, type Expression, type Kysely, type QueryCreator } from 'kysely';
 import type { Conversation, Database } from '../schema';
 
-export async function listConversations(
-  db: Kysely<Database>,
-  options: { tenantId: string; limit: number; before?: Date },
-): Promise<Conversation[]> {
-  let query = db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('tenant_id', '=', options.tenantId)
-    .orderBy('last_message_at', 'desc')
-    .limit(options.limit);
-  if (options.before) query = query.where('last_message_at', '<', options.before);
-  return query.execute();
-}
-
 export async function getConversation(db: Kysely<Database>, id: string): Promise<Conversation | undefined> {
   return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The conversation's run ended; the inbox shows it closed until its next message. */
+export async function markClosed(db: Kysely<Database>, id: string): Promise<void> {
+  await db.updateTable('conversations').set({ closed_at: sql`now()` }).where('id', '=', id).execute();
 }
 
 /**
@@ -73,6 +64,7 @@ export function countMessage<DB extends Database>(
             then conversations.channels else conversations.channels || excluded.channels end`,
           last_message_at: sql`greatest(conversations.last_message_at, excluded.last_message_at)`,
           message_count: sql`conversations.message_count + 1`,
+          closed_at: null,
         })
         .where(sql<boolean>`exists (select 1 from inserted)`),
     );

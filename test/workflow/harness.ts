@@ -46,6 +46,8 @@ export interface Recorded {
   replies: GenerateReplyInput[];
   sent: SentRecord[];
   summaries: number;
+  /** Runs that ended (the inbox shows the conversation closed). */
+  closed: number;
   handoffs: { reason: string; taskId: string }[];
   handoffUpdates: { status: string; note?: string | null }[];
   /** Each tool activity call (every attempt), with the key the workflow gave a write. */
@@ -71,7 +73,7 @@ export function message(id: string, body = id, channel: 'sms' | 'whatsapp' = 'sm
 }
 
 export function newRecorder(): Recorded {
-  return { recorded: [], replies: [], sent: [], summaries: 0, handoffs: [], handoffUpdates: [], tools: [] };
+  return { recorded: [], replies: [], sent: [], summaries: 0, closed: 0, handoffs: [], handoffUpdates: [], tools: [] };
 }
 
 /**
@@ -123,6 +125,9 @@ export function recordingActivities(calls: Recorded, generate: () => Generate): 
     },
     async summarizeConversation() {
       calls.summaries += 1;
+    },
+    async conversationClosed() {
+      calls.closed += 1;
     },
     async summarizeCall() {},
   };

@@ -1,0 +1,86 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { requireAgent, type AgentEnv } from '../auth';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { conversationStatuses } from '../../domain/conversation-status';
+import { listInbox, type InboxCursor, type InboxRow } from '../../db/repositories/inbox';
+import { channels, type Channel } from '../../domain/channels';
+import type { ConversationList, ConversationListItem } from '../protocol/agent-api';
+
+const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  channel: z.enum(channels as readonly [Channel, ...Channel[]]).optional(),
+  status: z.enum(conversationStatuses).optional(),
+  open: z.enum(['approval', 'handoff', 'any']).optional(),
+  assigned: z.literal('me').optional(),
+  q: z.string().trim().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+});
+
+/** A page's last row as an opaque cursor: its time (microseconds and all) and id. */
+function cursorOf(row: InboxRow): string {
+  return Buffer.from(JSON.stringify([row.at_text, row.id])).toString('base64url');
+}
+
+function readCursor(cursor: string): InboxCursor {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at.replace(' ', 'T')))) return { at, id };
+  } catch {
+    // Answered below.
+  }
+  throw new HttpError(400, 'invalid_query', 'cursor is not one this list gave');
+}
+
+function itemView(row: InboxRow): ConversationListItem {
+  return {
+    id: row.id,
+    contactKey: row.contact_key,
+    name: row.name,
+    email: row.email,
+    channels: row.channels,
+    lastChannel: row.last_channel,
+    status: row.status,
+    lastMessageAt: row.last_message_at.toISOString(),
+    preview: row.preview,
+    previewAuthor: row.preview_author,
+    openApprovals: row.open_approvals,
+    messageCount: row.message_count,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/**
+ * `GET /api/conversations`: the inbox. Every conversation of the agent's tenant, newest activity first, filtered and
+ * searched, a page at a time; `nextCursor` asks for the next page (null on the last).
+ */
+export function conversationListRoutes({ db }: ApiDeps) {
+  const app = new Hono<AgentEnv>();
+  app.use('*', requireAgent(db));
+  app.get('/', async (c) => {
+    const parsed = listQuery.safeParse(c.req.query());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError(400, 'invalid_query', issue ? `${issue.path.join('.') || 'query'}: ${issue.message}` : 'bad query');
+    }
+    const { limit, channel, status, open, assigned, q, cursor } = parsed.data;
+    const agent = c.get('agent');
+    // One more than asked says whether there is a next page.
+    const rows = await listInbox(db, {
+      tenantId: agent.tenant_id,
+      agentId: agent.id,
+      channel,
+      status,
+      open,
+      assignedToMe: assigned === 'me',
+      q: q || undefined,
+      after: cursor ? readCursor(cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return c.json({ conversations: page.map(itemView), nextCursor: rows.length > limit && last ? cursorOf(last) : null } satisfies ConversationList);
+  });
+  return app;
+}
