@@ -12,10 +12,16 @@ export interface HandoffRef {
 
 export function handoffActivities({ db }: ActivityDeps) {
   return {
-    /** Puts the task in the agents' queue and tells them. Idempotent: the task id comes from the workflow. */
-    async openHandoffTask(input: HandoffRef & { reason: string; deadline: string; channel?: string | null }): Promise<void> {
-      await insertHandoffTask(db, { ...input, id: input.taskId, deadline: new Date(input.deadline), channel: input.channel ?? null });
-      await publishEvent(db, { type: 'handoff', ...input, status: 'open' });
+    /**
+     * Puts the task in the agents' queue and tells them; a takeover's is already its agent's. Idempotent: the task
+     * id comes from the workflow.
+     */
+    async openHandoffTask(
+      input: HandoffRef & { reason: string; deadline: string; channel?: string | null; claimedBy?: string; kind?: 'takeover' },
+    ): Promise<void> {
+      const { taskId, tenantId, conversationId } = input;
+      await insertHandoffTask(db, { ...input, id: taskId, deadline: new Date(input.deadline), channel: input.channel ?? null });
+      await publishEvent(db, { type: 'handoff', taskId, tenantId, conversationId, status: input.claimedBy ? 'claimed' : 'open' });
     },
 
     /** Moves a task along (claimed, escalated, resolved, expired) and tells the agents. Safe to repeat. */
@@ -43,7 +49,7 @@ export function handoffActivities({ db }: ActivityDeps) {
           status: 'note',
         });
       }
-      await publishEvent(db, { type: 'handoff', ...input, status: input.status });
+      await publishEvent(db, { type: 'handoff', taskId: input.taskId, tenantId: input.tenantId, conversationId: input.conversationId, status: input.status });
     },
   };
 }

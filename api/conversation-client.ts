@@ -19,6 +19,8 @@ import {
   webTurnUpdate,
   resolveHandoffUpdate,
   decideApprovalUpdate,
+  giveBackUpdate,
+  takeOverUpdate,
   type ApprovalDecision,
   sendCodeUpdate,
   snapshotQuery,
@@ -244,6 +246,19 @@ export function createConversationClient(temporal: Client, config: Config) {
 
     resolveHandoff(conversationId: string, action: AgentAction & Omit<HandoffResolution, 'agentId'>): Promise<void> {
       return handle(conversationId).executeUpdate(resolveHandoffUpdate, { args: [action] }).catch(refused);
+    },
+
+    /**
+     * An agent takes the conversation over (starting its run if it had ended); 409 in words when another agent has
+     * it. Two agents at once: the first recorded wins, the other is refused.
+     */
+    takeOver(key: ConversationKey, agentId: string): Promise<void> {
+      return temporal.workflow.executeUpdateWithStart(takeOverUpdate, { args: [{ agentId }], startWorkflowOperation: starting(key) }).catch(refused);
+    },
+
+    /** The agent holding the conversation gives it back to the assistant; 409 in words for anyone else. */
+    giveBack(conversationId: string, agentId: string): Promise<void> {
+      return handle(conversationId).executeUpdate(giveBackUpdate, { args: [{ agentId }] }).catch(refused);
     },
 
     /** Approves or denies a tool call waiting for a person; 409 when it was decided already or dropped. */

@@ -20,6 +20,8 @@ import {
   searchAttributes,
   snapshotQuery,
   voiceTurnUpdate,
+  takeOverUpdate,
+  giveBackUpdate,
   type CarriedState,
   type ConversationInput,
   type ConversationMode,
@@ -171,6 +173,16 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   setHandler(resolveHandoffUpdate, (action) => handoff.resolve(action), {
     validator: (action) => handoff.validateResolve(action),
   });
+  setHandler(
+    takeOverUpdate,
+    async (action) => {
+      // What waited for the assistant is the agent's now (already recorded, as in a handoff).
+      if (!handoff.current) batch.clear();
+      await handoff.takeOver(action);
+    },
+    { validator: (action) => handoff.validateTakeOver(action) },
+  );
+  setHandler(giveBackUpdate, (action) => handoff.giveBack(action), { validator: (action) => handoff.validateGiveBack(action) });
 
   upsertSearchAttributes([
     { key: searchAttributes.tenantId, value: tenantId },

@@ -59,6 +59,8 @@ export interface OpenHandoff {
   recorded: boolean;
   /** The channel of the person's newest message when it opened (a call, a chat): how agents see the task. */
   channel?: Channel | null;
+  /** `takeover`: an agent joined unasked; the customer was not told (absent: a handoff). */
+  kind?: 'takeover';
 }
 
 /** Where replies go and which channels the person used (`routing.ts`). */
@@ -228,6 +230,14 @@ export const claimHandoffUpdate = defineUpdate<void, [AgentAction]>('claimHandof
 export const agentReplyUpdate = defineUpdate<{ messageId: string }, [AgentAction & { body: string }]>('agentReply');
 /** Rejected unless the agent holds the open handoff; returns once the resolution is recorded. */
 export const resolveHandoffUpdate = defineUpdate<void, [AgentAction & Omit<HandoffResolution, 'agentId'>]>('resolveHandoff');
+
+/**
+ * An agent takes the conversation over, whether or not anyone handed it over: the assistant answers nothing until
+ * they give it back, and the customer is not told. Rejected while another agent holds it.
+ */
+export const takeOverUpdate = defineUpdate<void, [{ agentId: string }]>('takeOver');
+/** The agent holding the conversation gives it back to the assistant; rejected for anyone else. */
+export const giveBackUpdate = defineUpdate<void, [{ agentId: string }]>('giveBack');
 
 /** For runs started before approvals had a timeout of their own (APPROVAL_TIMEOUT_MS's default). */
 export const defaultApprovalTimeoutMs = 60 * 60_000;

@@ -57,12 +57,47 @@ export class Handoff {
     if (!this.current) this.requested = reason;
   }
 
-  /** Starts waiting for a person; the AI stays silent until the task is resolved or expires. */
-  open(reason: string): void {
-    this.current = { taskId: uuid4(), reason, claimedBy: null, escalated: false, openedAt: Date.now(), recorded: false, channel: this.host.channel() };
+  /** Starts waiting for a person (or, taken over, with one); the AI stays silent until the task is resolved or expires. */
+  open(reason: string, takenOver?: { claimedBy: string; kind: 'takeover' }): void {
+    this.current = { taskId: uuid4(), reason, claimedBy: null, escalated: false, openedAt: Date.now(), recorded: false, channel: this.host.channel(), ...takenOver };
     this.requested = null;
     this.resolution = null;
     this.host.setMode('handoff');
+  }
+
+  validateTakeOver({ agentId }: { agentId: string }): void {
+    const open = this.current;
+    if (this.resolution) throw ApplicationFailure.nonRetryable('the conversation is being given back; try again in a moment', refusal.handoffNotOpen);
+    if (open?.claimedBy && open.claimedBy !== agentId) {
+      throw ApplicationFailure.nonRetryable('another agent has this conversation', refusal.handoffClaimed);
+    }
+  }
+
+  /**
+   * An agent joins: an open handoff becomes theirs (as a claim does); otherwise one opens, already theirs, with no
+   * word to the customer. Taking over twice is taking over once.
+   */
+  async takeOver({ agentId }: { agentId: string }): Promise<void> {
+    const open = this.current;
+    if (open) {
+      if (open.claimedBy === agentId) return;
+      return this.claim({ taskId: open.taskId, agentId });
+    }
+    this.open('An agent took the conversation over', { claimedBy: agentId, kind: 'takeover' });
+    const opened = this.current as OpenHandoff | null;
+    if (opened) await condition(() => opened.recorded);
+  }
+
+  validateGiveBack({ agentId }: { agentId: string }): void {
+    const open = this.current;
+    if (!open || this.resolution) throw ApplicationFailure.nonRetryable('nobody has this conversation: the assistant answers it', refusal.handoffNotOpen);
+    this.holderOf({ taskId: open.taskId, agentId });
+  }
+
+  /** The holder hands the conversation back to the assistant, with no note; returns once that is recorded. */
+  async giveBack({ agentId }: { agentId: string }): Promise<void> {
+    const open = this.holderOf({ taskId: this.current?.taskId ?? '', agentId });
+    await this.resolve({ taskId: open.taskId, agentId, note: null, action: 'return_to_ai' });
   }
 
   validateClaim(action: AgentAction): void {
@@ -112,7 +147,8 @@ export class Handoff {
     if (!open) throw new Error('no open handoff');
     if (!open.recorded) {
       const deadline = new Date(open.openedAt + this.host.timeoutMs).toISOString();
-      await openHandoffTask({ ...this.ref(open), reason: open.reason, deadline, channel: open.channel ?? null });
+      const takenOver = open.kind === 'takeover' && open.claimedBy ? { claimedBy: open.claimedBy, kind: open.kind } : {};
+      await openHandoffTask({ ...this.ref(open), reason: open.reason, deadline, channel: open.channel ?? null, ...takenOver });
       open.recorded = true;
     }
     const settled = () => this.resolution !== null;

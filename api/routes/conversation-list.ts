@@ -26,7 +26,7 @@ function cursorOf(row: InboxRow): string {
 function readCursor(cursor: string): InboxCursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at.replace(' ', 'T')))) return { at, id };
+    if (typeof at === 'string' && typeof id === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(at)) return { at, id };
   } catch {
     // Answered below.
   }

@@ -8,6 +8,7 @@ import { listCalls } from '../../db/repositories/calls';
 import { visitorsOfConversation } from '../../db/repositories/web';
 import { getConversation } from '../../db/repositories/conversations';
 import { listMessages } from '../../db/repositories/messages';
+import { holderOf } from '../../db/repositories/handoffs';
 import { conversationUsage } from '../../db/repositories/usage';
 import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
 import { readReplyOptions } from '../../domain/reply-options';
@@ -140,6 +141,31 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
     const { callSid } = await conversations.placeCall(key, { agentId: agent.id });
     return c.json({ callSid }, 201);
+  });
+
+  /** An agent joins any conversation: the assistant stays silent and the customer is not told. */
+  app.post('/:id/takeover', async (c) => {
+    const agent = c.get('agent');
+    const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
+    try {
+      await conversations.takeOver({ tenantId: conversation.tenant_id, contactKey: conversation.contact_key }, agent.id);
+    } catch (error) {
+      // The agent who won is named, so the other knows whom to ask.
+      if (error instanceof HttpError && error.code === 'handoff_claimed') {
+        const holder = await holderOf(db, conversation.id);
+        throw new HttpError(409, error.code, `${holder ?? 'Another agent'} has this conversation.`);
+      }
+      throw error;
+    }
+    return c.json({ takenOver: true, by: agent.id });
+  });
+
+  /** The agent who has the conversation hands it back: new messages are the assistant's again. */
+  app.post('/:id/giveback', async (c) => {
+    const agent = c.get('agent');
+    const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
+    await conversations.giveBack(conversation.id, agent.id);
+    return c.json({ givenBack: true });
   });
 
   return app;

@@ -3,7 +3,7 @@ import type { Database, HandoffStatus, HandoffTask } from '../schema';
 
 export async function insertHandoffTask(
   db: Kysely<Database>,
-  task: { id: string; tenantId: string; conversationId: string; reason: string; deadline: Date; channel: string | null },
+  task: { id: string; tenantId: string; conversationId: string; reason: string; deadline: Date; channel: string | null; claimedBy?: string; kind?: 'takeover' },
 ): Promise<boolean> {
   const inserted = await db
     .insertInto('handoff_tasks')
@@ -13,8 +13,9 @@ export async function insertHandoffTask(
       conversation_id: task.conversationId,
       reason: task.reason,
       channel: task.channel,
-      status: 'open',
+      status: task.claimedBy ? 'claimed' : 'open',
       deadline: task.deadline,
+      ...(task.claimedBy ? { claimed_by: task.claimedBy, claimed_at: new Date(), kind: task.kind ?? 'handoff' } : {}),
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
@@ -32,6 +33,8 @@ export async function updateHandoffTask(
     .set({
       status: update.status,
       ...(update.claimedBy !== undefined ? { claimed_by: update.claimedBy } : {}),
+      // The first claim only: how long the person waited.
+      ...(update.status === 'claimed' ? { claimed_at: sql<Date>`coalesce(claimed_at, now())` } : {}),
       ...(update.note !== undefined ? { resolution_note: update.note } : {}),
       ...(update.escalatedAt ? { escalated_at: update.escalatedAt } : {}),
       updated_at: new Date(),
@@ -73,4 +76,17 @@ export async function listActiveHandoffs(db: Kysely<Database>, tenantId: string)
     .where('h.status', 'in', ['open', 'escalated', 'claimed'])
     .orderBy('h.created_at')
     .execute();
+}
+
+/** The name of the agent who holds the conversation's open handoff, if anyone does. */
+export async function holderOf(db: Kysely<Database>, conversationId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('handoff_tasks as h')
+    .innerJoin('agents as a', 'a.id', 'h.claimed_by')
+    .select('a.name')
+    .where('h.conversation_id', '=', conversationId)
+    .where('h.status', '=', 'claimed')
+    .orderBy('h.created_at', 'desc')
+    .executeTakeFirst();
+  return row?.name ?? null;
 }

@@ -21,6 +21,8 @@ const required = [
   'handoff-continued-as-new',
   'continued-as-new',
   'idle-completed',
+  'idle-closed',
+  'taken-over-given-back',
   'stop-start',
   'call-two-turns',
   'call-interrupted',

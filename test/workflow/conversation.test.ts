@@ -240,8 +240,10 @@ describe('idle', () => {
       await h.env.sleep(settings.idleMs + 1000);
       await handle.result();
       expect(h.calls.summaries).toBe(1);
+      expect(h.calls.closed).toBe(1);
       expect((await handle.describe()).status.name).toBe('COMPLETED');
-      await keepHistory('idle-completed', handle);
+      // idle-completed.json is the same run recorded before the inbox marked conversations closed.
+      await keepHistory('idle-closed', handle);
     });
   });
 });

@@ -1,0 +1,242 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { conversationWorkflowId } from '../../api/conversation-client';
+import type { ConversationList, ConversationListItem } from '../../api/protocol/agent-api';
+import { createAgent } from '../../db/repositories/agents';
+import { publishEvent } from '../../db/events';
+import { sseEvents, type SseEvent } from '../../api/browser/shared/sse-events';
+import { keepHistory } from '../support/histories';
+import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
+
+let stack: Stack;
+useStack((started) => (stack = started), { BATCH_QUIET_MS: '200' });
+
+async function list(query = '', token?: string): Promise<ConversationList> {
+  const response = await stack.api(`/api/conversations${query}`, { token });
+  expect(response.status).toBe(200);
+  return (await response.json()) as ConversationList;
+}
+
+const ids = (items: ConversationListItem[]) => items.map((item) => item.contactKey);
+
+/** A conversation as the read model holds it, with one customer message; returns its id. */
+async function seed(contactKey: string, options: { at: Date; channel?: string; body?: string }): Promise<string> {
+  const id = conversationWorkflowId({ tenantId: 'default', contactKey });
+  const channel = options.channel ?? 'sms';
+  await stack.db
+    .insertInto('conversations')
+    .values({ id, tenant_id: 'default', contact_key: contactKey, last_channel: channel, channels: [channel], last_message_at: options.at, message_count: 1 })
+    .execute();
+  await stack.db
+    .insertInto('messages')
+    .values({
+      id: `in:${contactKey}`,
+      conversation_id: id,
+      tenant_id: 'default',
+      direction: 'inbound',
+      author: 'customer',
+      channel,
+      from_address: contactKey,
+      to_address: '+15005550006',
+      body: options.body ?? 'hello',
+      status: 'received',
+      created_at: options.at,
+    })
+    .execute();
+  return id;
+}
+
+function post(path: string, token?: string) {
+  return stack.api(path, { method: 'POST', body: '{}', token });
+}
+
+describe('the inbox list', () => {
+  it('pages every conversation once, newest activity first, ties and all', async () => {
+    const base = Date.parse('2026-11-02T10:00:00Z');
+    const keys: string[] = [];
+    // Groups of three share a time to the microsecond: the cursor must keep them apart.
+    for (let i = 0; i < 120; i++) {
+      const key = `+1604700${String(i).padStart(4, '0')}`;
+      keys.push(key);
+      await seed(key, { at: new Date(base + Math.floor(i / 3) * 1000) });
+    }
+    await sql`update conversations set last_message_at = last_message_at + interval '123 microseconds'`.execute(stack.db);
+
+    const seen: string[] = [];
+    let cursor: string | null = '';
+    let pages = 0;
+    while (cursor !== null) {
+      const page: ConversationList = await list(`?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...ids(page.conversations));
+      cursor = page.nextCursor;
+      pages += 1;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toHaveLength(120);
+    expect(new Set(seen).size).toBe(120);
+    const times = seen.map((key) => Math.floor(keys.indexOf(key) / 3));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+
+    const first = (await list('?limit=2')).conversations[0];
+    expect(first).toMatchObject({ channels: ['sms'], lastChannel: 'sms', status: 'ai', preview: 'hello', previewAuthor: 'customer', messageCount: 1 });
+  });
+
+  it('refuses a bad query in words', async () => {
+    for (const [query, words] of [
+      ['?limit=201', 'limit'],
+      ['?status=sleeping', 'status'],
+      ['?channel=fax', 'channel'],
+      ['?cursor=nonsense', 'cursor'],
+    ] as const) {
+      const response = await stack.api(`/api/conversations${query}`);
+      expect(response.status, query).toBe(400);
+      expect(((await response.json()) as { error: { message: string } }).error.message).toContain(words);
+    }
+  });
+
+  it('filters by channel, status, open work and assignment', async () => {
+    const at = new Date('2026-11-03T09:00:00Z');
+    const [sms, web, waiting, withMe, withOther, opted, closed, approval] = [
+      '+16047010001',
+      'web:v1',
+      '+16047010003',
+      '+16047010004',
+      '+16047010005',
+      '+16047010006',
+      '+16047010007',
+      '+16047010008',
+    ];
+    const other = await createAgent(stack.db, { tenantId: 'default', name: 'Other agent' });
+    const me = (await (await stack.api('/api/me')).json()) as { id: string };
+    await seed(sms!, { at });
+    await seed(web!, { at, channel: 'web' });
+    const task = async (key: string, status: 'open' | 'claimed', claimedBy: string | null) =>
+      stack.db
+        .insertInto('handoff_tasks')
+        .values({ id: `task-${key}`, tenant_id: 'default', conversation_id: await seed(key, { at }), reason: 'r', status, claimed_by: claimedBy, deadline: at })
+        .execute();
+    await task(waiting!, 'open', null);
+    await task(withMe!, 'claimed', me.id);
+    await task(withOther!, 'claimed', other.agent.id);
+    await seed(opted!, { at });
+    await stack.db.insertInto('opt_outs').values({ tenant_id: 'default', contact_key: opted!, channel: 'sms', reason: 'STOP' }).execute();
+    await stack.db.updateTable('conversations').set({ closed_at: at }).where('id', '=', await seed(closed!, { at })).execute();
+    await stack.db
+      .insertInto('approvals')
+      .values({ id: 'ap1', tenant_id: 'default', conversation_id: await seed(approval!, { at }), tool: 'book', arguments: '{}', arguments_hash: 'h', status: 'pending', decided_by: null, note: null, deadline: at, decided_at: null })
+      .execute();
+
+    expect(ids((await list('?channel=web')).conversations)).toEqual([web]);
+    expect(ids((await list('?status=waiting')).conversations)).toEqual([waiting]);
+    expect(ids((await list('?status=with_agent')).conversations).sort()).toEqual([withMe, withOther].sort());
+    expect(ids((await list('?status=opted_out')).conversations)).toEqual([opted]);
+    expect(ids((await list('?status=closed')).conversations)).toEqual([closed]);
+    expect(ids((await list('?status=ai')).conversations).sort()).toEqual([sms, web, approval].sort());
+    expect(ids((await list('?open=approval')).conversations)).toEqual([approval]);
+    expect(ids((await list('?open=any')).conversations).sort()).toEqual([waiting, withMe, withOther, approval].sort());
+    expect(ids((await list('?assigned=me')).conversations)).toEqual([withMe]);
+    expect(ids((await list('?assigned=me', other.token)).conversations)).toEqual([withOther]);
+  });
+
+  it('finds a person by any run of their number, a word they wrote, a name or an e-mail', async () => {
+    const at = new Date('2026-11-04T09:00:00Z');
+    await seed('+16045550123', { at, body: 'Do you deliver bicycles to Burnaby?' });
+    await seed('+14155550199', { at, body: 'What time do you open?' });
+    await seed('web:visitor-7', { at, channel: 'web', body: 'hi' });
+    await stack.db.insertInto('web_visitors').values({ id: 'visitor-7', tenant_id: 'default', secret_hash: 'x', name: 'Maria Lopez', email: 'maria@example.com' }).execute();
+    await stack.db.insertInto('contacts').values({ tenant_id: 'default', contact_key: '+14155550199', phone: '+14155550199', name: 'Sam Wu' }).execute();
+
+    const search = async (q: string) => ids((await list(`?q=${encodeURIComponent(q)}`)).conversations);
+    expect(await search('(604) 555-0123')).toEqual(['+16045550123']);
+    expect(await search('555-0123')).toEqual(['+16045550123']);
+    expect(await search('0199')).toEqual(['+14155550199']);
+    expect(await search('bicycles')).toEqual(['+16045550123']);
+    expect(await search('BICYC')).toEqual(['+16045550123']);
+    expect(await search('maria')).toEqual(['web:visitor-7']);
+    expect(await search('maria@example')).toEqual(['web:visitor-7']);
+    expect(await search('sam wu')).toEqual(['+14155550199']);
+    expect(await search('helicopter')).toEqual([]);
+    const page = await list('?q=Maria');
+    expect(page.conversations[0]).toMatchObject({ name: 'Maria Lopez', email: 'maria@example.com', lastChannel: 'web' });
+  });
+});
+
+describe('taking a conversation over', () => {
+  it('silences the assistant without a word to the customer, refuses a second agent, and gives it back', async () => {
+    const from = uniquePhone();
+    stack.openai.script({ content: 'Hello! How can I help?' });
+    await stack.postSms(smsParams({ from, body: 'hi there' }));
+    await stack.twilio.waitForSent(1);
+    await stack.settled(from);
+    const id = conversationWorkflowId({ tenantId: 'default', contactKey: from });
+    const path = `/api/conversations/${encodeURIComponent(id)}`;
+
+    const me = (await (await stack.api('/api/me')).json()) as { id: string; name: string };
+    const [first, again] = await Promise.all([post(`${path}/takeover`), post(`${path}/takeover`)]);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const other = await createAgent(stack.db, { tenantId: 'default', name: 'Jordan' });
+    const refused = await post(`${path}/takeover`, other.token);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(`${me.name} has this conversation.`);
+    await expect.poll(async () => (await list(`?q=${encodeURIComponent(from)}`)).conversations[0]?.status).toBe('with_agent');
+    expect((await list('?assigned=me')).conversations.map((c) => c.id)).toEqual([id]);
+
+    // While taken over the customer's messages are recorded and nobody answers but the agent.
+    const before = stack.openai.requests.length;
+    await stack.postSms(smsParams({ from, body: 'are you still there?' }));
+    await expect.poll(async () => (await list(`?q=${encodeURIComponent('still there')}`)).conversations.length).toBe(1);
+    await stack.settled(from);
+    expect(stack.openai.requests).toHaveLength(before);
+    expect(stack.twilio.sent).toHaveLength(1);
+
+    const notTheirs = await post(`${path}/giveback`, other.token);
+    expect(notTheirs.status).toBe(409);
+    expect((await post(`${path}/giveback`)).status).toBe(200);
+    expect((await post(`${path}/giveback`)).status).toBe(409);
+    await expect.poll(async () => (await list(`?q=${encodeURIComponent(from)}`)).conversations[0]?.status).toBe('ai');
+
+    stack.openai.script({ content: 'Yes, I am here.' });
+    await stack.postSms(smsParams({ from, body: 'hello again' }));
+    const sent = await stack.twilio.waitForSent(2);
+    expect(sent.map((m) => m.body)).toEqual(['Hello! How can I help?', 'Yes, I am here.']);
+    await stack.settled(from);
+    await keepHistory('taken-over-given-back', stack.temporal.workflow.getHandle(id));
+  });
+});
+
+describe('the agents event stream', () => {
+  /** Reads events until `count` kept ones (with a number) have come; stops the stream. */
+  async function readEvents(count: number, lastEventId?: string): Promise<SseEvent[]> {
+    const controller = new AbortController();
+    const headers: Record<string, string> = { authorization: `Bearer ${stack.agentToken}` };
+    if (lastEventId) headers['last-event-id'] = lastEventId;
+    const response = await fetch(`${stack.apiUrl}/api/events`, { headers, signal: controller.signal });
+    const kept: SseEvent[] = [];
+    try {
+      for await (const event of sseEvents(response.body as ReadableStream<Uint8Array<ArrayBuffer>>)) {
+        if (event.event === 'ready' && count === 0) break;
+        if (event.id) kept.push(event);
+        if (kept.length >= count) break;
+      }
+    } finally {
+      controller.abort();
+    }
+    return kept;
+  }
+
+  const message = (n: number) => ({ type: 'message' as const, tenantId: 'default', conversationId: 'conversation:default:+16047779999', messageId: `m${n}` });
+
+  it('numbers kept events, and a stream resumed from Last-Event-ID catches up on each one once', async () => {
+    const firstRead = readEvents(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await publishEvent(stack.db, message(1));
+    const [first] = await firstRead;
+    expect(JSON.parse(first!.data)).toMatchObject({ messageId: 'm1', eventId: Number(first!.id) });
+
+    // Missed while disconnected.
+    for (const n of [2, 3, 4]) await publishEvent(stack.db, message(n));
+    const resumed = await readEvents(3, first!.id);
+    expect(resumed.map((event) => JSON.parse(event.data).messageId)).toEqual(['m2', 'm3', 'm4']);
+    expect(new Set(resumed.map((event) => event.id)).size).toBe(3);
+  });
+});
