@@ -27,7 +27,8 @@ export async function unansweredQuestions(db: Kysely<Database>, tenantId: string
       union all
       select h.conversation_id, h.created_at, 'handoff'
       from handoff_tasks h
-      where h.tenant_id = ${tenantId} and h.created_at >= ${since}
+      -- An agent taking a conversation over is no question left unanswered.
+      where h.tenant_id = ${tenantId} and h.created_at >= ${since} and h.kind = 'handoff'
     )
     select distinct on (q.id) q.id as message_id, u.conversation_id, q.body as question, q.created_at as asked_at, u.reason,
       (select a.body from messages a
