@@ -4,6 +4,7 @@ import { bodyLimits } from './body-limit';
 import { errorBody, handleError } from './errors';
 import { refuseNulInUrl } from './nul';
 import { agentRoutes } from './routes/agents';
+import { analyticsRoutes } from './routes/analytics';
 import { approvalRoutes } from './routes/approvals';
 import { bookingRoutes } from './routes/bookings';
 import { chatAccess } from './chat-access';
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/knowledge', knowledgeRoutes(deps));
   app.route('/api/replays', replayRoutes(deps));
   app.route('/api/usage', usageRoutes(deps));
+  app.route('/api/analytics', analyticsRoutes(deps));
   app.route('/api/persona', personaRoutes(deps));
   app.route('/api/models', modelRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.

@@ -1,0 +1,139 @@
+import type { Context } from 'hono';
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import { requireAgent, type AgentEnv } from '../auth';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import type { AnalyticsDay, AnalyticsReport, ChannelCounts, UnansweredEntry } from '../protocol/analytics';
+import { groupsOf } from '../../activities/knowledge/gaps';
+import type { Embedder } from '../../activities/knowledge/embeddings';
+import { callsByDay, conversationsIn, costByDay, firstResponse, handoffReasons, handoffWait, instantsOf, messagesByDay, type DayRange } from '../../db/repositories/analytics';
+import { unansweredQuestions } from '../../db/repositories/knowledge-gaps';
+import type { Database } from '../../db/schema';
+import { channels, type Channel } from '../../domain/channels';
+import { asksAFact } from '../../domain/citations';
+import { addDays, isIsoDate, localTime } from '../../domain/time-zone';
+
+const maxDays = 366;
+const defaultDays = 30;
+const maxUnanswered = 20;
+/** Enough to open them; `count` says how many there were. */
+const maxConversationIds = 100;
+/** The questions grouped by meaning, at most (the newest): grouping embeds each one. */
+const maxQuestions = 500;
+
+/** `from` and `to` as asked, else the last 30 days ending today, in the tenant's time zone. */
+function dayRange(c: Context, tenantId: string, timeZone: string): DayRange {
+  const today = localTime(new Date(), timeZone).date;
+  const to = c.req.query('to') ?? today;
+  const from = c.req.query('from') ?? addDays(to, 1 - defaultDays);
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (!isIsoDate(value)) throw new HttpError(400, 'invalid_query', `${name}: a date written YYYY-MM-DD`);
+  }
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (days < 1) throw new HttpError(400, 'invalid_query', 'from: must not be after to');
+  if (days > maxDays) throw new HttpError(400, 'invalid_query', `to: at most ${maxDays} days after from, both included`);
+  return { tenantId, timeZone, from, to };
+}
+
+const noChannels = (): ChannelCounts => ({ sms: 0, whatsapp: 0, voice: 0, web: 0 });
+const isChannel = (value: string): value is Channel => (channels as readonly string[]).includes(value);
+
+/**
+ * The questions of fact the assistant answered with no passage of the knowledge base, asked in the range, grouped by
+ * meaning as the knowledge gaps are (`groupsOf`). Not `knowledgeGaps` itself: it counts up to now rather than to the
+ * range's end, and also counts questions that were handed over, which the handoff reasons already show.
+ */
+async function unsourcedQuestions(db: Kysely<Database>, embedder: Embedder | null, range: DayRange): Promise<UnansweredEntry[]> {
+  const [start, end] = instantsOf(range);
+  const questions = (await unansweredQuestions(db, range.tenantId, start, Number.MAX_SAFE_INTEGER))
+    .filter((q) => q.reason === 'no_source' && q.askedAt >= start && q.askedAt < end && asksAFact(q.question))
+    .slice(0, maxQuestions);
+  // Oldest first, so each group is named by the first way it was asked.
+  const groups = await groupsOf([...questions].reverse(), embedder);
+  return groups.map((members) => ({
+    kind: 'knowledge_gap',
+    label: members[0]?.question ?? '',
+    count: members.length,
+    conversationIds: [...new Set(members.map((m) => m.conversationId).reverse())].slice(0, maxConversationIds),
+  }));
+}
+
+/** What the tenant's conversations looked like over a range of days: volumes per channel, who answered, how fast, and what went unanswered. */
+export function analyticsRoutes({ db, embedder }: ApiDeps) {
+  const app = new Hono<AgentEnv>();
+  app.use('*', requireAgent(db));
+
+  app.get('/', async (c) => {
+    const tenantId = c.get('agent').tenant_id;
+    const tenant = await db.selectFrom('tenants').select('time_zone').where('id', '=', tenantId).executeTakeFirstOrThrow();
+    const range = dayRange(c, tenantId, tenant.time_zone);
+    const [messages, conversations, cost, calls, firstWait, handoffWaited, reasons, gaps] = await Promise.all([
+      messagesByDay(db, range),
+      conversationsIn(db, range),
+      costByDay(db, range),
+      callsByDay(db, range),
+      firstResponse(db, range),
+      handoffWait(db, range),
+      handoffReasons(db, range, maxUnanswered),
+      unsourcedQuestions(db, embedder, range),
+    ]);
+
+    const days = new Map<string, AnalyticsDay>();
+    for (let day = range.from; day <= range.to; day = addDays(day, 1)) {
+      days.set(day, { day, conversations: noChannels(), messagesIn: noChannels(), messagesOut: noChannels(), notices: 0, costUsd: 0, calls: 0 });
+    }
+    let byAssistant = 0;
+    let byPeople = 0;
+    for (const row of messages) {
+      const day = days.get(row.day);
+      if (!day) continue;
+      day.notices += row.notices;
+      byAssistant += row.byAssistant;
+      byPeople += row.messagesOut - row.byAssistant;
+      if (!isChannel(row.channel)) continue;
+      day.conversations[row.channel] += row.conversations;
+      day.messagesIn[row.channel] += row.messagesIn;
+      day.messagesOut[row.channel] += row.messagesOut;
+    }
+    for (const row of cost.days) {
+      const day = days.get(row.day);
+      if (day) day.costUsd = row.costUsd;
+    }
+    for (const row of calls.days) {
+      const day = days.get(row.day);
+      if (day) day.calls = row.calls;
+    }
+
+    const sum = (counts: ChannelCounts) => channels.reduce((total, channel) => total + counts[channel], 0);
+    const list = [...days.values()];
+    const unanswered: UnansweredEntry[] = [
+      ...reasons.map((r) => ({ kind: 'handoff_reason' as const, ...r, conversationIds: r.conversationIds.slice(0, maxConversationIds) })),
+      ...gaps,
+    ]
+      // Stable: at equal counts the handoff reasons, then the questions, each in its own order.
+      .sort((a, b) => b.count - a.count)
+      .slice(0, maxUnanswered);
+
+    return c.json({
+      from: range.from,
+      to: range.to,
+      timeZone: range.timeZone,
+      days: list,
+      totals: {
+        conversations,
+        messagesIn: list.reduce((total, d) => total + sum(d.messagesIn), 0),
+        messagesOut: list.reduce((total, d) => total + sum(d.messagesOut), 0),
+        notices: list.reduce((total, d) => total + d.notices, 0),
+      },
+      answered: { byAssistant, byPeople, assistantShare: byAssistant + byPeople === 0 ? null : byAssistant / (byAssistant + byPeople) },
+      firstResponse: firstWait,
+      handoffWait: handoffWaited,
+      calls: { count: calls.count, averageSeconds: calls.averageSeconds },
+      costUsd: cost.totalUsd,
+      unanswered,
+    } satisfies AnalyticsReport);
+  });
+
+  return app;
+}
