@@ -1,5 +1,6 @@
 import { approvalActivities } from './approvals';
 import { callActivities } from './calls';
+import { draftActivities } from './draft';
 import type { ActivityDeps } from './deps';
 import { handoffActivities } from './handoff';
 import { inboundActivities } from './inbound';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...summaryActivities(deps),
     ...handoffActivities(deps),
     ...callActivities(deps),
+    ...draftActivities(deps),
     ...replayActivities(deps),
   };
 }

@@ -20,9 +20,9 @@ export interface ModelUse {
   conversationId: string | null;
   /**
    * A reply's call counts as `reply`, or `tool_round` when the model asked for tools; a replay's turns against a
-   * changed assistant as `replay`, and its judge's verdicts as `judge`.
+   * changed assistant as `replay`, and its judge's verdicts as `judge`; a message written for an agent to edit as `draft`.
    */
-  purpose: 'reply' | 'summary' | 'call_summary' | 'replay' | 'judge';
+  purpose: 'reply' | 'summary' | 'call_summary' | 'draft' | 'replay' | 'judge';
 }
 
 /** `latencyMs` and `costUsd`: the call's own, as usage counts them. */

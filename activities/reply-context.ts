@@ -32,7 +32,7 @@ export async function modelMessages(
   const tenant = settings ?? { name: 'the business', system_prompt: '', persona: {}, time_zone: 'UTC' };
   const messages = [
     ...buildContext({
-      systemPrompt: systemPrompt(tenant, tools, input.channel, new Date()),
+      systemPrompt: systemPrompt(tenant, tools, input.channel, new Date(), { name: settings?.contact_name, note: settings?.contact_note }),
       summary: settings?.summary ?? null,
       newestFirst,
       budgetTokens: llm.contextTokens,

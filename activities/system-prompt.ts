@@ -24,6 +24,17 @@ const voiceInstructions =
   'This turn is spoken on a phone call: answer in one to three short spoken sentences, with no lists, links, ' +
   'emoji or formatting.';
 
+/** What agents wrote down about the person in the contact panel. */
+export interface AboutCustomer {
+  name?: string | null;
+  note?: string | null;
+}
+
+function aboutCustomer({ name, note }: AboutCustomer): string {
+  const known = [name ? `The customer's name is ${name}.` : '', note ? `The team's note about them: ${note}` : ''].filter(Boolean);
+  return known.join(' ');
+}
+
 function personaOf(value: unknown): Persona {
   return typeof value === 'object' && value !== null ? (value as Persona) : {};
 }
@@ -34,7 +45,13 @@ function personaOf(value: unknown): Persona {
  * local date and time (a customer's "tomorrow"), and the channel's needs. What an agent sees as "what the assistant
  * was told".
  */
-export function systemPrompt(tenant: PromptTenant, tools: readonly ToolDefinition[], channel: Channel | undefined, now: Date): string {
+export function systemPrompt(
+  tenant: PromptTenant,
+  tools: readonly ToolDefinition[],
+  channel: Channel | undefined,
+  now: Date,
+  customer: AboutCustomer = {},
+): string {
   const persona = personaOf(tenant.persona);
   const template = persona.template ? templateDefaults[persona.template] : null;
   const who = persona.assistantName ? `You are ${persona.assistantName}, ` : 'You are ';
@@ -51,6 +68,7 @@ export function systemPrompt(tenant: PromptTenant, tools: readonly ToolDefinitio
     tenant.system_prompt,
     tools.length > 0 ? `Your tools: ${tools.map((t) => t.name).join(', ')}.${acting.length > 0 ? ` ${actions}` : ''}` : '',
     `It is ${local.weekday} ${local.date}, ${local.time} where the business is (${tenant.time_zone}).`,
+    aboutCustomer(customer),
     channel === 'voice' ? voiceInstructions : '',
   ];
   return parts.filter((part) => part.trim()).join('\n\n');

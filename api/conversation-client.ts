@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -6,6 +6,8 @@ import { HttpError } from './errors';
 import type { Config } from '../config';
 import { refusal, type Refusal } from '../domain/failures';
 import type { conversationWorkflow } from '../workflows/conversation';
+import type { draftMessageWorkflow } from '../workflows/draft';
+import type { DraftRequest } from '../activities/draft';
 import {
   agentMessageUpdate,
   agentReplyUpdate,
@@ -259,6 +261,20 @@ export function createConversationClient(temporal: Client, config: Config) {
     /** The agent holding the conversation gives it back to the assistant; 409 in words for anyone else. */
     giveBack(conversationId: string, agentId: string): Promise<void> {
       return handle(conversationId).executeUpdate(giveBackUpdate, { args: [{ agentId }] }).catch(refused);
+    },
+
+    /** A message written by the assistant for the agent to edit; nothing is sent and the conversation is unchanged. */
+    async draft(request: DraftRequest): Promise<{ text: string }> {
+      try {
+        return await temporal.workflow.execute<typeof draftMessageWorkflow>('draftMessageWorkflow', {
+          workflowId: `draft-${randomUUID()}`,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [request],
+          workflowExecutionTimeout: '2 minutes',
+        });
+      } catch (error) {
+        throw new HttpError(503, 'draft_failed', `the assistant could not write a draft: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : String(error)}`);
+      }
     },
 
     /** Approves or denies a tool call waiting for a person; 409 when it was decided already or dropped. */

@@ -4,9 +4,9 @@ import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
-import type { ApprovalList, ApprovalView } from '../protocol/agent-api';
+import type { ApprovalList } from '../protocol/agent-api';
+import { approvalView } from '../conversation-views';
 import { getApproval, listApprovals } from '../../db/repositories/approvals';
-import type { Approval } from '../../db/schema';
 
 const decisionBody = z.object({
   note: z.string().trim().max(2000).optional(),
@@ -14,30 +14,6 @@ const decisionBody = z.object({
   argumentsHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
-/** The arguments in words: "order id: A-1, amount: 20". */
-function inWords(args: Record<string, unknown>): string {
-  return Object.entries(args)
-    .map(([name, value]) => `${name.replace(/_/g, ' ')}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(', ');
-}
-
-function view(a: Approval): ApprovalView {
-  return {
-    id: a.id,
-    conversationId: a.conversation_id,
-    tool: a.tool,
-    arguments: a.arguments,
-    summary: inWords(a.arguments),
-    argumentsHash: a.arguments_hash,
-    status: a.status,
-    decidedBy: a.decided_by,
-    note: a.note,
-    result: a.result ?? null,
-    deadline: a.deadline.toISOString(),
-    createdAt: a.created_at.toISOString(),
-    decidedAt: a.decided_at?.toISOString() ?? null,
-  };
-}
 
 /** Tool calls that wait for a person: the tenant's agents approve or deny each once. */
 export function approvalRoutes({ db, conversations }: ApiDeps) {
@@ -46,7 +22,7 @@ export function approvalRoutes({ db, conversations }: ApiDeps) {
 
   app.get('/', async (c) => {
     const rows = await listApprovals(db, c.get('agent').tenant_id, c.req.query('status') === 'all');
-    return c.json({ approvals: rows.map(view) } satisfies ApprovalList);
+    return c.json({ approvals: rows.map(approvalView) } satisfies ApprovalList);
   });
 
   for (const decision of ['approve', 'deny'] as const) {
@@ -60,7 +36,7 @@ export function approvalRoutes({ db, conversations }: ApiDeps) {
         throw new HttpError(409, 'arguments_changed', 'the approval is not for the tool call with that hash');
       }
       await conversations.decideApproval(approval.conversation_id, { approvalId: approval.id, decision, agentId: agent.id, note: note || null });
-      return c.json(view((await getApproval(db, agent.tenant_id, approval.id)) ?? approval));
+      return c.json(approvalView((await getApproval(db, agent.tenant_id, approval.id)) ?? approval));
     });
   }
 

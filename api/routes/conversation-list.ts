@@ -6,7 +6,8 @@ import { HttpError } from '../errors';
 import { conversationStatuses } from '../../domain/conversation-status';
 import { listInbox, type InboxCursor, type InboxRow } from '../../db/repositories/inbox';
 import { channels, type Channel } from '../../domain/channels';
-import type { ConversationList, ConversationListItem } from '../protocol/agent-api';
+import type { ConversationList } from '../protocol/agent-api';
+import { itemView } from '../conversation-views';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -33,23 +34,6 @@ function readCursor(cursor: string): InboxCursor {
   throw new HttpError(400, 'invalid_query', 'cursor is not one this list gave');
 }
 
-function itemView(row: InboxRow): ConversationListItem {
-  return {
-    id: row.id,
-    contactKey: row.contact_key,
-    name: row.name,
-    email: row.email,
-    channels: row.channels,
-    lastChannel: row.last_channel,
-    status: row.status,
-    lastMessageAt: row.last_message_at.toISOString(),
-    preview: row.preview,
-    previewAuthor: row.preview_author,
-    openApprovals: row.open_approvals,
-    messageCount: row.message_count,
-    createdAt: row.created_at.toISOString(),
-  };
-}
 
 /**
  * `GET /api/conversations`: the inbox. Every conversation of the agent's tenant, newest activity first, filtered and

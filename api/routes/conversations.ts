@@ -7,85 +7,21 @@ import { jsonBody } from '../json-body';
 import { listCalls } from '../../db/repositories/calls';
 import { visitorsOfConversation } from '../../db/repositories/web';
 import { getConversation } from '../../db/repositories/conversations';
-import { listMessages } from '../../db/repositories/messages';
+import { lastInboundAt, listMessages } from '../../db/repositories/messages';
 import { holderOf } from '../../db/repositories/handoffs';
 import { conversationUsage } from '../../db/repositories/usage';
-import type { Call, CallTurn, Conversation, Message, WebVisitor } from '../../db/schema';
-import { readReplyOptions } from '../../domain/reply-options';
-import type { ReplySource } from '../../domain/citations';
+import type { Conversation } from '../../db/schema';
+import { callView, conversationView, messageView, visitorView } from '../conversation-views';
 import type { Channel } from '../../domain/channels';
 import { assistantPrompt } from '../assistant-prompt';
-import type { CallView, ConversationDetail, ConversationMessages, ConversationView, MessageView, WebVisitorView } from '../protocol/agent-api';
+import type { ConversationDetail, ConversationMessages } from '../protocol/agent-api';
+
+/** WhatsApp's customer service window. */
+const whatsAppWindowMs = 24 * 3_600_000;
 
 const handoffBody = z.object({ reason: z.string().trim().min(1).max(500) });
 const messageBody = z.object({ channel: z.enum(['sms', 'whatsapp']), body: z.string().trim().min(1).max(1600) });
-
-function conversationView(c: Conversation): ConversationView {
-  return {
-    id: c.id,
-    tenantId: c.tenant_id,
-    contactKey: c.contact_key,
-    lastChannel: c.last_channel,
-    channels: c.channels,
-    summary: c.summary,
-    messageCount: c.message_count,
-    lastMessageAt: c.last_message_at.toISOString(),
-    createdAt: c.created_at.toISOString(),
-  };
-}
-
-/** A web visitor as they described themselves; `linkedPhone` is the one number they proved. */
-function visitorView(v: WebVisitor): WebVisitorView {
-  return { name: v.name, email: v.email, phone: v.phone, linkedPhone: v.linked_phone, since: v.created_at.toISOString() };
-}
-
-function messageView(m: Message): MessageView {
-  return {
-    id: m.id,
-    direction: m.direction,
-    author: m.author,
-    channel: m.channel,
-    from: m.from_address,
-    to: m.to_address,
-    body: m.body,
-    media: m.media,
-    providerMessageId: m.provider_message_id,
-    status: m.status,
-    errorCode: m.error_code,
-    errorMessage: m.error_message,
-    fullBody: m.full_body,
-    options: readReplyOptions(m.options),
-    model: m.model,
-    sources: Array.isArray(m.sources) ? (m.sources as ReplySource[]) : null,
-    createdAt: m.created_at.toISOString(),
-  };
-}
-
-function callView(call: Call & { turns: CallTurn[] }): CallView {
-  const iso = (date: Date | null) => date?.toISOString() ?? null;
-  return {
-    callSid: call.call_sid,
-    direction: call.direction,
-    from: call.from_address,
-    to: call.to_address,
-    status: call.status,
-    sessionStatus: call.session_status,
-    durationSeconds: call.duration_seconds,
-    handoffData: call.handoff_data,
-    errorCode: call.error_code,
-    startedAt: call.started_at.toISOString(),
-    connectedAt: iso(call.connected_at),
-    endedAt: iso(call.ended_at),
-    turns: call.turns.map((t) => ({
-      turnId: t.turn_id,
-      prompt: t.prompt,
-      promptAt: t.prompt_at.toISOString(),
-      firstTokenAt: iso(t.first_token_at),
-      lastTokenAt: iso(t.last_token_at),
-      interruptedAt: iso(t.interrupted_at),
-    })),
-  };
-}
+const draftBody = z.object({ channel: z.enum(['sms', 'whatsapp']).default('sms'), instructions: z.string().trim().max(500).default('') });
 
 /** The read model, for agents of the conversation's tenant only. */
 export function conversationRoutes({ db, conversations }: ApiDeps) {
@@ -97,6 +33,21 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     // Another tenant's conversation is as unknown as a missing one.
     if (!conversation || conversation.tenant_id !== tenantId) throw new HttpError(404, 'not_found', `no conversation ${id}`);
     return conversation;
+  }
+
+  /**
+   * WhatsApp takes a business's own words only within 24 hours of the person's last WhatsApp message; outside it,
+   * only an approved template. Refused here in words rather than by Twilio after the fact (error 63016).
+   */
+  async function withinWhatsAppWindow(conversationId: string): Promise<void> {
+    const last = await lastInboundAt(db, conversationId, 'whatsapp');
+    if (last && Date.now() - last.getTime() < whatsAppWindowMs) return;
+    const when = last ? `their last was ${Math.floor((Date.now() - last.getTime()) / 3_600_000)} hours ago` : 'they have never written on WhatsApp';
+    throw new HttpError(
+      422,
+      'whatsapp_window_closed',
+      `WhatsApp allows your own words only within 24 hours of the person's last WhatsApp message (${when}). Send an approved WhatsApp template, or a text message (SMS) instead.`,
+    );
   }
 
   app.get('/:id', async (c) => {
@@ -129,9 +80,19 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     const agent = c.get('agent');
     const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
     const { channel, body } = c.req.valid('json');
+    if (channel === 'whatsapp') await withinWhatsAppWindow(conversation.id);
     const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
     const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel, body });
     return c.json({ messageId }, 201);
+  });
+
+  /** The assistant writes a message from the conversation's context for the agent to edit before sending it. */
+  app.post('/:id/draft', jsonBody(draftBody), async (c) => {
+    const agent = c.get('agent');
+    const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
+    const { channel, instructions } = c.req.valid('json');
+    const { text } = await conversations.draft({ tenantId: conversation.tenant_id, conversationId: conversation.id, channel, agentName: agent.name, instructions });
+    return c.json({ text });
   });
 
   /** An agent has the service call the person; the call is answered by the voice route like any other. */

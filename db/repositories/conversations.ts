@@ -20,14 +20,23 @@ export async function saveSummary(db: Kysely<Database>, id: string, summary: str
 }
 
 /**
- * What a model turn needs besides the messages: the conversation's rolling summary, and who its tenant is (name,
- * instructions, persona, time zone) for the system prompt.
+ * What a model turn needs besides the messages: the conversation's rolling summary, who its tenant is (name,
+ * instructions, persona, time zone) and what agents wrote down about the person (contact panel) for the system prompt.
  */
 export async function getPromptSettings(db: Kysely<Database>, conversationId: string) {
   return db
     .selectFrom('conversations')
     .innerJoin('tenants', 'tenants.id', 'conversations.tenant_id')
-    .select(['conversations.summary as summary', 'tenants.name', 'tenants.system_prompt', 'tenants.persona', 'tenants.time_zone'])
+    .leftJoin('contacts', (join) => join.onRef('contacts.tenant_id', '=', 'conversations.tenant_id').onRef('contacts.contact_key', '=', 'conversations.contact_key'))
+    .select([
+      'conversations.summary as summary',
+      'tenants.name',
+      'tenants.system_prompt',
+      'tenants.persona',
+      'tenants.time_zone',
+      'contacts.name as contact_name',
+      'contacts.note as contact_note',
+    ])
     .where('conversations.id', '=', conversationId)
     .executeTakeFirst();
 }

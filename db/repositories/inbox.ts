@@ -14,6 +14,8 @@ export interface InboxFilter {
   assignedToMe?: boolean;
   /** Words in messages, a name or e-mail, or four or more digits of a phone number. */
   q?: string;
+  /** These conversations only (a row to refresh, the conversations behind a figure). */
+  ids?: string[];
   /** The last row of the page before (`InboxRow.cursor`). */
   after?: InboxCursor;
   limit: number;
@@ -70,6 +72,7 @@ const statusOf = sql<ConversationStatus>`case
 export async function listInbox(db: Kysely<Database>, filter: InboxFilter): Promise<InboxRow[]> {
   const conditions: Expression<SqlBool>[] = [sql<SqlBool>`c.tenant_id = ${filter.tenantId}`];
   if (filter.after) conditions.push(sql<SqlBool>`(c.last_message_at, c.id) < (${filter.after.at}::timestamptz, ${filter.after.id})`);
+  if (filter.ids) conditions.push(sql<SqlBool>`c.id = any(${filter.ids}::text[])`);
   if (filter.channel) conditions.push(sql<SqlBool>`${filter.channel} = any(c.channels)`);
   if (filter.status) conditions.push(sql<SqlBool>`${statusOf} = ${filter.status}`);
   const approvalOpen = sql<SqlBool>`exists (select 1 from approvals a where a.conversation_id = c.id and a.status = 'pending')`;

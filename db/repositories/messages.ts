@@ -123,3 +123,15 @@ export async function messagesAfter(db: Kysely<Database>, conversationId: string
     .limit(200)
     .execute();
 }
+
+/** When the person last wrote on `channel` in the conversation; null if they never did. */
+export async function lastInboundAt(db: Kysely<Database>, conversationId: string, channel: string): Promise<Date | null> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.max('created_at').as('at'))
+    .where('conversation_id', '=', conversationId)
+    .where('direction', '=', 'inbound')
+    .where('channel', '=', channel)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}

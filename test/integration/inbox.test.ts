@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import type { ConversationList, ConversationListItem } from '../../api/protocol/agent-api';
+import type { ContactPanel, ConversationTimeline } from '../../api/protocol/timeline';
 import { createAgent } from '../../db/repositories/agents';
 import { publishEvent } from '../../db/events';
 import { sseEvents, type SseEvent } from '../../api/browser/shared/sse-events';
@@ -238,5 +239,93 @@ describe('the agents event stream', () => {
     const resumed = await readEvents(3, first!.id);
     expect(resumed.map((event) => JSON.parse(event.data).messageId)).toEqual(['m2', 'm3', 'm4']);
     expect(new Set(resumed.map((event) => event.id)).size).toBe(3);
+  });
+});
+
+describe("a person's timeline", () => {
+  const timeline = async (id: string) => {
+    const response = await stack.api(`/api/conversations/${encodeURIComponent(id)}/timeline`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as ConversationTimeline;
+  };
+
+  it('shows a call as one block with its summary, and what agents send and place from it', async () => {
+    const from = uniquePhone();
+    const id = conversationWorkflowId({ tenantId: 'default', contactKey: from });
+    const caller = stack.caller(from);
+    expect(await caller.ring()).toBe(200);
+    await caller.connect();
+    caller.say('Can I move my booking to Friday?');
+    expect((await caller.reply()).text).toBe('echo: Can I move my booking to Friday?');
+    await caller.hangUp();
+
+    await expect.poll(async () => (await timeline(id)).entries.find((e) => e.kind === 'call' && e.summary !== null), { timeout: 20_000 }).toBeTruthy();
+    const withCall = await timeline(id);
+    const call = withCall.entries.find((e) => e.kind === 'call');
+    if (call?.kind !== 'call') throw new Error('no call');
+    expect(call.call).toMatchObject({ direction: 'inbound', from });
+    expect(call.transcript.map((m) => [m.author, m.body])).toEqual([
+      ['customer', 'Can I move my booking to Friday?'],
+      ['ai', 'echo: Can I move my booking to Friday?'],
+    ]);
+    expect(call.summary).toBeTruthy();
+    // The call's messages are in its block, not loose in the timeline.
+    expect(withCall.entries.filter((e) => e.kind === 'message')).toEqual([]);
+    expect(withCall.conversation).toMatchObject({ id, channels: ['voice'], status: 'ai' });
+
+    // The agent texts the person and calls them back from the timeline.
+    const path = `/api/conversations/${encodeURIComponent(id)}`;
+    const sms = await stack.api(`${path}/messages`, { method: 'POST', body: JSON.stringify({ channel: 'sms', body: 'Friday at 10 works.' }) });
+    expect(sms.status).toBe(201);
+    expect((await stack.api(`${path}/calls`, { method: 'POST' })).status).toBe(201);
+    await expect.poll(async () => (await timeline(id)).entries.filter((e) => e.kind === 'call').length).toBe(2);
+    const after = await timeline(id);
+    expect(after.entries.map((e) => e.kind)).toEqual(['call', 'message', 'call']);
+    const sent = after.entries[1];
+    expect(sent?.kind === 'message' && sent.message).toMatchObject({ author: 'agent', channel: 'sms', body: 'Friday at 10 works.', direction: 'outbound' });
+    const placed = after.entries[2];
+    expect(placed?.kind === 'call' && placed.call.direction).toBe('outbound');
+  });
+
+  it('keeps what agents know of the person, which the assistant reads, and drafts a message with it', async () => {
+    const from = uniquePhone();
+    stack.openai.script({ content: 'Hello!' });
+    await stack.postSms(smsParams({ from, body: 'Is my table for Friday confirmed?' }));
+    await stack.twilio.waitForSent(1);
+    await stack.settled(from);
+    const id = conversationWorkflowId({ tenantId: 'default', contactKey: from });
+    const path = `/api/conversations/${encodeURIComponent(id)}`;
+
+    const patched = await stack.api(`${path}/contact`, { method: 'PATCH', body: JSON.stringify({ name: 'Ana Silva', email: 'ana@example.com', tags: ['vip', 'vip', 'regular'], note: 'Prefers a window table.' }) });
+    expect(patched.status).toBe(200);
+    const contact = (await patched.json()) as ContactPanel;
+    expect(contact).toMatchObject({ contactKey: from, name: 'Ana Silva', email: 'ana@example.com', tags: ['vip', 'regular'], note: 'Prefers a window table.', phones: [{ number: from, proved: true }], channels: ['sms'], optOuts: [] });
+    expect((await stack.api(`${path}/contact`, { method: 'PATCH', body: JSON.stringify({ email: 'not an e-mail' }) })).status).toBe(400);
+    expect((await list('?q=ana%20silva')).conversations.map((c) => c.id)).toEqual([id]);
+
+    // The assistant's next turn knows them.
+    stack.openai.script({ content: 'Yes, Ana.' });
+    await stack.postSms(smsParams({ from, body: 'And is it by the window?' }));
+    await stack.twilio.waitForSent(2);
+    const system = stack.openai.requests.at(-1)?.messages[0]?.content ?? '';
+    expect(system).toContain("The customer's name is Ana Silva.");
+    expect(system).toContain("The team's note about them: Prefers a window table.");
+
+    // A draft: the model writes from the conversation; nothing is sent.
+    stack.openai.script({ content: 'Hi Ana, your window table for Friday is confirmed.' });
+    const drafted = await stack.api(`${path}/draft`, { method: 'POST', body: JSON.stringify({ channel: 'sms', instructions: 'confirm the table' }) });
+    expect(drafted.status).toBe(200);
+    expect(await drafted.json()).toEqual({ text: 'Hi Ana, your window table for Friday is confirmed.' });
+    const asked = stack.openai.requests.at(-1)?.messages.map((m) => m.content).join('\n') ?? '';
+    expect(asked).toContain('greet them by it');
+    expect(asked).toContain('Is my table for Friday confirmed?');
+    expect(asked).toContain('confirm the table');
+    expect(stack.twilio.sent).toHaveLength(2);
+    const usage = await stack.db.selectFrom('model_calls').select('purpose').where('conversation_id', '=', id).where('purpose', '=', 'draft').execute();
+    expect(usage).toHaveLength(1);
+    if (process.env.RECORD_HISTORIES) {
+      const [run] = await Array.fromAsync(stack.temporal.workflow.list({ query: `WorkflowType = "draftMessageWorkflow" AND TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` }));
+      if (run) await keepHistory('draft', stack.temporal.workflow.getHandle(run.workflowId));
+    }
   });
 });

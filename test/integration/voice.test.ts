@@ -378,13 +378,28 @@ describe('agents reaching the person first', () => {
     expect(sms.status).toBe(201);
     expect(stack.twilio.sent.at(-1)).toMatchObject({ to: from, from: '+15005550006', body: 'Your order has shipped.' });
 
+    // Outside WhatsApp's 24-hour window the agent is told at once, and offered a template.
+    const closed = await post(`/api/conversations/${id}/messages`, { channel: 'whatsapp', body: 'Your order has shipped.' });
+    expect(closed.status).toBe(422);
+    expect(await closed.json()).toEqual({ error: { code: 'whatsapp_window_closed', message: expect.stringContaining('they have never written on WhatsApp') } });
+    const wroteOnWhatsApp = async (hoursAgo: number) =>
+      stack.db
+        .insertInto('messages')
+        .values({ id: `in:wa:${hoursAgo}`, conversation_id: decodeURIComponent(id), tenant_id: 'default', direction: 'inbound', author: 'customer', channel: 'whatsapp', from_address: `whatsapp:${from}`, to_address: 'whatsapp:+15005550006', body: 'hi', status: 'received', created_at: new Date(Date.now() - hoursAgo * 3_600_000) })
+        .execute();
+    await wroteOnWhatsApp(25);
+    const stale = await post(`/api/conversations/${id}/messages`, { channel: 'whatsapp', body: 'Your order has shipped.' });
+    expect(((await stale.json()) as { error: { message: string } }).error.message).toContain('their last was 25 hours ago). Send an approved WhatsApp template');
+
+    // Within it, Twilio's own refusal still comes back readable.
+    await wroteOnWhatsApp(1);
     stack.twilio.failNext(1, { status: 400, code: 63016, message: 'Failed to send freeform message because you are outside the allowed window.' });
     const whatsapp = await post(`/api/conversations/${id}/messages`, { channel: 'whatsapp', body: 'Your order has shipped.' });
     expect(whatsapp.status).toBe(422);
     expect(await whatsapp.json()).toEqual({
       error: { code: 'not_sent', message: expect.stringContaining('WhatsApp: outside the 24-hour session window, an approved template is required') },
     });
-    const failed = (await messages(from)).find((m) => m.channel === 'whatsapp');
+    const failed = (await messages(from)).find((m) => m.channel === 'whatsapp' && m.author === 'agent');
     expect(failed).toMatchObject({ author: 'agent', status: 'failed' });
 
     // Opt-out holds for agents too.

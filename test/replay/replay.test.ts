@@ -23,6 +23,7 @@ const required = [
   'idle-completed',
   'idle-closed',
   'taken-over-given-back',
+  'draft',
   'stop-start',
   'call-two-turns',
   'call-interrupted',
