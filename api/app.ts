@@ -12,6 +12,7 @@ import { chatRoutes } from './routes/chat';
 import { chatVisitorRoutes } from './routes/chat-visitor';
 import { consoleRoutes } from './routes/console';
 import { conversationListRoutes } from './routes/conversation-list';
+import { conversationStreamRoutes } from './routes/conversation-stream';
 import { conversationTimelineRoutes } from './routes/conversation-timeline';
 import { conversationRoutes } from './routes/conversations';
 import { handoffRoutes } from './routes/handoffs';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
   app.route('/api/conversations', conversationListRoutes(deps));
   app.route('/api/conversations', conversationTimelineRoutes(deps));
+  app.route('/api/conversations', conversationStreamRoutes(deps));
   app.route('/api/conversations', conversationRoutes(deps));
   app.route('/api/handoffs', handoffRoutes(deps));
   app.route('/api/tools', toolRoutes(deps));

@@ -71,3 +71,13 @@ export interface ConversationTimeline {
   heldBy: { agentId: string; name: string; taskId: string; kind: 'handoff' | 'takeover' } | null;
   entries: TimelineEntry[];
 }
+
+/** `GET /api/conversations/:id/stream`: a reply being written, for the agent watching (SSE event names and data). */
+export interface ReplyStreamEvents {
+  /** The next piece of the reply of `turnId`; a new `attempt` writes the reply again from the start. */
+  token: { turnId: string; attempt: number; seq: number; text: string };
+  /** The reply is written; the recorded message follows on the agents' event stream. */
+  turn_end: { turnId: string; attempt: number };
+  ready: Record<string, never>;
+  ping: Record<string, never>;
+}

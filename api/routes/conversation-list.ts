@@ -17,6 +17,13 @@ const listQuery = z.object({
   assigned: z.literal('me').optional(),
   q: z.string().trim().max(200).optional(),
   cursor: z.string().max(200).optional(),
+  /** These conversations only, comma-separated (the conversations behind an analytics figure). */
+  ids: z
+    .string()
+    .max(20_000)
+    .transform((value) => value.split(',').filter(Boolean))
+    .pipe(z.array(z.string().max(300)).max(200))
+    .optional(),
 });
 
 /** A page's last row as an opaque cursor: its time (microseconds and all) and id. */
@@ -48,7 +55,7 @@ export function conversationListRoutes({ db }: ApiDeps) {
       const issue = parsed.error.issues[0];
       throw new HttpError(400, 'invalid_query', issue ? `${issue.path.join('.') || 'query'}: ${issue.message}` : 'bad query');
     }
-    const { limit, channel, status, open, assigned, q, cursor } = parsed.data;
+    const { limit, channel, status, open, assigned, q, cursor, ids } = parsed.data;
     const agent = c.get('agent');
     // One more than asked says whether there is a next page.
     const rows = await listInbox(db, {
@@ -59,6 +66,7 @@ export function conversationListRoutes({ db }: ApiDeps) {
       open,
       assignedToMe: assigned === 'me',
       q: q || undefined,
+      ids,
       after: cursor ? readCursor(cursor) : undefined,
       limit: limit + 1,
     });

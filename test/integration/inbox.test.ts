@@ -324,8 +324,9 @@ describe("a person's timeline", () => {
     const usage = await stack.db.selectFrom('model_calls').select('purpose').where('conversation_id', '=', id).where('purpose', '=', 'draft').execute();
     expect(usage).toHaveLength(1);
     if (process.env.RECORD_HISTORIES) {
-      const [run] = await Array.fromAsync(stack.temporal.workflow.list({ query: `WorkflowType = "draftMessageWorkflow" AND TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` }));
-      if (run) await keepHistory('draft', stack.temporal.workflow.getHandle(run.workflowId));
+      for await (const run of stack.temporal.workflow.list({ query: `WorkflowType = "draftMessageWorkflow" AND TaskQueue = "${stack.config.TEMPORAL_TASK_QUEUE}"` })) {
+        await keepHistory('draft', stack.temporal.workflow.getHandle(run.workflowId));
+      }
     }
   });
 });
