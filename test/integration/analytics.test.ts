@@ -219,4 +219,12 @@ describe('analytics', () => {
     expect((await stack.api('/api/analytics?from=2024-01-01&to=2024-12-31')).status).toBe(200);
     expect((await stack.api('/api/analytics?from=2026-02-10', { token: 'not-a-token' })).status).toBe(401);
   });
+
+  it("serves the panel's stylesheets, uPlot's from its package, to the console page", async () => {
+    for (const [path, rule] of [['/console/uplot.css', '.uplot'], ['/console/analytics.css', '.analytics-pair']] as const) {
+      const response = await fetch(`${stack.apiUrl}${path}`);
+      expect(response.headers.get('content-type')).toBe('text/css; charset=utf-8');
+      expect(await response.text()).toContain(rule);
+    }
+  });
 });
