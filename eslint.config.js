@@ -39,6 +39,25 @@ export default tseslint.config(
     },
   },
   {
+    // The console is a page of our own, not embedded in anyone's site: it also bundles the one charting package it
+    // keeps (uPlot, for the analytics view), served from this service like the rest of its script.
+    files: ['api/browser/console/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)(?!\\.\\./(?!\\.\\./))(?!uplot$).*',
+              allowTypeImports: true,
+              message: 'Console code imports values only from api/browser/ and uPlot (the server\'s modules and packages only as types).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Migrations are written against Kysely<any> so they never depend on today's schema types.
     files: ['db/migrations/**/*.ts', 'db/migrate.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * The inbox: every conversation, found fast and kept live.
+ * - Messages by tenant and time, for analytics.
  * - Conversations are paged newest activity first by (last_message_at, id), and found by any run of a phone number's
  *   digits (trigrams of the contact key's digits) or by words in their messages (full text, `simple`: no language's
  *   stemming, since customers write in many).
@@ -16,6 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index conversations_tenant_page on conversations (tenant_id, last_message_at desc, id desc)`.execute(db);
   await sql`create index conversations_contact_digits on conversations using gin ((regexp_replace(contact_key, '[^0-9]', '', 'g')) gin_trgm_ops)`.execute(db);
   await sql`create index messages_words on messages using gin (to_tsvector('simple', body))`.execute(db);
+  // Analytics read a tenant's messages by day.
+  await db.schema.createIndex('messages_tenant_time').on('messages').columns(['tenant_id', 'created_at']).execute();
 
   await db.schema
     .alterTable('contacts')
@@ -70,6 +73,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index handoff_tasks_active`.execute(db);
   await db.schema.alterTable('handoff_tasks').dropColumn('claimed_at').dropColumn('kind').execute();
   await db.schema.alterTable('contacts').dropColumn('name').dropColumn('email').dropColumn('tags').dropColumn('note').dropColumn('updated_at').execute();
+  await sql`drop index messages_tenant_time`.execute(db);
   await sql`drop index messages_words`.execute(db);
   await sql`drop index conversations_contact_digits`.execute(db);
   await sql`drop index conversations_tenant_page`.execute(db);

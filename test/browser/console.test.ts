@@ -185,10 +185,10 @@ describe('agent console', () => {
     await item.waitFor({ timeout: 20_000 });
     expect(await item.textContent()).toContain('voice');
     await item.click();
-    await page.locator('[data-testid="calls"] li', { hasText: 'put through to a person' }).waitFor();
+    await page.locator('[data-testid="call"]', { hasText: 'put through to a person' }).waitFor();
     const said = page.locator('[data-testid="messages"] li[data-author="customer"]', { hasText: 'Can I speak to a person please?' });
     await said.waitFor();
-    expect(await said.textContent()).toContain('Customer · voice');
+    expect(await said.textContent()).toContain('Customer · Call');
     await page.screenshot({ path: new URL('console-call.png', screenshotDir).pathname, fullPage: true });
   });
 

@@ -2,9 +2,6 @@
 // of the same numbers beside it, since a canvas says nothing to a screen reader. The page links /console/uplot.css
 // and /console/analytics.css; sizes go through uPlot's options and the stylesheet, as the page's CSP allows no
 // style attributes.
-// uPlot is bundled into the console's script: the import rule keeps the embeddable widget free of packages, and the
-// console, a page of its own that only agents load, is not that widget.
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import uPlot from 'uplot';
 import type { AnalyticsDay, AnalyticsReport, UnansweredEntry, WaitFigures } from '../../protocol/analytics';
 import type { Channel } from '../../../domain/channels';

@@ -12,7 +12,7 @@ function selectedId(): string {
 }
 
 /** Runs what the agent asked for; a refusal's words show under the actions. */
-async function act(work: () => Promise<void>): Promise<void> {
+export async function act(work: () => Promise<void>): Promise<void> {
   page.actionError.textContent = '';
   try {
     await work();
@@ -25,6 +25,7 @@ export function claim(): Promise<void> {
   return act(async () => {
     await api(`/api/handoffs/${selectedId()}/claim`, { method: 'POST', body: '{}' });
     await loadQueue();
+    await loadMessages();
   });
 }
 
@@ -43,6 +44,7 @@ export function resolve(): Promise<void> {
     page.note.value = '';
     announce('Handoff resolved');
     await loadQueue();
+    await loadMessages();
   });
 }
 

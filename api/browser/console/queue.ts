@@ -1,6 +1,6 @@
 import type { HandoffQueue, HandoffView } from '../../protocol/agent-api';
 import { api } from './agent-api';
-import { loadMessages, renderActions, showTyping } from './conversation';
+import { renderActions, selectConversation } from './conversation';
 import { el } from './create-element';
 import { announce, page } from './page';
 import { state } from './state';
@@ -25,9 +25,8 @@ export async function loadQueue(): Promise<void> {
   }
   state.handoffs = handoffs;
   renderQueue();
-  const selected = state.selected;
-  if (selected) {
-    state.selected = handoffs.find((h) => h.id === selected.id) ?? { ...selected, status: 'resolved' };
+  if (state.conversationId) {
+    state.selected = handoffs.find((h) => h.conversationId === state.conversationId) ?? null;
     renderActions();
   }
 }
@@ -44,7 +43,7 @@ function renderQueue(): void {
             type: 'button',
             class: 'queue-item',
             'data-testid': `handoff-${h.id}`,
-            'aria-current': String(state.selected?.id === h.id),
+            'aria-current': String(state.conversationId === h.conversationId),
             onclick: () => void select(h),
           },
           el('strong', {}, customerLabel(h)),
@@ -61,13 +60,6 @@ function renderQueue(): void {
 }
 
 /** Opens a handoff's conversation. */
-async function select(handoff: HandoffView): Promise<void> {
-  state.selected = handoff;
-  showTyping('');
-  renderQueue();
-  page.conversationTitle.textContent = customerLabel(handoff);
-  page.conversationMeta.textContent = `${handoff.channel} · waiting since ${age(handoff.createdAt)} · ${handoff.reason}`;
-  page.actionError.textContent = '';
-  renderActions();
-  await loadMessages();
+function select(handoff: HandoffView): Promise<void> {
+  return selectConversation(handoff.conversationId);
 }
