@@ -6,6 +6,7 @@ import { defaultServiceTexts } from '../../domain/texts';
 import { startFakeCompanyApi, type FakeCompanyApi } from '../fakes/company-api';
 import { useBrowser } from '../support/browser';
 import { resetDatabase, smsParams, startStack, uniquePhone, type Stack } from '../support/stack';
+import { newVisitorSays } from '../support/web-visitor';
 
 /**
  * The agent console in a real Chromium (Debian's, installed by .ci/run; CHROMIUM_PATH overrides), against the whole
@@ -231,3 +232,212 @@ describe('agent console', () => {
     await expect.poll(() => page.locator('#budget').textContent()).toBe('85 % of the monthly AI budget is used.');
   });
 });
+
+describe('the inbox', () => {
+  const row = (page: Page, contactKey: string) => page.locator(`[data-testid="conversation-${contactKey}"]`);
+  const timelineItem = (page: Page, text: string) => page.locator('[data-testid="messages"] li', { hasText: text });
+
+  it('lists every conversation live as an SMS, a call and a web chat arrive, and finds a person by number and by a word', async () => {
+    const page = await signedIn();
+    await page.locator('#inbox-empty').waitFor();
+
+    const texter = uniquePhone();
+    stack.openai.script({ content: 'Yes, kayaks are 40 dollars a day.' });
+    await stack.postSms(smsParams({ from: texter, body: 'Do you rent kayaks?' }));
+    await row(page, texter).waitFor({ timeout: 20_000 });
+    await stack.twilio.waitForSent(1);
+
+    const caller = stack.caller(uniquePhone());
+    await caller.ring();
+    await caller.connect();
+    caller.say('What time do you open?');
+    await caller.reply();
+    await caller.hangUp();
+    await row(page, caller.options.from).waitFor({ timeout: 20_000 });
+
+    const chat = await newVisitorSays(stack, 'Hello from the website');
+    await chat.text();
+    const web = page.locator('[data-testid^="conversation-web:"]');
+    await web.waitFor({ timeout: 20_000 });
+    // Newest activity first, without a reload.
+    await expect.poll(() => page.locator('[data-testid="inbox"] .inbox-item').first().textContent()).toContain('Web chat');
+    expect(await page.locator('[data-testid="inbox"] .inbox-item').count()).toBe(3);
+    expect(await row(page, texter).textContent()).toContain('AI: Yes, kayaks are 40 dollars a day.');
+    await page.screenshot({ path: new URL('console-inbox.png', screenshotDir).pathname });
+
+    // A number in any format, and a word the person wrote.
+    const digits = texter.slice(-10);
+    await page.getByLabel('Search conversations').fill(`(${digits.slice(0, 3)}) ${digits.slice(3, 6)}-${digits.slice(6)}`);
+    await expect.poll(() => page.locator('[data-testid="inbox"] .inbox-item').count()).toBe(1);
+    expect(await page.locator('[data-testid="inbox"] .inbox-item').first().getAttribute('data-testid')).toBe(`conversation-${texter}`);
+    await page.getByLabel('Search conversations').fill('kayak');
+    await expect.poll(() => page.locator('[data-testid="inbox"] .inbox-item').first().getAttribute('data-testid')).toBe(`conversation-${texter}`);
+    expect(await page.locator('[data-testid="inbox"] .inbox-item').count()).toBe(1);
+    await page.getByLabel('Search conversations').fill('');
+    await expect.poll(() => page.locator('[data-testid="inbox"] .inbox-item').count()).toBe(3);
+
+    // j and k move through the list.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('[data-testid="inbox"] .inbox-item[aria-current="true"]').count()).toBe(1);
+    await page.keyboard.press('j');
+    await expect.poll(() => page.locator('#conversation-title').textContent()).toContain(caller.options.from);
+    await page.keyboard.press('k');
+    await expect.poll(() => page.locator('#conversation-title').textContent()).toContain('web:');
+  });
+
+  it('shows a call with its summary; sends an SMS, an edited draft and a call from the timeline; an opted-out person is not texted', async () => {
+    const page = await signedIn();
+    const caller = stack.caller(uniquePhone());
+    const from = caller.options.from;
+    await caller.ring();
+    await caller.connect();
+    caller.say('I would like to book a kayak for Saturday.');
+    await caller.reply();
+    await caller.hangUp();
+    await row(page, from).click({ timeout: 20_000 });
+    const call = page.locator('[data-testid="call"]').first();
+    await call.locator('[data-testid="call-summary"]').waitFor({ timeout: 20_000 });
+    expect(await call.locator('li[data-author="customer"]').textContent()).toContain('I would like to book a kayak for Saturday.');
+    expect(await call.locator('li[data-author="ai"]').textContent()).toContain('echo: I would like to book a kayak for Saturday.');
+
+    await page.getByLabel('By', { exact: true }).selectOption('sms');
+    await page.getByLabel('Message', { exact: true }).fill('We have a kayak for you on Saturday.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await timelineItem(page, 'We have a kayak for you on Saturday.').waitFor();
+    expect(stack.twilio.sent.at(-1)).toMatchObject({ to: from, body: 'We have a kayak for you on Saturday.' });
+
+    stack.openai.script({ content: 'Hi! Your kayak is booked for Saturday at 9.' });
+    await page.getByRole('button', { name: 'Draft with the assistant' }).click();
+    await expect.poll(() => page.getByLabel('Message', { exact: true }).inputValue()).toBe('Hi! Your kayak is booked for Saturday at 9.');
+    await page.getByLabel('Message', { exact: true }).fill('Hi! Your kayak is booked for Saturday at 9. Bring a towel.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await timelineItem(page, 'Bring a towel.').waitFor();
+    expect(stack.twilio.sent.at(-1)?.body).toBe('Hi! Your kayak is booked for Saturday at 9. Bring a towel.');
+
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await expect.poll(() => page.locator('[data-testid="call"]').count(), { timeout: 20_000 }).toBe(2);
+    expect(await page.locator('[data-testid="call"]').last().textContent()).toContain('Call · outbound');
+    await page.screenshot({ path: new URL('console-timeline.png', screenshotDir).pathname });
+
+    await stack.postSms(smsParams({ from, body: 'STOP' }));
+    await expect.poll(() => row(page, from).textContent(), { timeout: 20_000 }).toContain('Opted out');
+    await page.getByLabel('Message', { exact: true }).fill('One more thing');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.locator('#action-error').textContent()).toContain('opted out of sms');
+    expect(await page.locator('[data-testid="contact-facts"]').textContent()).toContain('SMS (STOP');
+  });
+
+  it('takes over a conversation nobody handed over, silencing the assistant, and gives it back', async () => {
+    const page = await signedIn();
+    const from = uniquePhone();
+    stack.openai.script({ content: 'Hello! How can I help?' });
+    await stack.postSms(smsParams({ from, body: 'hi' }));
+    await row(page, from).click({ timeout: 20_000 });
+    await timelineItem(page, 'Hello! How can I help?').waitFor({ timeout: 20_000 });
+    await stack.settled(from);
+
+    await page.getByRole('button', { name: 'Take over' }).click();
+    await expect.poll(() => page.locator('#held-by').textContent()).toContain('You have this conversation');
+    await expect.poll(() => row(page, from).textContent()).toContain('With a person');
+    const asked = stack.openai.requests.length;
+    await stack.postSms(smsParams({ from, body: 'is anyone there?' }));
+    await timelineItem(page, 'is anyone there?').waitFor({ timeout: 20_000 });
+    await stack.settled(from);
+    expect(stack.openai.requests).toHaveLength(asked);
+    expect(stack.twilio.sent).toHaveLength(1);
+
+    // The agent answers in their own words; then e gives the conversation back.
+    await page.getByLabel('Reply to the customer').fill('Yes, I am here. How can I help?');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await timelineItem(page, 'Yes, I am here.').waitFor();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('e');
+    await expect.poll(() => page.getByRole('button', { name: 'Give back' }).isVisible()).toBe(false);
+    await expect.poll(() => row(page, from).textContent()).toContain('AI answering');
+
+    stack.openai.script({ content: 'The assistant again.' });
+    await stack.postSms(smsParams({ from, body: 'thanks' }));
+    await timelineItem(page, 'The assistant again.').waitFor({ timeout: 20_000 });
+    expect(stack.twilio.sent.map((m) => m.body)).toEqual(['Hello! How can I help?', 'Yes, I am here. How can I help?', 'The assistant again.']);
+  });
+
+  it('shows analytics that match a seeded set of conversations, and opens the ones behind a figure', async () => {
+    const page = await signedIn();
+    await seedAnalytics(stack);
+    await page.getByRole('button', { name: 'Analytics' }).click();
+    await page.getByLabel('First day').fill('2026-11-02');
+    await page.getByLabel('Last day').fill('2026-11-03');
+    await page.getByRole('button', { name: 'Show', exact: true }).click();
+    const figure = (name: string) => page.locator(`[data-testid="analytics-${name}"]`).textContent();
+    await expect.poll(() => figure('conversations')).toBe('3');
+    expect(await figure('messages-in')).toBe('4');
+    expect(await figure('messages-out')).toBe('4');
+    expect(await figure('assistant-share')).toBe('75%');
+    expect(await figure('first-response-p50')).toBe('30 s');
+    expect(await figure('handoff-wait-p50')).toBe('2 min');
+    expect(await figure('calls-count')).toBe('1');
+    expect(await figure('calls-average')).toBe('90 s');
+    expect(await page.locator('[data-testid="analytics-table-conversations"]').textContent()).toContain('2026-11-02');
+    await page.screenshot({ path: new URL('console-analytics.png', screenshotDir).pathname, fullPage: true });
+
+    // The handoff reason's conversation opens in the inbox.
+    await page.locator('[data-testid="analytics-unanswered-0"]').getByRole('button').click();
+    await expect.poll(() => page.locator('[data-testid="inbox"] .inbox-item').count()).toBe(1);
+    expect(await page.locator('#inbox-subset').textContent()).toContain('refund');
+  });
+
+  it('works on a narrow screen', async () => {
+    const page = await freshPage({ width: 390, height: 844 });
+    await page.goto(`${stack.apiUrl}/console`);
+    await page.getByLabel('Agent token').fill(stack.agentToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+    const from = uniquePhone();
+    stack.openai.script({ content: 'Hello!' });
+    await stack.postSms(smsParams({ from, body: 'hi from a phone' }));
+    await row(page, from).click({ timeout: 20_000 });
+    await timelineItem(page, 'hi from a phone').waitFor();
+    // Nothing wider than the screen: every control is reachable without scrolling sideways.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    for (const name of ['Take over', 'Call', 'Send', 'Analytics']) expect(await page.getByRole('button', { name, exact: true }).isVisible()).toBe(true);
+    expect(await page.getByLabel('Search conversations').isVisible()).toBe(true);
+  });
+});
+
+/**
+ * Two days of a small business, written straight into the read model: 3 conversations (SMS, a call, web chat), 4
+ * customer messages, 3 assistant replies and 1 agent's, one handoff claimed after 2 minutes, a 90-second call.
+ */
+async function seedAnalytics(stack: Stack): Promise<void> {
+  const at = (iso: string) => new Date(iso);
+  const conversation = async (key: string, channel: string, last: string) => {
+    const id = `conversation:default:${key}`;
+    await stack.db.insertInto('conversations').values({ id, tenant_id: 'default', contact_key: key, last_channel: channel, channels: [channel], last_message_at: at(last), message_count: 2 }).execute();
+    return id;
+  };
+  const message = (id: string, conversationId: string, author: 'customer' | 'ai' | 'agent', channel: string, when: string) =>
+    stack.db
+      .insertInto('messages')
+      .values({ id, conversation_id: conversationId, tenant_id: 'default', direction: author === 'customer' ? 'inbound' : 'outbound', author, channel, from_address: 'a', to_address: 'b', body: id, status: author === 'customer' ? 'received' : 'delivered', created_at: at(when) })
+      .execute();
+  const sms = await conversation('+16045550001', 'sms', '2026-11-02T10:01:00Z');
+  await message('a1', sms, 'customer', 'sms', '2026-11-02T10:00:00Z');
+  await message('a2', sms, 'ai', 'sms', '2026-11-02T10:00:30Z');
+  const voice = await conversation('+16045550002', 'voice', '2026-11-02T11:00:30Z');
+  await message('b1', voice, 'customer', 'voice', '2026-11-02T11:00:00Z');
+  await message('b2', voice, 'ai', 'voice', '2026-11-02T11:00:30Z');
+  await stack.db
+    .insertInto('calls')
+    .values({ call_sid: 'CA1', tenant_id: 'default', conversation_id: voice, contact_key: '+16045550002', direction: 'inbound', from_address: '+16045550002', to_address: '+15005550006', status: 'completed', duration_seconds: 90, started_at: at('2026-11-02T10:59:50Z') })
+    .execute();
+  const web = await conversation('web:seeded', 'web', '2026-11-03T09:05:00Z');
+  await message('c1', web, 'customer', 'web', '2026-11-03T09:00:00Z');
+  await message('c2', web, 'ai', 'web', '2026-11-03T09:00:30Z');
+  await message('c3', web, 'customer', 'web', '2026-11-03T09:01:00Z');
+  await message('c4', web, 'agent', 'web', '2026-11-03T09:04:00Z');
+  await stack.db
+    .insertInto('handoff_tasks')
+    .values({ id: 'h1', tenant_id: 'default', conversation_id: web, reason: 'wants a refund', status: 'resolved', deadline: at('2026-11-03T10:00:00Z'), created_at: at('2026-11-03T09:01:00Z'), claimed_at: at('2026-11-03T09:03:00Z') })
+    .execute();
+}
