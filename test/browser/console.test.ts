@@ -387,6 +387,50 @@ describe('the inbox', () => {
     expect(await page.locator('#inbox-subset').textContent()).toContain('refund');
   });
 
+  it('shows a reply as the assistant writes it, and a call in progress turn by turn', async () => {
+    const page = await signedIn();
+    // A web visitor with a session of their own, writing twice.
+    const { widget_key: widgetKey } = await stack.db.selectFrom('tenants').select('widget_key').where('id', '=', 'default').executeTakeFirstOrThrow();
+    const opened = await fetch(`${stack.apiUrl}/api/chat/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ widgetKey }) });
+    const session = (await opened.json()) as { sessionId: string; token: string };
+    const say = (n: number, text: string) =>
+      fetch(`${stack.apiUrl}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+        body: JSON.stringify({ id: session.sessionId, trigger: 'submit-message', messages: [{ id: `u${n}`, role: 'user', parts: [{ type: 'text', text }] }] }),
+      }).then((response) => response.text());
+    stack.openai.script({ content: 'Hello there!' });
+    await say(1, 'hi');
+    await page.locator('[data-testid^="conversation-web:"]').click({ timeout: 20_000 });
+    await timelineItem(page, 'Hello there!').waitFor();
+
+    stack.openai.tokenDelayMs = 150;
+    stack.openai.script({ content: 'We open every day from nine in the morning until six in the evening.' });
+    const answered = say(2, 'When do you open?');
+    const writing = page.locator('[data-testid="writing"]');
+    await expect.poll(() => writing.textContent(), { timeout: 20_000 }).toContain('We open every day');
+    expect(await writing.textContent()).not.toContain('six in the evening');
+    await answered;
+    await timelineItem(page, 'until six in the evening.').and(page.locator('[data-author="ai"]')).waitFor();
+    await expect.poll(() => writing.count()).toBe(0);
+    stack.openai.tokenDelayMs = 0;
+
+    // A call's turns appear while it goes on.
+    const caller = stack.caller(uniquePhone());
+    await caller.ring();
+    await caller.connect();
+    caller.say('Is the cafe open today?');
+    await caller.reply();
+    await row(page, caller.options.from).click({ timeout: 20_000 });
+    const call = page.locator('[data-testid="call"]');
+    await call.locator('li[data-author="customer"]', { hasText: 'Is the cafe open today?' }).waitFor();
+    expect(await call.locator('.who').first().textContent()).toContain('in progress');
+    caller.say('And tomorrow?');
+    await caller.reply();
+    await call.locator('li[data-author="customer"]', { hasText: 'And tomorrow?' }).waitFor({ timeout: 20_000 });
+    await caller.hangUp();
+  });
+
   it('works on a narrow screen', async () => {
     const page = await freshPage({ width: 390, height: 844 });
     await page.goto(`${stack.apiUrl}/console`);
