@@ -103,7 +103,8 @@ function when(iso: string): string {
 }
 
 function row(c: ConversationListItem): HTMLLIElement {
-  const name = c.name ? `${c.name} · ${c.contactKey}` : c.contactKey;
+  // A web visitor who gave no name is one by their session's key, which reads as noise.
+  const name = c.name ? `${c.name} · ${c.contactKey}` : c.contactKey.startsWith('web:') ? 'Web visitor' : c.contactKey;
   const preview = c.preview ? `${c.previewAuthor === 'customer' ? '' : `${c.previewAuthor === 'ai' ? 'AI' : c.previewAuthor === 'agent' ? 'Agent' : 'Service'}: `}${c.preview}` : '';
   return el(
     'li',
