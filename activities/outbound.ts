@@ -7,6 +7,7 @@ import { splitBody } from './split-body';
 import type { ReplyTarget } from '../domain/channels';
 import type { ReplyOptions } from '../domain/reply-options';
 import type { ReplySource } from '../domain/citations';
+import type { TemplateUse } from '../domain/whatsapp-template';
 import { serviceText, type ServiceTextKey } from '../domain/texts';
 import { publishEvent } from '../db/events';
 import { optOut } from '../db/repositories/contacts';
@@ -30,6 +31,8 @@ export type Delivery =
       model?: string;
       /** The knowledge-base documents it cited (`[]`: none, on a question of fact), kept with its last part. */
       sources?: ReplySource[];
+      /** Sent as this approved WhatsApp template (`text` is what it reads, filled in); never split. */
+      template?: TemplateUse;
     }
   | { notice: ServiceTextKey; author: 'ai' | 'system' }
   /** A web visitor's one-time code (`codeId`): texted as the tenant's `phoneCode` text, recorded with the code hidden. */
@@ -155,13 +158,15 @@ export function outboundActivities(deps: ActivityDeps) {
       const { body, secret } = await deliveryText(input);
       // A code goes to the person; every record of it (the outbox row, which agents read) has it hidden.
       const recorded = (text: string) => (secret ? text.replaceAll(secret, hiddenCode) : text);
-      const bodies = splitBody(body, adapter.maxPartChars);
+      const template = 'template' in delivery ? delivery.template : undefined;
+      // A template is one message whatever its length: the channel fills it in.
+      const bodies = template ? [body] : splitBody(body, adapter.maxPartChars);
       return heartbeating(async () => {
         const providerMessageIds: string[] = [];
         for (const [index, partBody] of bodies.entries()) {
           const id = bodies.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
           const streamedAt = 'streamedAt' in delivery ? delivery.streamedAt : undefined;
-          const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined };
+          const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined, ...(template ? { template } : {}) };
           const last = index === bodies.length - 1;
           const options = last && 'options' in delivery ? (delivery.options ?? null) : null;
           const sources = last && 'sources' in delivery ? (delivery.sources ?? null) : null;

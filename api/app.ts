@@ -28,6 +28,7 @@ import { usageRoutes } from './routes/usage';
 import { twilioRoutes } from './routes/twilio';
 import { twilioVoiceRoutes } from './routes/twilio-voice';
 import { widgetRoutes } from './routes/widget';
+import { whatsAppRoutes } from './routes/whatsapp';
 
 export function createApp(deps: ApiDeps) {
   const app = new Hono();
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/knowledge', knowledgeRoutes(deps));
   app.route('/api/replays', replayRoutes(deps));
   app.route('/api/usage', usageRoutes(deps));
+  app.route('/api/whatsapp', whatsAppRoutes(deps));
   app.route('/api/analytics', analyticsRoutes(deps));
   app.route('/api/persona', personaRoutes(deps));
   app.route('/api/models', modelRoutes(deps));

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Twilio } from 'twilio';
 import type { Kysely } from 'kysely';
 import type { ConversationClient } from './conversation-client';
 import type { Config } from '../config';
@@ -18,4 +19,6 @@ export interface ApiDeps {
   events: EventBus;
   /** Knowledge search by meaning, and embedding documents added through the API; null: full text alone. */
   embedder: Embedder | null;
+  /** Twilio's REST client, for what agents read from it (WhatsApp templates); sending is the worker's. */
+  twilio: Twilio;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import twilio from 'twilio';
 import { sendJson, startHttpServer, type RunningServer } from './http-server';
+import { fillTemplate } from '../domain/whatsapp-template';
 import { sandboxAccountSid } from './twilio-signing';
 
 export interface SentMessage {
@@ -12,7 +13,51 @@ export interface SentMessage {
   body: string;
   statusCallback: string | null;
   at: number;
+  /** The Content API template it was sent from (a WhatsApp message outside the 24-hour window), if any. */
+  contentSid?: string;
 }
+
+/** A Content API template, as `GET /v1/ContentAndApprovals` lists it (its text, and its WhatsApp approval). */
+export interface SandboxTemplate {
+  sid: string;
+  friendlyName: string;
+  language: string;
+  /** `{{1}}`, `{{2}}`… are filled from the message's ContentVariables. */
+  body: string;
+  /** Sample values, by placeholder number. */
+  variables: Record<string, string>;
+  /** WhatsApp's verdict: only `approved` templates may open a conversation. */
+  status: 'approved' | 'pending' | 'rejected';
+}
+
+/** The sandbox's templates: what `npm start` offers agents when a WhatsApp window has closed. */
+export const sandboxTemplates: SandboxTemplate[] = [
+  {
+    sid: 'HX0f4a5e2d1c3b4a59687766554433aa01',
+    friendlyName: 'follow_up',
+    language: 'en',
+    body: 'Hello {{1}}, we have an update about your request. Reply to this message to continue the conversation.',
+    variables: { '1': 'Ana' },
+    status: 'approved',
+  },
+  {
+    sid: 'HX0f4a5e2d1c3b4a59687766554433aa02',
+    friendlyName: 'appointment_reminder',
+    language: 'en',
+    body: 'Hi {{1}}, a reminder of your appointment on {{2}}. Reply to this message to change it.',
+    variables: { '1': 'Ana', '2': 'Friday at 10:00' },
+    status: 'approved',
+  },
+  {
+    sid: 'HX0f4a5e2d1c3b4a59687766554433aa03',
+    friendlyName: 'spring_sale',
+    language: 'en',
+    body: 'Our spring sale starts {{1}}!',
+    variables: { '1': 'Monday' },
+    status: 'rejected',
+  },
+];
+
 
 /** A call the service asked Twilio to place. */
 export interface PlacedCall {
@@ -106,6 +151,26 @@ function messageResource(message: SentMessage, status: string) {
   };
 }
 
+/** The Content API's list of templates with their WhatsApp approvals, one page. */
+function contentAndApprovals(accountSid: string, url: URL) {
+  const created = new Date('2026-11-01T00:00:00Z').toISOString();
+  const self = `https://content.twilio.com/v1/ContentAndApprovals?PageSize=50&Page=0`;
+  return {
+    contents: sandboxTemplates.map((t) => ({
+      sid: t.sid,
+      account_sid: accountSid,
+      friendly_name: t.friendlyName,
+      language: t.language,
+      variables: t.variables,
+      types: { 'twilio/text': { body: t.body } },
+      approval_requests: { name: t.friendlyName, category: 'UTILITY', content_type: 'twilio/text', status: t.status, rejection_reason: t.status === 'rejected' ? 'Promotional content' : '', allow_category_change: true },
+      date_created: created,
+      date_updated: created,
+    })),
+    meta: { page: 0, page_size: 50, first_page_url: self, previous_page_url: null, url: `https://content.twilio.com${url.pathname}${url.search}`, next_page_url: null, key: 'contents' },
+  };
+}
+
 /** `url` at `base`'s origin, with its own path and query. */
 function rebase(url: string, base: string): string {
   const { pathname, search } = new URL(url);
@@ -138,6 +203,11 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
       statusCallback: form.get('StatusCallback'),
       at: Date.now(),
     };
+    const template = sandboxTemplates.find((t) => t.sid === form.get('ContentSid'));
+    if (template) {
+      message.contentSid = template.sid;
+      message.body = fillTemplate(template.body, JSON.parse(form.get('ContentVariables') ?? '{}') as Record<string, string>);
+    }
     sent.push(message);
     sandbox.onSent?.(message);
     for (const wake of waiters) wake();
@@ -175,9 +245,20 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     const to = form.get('To');
     const from = form.get('From') ?? form.get('MessagingServiceSid');
     const text = form.get('Body');
+    const contentSid = form.get('ContentSid');
+    if (contentSid && !sandboxTemplates.some((t) => t.sid === contentSid)) {
+      return sendJson(res, 400, { code: 21655, message: 'The ContentSid is Invalid.', status: 400 });
+    }
+    if (contentSid) {
+      try {
+        JSON.parse(form.get('ContentVariables') ?? '{}');
+      } catch {
+        return sendJson(res, 400, { code: 21656, message: 'The ContentVariables Parameter is invalid.', status: 400 });
+      }
+    }
     if (!to) return sendJson(res, 400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
     if (!from) return sendJson(res, 400, { code: 21603, message: "A 'From' phone number is required.", status: 400 });
-    if (!text && !form.get('MediaUrl')) return sendJson(res, 400, { code: 21602, message: 'Message body is required.', status: 400 });
+    if (!text && !form.get('MediaUrl') && !contentSid) return sendJson(res, 400, { code: 21602, message: 'Message body is required.', status: 400 });
     if ((text ?? '').length > 1600) {
       return sendJson(res, 400, { code: 21617, message: 'The concatenated message body exceeds the 1600 character limit.', status: 400 });
     }
@@ -239,6 +320,12 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
   const server = await startHttpServer((req, body, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/sandbox/messages') return sendJson(res, 200, { messages: sent });
+    // Twilio's Content API (content.twilio.com), reached under /content as the service's client sends it.
+    if (req.method === 'GET' && url.pathname === '/content/v1/ContentAndApprovals') {
+      const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
+      if (req.headers.authorization !== expected) return sendJson(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+      return sendJson(res, 200, contentAndApprovals(accountSid, url));
+    }
     const messages = messagesPath.exec(url.pathname);
     const calling = req.method === 'POST' ? callsPath.exec(url.pathname) : null;
     const match = messages ?? calling;

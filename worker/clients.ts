@@ -11,14 +11,15 @@ const twilioDefaultBase = 'https://api.twilio.com';
 
 /**
  * Twilio's REST client, pointed at TWILIO_API_BASE_URL (Twilio itself by default, or any Twilio-compatible
- * endpoint). No client-side retries: the sendMessage activity's retry policy owns them, and its outbox row keeps a
- * retry from sending twice.
+ * endpoint, which serves Twilio's other hosts under a folder of their name: content.twilio.com at `<base>/content`).
+ * No client-side retries: the sendMessage activity's retry policy owns them, and its outbox row keeps a retry from
+ * sending twice.
  */
 export function createTwilioClient(config: Config): twilio.Twilio {
   const base = config.TWILIO_API_BASE_URL.replace(/\/+$/, '');
   class BaseUrlRequestClient extends twilio.RequestClient {
     override request<TData>(opts: RequestClient.RequestOptions<TData>) {
-      const uri = base === twilioDefaultBase ? opts.uri : opts.uri.replace(twilioDefaultBase, base);
+      const uri = base === twilioDefaultBase ? opts.uri : opts.uri.replace(/^https:\/\/([a-z]+)\.twilio\.com/, (_, host: string) => (host === 'api' ? base : `${base}/${host}`));
       return super.request<TData>({ ...opts, uri });
     }
   }

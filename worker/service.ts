@@ -75,7 +75,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const events = new EventBus(config.DATABASE_URL);
     const conversations = createConversationClient(temporal, config);
-    const server = await listen(createApp({ config, db, temporal, conversations, log, events, embedder: createEmbedder(config) }).fetch, config.PORT);
+    const server = await listen(createApp({ config, db, temporal, conversations, log, events, embedder: createEmbedder(config), twilio: createTwilioClient(config) }).fetch, config.PORT);
     const relay = attachRelaySocket(server as Server, config, { db, events, conversations, log });
     const address = server.address();
     apiUrl = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;

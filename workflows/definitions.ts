@@ -2,6 +2,7 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel, ReplyTarget } from '../domain/channels';
 import type { ReplyOptions } from '../domain/reply-options';
+import type { TemplateUse } from '../domain/whatsapp-template';
 
 export type { Channel, ReplyTarget } from '../domain/channels';
 
@@ -252,7 +253,10 @@ export const placeCallUpdate = defineUpdate<{ callSid: string }, [{ agentId: str
 export interface AgentMessage {
   agentId: string;
   channel: 'sms' | 'whatsapp';
+  /** What the person reads (a template's, filled in). */
   body: string;
+  /** An approved WhatsApp template, sent as such (outside the 24-hour window only a template may go). */
+  template?: TemplateUse;
 }
 export const agentMessageUpdate = defineUpdate<{ messageId: string }, [AgentMessage]>('agentMessage');
 

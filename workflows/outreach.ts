@@ -51,7 +51,7 @@ export class Outreach {
     const { person, service } = this.numbers();
     const prefix = message.channel === 'whatsapp' ? 'whatsapp:' : '';
     const target: ReplyTarget = { channel: message.channel, address: `${prefix}${person}`, sender: `${prefix}${service}` };
-    const sent = await this.host.deliver({ text: message.body, author: 'agent' }, target);
+    const sent = await this.host.deliver({ text: message.body, author: 'agent', ...(message.template ? { template: message.template } : {}) }, target);
     if ('refused' in sent) throw ApplicationFailure.nonRetryable(sent.refused, refusal.deliveryRefused);
     return sent;
   }

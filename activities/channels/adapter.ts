@@ -1,4 +1,5 @@
 import type { ReplyTarget } from '../../domain/channels';
+import type { TemplateUse } from '../../domain/whatsapp-template';
 
 /** One part of a reply, as the outbox wrote it before handing it to its channel. */
 export interface OutboundPart {
@@ -9,6 +10,8 @@ export interface OutboundPart {
   body: string;
   /** The customer already got this text live, token by token, while it was written (a call, a web visitor). */
   streamed: boolean;
+  /** Sent as this approved template (WhatsApp); `body` is what it reads. */
+  template?: TemplateUse;
 }
 
 export interface Accepted {

@@ -16,13 +16,14 @@ export function twilioMessagingAdapter(twilio: Twilio, statusCallbackUrl: string
     provider: 'twilio',
     maxPartChars: maxBodyChars,
 
-    async deliver({ target, body }) {
+    async deliver({ target, body, template }) {
       if (!target.sender) throw new DeliveryRejected('no_sender', 'the conversation has no number to send from');
       try {
+        const content = template ? { contentSid: template.contentSid, contentVariables: JSON.stringify(template.variables) } : { body };
         const sent = await twilio.messages.create({
           to: target.address,
           from: target.sender,
-          body,
+          ...content,
           ...(statusCallbackUrl ? { statusCallback: statusCallbackUrl } : {}),
         });
         return { providerMessageId: sent.sid, status: sent.status };

@@ -318,3 +318,19 @@ export interface ModelsView {
   /** The tenant's own (`PUT /api/models/fallback`) or else the service's; its key is never shown. */
   fallback: { model: string; provider: string; source: 'tenant' | 'service' } | null;
 }
+
+/** `GET /api/whatsapp/templates`: the WhatsApp templates the account may send outside the 24-hour window. */
+export interface WhatsAppTemplateList {
+  templates: WhatsAppTemplate[];
+}
+
+export interface WhatsAppTemplate {
+  /** The Content API's id (HX…), sent as `template.contentSid`. */
+  sid: string;
+  name: string;
+  language: string;
+  /** Its text, with `{{1}}`, `{{2}}`… for the variables. */
+  body: string;
+  /** Sample values by placeholder number. */
+  variables: Record<string, string>;
+}

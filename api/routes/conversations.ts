@@ -14,17 +14,28 @@ import type { Conversation } from '../../db/schema';
 import { callView, conversationView, messageView, visitorView } from '../conversation-views';
 import type { Channel } from '../../domain/channels';
 import { assistantPrompt } from '../assistant-prompt';
+import { approvedTemplates } from '../whatsapp-templates';
+import { fillTemplate } from '../../domain/whatsapp-template';
 import type { ConversationDetail, ConversationMessages } from '../protocol/agent-api';
 
 /** WhatsApp's customer service window. */
 const whatsAppWindowMs = 24 * 3_600_000;
 
 const handoffBody = z.object({ reason: z.string().trim().min(1).max(500) });
-const messageBody = z.object({ channel: z.enum(['sms', 'whatsapp']), body: z.string().trim().min(1).max(1600) });
+const messageBody = z.union([
+  z.object({ channel: z.enum(['sms', 'whatsapp']), body: z.string().trim().min(1).max(1600) }).strict(),
+  /** An approved WhatsApp template (`GET /api/whatsapp/templates`): what WhatsApp takes outside the 24-hour window. */
+  z
+    .object({
+      channel: z.literal('whatsapp'),
+      template: z.object({ contentSid: z.string().regex(/^HX[0-9a-f]{32}$/, 'a Content API template id (HX…)'), variables: z.record(z.string().regex(/^\d{1,2}$/), z.string().max(500)).default({}) }),
+    })
+    .strict(),
+]);
 const draftBody = z.object({ channel: z.enum(['sms', 'whatsapp']).default('sms'), instructions: z.string().trim().max(500).default('') });
 
 /** The read model, for agents of the conversation's tenant only. */
-export function conversationRoutes({ db, conversations }: ApiDeps) {
+export function conversationRoutes({ db, conversations, twilio }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
 
@@ -46,7 +57,7 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
     throw new HttpError(
       422,
       'whatsapp_window_closed',
-      `WhatsApp allows your own words only within 24 hours of the person's last WhatsApp message (${when}). Send an approved WhatsApp template, or a text message (SMS) instead.`,
+      `WhatsApp allows your own words only within 24 hours of the person's last WhatsApp message (${when}). Send an approved WhatsApp template (GET /api/whatsapp/templates), or a text message (SMS) instead.`,
     );
   }
 
@@ -79,10 +90,19 @@ export function conversationRoutes({ db, conversations }: ApiDeps) {
   app.post('/:id/messages', jsonBody(messageBody), async (c) => {
     const agent = c.get('agent');
     const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
-    const { channel, body } = c.req.valid('json');
-    if (channel === 'whatsapp') await withinWhatsAppWindow(conversation.id);
+    const message = c.req.valid('json');
     const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
-    const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel, body });
+    if ('template' in message) {
+      const { contentSid, variables } = message.template;
+      const template = (await approvedTemplates(twilio)).find((t) => t.sid === contentSid);
+      if (!template) throw new HttpError(422, 'template_not_approved', `${contentSid} is not a WhatsApp template approved for this account`);
+      const body = fillTemplate(template.body, variables);
+      if (/\{\{\d+\}\}/.test(body)) throw new HttpError(400, 'template_variables', `fill every placeholder of ${template.name}: ${template.body}`);
+      const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel: 'whatsapp', body, template: { contentSid, variables } });
+      return c.json({ messageId }, 201);
+    }
+    if (message.channel === 'whatsapp') await withinWhatsAppWindow(conversation.id);
+    const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel: message.channel, body: message.body });
     return c.json({ messageId }, 201);
   });
 

@@ -431,6 +431,30 @@ describe('the inbox', () => {
     await caller.hangUp();
   });
 
+  it('offers an approved WhatsApp template when the 24-hour window has closed, and sends it', async () => {
+    const page = await signedIn();
+    const from = uniquePhone();
+    stack.openai.script({ content: 'Hello!' });
+    await stack.postSms(smsParams({ from, body: 'hi' }));
+    await row(page, from).click({ timeout: 20_000 });
+    await timelineItem(page, 'Hello!').waitFor({ timeout: 20_000 });
+    await page.getByLabel('Name', { exact: true }).fill('Ana');
+    await page.getByRole('button', { name: 'Save contact' }).click();
+    await expect.poll(() => page.locator('#contact-status').textContent()).toBe('Saved.');
+
+    await page.getByLabel('By', { exact: true }).selectOption('whatsapp');
+    await page.getByLabel('Message', { exact: true }).fill('Your order shipped.');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.locator('#action-error').textContent()).toContain('they have never written on WhatsApp');
+    await page.getByLabel('Template', { exact: true }).selectOption({ label: 'appointment_reminder (en)' });
+    expect(await page.getByLabel('Value 1').inputValue()).toBe('Ana');
+    await page.getByLabel('Value 2').fill('Friday at 10:00');
+    await expect.poll(() => page.locator('#template-preview').textContent()).toBe('Hi Ana, a reminder of your appointment on Friday at 10:00. Reply to this message to change it.');
+    await page.getByRole('button', { name: 'Send template' }).click();
+    await page.locator('[data-testid="messages"] li[data-channel="whatsapp"]', { hasText: 'a reminder of your appointment on Friday at 10:00' }).waitFor();
+    expect(stack.twilio.sent.at(-1)).toMatchObject({ to: `whatsapp:${from}`, contentSid: 'HX0f4a5e2d1c3b4a59687766554433aa02' });
+  });
+
   it('works on a narrow screen', async () => {
     const page = await freshPage({ width: 390, height: 844 });
     await page.goto(`${stack.apiUrl}/console`);

@@ -329,4 +329,35 @@ describe("a person's timeline", () => {
       }
     }
   });
+
+  it('offers the approved WhatsApp templates once the 24-hour window has closed, and sends one', async () => {
+    const from = uniquePhone();
+    stack.openai.script({ content: 'Hello!' });
+    await stack.postSms(smsParams({ from, body: 'hi' }));
+    await stack.twilio.waitForSent(1);
+    await stack.settled(from);
+    const path = `/api/conversations/${encodeURIComponent(conversationWorkflowId({ tenantId: 'default', contactKey: from }))}/messages`;
+    const send = (body: unknown) => stack.api(path, { method: 'POST', body: JSON.stringify(body) });
+
+    const { templates } = (await (await stack.api('/api/whatsapp/templates')).json()) as { templates: { sid: string; name: string; body: string }[] };
+    expect(templates.map((t) => t.name)).toEqual(['follow_up', 'appointment_reminder']);
+    const closed = await send({ channel: 'whatsapp', body: 'Your order shipped.' });
+    expect(closed.status).toBe(422);
+    expect(((await closed.json()) as { error: { message: string } }).error.message).toContain('Send an approved WhatsApp template');
+
+    const [followUp, reminder] = templates;
+    const sent = await send({ channel: 'whatsapp', template: { contentSid: followUp!.sid, variables: { '1': 'Ana' } } });
+    expect(sent.status).toBe(201);
+    const body = 'Hello Ana, we have an update about your request. Reply to this message to continue the conversation.';
+    expect(stack.twilio.sent.at(-1)).toMatchObject({ to: `whatsapp:${from}`, from: 'whatsapp:+15005550006', contentSid: followUp!.sid, body });
+    const { messageId } = (await sent.json()) as { messageId: string };
+    expect(await stack.db.selectFrom('messages').select(['author', 'channel', 'body']).where('id', '=', messageId).executeTakeFirst()).toEqual({ author: 'agent', channel: 'whatsapp', body });
+
+    const missing = await send({ channel: 'whatsapp', template: { contentSid: reminder!.sid, variables: { '1': 'Ana' } } });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('fill every placeholder');
+    const rejected = await send({ channel: 'whatsapp', template: { contentSid: 'HX0f4a5e2d1c3b4a59687766554433aa03', variables: { '1': 'Monday' } } });
+    expect(rejected.status).toBe(422);
+    expect((await send({ channel: 'sms', template: { contentSid: followUp!.sid } })).status).toBe(400);
+  });
 });

@@ -5,6 +5,7 @@ import { refreshInbox } from './inbox-list';
 import { announce, page } from './page';
 import { loadQueue } from './queue';
 import { state } from './state';
+import { offerTemplates } from './whatsapp-templates';
 
 /** The conversation on screen, in a path. */
 function path(): string {
@@ -43,7 +44,13 @@ export function placeCall(): Promise<void> {
 /** The agent's own words (or the edited draft), by SMS or WhatsApp, through the conversation's outbox. */
 export function sendMessage(): Promise<void> {
   return act(async () => {
-    await api(`${path()}/messages`, { method: 'POST', body: JSON.stringify({ channel: page.sendChannel.value, body: page.sendBody.value }) });
+    try {
+      await api(`${path()}/messages`, { method: 'POST', body: JSON.stringify({ channel: page.sendChannel.value, body: page.sendBody.value }) });
+    } catch (error) {
+      // Outside WhatsApp's window: the refusal's words, and the templates that may go instead.
+      if (error instanceof Error && error.message.includes('approved WhatsApp template')) await offerTemplates();
+      throw error;
+    }
     page.sendBody.value = '';
     announce('Message sent');
     await loadMessages();

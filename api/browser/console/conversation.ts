@@ -21,6 +21,7 @@ export async function selectConversation(id: string): Promise<void> {
     state.timeline = null;
     page.actionError.textContent = '';
     page.sendBody.value = '';
+    page.templateForm.hidden = true;
     showTyping('');
     followReplies(id);
   }

@@ -14,6 +14,7 @@ import { draftMessage, giveBack, placeCall, sendMessage, takeOver } from './conv
 import { saveContact } from './contact-panel';
 import { clearSubset, loadInbox, loadMore, showSubset, whenSelected } from './inbox-list';
 import { listenToKeys } from './keyboard';
+import { sendTemplate } from './whatsapp-templates';
 import { listen } from './live-events';
 import { page } from './page';
 import { loadQueue } from './queue';
@@ -95,6 +96,10 @@ page.draft.addEventListener('click', () => void draftMessage());
 page.sendForm.addEventListener('submit', (event) => {
   event.preventDefault();
   void sendMessage();
+});
+page.templateForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  void sendTemplate();
 });
 page.contactForm.addEventListener('submit', (event) => {
   event.preventDefault();
