@@ -79,6 +79,9 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   /** Hands the conversation to people; what was waiting for the AI is theirs now (already recorded). */
   const openHandoff = (reason: string): string => {
     batch.clear();
+    // A person who took the conversation over while the model was answering keeps it: no second task replaces theirs.
+    const held = handoff.current;
+    if (held && patched('one-handoff-at-a-time')) return held.taskId;
     handoff.open(reason);
     return handoff.current?.taskId ?? '';
   };
@@ -86,7 +89,8 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
   const writes = new Map<string, string>();
   const turnSettled = () => writes.clear();
   /** A reply turn's outcome, where replies go now. */
-  const settleHere = (reply: TurnResult | null) => settleTurn(reply, { deliver: send, openHandoff, turnSettled }, routing.replyTarget, { live: false });
+  const settleHere = (reply: TurnResult | null) =>
+    settleTurn(reply, { deliver: send, openHandoff, turnSettled, personHasIt: () => handoff.current !== null }, routing.replyTarget, { live: false });
   const askApproval: AskApproval = (tool, args, key) => approvals.open(tool, args, key);
   const approvals = new Approvals(
     {
@@ -200,16 +204,22 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     ]);
   }
 
+  /**
+   * Whether the run may end: nothing waits to be answered, asked for or decided (a tool call still waiting for a
+   * person keeps the run: it would be lost with it), and nobody took the conversation over meanwhile.
+   */
+  const drained = () => batch.pending.length === 0 && handoff.requested === null && approvals.waiting.length === 0 && handoff.current === null;
+
+  /** Summarizes, lets every handler finish, and says whether the run may end; marks the conversation closed if so. */
   async function summarizeAndDrain(): Promise<boolean> {
     await summarizeConversation({ conversationId });
     await condition(allHandlersFinished);
-    // A tool call still waiting for a person keeps the run (it would be lost with it).
-    return batch.pending.length === 0 && handoff.requested === null && approvals.waiting.length === 0;
-  }
-
-  /** The run ends here; the inbox shows the conversation closed until its next message starts another. */
-  async function closeRun(): Promise<void> {
-    if (patched('inbox-closed')) await conversationClosed({ conversationId });
+    if (!drained()) return false;
+    if (!patched('inbox-closed')) return true;
+    // The inbox shows it closed until its next message; a message that came meanwhile keeps the run going.
+    await conversationClosed({ conversationId });
+    await condition(allHandlersFinished);
+    return drained();
   }
 
   function continueAsNewDue(): boolean {
@@ -241,7 +251,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
     if (handoff.current) {
       const outcome = await handoff.run(continueAsNewDue);
       if (outcome === 'continue') await continueWithFreshHistory();
-      else if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return closeRun();
+      else if (outcome !== 'expired' && outcome.action === 'close' && (await summarizeAndDrain())) return;
       continue;
     }
     idle.touch();
@@ -259,7 +269,7 @@ export async function conversationWorkflow(input: ConversationInput): Promise<vo
         if (continueAsNewDue() && !handoff.current) await continueWithFreshHistory();
         continue;
       }
-      if (await summarizeAndDrain()) return closeRun();
+      if (await summarizeAndDrain()) return;
       continue;
     }
     if (batch.pending.length > 0) await batch.answer();

@@ -57,7 +57,10 @@ export class Handoff {
     if (!this.current) this.requested = reason;
   }
 
-  /** Starts waiting for a person (or, taken over, with one); the AI stays silent until the task is resolved or expires. */
+  /**
+   * Starts waiting for a person (or, taken over, with one); the AI stays silent until the task is resolved or
+   * expires. One at a time: while a person has the conversation it stays theirs (`conversation.ts` checks first).
+   */
   open(reason: string, takenOver?: { claimedBy: string; kind: 'takeover' }): void {
     this.current = { taskId: uuid4(), reason, claimedBy: null, escalated: false, openedAt: Date.now(), recorded: false, channel: this.host.channel(), ...takenOver };
     this.requested = null;
@@ -85,7 +88,17 @@ export class Handoff {
     }
     this.open('An agent took the conversation over', { claimedBy: agentId, kind: 'takeover' });
     const opened = this.current as OpenHandoff | null;
-    if (opened) await condition(() => opened.recorded);
+    // Recorded here, not by `run`: the conversation's loop may be waiting for this very handler to finish (a run
+    // summarizing before it ends, or continuing as new), and the agent's answer must not wait for the loop.
+    if (opened) await this.record(opened);
+  }
+
+  /** Writes the task's row (and tells the agents); a takeover's is already its agent's. */
+  private async record(open: OpenHandoff): Promise<void> {
+    const deadline = new Date(open.openedAt + this.host.timeoutMs).toISOString();
+    const takenOver = open.kind === 'takeover' && open.claimedBy ? { claimedBy: open.claimedBy, kind: open.kind } : {};
+    await openHandoffTask({ ...this.ref(open), reason: open.reason, deadline, channel: open.channel ?? null, ...takenOver });
+    open.recorded = true;
   }
 
   validateGiveBack({ agentId }: { agentId: string }): void {
@@ -145,12 +158,9 @@ export class Handoff {
   async run(continueAsNewDue: () => boolean): Promise<HandoffOutcome> {
     const open = this.current;
     if (!open) throw new Error('no open handoff');
-    if (!open.recorded) {
-      const deadline = new Date(open.openedAt + this.host.timeoutMs).toISOString();
-      const takenOver = open.kind === 'takeover' && open.claimedBy ? { claimedBy: open.claimedBy, kind: open.kind } : {};
-      await openHandoffTask({ ...this.ref(open), reason: open.reason, deadline, channel: open.channel ?? null, ...takenOver });
-      open.recorded = true;
-    }
+    // A takeover's row is written by its own update handler.
+    if (open.kind === 'takeover') await condition(() => open.recorded);
+    else if (!open.recorded) await this.record(open);
     const settled = () => this.resolution !== null;
     if (!open.claimedBy && !open.escalated) {
       const moved = await condition(

@@ -51,6 +51,8 @@ export interface SettleHost {
   openHandoff(reason: string): string;
   /** A turn was answered or handed over (not superseded): the customer has heard of what its writes did. */
   turnSettled?(): void;
+  /** A person has the conversation now (taken over while the model wrote): a reply not yet sent is theirs to give. */
+  personHasIt?(): boolean;
 }
 
 /**
@@ -67,6 +69,8 @@ export async function settleTurn(
   target: ReplyTarget | null,
   { live, handoffNotice }: { live: boolean; handoffNotice?: ServiceTextKey },
 ): Promise<TurnOutcome> {
+  // Taken over while the model wrote: the person has the conversation, and nothing the assistant wrote goes out.
+  if (!live && host.personHasIt?.() && patched('person-holds-reply')) return { kind: 'superseded' };
   if (!reply || reply.kind === 'handoff') {
     const notice = !reply ? 'fallback' : (handoffNotice ?? reply.notice);
     const messageId = await host.deliver({ notice, author: reply && !handoffNotice ? 'ai' : 'system' }, target);

@@ -5,7 +5,9 @@ import {
   callStartedSignal,
   interruptSignal,
   claimHandoffUpdate,
+  giveBackUpdate,
   resolveHandoffUpdate,
+  takeOverUpdate,
   snapshotQuery,
   type HandoffResolution,
 } from '../../workflows/definitions';
@@ -164,5 +166,78 @@ describe('handoff', () => {
       },
       { maxHistoryEvents: 40 },
     );
+  });
+
+  describe('taken over by an agent', () => {
+    /** A promise and the function that settles it. */
+    function gate(): { opened: Promise<void>; open: () => void } {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { opened, open };
+    }
+
+    async function until(check: () => boolean, what: string): Promise<void> {
+      for (let waited = 0; !check(); waited += 1) {
+        if (waited > 200) throw new Error(`never: ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+
+    it('keeps a run that was summarizing to end when an agent takes it over, and the agent has it', async () => {
+      await h.withWorker(async (send, workflowId) => {
+        const handle = h.env.client.workflow.getHandle(workflowId);
+        await send(message('m1'));
+        await h.env.sleep(5000);
+        expect(bodies()).toEqual(['reply to in:m1']);
+        const summary = gate();
+        h.calls.summaryGate = summary.opened;
+        // Idle: the run summarizes before it ends, and the agent takes it over meanwhile.
+        void h.env.sleep(settings.idleMs + 1000);
+        await until(() => h.calls.summaries === 1, 'the closing summary started');
+        await handle.executeUpdate(takeOverUpdate, { args: [{ agentId: 'a1' }] });
+        expect(h.calls.handoffs).toEqual([{ reason: 'An agent took the conversation over', taskId: expect.any(String), claimedBy: 'a1', kind: 'takeover' }]);
+        summary.open();
+        await h.env.sleep(1000);
+        expect((await handle.describe()).status.name).toBe('RUNNING');
+        expect(await handle.query(snapshotQuery)).toMatchObject({ mode: 'handoff', handoff: { claimedBy: 'a1' } });
+        expect(h.calls.closed).toBe(0);
+
+        await handle.executeUpdate(giveBackUpdate, { args: [{ agentId: 'a1' }] });
+        await send(message('m2'));
+        await h.env.sleep(5000);
+        expect(bodies()).toEqual(['reply to in:m1', 'reply to in:m2']);
+      });
+    });
+
+    it('does not send what the model was writing when an agent took over, nor let the model hand it to someone else', async () => {
+      const model = gate();
+      let turns = 0;
+      h.generate = async (input) => {
+        turns += 1;
+        if (turns === 1) {
+          await model.opened;
+          return { kind: 'handoff', reason: 'wants a person', notice: 'handoffAck' };
+        }
+        return { kind: 'text', text: `reply to ${input.untilMessageId}` };
+      };
+      await h.withWorker(async (send, workflowId) => {
+        const handle = h.env.client.workflow.getHandle(workflowId);
+        await send(message('m1'));
+        void h.env.sleep(3000);
+        await until(() => turns === 1, 'the model started writing');
+        // The agent's answer does not wait for the model.
+        await handle.executeUpdate(takeOverUpdate, { args: [{ agentId: 'a1' }] });
+        model.open();
+        await h.env.sleep(2000);
+        expect(bodies()).toEqual([]);
+        expect(h.calls.handoffs.map((task) => task.kind)).toEqual(['takeover']);
+        expect(await handle.query(snapshotQuery)).toMatchObject({ mode: 'handoff', handoff: { claimedBy: 'a1' } });
+
+        await handle.executeUpdate(giveBackUpdate, { args: [{ agentId: 'a1' }] });
+        await send(message('m2'));
+        await h.env.sleep(5000);
+        expect(bodies()).toEqual(['reply to in:m2']);
+      });
+    });
   });
 });

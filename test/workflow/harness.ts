@@ -48,7 +48,9 @@ export interface Recorded {
   summaries: number;
   /** Runs that ended (the inbox shows the conversation closed). */
   closed: number;
-  handoffs: { reason: string; taskId: string }[];
+  handoffs: { reason: string; taskId: string; claimedBy?: string; kind?: string }[];
+  /** While set, summaries wait for it (a run caught summarizing before it ends). */
+  summaryGate?: Promise<void>;
   handoffUpdates: { status: string; note?: string | null }[];
   /** Each tool activity call (every attempt), with the key the workflow gave a write. */
   tools: { name: string; arguments: Record<string, unknown>; key?: string }[];
@@ -117,14 +119,15 @@ export function recordingActivities(calls: Recorded, generate: () => Generate): 
       calls.sent.push({ channel: target.channel, to: target.address, from: target.sender, body, author: delivery.author });
       return { providerMessageIds: [`SM${calls.sent.length}`] };
     },
-    async openHandoffTask({ reason, taskId }) {
-      calls.handoffs.push({ reason, taskId });
+    async openHandoffTask({ reason, taskId, claimedBy, kind }) {
+      calls.handoffs.push({ reason, taskId, ...(claimedBy ? { claimedBy, kind } : {}) });
     },
     async updateHandoff({ status, note }) {
       calls.handoffUpdates.push({ status, note });
     },
     async summarizeConversation() {
       calls.summaries += 1;
+      await calls.summaryGate;
     },
     async conversationClosed() {
       calls.closed += 1;
