@@ -6,11 +6,24 @@ interface ContentTypes {
   [type: string]: { body?: string } | undefined;
 }
 
+/** How long a list read from Twilio is used before it is read again: approvals change there, rarely. */
+const keepMs = 60_000;
+const kept = new WeakMap<Twilio, { at: number; templates: Promise<WhatsAppTemplate[]> }>();
+
 /**
  * The account's Content API templates that WhatsApp approved, with their text: the only messages WhatsApp takes
- * outside the 24 hours after a person's last message. Read from Twilio on each call (they change there, not here).
+ * outside the 24 hours after a person's last message. Read from Twilio, then kept a minute (a failed read is not).
  */
-export async function approvedTemplates(twilio: Twilio): Promise<WhatsAppTemplate[]> {
+export function approvedTemplates(twilio: Twilio): Promise<WhatsAppTemplate[]> {
+  const fresh = kept.get(twilio);
+  if (fresh && Date.now() - fresh.at < keepMs) return fresh.templates;
+  const templates = readTemplates(twilio);
+  kept.set(twilio, { at: Date.now(), templates });
+  templates.catch(() => kept.delete(twilio));
+  return templates;
+}
+
+async function readTemplates(twilio: Twilio): Promise<WhatsAppTemplate[]> {
   let contents;
   try {
     contents = await twilio.content.v1.contentAndApprovals.list({ pageSize: 100, limit: 500 });

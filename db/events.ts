@@ -41,8 +41,11 @@ export function notifyExpression(event: ConversationEvent): RawBuilder<unknown> 
   return sql`publish_agent_event(${payload}::jsonb, ${conversationChannel(event.conversationId)})`;
 }
 
+/** The most events a reconnecting stream is sent again; past it, the reader reloads instead. */
+export const catchUpLimit = 1000;
+
 /** A tenant's logged events after `afterId` (a stream's Last-Event-ID), oldest first, each with its `eventId`. */
-export async function eventsSince(db: Kysely<Database>, tenantId: string, afterId: number, limit = 1000): Promise<LoggedEvent[]> {
+export async function eventsSince(db: Kysely<Database>, tenantId: string, afterId: number, limit = catchUpLimit): Promise<LoggedEvent[]> {
   // Events are numbered when written but delivered when their transaction commits, so one numbered a little before
   // the last one seen may have arrived after it: the few seconds before it are sent again and readers skip the
   // numbers they have (`eventId`).

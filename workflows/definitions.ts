@@ -234,7 +234,8 @@ export const resolveHandoffUpdate = defineUpdate<void, [AgentAction & Omit<Hando
 
 /**
  * An agent takes the conversation over, whether or not anyone handed it over: the assistant answers nothing until
- * they give it back, and the customer is not told. Rejected while another agent holds it.
+ * they give it back (or the handoff expiry hands it back), and the customer is not told. Rejected while another agent
+ * holds it.
  */
 export const takeOverUpdate = defineUpdate<void, [{ agentId: string }]>('takeOver');
 /** The agent holding the conversation gives it back to the assistant; rejected for anyone else. */

@@ -15,6 +15,8 @@ export type { ConversationEvent };
 export type AgentEvents = { [Event in ConversationEvent as Event['type']]: Event & { eventId?: number } } & {
   /** The stream is live: nothing after this is missed. */
   ready: Record<string, never>;
+  /** A resumed stream missed more than it can send again: reload what is shown. */
+  reset: Record<string, never>;
   /** Nothing happened for a while (proxies close idle connections). */
   ping: Record<string, never>;
 };

@@ -4,7 +4,7 @@ import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { relayEvents } from '../sse';
 import { budgetOf } from '../../db/repositories/usage';
-import { eventsSince, type LoggedEvent } from '../../db/events';
+import { catchUpLimit, eventsSince, type LoggedEvent } from '../../db/events';
 import type { AgentView } from '../protocol/agent-api';
 
 /** Who the token belongs to, and the live stream of changes in that agent's tenant. */
@@ -21,7 +21,8 @@ export function agentRoutes({ db, events }: ApiDeps) {
   /**
    * Server-sent events: the conversation events of the agent's tenant (`AgentEvents` in api/protocol/), fed by
    * Postgres LISTEN/NOTIFY. Each kept event carries its number as the SSE id; a stream opened with `Last-Event-ID`
-   * (or `?lastEventId=`) first sends what the tenant's log holds after it, then goes on live, each number once.
+   * (or `?lastEventId=`) first sends what the tenant's log holds after it (or, past `catchUpLimit`, a `reset`: reload),
+   * then goes on live, each number once.
    */
   app.get('/events', (c) => {
     const tenantId = c.get('agent').tenant_id;
@@ -41,10 +42,15 @@ export function agentRoutes({ db, events }: ApiDeps) {
         write,
         async () => {
           if (Number.isSafeInteger(resumeFrom) && resumeFrom > 0) {
-            for (const event of await eventsSince(db, tenantId, resumeFrom)) {
-              if (event.eventId === resumeFrom || event.eventId === undefined) continue;
-              caughtUp.add(event.eventId);
-              await send(event);
+            const missed = await eventsSince(db, tenantId, resumeFrom);
+            // More than a catch-up carries (or a log cleared since): the reader reloads what it shows instead.
+            if (missed.length >= catchUpLimit) await stream.writeSSE({ event: 'reset', data: '{}' });
+            else {
+              for (const event of missed) {
+                if (event.eventId === resumeFrom || event.eventId === undefined) continue;
+                caughtUp.add(event.eventId);
+                await send(event);
+              }
             }
           }
           await stream.writeSSE({ event: 'ready', data: '{}' });

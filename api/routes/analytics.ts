@@ -46,7 +46,8 @@ const isChannel = (value: string): value is Channel => (channels as readonly str
  */
 async function unsourcedQuestions(db: Kysely<Database>, embedder: Embedder | null, range: DayRange): Promise<UnansweredEntry[]> {
   const [start, end] = instantsOf(range);
-  const questions = (await unansweredQuestions(db, range.tenantId, start, Number.MAX_SAFE_INTEGER))
+  // Bounded in SQL: the range's questions, newest first, a few more than are grouped (handoffs are among them).
+  const questions = (await unansweredQuestions(db, range.tenantId, start, maxQuestions * 4, end))
     .filter((q) => q.reason === 'no_source' && q.askedAt >= start && q.askedAt < end && asksAFact(q.question))
     .slice(0, maxQuestions);
   // Oldest first, so each group is named by the first way it was asked.

@@ -24,7 +24,9 @@ const listQuery = z.object({
     .transform((value) => value.split(',').filter(Boolean))
     .pipe(z.array(z.string().max(300)).max(200))
     .optional(),
-});
+})
+  // A parameter this list does not know (`before=` of an older version, a misspelling) is refused, not ignored.
+  .strict();
 
 /** A page's last row as an opaque cursor: its time (microseconds and all) and id. */
 function cursorOf(row: InboxRow): string {
@@ -34,7 +36,9 @@ function cursorOf(row: InboxRow): string {
 function readCursor(cursor: string): InboxCursor {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof id === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(at)) return { at, id };
+    const shaped = typeof at === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d)?$/.test(at);
+    // A real instant too: 2026-99-99 has the shape and no date.
+    if (shaped && typeof id === 'string' && !Number.isNaN(Date.parse(`${at.replace(' ', 'T')}${/[+-]\d\d$/.test(at) ? ':00' : ''}`))) return { at, id };
   } catch {
     // Answered below.
   }

@@ -8,7 +8,7 @@ import { listCalls } from '../../db/repositories/calls';
 import { visitorsOfConversation } from '../../db/repositories/web';
 import { getConversation } from '../../db/repositories/conversations';
 import { lastInboundAt, listMessages } from '../../db/repositories/messages';
-import { holderOf } from '../../db/repositories/handoffs';
+import { holderName } from '../../db/repositories/handoffs';
 import { conversationUsage } from '../../db/repositories/usage';
 import type { Conversation } from '../../db/schema';
 import { callView, conversationView, messageView, visitorView } from '../conversation-views';
@@ -133,7 +133,7 @@ export function conversationRoutes({ db, conversations, twilio }: ApiDeps) {
     } catch (error) {
       // The agent who won is named, so the other knows whom to ask.
       if (error instanceof HttpError && error.code === 'handoff_claimed') {
-        const holder = await holderOf(db, conversation.id);
+        const holder = await holderName(db, conversation.id);
         throw new HttpError(409, error.code, `${holder ?? 'Another agent'} has this conversation.`);
       }
       throw error;

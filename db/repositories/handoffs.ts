@@ -79,7 +79,7 @@ export async function listActiveHandoffs(db: Kysely<Database>, tenantId: string)
 }
 
 /** The name of the agent who holds the conversation's open handoff, if anyone does. */
-export async function holderOf(db: Kysely<Database>, conversationId: string): Promise<string | null> {
+export async function holderName(db: Kysely<Database>, conversationId: string): Promise<string | null> {
   const row = await db
     .selectFrom('handoff_tasks as h')
     .innerJoin('agents as a', 'a.id', 'h.claimed_by')

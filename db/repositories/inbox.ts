@@ -113,7 +113,8 @@ function matches(tenantId: string, q: string): Expression<SqlBool> {
   const found: Expression<SqlBool>[] = [];
   const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length > 0) {
-    const query = words.map((word, i) => (i === words.length - 1 ? `${word}:*` : word)).join(' & ');
+    // The last word as a prefix (a search typed as it is written), once it has two letters: one would match most words.
+    const query = words.map((word, i) => (i === words.length - 1 && word.length >= 2 ? `${word}:*` : word)).join(' & ');
     found.push(sql<SqlBool>`c.id in (
       select m.conversation_id from messages m
       where m.tenant_id = ${tenantId} and to_tsvector('simple', m.body) @@ to_tsquery('simple', ${query}))`);
@@ -129,7 +130,7 @@ function matches(tenantId: string, q: string): Expression<SqlBool> {
 }
 
 /** The digits of a search that reads as (part of) a phone number in any format: four or more, else null. */
-export function phoneDigits(q: string): string | null {
+function phoneDigits(q: string): string | null {
   if (!/^[\d\s().+\-/]+$/.test(q.trim())) return null;
   const digits = q.replace(/\D/g, '');
   return digits.length >= 4 ? digits : null;

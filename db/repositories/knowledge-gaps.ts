@@ -18,18 +18,19 @@ export interface UnansweredQuestion {
  * before each handoff, and before each AI reply kept without a source (a question of fact answered without any
  * passage), with the first reply an agent gave after it.
  */
-export async function unansweredQuestions(db: Kysely<Database>, tenantId: string, since: Date, limit: number): Promise<UnansweredQuestion[]> {
+export async function unansweredQuestions(db: Kysely<Database>, tenantId: string, since: Date, limit: number, until = new Date('9999-12-31')): Promise<UnansweredQuestion[]> {
   const rows = await sql<{ message_id: string; conversation_id: string; question: string; asked_at: Date; reason: 'handoff' | 'no_source'; agent_reply: string | null }>`
     with unanswered as (
       select m.conversation_id, m.created_at as at, 'no_source' as reason
       from messages m
-      where m.tenant_id = ${tenantId} and m.author = 'ai' and m.sources = '[]'::jsonb and m.created_at >= ${since}
+      where m.tenant_id = ${tenantId} and m.author = 'ai' and m.sources = '[]'::jsonb and m.created_at >= ${since} and m.created_at < ${until}
       union all
       select h.conversation_id, h.created_at, 'handoff'
       from handoff_tasks h
       -- An agent taking a conversation over is no question left unanswered.
-      where h.tenant_id = ${tenantId} and h.created_at >= ${since} and h.kind = 'handoff'
+      where h.tenant_id = ${tenantId} and h.created_at >= ${since} and h.created_at < ${until} and h.kind = 'handoff'
     )
+    select * from (
     select distinct on (q.id) q.id as message_id, u.conversation_id, q.body as question, q.created_at as asked_at, u.reason,
       (select a.body from messages a
        where a.conversation_id = u.conversation_id and a.author = 'agent' and a.direction = 'outbound' and a.created_at > q.created_at
@@ -42,9 +43,11 @@ export async function unansweredQuestions(db: Kysely<Database>, tenantId: string
       limit 1
     ) q
     order by q.id, u.at desc
+    ) found
+    order by asked_at desc
+    limit ${limit}
   `.execute(db);
   return rows.rows
     .map((r) => ({ messageId: r.message_id, conversationId: r.conversation_id, question: r.question, askedAt: r.asked_at, reason: r.reason, agentReply: r.agent_reply }))
-    .sort((a, b) => b.askedAt.getTime() - a.askedAt.getTime())
-    .slice(0, limit);
+    .sort((a, b) => b.askedAt.getTime() - a.askedAt.getTime());
 }

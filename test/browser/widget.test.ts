@@ -106,7 +106,7 @@ describe('the chat widget', () => {
     await agent.getByLabel('Agent token').fill(stack.agentToken);
     await agent.getByRole('button', { name: 'Sign in' }).click();
     await agent.locator('[data-testid^="handoff-"]', { hasText: 'web' }).click();
-    await agent.locator('[data-testid="visitors"]', { hasText: 'Web visitor · no details given' }).waitFor();
+    await agent.locator('[data-testid="messages"] li[data-kind="visitor"]', { hasText: 'Web visitor · no details given' }).waitFor();
     await agent.getByRole('button', { name: 'Claim' }).click();
     await agent.getByLabel('Reply to the customer').waitFor();
     await agent.getByLabel('Reply to the customer').pressSequentially('Hi, I am Sam.');

@@ -168,6 +168,12 @@ describe('handoff to a human', () => {
     expect((await stack.api(`/api/conversations/${id}`, { token: outsider.token })).status).toBe(404);
     expect((await stack.api(`/api/conversations/${id}/messages`, { token: outsider.token })).status).toBe(404);
     expect((await post(`/api/conversations/${id}/handoff`, { reason: 'x' }, outsider.token)).status).toBe(404);
+    // The inbox's routes too: the timeline, the contact, the live reply, taking over, giving back, drafting.
+    for (const path of ['timeline', 'contact', 'stream']) expect((await stack.api(`/api/conversations/${id}/${path}`, { token: outsider.token })).status, path).toBe(404);
+    expect((await stack.api(`/api/conversations/${id}/contact`, { method: 'PATCH', body: '{"note":"x"}', token: outsider.token })).status).toBe(404);
+    for (const action of ['takeover', 'giveback', 'draft']) expect((await post(`/api/conversations/${id}/${action}`, {}, outsider.token)).status, action).toBe(404);
+    expect(((await (await stack.api(`/api/conversations?ids=${id}`, { token: outsider.token })).json()) as { conversations: unknown[] }).conversations).toEqual([]);
+    expect(((await (await stack.api('/api/analytics', { token: outsider.token })).json()) as { totals: { conversations: number } }).totals.conversations).toBe(0);
     for (const action of ['claim', 'reply', 'resolve']) {
       const response = await post(`/api/handoffs/${task.id}/${action}`, { body: 'x' }, outsider.token);
       expect(response.status).toBe(404);

@@ -1,4 +1,4 @@
-import { api } from './agent-api';
+import { api, ApiError } from './agent-api';
 import { loadMessages } from './conversation';
 import { act } from './handoff-actions';
 import { refreshInbox } from './inbox-list';
@@ -48,7 +48,7 @@ export function sendMessage(): Promise<void> {
       await api(`${path()}/messages`, { method: 'POST', body: JSON.stringify({ channel: page.sendChannel.value, body: page.sendBody.value }) });
     } catch (error) {
       // Outside WhatsApp's window: the refusal's words, and the templates that may go instead.
-      if (error instanceof Error && error.message.includes('approved WhatsApp template')) await offerTemplates();
+      if (error instanceof ApiError && error.code === 'whatsapp_window_closed') await offerTemplates();
       throw error;
     }
     page.sendBody.value = '';

@@ -40,6 +40,12 @@ function firstTime(eventId: number | undefined): boolean {
 function onEvent(event: SseEvent): void {
   if (event.id) lastEventId = event.id;
   handleEvent<AgentEvents>(event, {
+    reset: () => {
+      inboxChanged();
+      queueChanged();
+      timelineChanged();
+      void loadApprovals();
+    },
     typing: (typing) => {
       if (onScreen(typing) && typing.who === 'customer') showTyping('The customer is typing…');
     },
