@@ -169,9 +169,13 @@ export function createConversationClient(temporal: Client, config: Config) {
       });
     },
 
-    /** An agent writes to the person first (SMS or WhatsApp), starting the conversation's run if it had ended. */
-    agentMessage(key: ConversationKey, message: AgentMessage): Promise<{ messageId: string }> {
-      return temporal.workflow.executeUpdateWithStart(agentMessageUpdate, { args: [message], startWorkflowOperation: starting(key) }).catch(refused);
+    /**
+     * An agent writes to the person first (SMS or WhatsApp), starting the conversation's run if it had ended. With a
+     * `requestId` (the request's Idempotency-Key) a request sent again is the same update: the message goes once.
+     */
+    agentMessage(key: ConversationKey, message: AgentMessage, requestId?: string): Promise<{ messageId: string }> {
+      const updateId = requestId ? { updateId: `agent-message:${message.agentId}:${requestId}` } : {};
+      return temporal.workflow.executeUpdateWithStart(agentMessageUpdate, { args: [message], startWorkflowOperation: starting(key), ...updateId }).catch(refused);
     },
 
     /** A one-time code by SMS to a number a web visitor claims, from their conversation. */

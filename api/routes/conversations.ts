@@ -18,6 +18,13 @@ import { approvedTemplates } from '../whatsapp-templates';
 import { fillTemplate } from '../../domain/whatsapp-template';
 import type { ConversationDetail, ConversationMessages } from '../protocol/agent-api';
 
+/** An Idempotency-Key header, if it is a usable one (printable, at most 100 characters). */
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,100}$/.test(header)) throw new HttpError(400, 'invalid_idempotency_key', 'Idempotency-Key: 1 to 100 printable characters');
+  return header;
+}
+
 /** WhatsApp's customer service window. */
 const whatsAppWindowMs = 24 * 3_600_000;
 
@@ -92,17 +99,18 @@ export function conversationRoutes({ db, conversations, twilio }: ApiDeps) {
     const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
     const message = c.req.valid('json');
     const key = { tenantId: conversation.tenant_id, contactKey: conversation.contact_key };
+    const requestId = idempotencyKey(c.req.header('idempotency-key'));
     if ('template' in message) {
       const { contentSid, variables } = message.template;
       const template = (await approvedTemplates(twilio)).find((t) => t.sid === contentSid);
       if (!template) throw new HttpError(422, 'template_not_approved', `${contentSid} is not a WhatsApp template approved for this account`);
       const body = fillTemplate(template.body, variables);
       if (/\{\{\d+\}\}/.test(body)) throw new HttpError(400, 'template_variables', `fill every placeholder of ${template.name}: ${template.body}`);
-      const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel: 'whatsapp', body, template: { contentSid, variables } });
+      const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel: 'whatsapp', body, template: { contentSid, variables } }, requestId);
       return c.json({ messageId }, 201);
     }
     if (message.channel === 'whatsapp') await withinWhatsAppWindow(conversation.id);
-    const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel: message.channel, body: message.body });
+    const { messageId } = await conversations.agentMessage(key, { agentId: agent.id, channel: message.channel, body: message.body }, requestId);
     return c.json({ messageId }, 201);
   });
 

@@ -275,8 +275,12 @@ describe("a person's timeline", () => {
 
     // The agent texts the person and calls them back from the timeline.
     const path = `/api/conversations/${encodeURIComponent(id)}`;
-    const sms = await stack.api(`${path}/messages`, { method: 'POST', body: JSON.stringify({ channel: 'sms', body: 'Friday at 10 works.' }) });
-    expect(sms.status).toBe(201);
+    // Sent twice with one Idempotency-Key (a retried request): one message.
+    const sendOnce = () => stack.api(`${path}/messages`, { method: 'POST', body: JSON.stringify({ channel: 'sms', body: 'Friday at 10 works.' }), headers: { 'idempotency-key': 'send-1' } });
+    const [sms, again] = [await sendOnce(), await sendOnce()];
+    expect([sms.status, again.status]).toEqual([201, 201]);
+    expect(await again.json()).toEqual(await sms.json());
+    expect(stack.twilio.sent.filter((m) => m.body === 'Friday at 10 works.')).toHaveLength(1);
     expect((await stack.api(`${path}/calls`, { method: 'POST' })).status).toBe(201);
     await expect.poll(async () => (await timeline(id)).entries.filter((e) => e.kind === 'call').length).toBe(2);
     const after = await timeline(id);

@@ -18,10 +18,12 @@ export class ApiError extends Error {
  * Calls the agent API with the agent's token, as any other client does; its answer is typed as api/protocol/ says. A
  * refusal throws its words; a token no longer valid signs the agent out.
  */
-export async function api<T = unknown>(path: string, init: { method?: string; body?: string } = {}): Promise<T> {
+export async function api<T = unknown>(path: string, init: { method?: string; body?: string; idempotencyKey?: string } = {}): Promise<T> {
+  const { idempotencyKey, ...request } = init;
   const headers: Record<string, string> = { authorization: `Bearer ${state.token}` };
-  if (init.body) headers['content-type'] = 'application/json';
-  const response = await fetch(path, { ...init, headers });
+  if (request.body) headers['content-type'] = 'application/json';
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  const response = await fetch(path, { ...request, headers });
   if (response.status === 401) {
     signOut('Your token is no longer valid.');
     throw new Error('unauthorized');

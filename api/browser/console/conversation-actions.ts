@@ -45,7 +45,7 @@ export function placeCall(): Promise<void> {
 export function sendMessage(): Promise<void> {
   return act(async () => {
     try {
-      await api(`${path()}/messages`, { method: 'POST', body: JSON.stringify({ channel: page.sendChannel.value, body: page.sendBody.value }) });
+      await api(`${path()}/messages`, { method: 'POST', body: JSON.stringify({ channel: page.sendChannel.value, body: page.sendBody.value }), idempotencyKey: crypto.randomUUID() });
     } catch (error) {
       // Outside WhatsApp's window: the refusal's words, and the templates that may go instead.
       if (error instanceof ApiError && error.code === 'whatsapp_window_closed') await offerTemplates();

@@ -62,6 +62,7 @@ export function sendTemplate(): Promise<void> {
     await api(`/api/conversations/${encodeURIComponent(state.conversationId)}/messages`, {
       method: 'POST',
       body: JSON.stringify({ channel: 'whatsapp', template: { contentSid: template.sid, variables: values() } }),
+      idempotencyKey: crypto.randomUUID(),
     });
     page.templateForm.hidden = true;
     announce('Template sent');
