@@ -2,7 +2,7 @@ import type pg from 'pg';
 
 /**
  * Words the seeded conversations are written in, most common first: a message draws each word with a skew towards
- * the front (`order` is in about a third of the messages, the last words in a handful), so a search for a common
+ * the front (`order` is in about a quarter of the messages, the last words in a handful), so a search for a common
  * word has many matches to weigh and a search for a rare one few.
  */
 const vocabulary = `order delivery thanks please help today tomorrow time booking table refund payment card
@@ -35,7 +35,7 @@ const firstNames = 'Ada Ben Chloe Dmitri Elena Farid Grace Hugo Ines Jonas Kemi 
 const lastNames = 'Okafor Smith Garcia Nguyen Kowalski Haddad Rossi Tanaka Silva Murphy Dubois Patel Novak Larsen Moreau Costa Jensen Becker Ali Walsh Ivanova Okoye Fischer Morales Chen'.split(' ');
 
 export const inboxSearchTerms = {
-  /** In about a third of all messages. */
+  /** In about a quarter of all messages. */
   commonWord: vocabulary[0] ?? 'order',
   /** In one conversation in a thousand, in no other. */
   rareWord: 'kumquat',
@@ -46,11 +46,11 @@ export const inboxSearchTerms = {
 /**
  * Seeds people `from` to `to - 1` of `tenantId`'s inbox in bulk (`insert … select generate_series`): a
  * conversation each (15 % web visitors, the rest E.164 numbers, one in nine British, on SMS, WhatsApp or voice,
- * some on two of them), 8–12 messages each, a contact each (a fifth named by an agent, a tenth with an e-mail),
- * web visitors (half of them named, and 2 % of the numbers' people who chatted on the site and proved their number),
- * handoffs (1 % waiting, 2.5 % with an agent, 4 % resolved), opt-outs (2 %), approvals (1.7 % pending), a third of
- * the runs closed. Deterministic in who has what;
- * the words and times are random. `agentId` is the agent who holds the claimed handoffs.
+ * some on two of them), 8–12 messages each, a contact each (a fifth named by an agent, a tenth with an e-mail), web
+ * visitors (two thirds named, a third with an e-mail; and 2 % of the numbers' people, who proved theirs in the
+ * chat), handoffs (1 % waiting, 2.5 % with an agent, 4 % resolved), opt-outs (2 %), approvals (1.7 % pending), a
+ * third of the runs closed. Deterministic in who has what; the words and times are random. `agentId` is the agent
+ * who holds the claimed handoffs.
  */
 export async function seedInbox(client: pg.ClientBase, tenantId: string, agentId: string, from: number, to: number): Promise<void> {
   const run = (text: string, values: unknown[] = []) => client.query(text, values);
