@@ -15,6 +15,8 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('conversations').addColumn('closed_at', 'timestamptz').execute();
   await sql`create index conversations_tenant_page on conversations (tenant_id, last_message_at desc, id desc)`.execute(db);
+  // A person found by name or e-mail is found by their key (contacts, web visitors).
+  await db.schema.createIndex('conversations_tenant_contact').on('conversations').columns(['tenant_id', 'contact_key']).execute();
   await sql`create index conversations_contact_digits on conversations using gin ((regexp_replace(contact_key, '[^0-9]', '', 'g')) gin_trgm_ops)`.execute(db);
   await sql`create index messages_words on messages using gin (to_tsvector('simple', body))`.execute(db);
   // Analytics read a tenant's messages by day.
@@ -79,6 +81,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index messages_tenant_time`.execute(db);
   await sql`drop index messages_words`.execute(db);
   await sql`drop index conversations_contact_digits`.execute(db);
+  await sql`drop index conversations_tenant_contact`.execute(db);
   await sql`drop index conversations_tenant_page`.execute(db);
   await db.schema.alterTable('conversations').dropColumn('closed_at').execute();
 }

@@ -45,17 +45,18 @@ export interface InboxRow {
 }
 
 /**
- * A person's name and e-mail: what an agent wrote in the contact panel, else what they told the web chat (on the
- * conversation's own visitor, or one that proved this number).
+ * A person's name and e-mail: what an agent wrote in the contact panel, else what they told the web chat (the
+ * conversation's own visitor, found by its id, or the newest one that proved this number). Two lookups on indexes,
+ * not one on `id or linked_phone`, which no index serves.
  */
-const nameOf = sql<string | null>`coalesce(ct.name, (
-  select v.name from web_visitors v
-  where v.tenant_id = c.tenant_id and v.name is not null and (c.contact_key = 'web:' || v.id or v.linked_phone = c.contact_key)
-  order by v.created_at desc limit 1))`;
-const emailOf = sql<string | null>`coalesce(ct.email, (
-  select v.email from web_visitors v
-  where v.tenant_id = c.tenant_id and v.email is not null and (c.contact_key = 'web:' || v.id or v.linked_phone = c.contact_key)
-  order by v.created_at desc limit 1))`;
+const visitorSaid = (column: 'name' | 'email') => sql<string | null>`coalesce(
+  ct.${sql.ref(column)},
+  (select v.${sql.ref(column)} from web_visitors v where c.contact_key like 'web:%' and v.id = substr(c.contact_key, 5)),
+  (select v.${sql.ref(column)} from web_visitors v
+   where v.tenant_id = c.tenant_id and v.linked_phone = c.contact_key and v.${sql.ref(column)} is not null
+   order by v.created_at desc limit 1))`;
+const nameOf = visitorSaid('name');
+const emailOf = visitorSaid('email');
 
 /**
  * Where the conversation stands: people have it (`with_agent`), it waits for them (`waiting`), the person opted out
@@ -110,23 +111,26 @@ export async function listInbox(db: Kysely<Database>, filter: InboxFilter): Prom
  * e-mail containing it, or, when it reads as a phone number, its digits anywhere in the number.
  */
 function matches(tenantId: string, q: string): Expression<SqlBool> {
-  const found: Expression<SqlBool>[] = [];
+  // Each way of matching finds its conversations on its own index; the page then takes them in order.
+  const found: Expression<unknown>[] = [];
   const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length > 0) {
     // The last word as a prefix (a search typed as it is written), once it has two letters: one would match most words.
     const query = words.map((word, i) => (i === words.length - 1 && word.length >= 2 ? `${word}:*` : word)).join(' & ');
-    found.push(sql<SqlBool>`c.id in (
-      select m.conversation_id from messages m
-      where m.tenant_id = ${tenantId} and to_tsvector('simple', m.body) @@ to_tsquery('simple', ${query}))`);
+    found.push(sql`select m.conversation_id from messages m
+      where m.tenant_id = ${tenantId} and to_tsvector('simple', m.body) @@ to_tsquery('simple', ${query})`);
   }
   const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  found.push(sql<SqlBool>`c.contact_key in (
+  found.push(sql`select n.id from conversations n where n.tenant_id = ${tenantId} and n.contact_key in (
     select contact_key from contacts where tenant_id = ${tenantId} and (name ilike ${like} or email ilike ${like})
     union all
     select unnest(array['web:' || id, linked_phone]) from web_visitors where tenant_id = ${tenantId} and (name ilike ${like} or email ilike ${like}))`);
   const digits = phoneDigits(q);
-  if (digits) found.push(sql<SqlBool>`regexp_replace(c.contact_key, '[^0-9]', '', 'g') like ${`%${digits}%`}`);
-  return sql<SqlBool>`(${sql.join(found, sql` or `)})`;
+  if (digits) {
+    found.push(sql`select d.id from conversations d
+      where d.tenant_id = ${tenantId} and regexp_replace(d.contact_key, '[^0-9]', '', 'g') like ${`%${digits}%`}`);
+  }
+  return sql<SqlBool>`c.id in (${sql.join(found, sql` union `)})`;
 }
 
 /** The digits of a search that reads as (part of) a phone number in any format: four or more, else null. */
