@@ -7,6 +7,7 @@ export type ServiceTextKey =
   | 'noAnswer'
   | 'budgetSpent'
   | 'welcomeGreeting'
+  | 'callingGreeting'
   | 'callTransfer'
   | 'callUnknownNumber'
   | 'phoneCode'
@@ -31,6 +32,8 @@ export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   budgetSpent: "Thanks for your message. Our assistant is unavailable right now, so I've passed it to our team; they will reply here.",
   /** Spoken when a call connects. */
   welcomeGreeting: 'Hello! How can I help you today?',
+  /** Spoken when a call an agent placed is answered: `{name}` (the person's, else "there"), `{business}`. */
+  callingGreeting: 'Hello {name}, this is {business} calling about your conversation with us. Is now a good time?',
   /** Spoken before a call is put through to a person. */
   callTransfer: 'Let me put you through to a member of our team.',
   /** Spoken to a call to a number no tenant answers, before hanging up. */

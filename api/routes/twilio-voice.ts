@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { conversationWorkflowId, type ConversationClient } from '../conversation-client';
@@ -10,7 +11,8 @@ import { signedWebhook, twilioSid, twimlResponse } from '../twilio-webhook';
 import { serviceText } from '../../domain/texts';
 import { recordCallEnd, recordCallStart, recordCallStatus } from '../../db/repositories/calls';
 import { getTenant } from '../../db/repositories/tenants';
-import type { Call } from '../../db/schema';
+import { getContact } from '../../db/repositories/contacts';
+import type { Call, Database, Tenant } from '../../db/schema';
 
 const voiceForm = z.object({
   CallSid: twilioSid,
@@ -71,6 +73,17 @@ function endOfCall(conversations: ConversationClient, call: Call): Promise<void>
  * Twilio Voice: answering a call with a ConversationRelay session on the caller's conversation, the session's end
  * (`<Connect action>`, which decides whether the call goes to a person), and call status callbacks.
  */
+/**
+ * What a call an agent placed opens with: the person greeted by the name the team knows them by, and who is
+ * calling. The assistant then talks with the whole conversation (texts, earlier calls' summaries) in its context.
+ */
+async function callingGreeting(db: Kysely<Database>, tenantId: string, contactKey: string, tenant: Tenant | undefined): Promise<string> {
+  const name = (await getContact(db, tenantId, contactKey))?.name;
+  return serviceText('callingGreeting', tenant?.texts)
+    .replaceAll('{name}', name || 'there')
+    .replaceAll('{business}', tenant?.name ?? 'us');
+}
+
 export function twilioVoiceRoutes(deps: ApiDeps) {
   const { config, db, conversations, log } = deps;
   const app = new Hono();
@@ -106,7 +119,7 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
     const voice = voiceSettings(tenant?.voice);
     response.connect({ action: `${config.PUBLIC_BASE_URL}/webhooks/twilio/voice/ended` }).conversationRelay({
       url: callRelayUrl(config.PUBLIC_BASE_URL, form.CallSid),
-      welcomeGreeting: serviceText('welcomeGreeting', tenant?.texts),
+      welcomeGreeting: outbound ? await callingGreeting(db, tenantId, customer.contactKey, tenant) : serviceText('welcomeGreeting', tenant?.texts),
       welcomeGreetingInterruptible: 'any',
       language: voice.language,
       ...(voice.voice ? { voice: voice.voice } : {}),

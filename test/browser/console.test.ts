@@ -36,7 +36,7 @@ const { page: freshPage } = useBrowser();
 
 /** The console, signed in as the stack's agent. */
 async function signedIn(): Promise<Page> {
-  const page = await freshPage({ width: 1280, height: 800 });
+  const page = await freshPage({ width: 1280, height: 720 });
   await page.goto(`${stack.apiUrl}/console`);
   await page.getByLabel('Agent token').fill(stack.agentToken);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -46,7 +46,7 @@ async function signedIn(): Promise<Page> {
 
 describe('agent console', () => {
   it('takes a handoff from queue to resolution without a reload', async () => {
-    const page = await freshPage({ width: 1280, height: 800 });
+    const page = await freshPage({ width: 1280, height: 720 });
     const failedRequests: string[] = [];
     page.on('response', (response) => {
       if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.url()}`);

@@ -346,9 +346,12 @@ describe('agents reaching the person first', () => {
       },
     ]);
 
-    // Twilio rings the person; when they answer it asks the voice route, as for any call.
+    // Twilio rings the person; when they answer it asks the voice route, as for any call, and the assistant greets
+    // them by the name the team knows them by.
+    await stack.db.insertInto('contacts').values({ tenant_id: 'default', contact_key: from, phone: from, name: 'Ana' }).onConflict((oc) => oc.columns(['tenant_id', 'contact_key']).doUpdateSet({ name: 'Ana' })).execute();
     const answered = stack.caller('+15005550006', { to: from, callSid, direction: 'outbound-api' });
     await answered.ring();
+    expect(answered.welcomeGreeting).toBe('Hello Ana, this is Default calling about your conversation with us. Is now a good time?');
     await answered.connect();
     answered.say('Hi, you called me?');
     expect((await answered.reply()).text).toBe('echo: Hi, you called me?');
