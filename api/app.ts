@@ -3,6 +3,7 @@ import type { ApiDeps } from './deps';
 import { bodyLimits } from './body-limit';
 import { errorBody, handleError } from './errors';
 import { refuseNulInUrl } from './nul';
+import { adminTenantRoutes } from './routes/admin-tenants';
 import { agentRoutes } from './routes/agents';
 import { analyticsRoutes } from './routes/analytics';
 import { approvalRoutes } from './routes/approvals';
@@ -39,6 +40,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));
   app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
+  app.route('/api/admin/tenants', adminTenantRoutes(deps));
   app.route('/api/conversations', conversationListRoutes(deps));
   app.route('/api/conversations', conversationTimelineRoutes(deps));
   app.route('/api/conversations', conversationStreamRoutes(deps));

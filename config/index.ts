@@ -27,6 +27,8 @@ const schema = z.object({
    * apart. The local PostgreSQL's 54329 is the highest of them.
    */
   DEV_PORT_OFFSET: z.coerce.number().int().min(0).max(65535 - 54329).default(0),
+  /** The operator's bearer token for `/api/admin/*` (managing tenants); unset, that API is off. */
+  ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),

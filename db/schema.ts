@@ -40,6 +40,8 @@ interface TenantsTable {
   /** What `get_business_info` tells (`BusinessInfo`, as JSON). */
   business_info: ColumnType<unknown, string | undefined, string>;
   created_at: DefaultedTimestamp;
+  /** Deleted by an operator: kept with its conversations, answering nothing, its agents signed out. */
+  deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 interface PhoneNumbersTable {

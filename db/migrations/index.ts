@@ -25,6 +25,7 @@ import * as knowledgeIngests from './2026_11_30_0014_knowledge_ingests';
 import * as messageSources from './2026_11_30_0015_message_sources';
 import * as replays from './2026_11_30_0016_replays';
 import * as inbox from './2026_11_30_0017_inbox';
+import * as tenantAdmin from './2026_11_30_0018_tenant_admin';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0015_message_sources': messageSources,
   '2026_11_30_0016_replays': replays,
   '2026_11_30_0017_inbox': inbox,
+  '2026_11_30_0018_tenant_admin': tenantAdmin,
 };

@@ -20,6 +20,12 @@ export async function createAgent(
   return { agent: row, token };
 }
 
+/** The agent the token belongs to; none for a revoked token or a deleted tenant's. */
 export async function agentForToken(db: Kysely<Database>, token: string): Promise<Agent | undefined> {
-  return db.selectFrom('agents').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+  return db
+    .selectFrom('agents')
+    .selectAll('agents')
+    .where('token_hash', '=', hashToken(token))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('tenants').select('id').whereRef('tenants.id', '=', 'agents.tenant_id').where('tenants.deleted_at', 'is not', null))))
+    .executeTakeFirst();
 }

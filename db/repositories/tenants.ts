@@ -16,12 +16,18 @@ export async function upsertTenant(db: Kysely<Database>, tenant: NewTenant): Pro
  * every number, so a fresh install works before any setup; once numbers are registered, an unknown one is refused.
  */
 export async function tenantForNumber(db: Kysely<Database>, number: string): Promise<string | null> {
-  const row = await db.selectFrom('phone_numbers').select('tenant_id').where('number', '=', number).executeTakeFirst();
+  const row = await db
+    .selectFrom('phone_numbers')
+    .innerJoin('tenants', 'tenants.id', 'phone_numbers.tenant_id')
+    .select('phone_numbers.tenant_id')
+    .where('phone_numbers.number', '=', number)
+    .where('tenants.deleted_at', 'is', null)
+    .executeTakeFirst();
   if (row) return row.tenant_id;
   const any = await db.selectFrom('phone_numbers').select('number').limit(1).executeTakeFirst();
   if (any) return null;
   const fallback = await getTenant(db, defaultTenantId);
-  return fallback ? fallback.id : null;
+  return fallback && !fallback.deleted_at ? fallback.id : null;
 }
 
 export async function getTenant(db: Kysely<Database>, id: string): Promise<Tenant | undefined> {

@@ -198,7 +198,7 @@ export async function resetDatabase(db: Kysely<Database>): Promise<void> {
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
   await db
     .updateTable('tenants')
-    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [], code_countries: [], codes_per_hour: 100, time_zone: 'UTC', business_info: '{}', monthly_token_budget: null, persona: '{}', llm_fallback: null })
+    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [], code_countries: [], codes_per_hour: 100, time_zone: 'UTC', business_info: '{}', monthly_token_budget: null, persona: '{}', llm_fallback: null, deleted_at: null })
     .where('id', '=', 'default')
     .execute();
 }

@@ -1,0 +1,15 @@
+// The wire of the operator's API (`/api/admin/*`, the ADMIN_TOKEN). Types only.
+
+/** A tenant as the operator sees it; `GET /api/admin/tenants[/:id]`, `POST` (with `adminToken`), `PATCH`. */
+export interface TenantView {
+  id: string;
+  name: string;
+  /** IANA time zone its days and hours are kept in. */
+  timezone: string;
+  /** The numbers it answers (E.164; one number serves SMS, WhatsApp and calls). */
+  numbers: string[];
+  /** Its chat widget: the key a site's script tag carries, and the sites allowed to use it (none listed: any). */
+  widget: { key: string; allowedOrigins: string[] };
+  createdAt: string;
+  deletedAt: string | null;
+}

@@ -1,0 +1,103 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { jsonBody } from '../json-body';
+import { parseAddress } from '../contacts';
+import { requireOperator } from '../operator-auth';
+import { isTimeZone } from '../../domain/time-zone';
+import { createAgent } from '../../db/repositories/agents';
+import { createTenant, deleteTenant, listTenants, NumberTaken, numbersOf, updateTenant } from '../../db/repositories/tenant-admin';
+import { getTenant } from '../../db/repositories/tenants';
+import type { Tenant } from '../../db/schema';
+import type { TenantView } from '../protocol/admin-api';
+
+/** A number a tenant answers, in any form Twilio writes it (`whatsapp:+1…`, `+1…`): kept as E.164, one row for both. */
+const number = z.string().transform((raw, ctx) => {
+  const parsed = parseAddress(raw.trim());
+  if (!parsed?.contactKey.startsWith('+')) {
+    ctx.addIssue({ code: 'custom', message: `${raw} is not a phone number (E.164, e.g. +16045550100, or whatsapp:+16045550100)` });
+    return z.NEVER;
+  }
+  return parsed.contactKey;
+});
+const numbers = z.array(number).max(100).transform((list) => [...new Set(list)]);
+const timezone = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver');
+const origin = z.url().refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme, host and port, no path');
+const widget = z.object({ allowedOrigins: z.array(origin).max(50) }).strict();
+
+const createBody = z
+  .object({ name: z.string().trim().min(1).max(200), timezone: timezone.optional(), numbers: numbers.default([]), widget: widget.optional() })
+  .strict();
+const changeBody = z
+  .object({ name: z.string().trim().min(1).max(200).optional(), timezone: timezone.optional(), numbers: numbers.optional(), widget: widget.optional() })
+  .strict();
+
+function view(tenant: Tenant, tenantNumbers: string[]): TenantView {
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    timezone: tenant.time_zone,
+    numbers: tenantNumbers,
+    widget: { key: tenant.widget_key, allowedOrigins: tenant.allowed_origins },
+    createdAt: tenant.created_at.toISOString(),
+    deletedAt: tenant.deleted_at?.toISOString() ?? null,
+  };
+}
+
+/** A number another tenant answers is theirs: 409 in words. */
+async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof NumberTaken) throw new HttpError(409, 'number_taken', `${error.number} already belongs to another tenant`);
+    throw error;
+  }
+}
+
+/**
+ * The operator's tenants: a company (or brand) each, with its numbers, time zone and chat widget. Creating one
+ * answers its first admin agent's token, once. Deleting keeps it and its conversations for retention, answering
+ * nothing; its numbers are free for another tenant. A number moved here reaches its new tenant within a minute (the
+ * API processes remember which tenant a number is for that long).
+ */
+export function adminTenantRoutes({ db, config }: ApiDeps) {
+  const app = new Hono();
+  app.use('*', requireOperator(config.ADMIN_TOKEN));
+
+  app.post('/', jsonBody(createBody), async (c) => {
+    const body = c.req.valid('json');
+    const tenant = await numbersFree(() =>
+      createTenant(db, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins }, body.numbers),
+    );
+    const { token } = await createAgent(db, { tenantId: tenant.id, name: `${body.name} admin`, role: 'admin' });
+    return c.json({ tenant: view(tenant, body.numbers.sort()), adminToken: token }, 201);
+  });
+
+  app.get('/', async (c) => {
+    const tenants = await listTenants(db, c.req.query('deleted') === 'true');
+    const byTenant = await numbersOf(db, tenants.map((t) => t.id));
+    return c.json({ tenants: tenants.map((t) => view(t, byTenant.get(t.id) ?? [])) });
+  });
+
+  app.get('/:id', async (c) => {
+    const tenant = await getTenant(db, c.req.param('id'));
+    if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${c.req.param('id')}`);
+    return c.json({ tenant: view(tenant, (await numbersOf(db, [tenant.id])).get(tenant.id) ?? []) });
+  });
+
+  app.patch('/:id', jsonBody(changeBody), async (c) => {
+    const body = c.req.valid('json');
+    const id = c.req.param('id');
+    const tenant = await numbersFree(() => updateTenant(db, id, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins }, body.numbers));
+    if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${id} (or it was deleted)`);
+    return c.json({ tenant: view(tenant, (await numbersOf(db, [id])).get(id) ?? []) });
+  });
+
+  app.delete('/:id', async (c) => {
+    if (!(await deleteTenant(db, c.req.param('id')))) throw new HttpError(404, 'not_found', `no tenant ${c.req.param('id')} (or it was deleted)`);
+    return c.body(null, 204);
+  });
+
+  return app;
+}

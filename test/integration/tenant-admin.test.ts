@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { conversationWorkflowId } from '../../api/conversation-client';
+import type { TenantView } from '../../api/protocol/admin-api';
+import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
+
+const operatorToken = `op_${'7'.repeat(32)}`;
+let stack: Stack;
+useStack((started) => (stack = started), { BATCH_QUIET_MS: '200', ADMIN_TOKEN: operatorToken });
+
+const admin = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) =>
+  stack.api(`/api/admin/tenants${path}`, { method: init.method ?? 'GET', token: init.token ?? operatorToken, ...(init.body ? { body: JSON.stringify(init.body) } : {}) });
+
+async function created(body: unknown): Promise<{ tenant: TenantView; adminToken: string }> {
+  const response = await admin('', { method: 'POST', body });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { tenant: TenantView; adminToken: string };
+}
+
+const message = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
+
+describe('tenants, managed by the operator', () => {
+  it('creates a company with its numbers and first admin, and its customers reach its own assistant', async () => {
+    const { tenant, adminToken } = await created({
+      name: 'Harbour Kayaks',
+      timezone: 'America/Vancouver',
+      numbers: ['+16045550777', 'whatsapp:+16045550777', '(415) 555-0100'],
+      widget: { allowedOrigins: ['https://harbour.example'] },
+    });
+    expect(tenant).toMatchObject({ name: 'Harbour Kayaks', timezone: 'America/Vancouver', numbers: ['+14155550100', '+16045550777'], widget: { allowedOrigins: ['https://harbour.example'] }, deletedAt: null });
+    expect(tenant.id).toMatch(/^harbour-kayaks-[0-9a-f]{6}$/);
+    expect(tenant.widget.key).toMatch(/^wk_/);
+
+    // Its admin token is an admin agent of that tenant alone.
+    const me = (await (await stack.api('/api/me', { token: adminToken })).json()) as { tenantId: string; role: string };
+    expect(me).toEqual(expect.objectContaining({ tenantId: tenant.id, role: 'admin' }));
+
+    // A customer writing to its number is in its conversation, answered from its number.
+    const from = uniquePhone();
+    stack.openai.script({ content: 'Welcome to Harbour Kayaks!' });
+    expect((await stack.postSms(smsParams({ from, body: 'hello', to: '+16045550777' }))).status).toBe(200);
+    const [reply] = await stack.twilio.waitForSent(1);
+    expect(reply).toMatchObject({ to: from, from: '+16045550777', body: 'Welcome to Harbour Kayaks!' });
+    const list = (await (await stack.api('/api/conversations', { token: adminToken })).json()) as { conversations: { id: string }[] };
+    expect(list.conversations.map((c) => c.id)).toEqual([conversationWorkflowId({ tenantId: tenant.id, contactKey: from })]);
+    expect(((await (await stack.api('/api/conversations')).json()) as { conversations: unknown[] }).conversations).toEqual([]);
+  });
+
+  it('gives a number to one tenant only, changes what it is told, and deletes softly', async () => {
+    const first = await created({ name: 'First', numbers: ['+16045550701'] });
+    const second = await created({ name: 'Second' });
+    const taken = await admin(`/${second.tenant.id}`, { method: 'PATCH', body: { numbers: ['+16045550702', '+16045550701'] } });
+    expect(taken.status).toBe(409);
+    expect(await message(taken)).toEqual({ code: 'number_taken', message: '+16045550701 already belongs to another tenant' });
+    // Nothing of a refused change is kept.
+    expect((await (await admin(`/${second.tenant.id}`)).json()) as { tenant: TenantView }).toMatchObject({ tenant: { numbers: [] } });
+    expect((await admin('', { method: 'POST', body: { name: 'Third', numbers: ['+16045550701'] } })).status).toBe(409);
+
+    const changed = await admin(`/${second.tenant.id}`, { method: 'PATCH', body: { name: 'Second Co', timezone: 'Europe/Paris', numbers: ['+16045550702'] } });
+    expect(changed.status).toBe(200);
+    expect(((await changed.json()) as { tenant: TenantView }).tenant).toMatchObject({ name: 'Second Co', timezone: 'Europe/Paris', numbers: ['+16045550702'] });
+    // The default tenant is one of them, and can be given numbers too.
+    const all = (await (await admin('')).json()) as { tenants: TenantView[] };
+    expect(all.tenants.map((t) => t.id)).toEqual(['default', first.tenant.id, second.tenant.id]);
+
+    expect((await admin(`/${first.tenant.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await admin(`/${first.tenant.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await stack.api('/api/me', { token: first.adminToken })).status).toBe(401);
+    const kept = (await (await admin(`/${first.tenant.id}`)).json()) as { tenant: TenantView };
+    expect(kept.tenant).toMatchObject({ numbers: [], deletedAt: expect.any(String) });
+    expect(((await (await admin('')).json()) as { tenants: TenantView[] }).tenants.map((t) => t.id)).not.toContain(first.tenant.id);
+    expect(((await (await admin('?deleted=true')).json()) as { tenants: TenantView[] }).tenants.map((t) => t.id)).toContain(first.tenant.id);
+    // Its number is free for another.
+    expect((await admin(`/${second.tenant.id}`, { method: 'PATCH', body: { numbers: ['+16045550702', '+16045550701'] } })).status).toBe(200);
+  });
+
+  it('takes the operator token alone, and refuses what it cannot use in words', async () => {
+    expect((await stack.api('/api/admin/tenants', { token: stack.agentToken })).status).toBe(403);
+    expect((await fetch(`${stack.apiUrl}/api/admin/tenants`)).status).toBe(401);
+    for (const [body, words] of [
+      [{ name: 'X', timezone: 'Mars/Olympus' }, 'timezone: an IANA time zone'],
+      [{ name: 'X', numbers: ['call me'] }, 'numbers.0: call me is not a phone number'],
+      [{ name: '' }, 'name'],
+      [{ name: 'X', widget: { allowedOrigins: ['https://a.example/path'] } }, 'an origin'],
+      [{ name: 'X', twilio: { accountSid: 'AC1' } }, 'twilio'],
+    ] as const) {
+      const response = await admin('', { method: 'POST', body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect((await message(response)).message).toContain(words);
+    }
+    expect((await admin('/nobody')).status).toBe(404);
+  });
+});
