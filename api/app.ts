@@ -24,6 +24,7 @@ import { modelRoutes } from './routes/models';
 import { orderRoutes } from './routes/orders';
 import { personaRoutes } from './routes/persona';
 import { replayRoutes } from './routes/replays';
+import { settingsRoutes } from './routes/settings';
 import { toolRoutes } from './routes/tools';
 import { usageRoutes } from './routes/usage';
 import { twilioRoutes } from './routes/twilio';
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/whatsapp', whatsAppRoutes(deps));
   app.route('/api/analytics', analyticsRoutes(deps));
   app.route('/api/persona', personaRoutes(deps));
+  app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/models', modelRoutes(deps));
   // Before the agents' routes: a chat session token is no agent token.
   const chat = chatAccess(deps);

@@ -13,3 +13,14 @@ export interface TenantView {
   createdAt: string;
   deletedAt: string | null;
 }
+
+/** `GET/PATCH /api/settings`: a tenant's own settings, as its admin agents see them. */
+export interface TenantSettingsView {
+  tenantId: string;
+  name: string;
+  timezone: string;
+  persona: { assistantName?: string; tone?: string; profile?: string; instructions?: string; template?: string };
+  /** Every text the service sends, in the tenant's words where it set them (`own`), the default otherwise. */
+  texts: Record<string, { text: string; own: boolean }>;
+  numbers: string[];
+}

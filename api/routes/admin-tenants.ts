@@ -3,25 +3,16 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
-import { parseAddress } from '../contacts';
+import { numbersFree, tenantNumber } from '../phone-number';
 import { requireOperator } from '../operator-auth';
 import { isTimeZone } from '../../domain/time-zone';
 import { createAgent } from '../../db/repositories/agents';
-import { createTenant, deleteTenant, listTenants, NumberTaken, numbersOf, updateTenant } from '../../db/repositories/tenant-admin';
+import { createTenant, deleteTenant, listTenants, numbersOf, updateTenant } from '../../db/repositories/tenant-admin';
 import { getTenant } from '../../db/repositories/tenants';
 import type { Tenant } from '../../db/schema';
 import type { TenantView } from '../protocol/admin-api';
 
-/** A number a tenant answers, in any form Twilio writes it (`whatsapp:+1…`, `+1…`): kept as E.164, one row for both. */
-const number = z.string().transform((raw, ctx) => {
-  const parsed = parseAddress(raw.trim());
-  if (!parsed?.contactKey.startsWith('+')) {
-    ctx.addIssue({ code: 'custom', message: `${raw} is not a phone number (E.164, e.g. +16045550100, or whatsapp:+16045550100)` });
-    return z.NEVER;
-  }
-  return parsed.contactKey;
-});
-const numbers = z.array(number).max(100).transform((list) => [...new Set(list)]);
+const numbers = z.array(tenantNumber).max(100).transform((list) => [...new Set(list)]);
 const timezone = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver');
 const origin = z.url().refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme, host and port, no path');
 const widget = z.object({ allowedOrigins: z.array(origin).max(50) }).strict();
@@ -45,15 +36,6 @@ function view(tenant: Tenant, tenantNumbers: string[]): TenantView {
   };
 }
 
-/** A number another tenant answers is theirs: 409 in words. */
-async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof NumberTaken) throw new HttpError(409, 'number_taken', `${error.number} already belongs to another tenant`);
-    throw error;
-  }
-}
 
 /**
  * The operator's tenants: a company (or brand) each, with its numbers, time zone and chat widget. Creating one

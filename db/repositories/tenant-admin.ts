@@ -80,15 +80,7 @@ export async function updateTenant(db: Kysely<Database>, id: string, settings: T
 
 async function setNumbers(trx: Kysely<Database>, tenantId: string, numbers: string[]): Promise<void> {
   await trx.deleteFrom('phone_numbers').where('tenant_id', '=', tenantId).where('number', 'not in', numbers.length ? numbers : ['']).execute();
-  for (const number of numbers) {
-    const row = await trx
-      .insertInto('phone_numbers')
-      .values({ number, tenant_id: tenantId })
-      .onConflict((oc) => oc.column('number').doUpdateSet({ tenant_id: sql`phone_numbers.tenant_id` }))
-      .returning('tenant_id')
-      .executeTakeFirstOrThrow();
-    if (row.tenant_id !== tenantId) throw new NumberTaken(number);
-  }
+  for (const number of numbers) await addNumber(trx, tenantId, number);
 }
 
 /** Deletes softly: the tenant and its conversations stay for retention; its numbers are released. */
@@ -98,4 +90,21 @@ export async function deleteTenant(db: Kysely<Database>, id: string): Promise<bo
     if (deleted) await trx.deleteFrom('phone_numbers').where('tenant_id', '=', id).execute();
     return deleted !== undefined;
   });
+}
+
+/** Gives the tenant one more number (NumberTaken when another tenant answers it); true when it is new to the tenant. */
+export async function addNumber(db: Kysely<Database>, tenantId: string, number: string): Promise<boolean> {
+  const row = await db
+    .insertInto('phone_numbers')
+    .values({ number, tenant_id: tenantId })
+    .onConflict((oc) => oc.column('number').doUpdateSet({ tenant_id: sql`phone_numbers.tenant_id` }))
+    .returning(['tenant_id', sql<boolean>`xmax = 0`.as('inserted')])
+    .executeTakeFirstOrThrow();
+  if (row.tenant_id !== tenantId) throw new NumberTaken(number);
+  return row.inserted;
+}
+
+export async function removeNumber(db: Kysely<Database>, tenantId: string, number: string): Promise<boolean> {
+  const removed = await db.deleteFrom('phone_numbers').where('tenant_id', '=', tenantId).where('number', '=', number).returning('number').executeTakeFirst();
+  return removed !== undefined;
 }

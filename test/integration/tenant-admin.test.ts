@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
-import type { TenantView } from '../../api/protocol/admin-api';
+import type { TenantSettingsView, TenantView } from '../../api/protocol/admin-api';
+import { createAgent } from '../../db/repositories/agents';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
 const operatorToken = `op_${'7'.repeat(32)}`;
@@ -88,5 +89,44 @@ describe('tenants, managed by the operator', () => {
       expect((await message(response)).message).toContain(words);
     }
     expect((await admin('/nobody')).status).toBe(404);
+  });
+});
+
+describe("a tenant's own settings, for its admins", () => {
+  const settings = (path = '', init: { method?: string; body?: unknown; token?: string } = {}) =>
+    stack.api(`/api/settings${path}`, { method: init.method ?? 'GET', ...(init.token ? { token: init.token } : {}), ...(init.body ? { body: JSON.stringify(init.body) } : {}) });
+
+  it('changes who the assistant is, its texts and time zone; adds agents and numbers; refuses plain agents', async () => {
+    const plain = await createAgent(stack.db, { tenantId: 'default', name: 'Plain agent' });
+    for (const path of ['', '/agents', '/numbers']) expect((await settings(path, { token: plain.token })).status, path).toBe(403);
+
+    const changed = await settings('', { method: 'PATCH', body: { persona: { assistantName: 'Kai' }, texts: { help: 'Harbour help: ask away.' }, timezone: 'America/Vancouver' } });
+    expect(changed.status).toBe(200);
+    const view = (await changed.json()) as TenantSettingsView;
+    expect(view).toMatchObject({ tenantId: 'default', timezone: 'America/Vancouver', persona: { assistantName: 'Kai' }, texts: { help: { text: 'Harbour help: ask away.', own: true }, holding: { own: false } } });
+    const back = (await (await settings('', { method: 'PATCH', body: { texts: { help: null } } })).json()) as TenantSettingsView;
+    expect(back.texts.help).toEqual({ text: expect.stringContaining('Reply with your question'), own: false });
+    expect(back.persona).toEqual({ assistantName: 'Kai' });
+    expect((await settings('', { method: 'PATCH', body: { texts: { nonsense: 'x' } } })).status).toBe(400);
+
+    const hired = await settings('/agents', { method: 'POST', body: { name: 'Jo' } });
+    expect(hired.status).toBe(201);
+    const { token } = (await hired.json()) as { token: string };
+    expect(await (await stack.api('/api/me', { token })).json()).toMatchObject({ name: 'Jo', role: 'agent', tenantId: 'default' });
+    const team = (await (await settings('/agents')).json()) as { agents: { name: string }[] };
+    expect(team.agents.map((a) => a.name)).toEqual(expect.arrayContaining(['Test agent', 'Plain agent', 'Jo']));
+    expect(JSON.stringify(team)).not.toContain('token');
+
+    expect((await settings('/numbers', { method: 'POST', body: { number: 'whatsapp:+16045550799' } })).status).toBe(201);
+    expect((await settings('/numbers', { method: 'POST', body: { number: '+1 604 555 0799' } })).status).toBe(200);
+    const other = await created({ name: 'Other', numbers: ['+16045550798'] });
+    const taken = await settings('/numbers', { method: 'POST', body: { number: '+16045550798' } });
+    expect(taken.status).toBe(409);
+    expect(await (await settings('/numbers')).json()).toEqual({ numbers: ['+16045550799'] });
+    // Another tenant's admin sees and changes only theirs.
+    expect(await (await settings('/numbers', { token: other.adminToken })).json()).toEqual({ numbers: ['+16045550798'] });
+    expect((await settings(`/numbers/${encodeURIComponent('+16045550799')}`, { method: 'DELETE', token: other.adminToken })).status).toBe(404);
+    expect((await settings(`/numbers/${encodeURIComponent('+16045550799')}`, { method: 'DELETE' })).status).toBe(204);
+    expect(await (await settings('/numbers')).json()).toEqual({ numbers: [] });
   });
 });

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { parseAddress } from './contacts';
+import { HttpError } from './errors';
+import { NumberTaken } from '../db/repositories/tenant-admin';
+
+/** A number a tenant answers, in any form Twilio writes it (`whatsapp:+1…`, `+1…`, `(604) …`): kept as E.164. */
+export const tenantNumber = z.string().transform((raw, ctx) => {
+  const parsed = parseAddress(raw.trim());
+  if (!parsed?.contactKey.startsWith('+')) {
+    ctx.addIssue({ code: 'custom', message: `${raw} is not a phone number (E.164, e.g. +16045550100, or whatsapp:+16045550100)` });
+    return z.NEVER;
+  }
+  return parsed.contactKey;
+});
+
+/** A number another tenant answers is theirs: 409 in words. */
+export async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof NumberTaken) throw new HttpError(409, 'number_taken', `${error.number} already belongs to another tenant`);
+    throw error;
+  }
+}

@@ -1,0 +1,107 @@
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
+import type { ApiDeps } from '../deps';
+import { HttpError } from '../errors';
+import { jsonBody } from '../json-body';
+import { numbersFree, tenantNumber } from '../phone-number';
+import type { TenantSettingsView } from '../protocol/admin-api';
+import { createAgent } from '../../db/repositories/agents';
+import { addNumber, numbersOf, removeNumber } from '../../db/repositories/tenant-admin';
+import type { Database } from '../../db/schema';
+import { industryTemplates, type Persona } from '../../domain/personas';
+import { defaultServiceTexts, serviceTextKeys, type ServiceTextKey } from '../../domain/texts';
+import { isTimeZone } from '../../domain/time-zone';
+
+const persona = z
+  .object({
+    assistantName: z.string().trim().max(60).optional(),
+    tone: z.string().trim().max(200).optional(),
+    profile: z.string().trim().max(4000).optional(),
+    instructions: z.string().trim().max(4000).optional(),
+    template: z.enum(industryTemplates).optional(),
+  })
+  .strict();
+/** A text the service sends, in the tenant's words; null or empty: back to the default. */
+const texts = z.partialRecord(z.enum(serviceTextKeys as [ServiceTextKey, ...ServiceTextKey[]]), z.string().trim().max(1000).nullable());
+const settingsChange = z
+  .object({ persona: persona.optional(), texts: texts.optional(), timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver').optional() })
+  .strict();
+const newAgent = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(['agent', 'admin']).default('agent') }).strict();
+const newNumber = z.object({ number: tenantNumber }).strict();
+
+async function settingsView(db: Kysely<Database>, tenantId: string): Promise<TenantSettingsView> {
+  const tenant = await db.selectFrom('tenants').select(['id', 'name', 'time_zone', 'persona', 'texts']).where('id', '=', tenantId).executeTakeFirstOrThrow();
+  const own = (tenant.texts ?? {}) as Record<string, string>;
+  return {
+    tenantId: tenant.id,
+    name: tenant.name,
+    timezone: tenant.time_zone,
+    persona: (tenant.persona ?? {}) as Persona,
+    texts: Object.fromEntries(serviceTextKeys.map((key) => [key, { text: own[key]?.trim() ? own[key] : defaultServiceTexts[key], own: Boolean(own[key]?.trim()) }])),
+    numbers: (await numbersOf(db, [tenantId])).get(tenantId) ?? [],
+  };
+}
+
+/**
+ * A tenant's own settings, for its admin agents (a plain agent is refused, 403; another tenant's admin sees only
+ * theirs): who the assistant is, the texts the service sends, the time zone, the team and the numbers it answers.
+ */
+export function settingsRoutes({ db }: ApiDeps) {
+  const app = new Hono<AgentEnv>();
+  app.use('*', requireAgent(db), requireAdmin);
+
+  app.get('/', async (c) => c.json(await settingsView(db, c.get('agent').tenant_id)));
+
+  app.patch('/', jsonBody(settingsChange), async (c) => {
+    const tenantId = c.get('agent').tenant_id;
+    const change = c.req.valid('json');
+    const tenant = await db.selectFrom('tenants').select(['persona', 'texts']).where('id', '=', tenantId).executeTakeFirstOrThrow();
+    const set: { persona?: string; texts?: string; time_zone?: string } = {};
+    if (change.persona) {
+      const parts = Object.entries({ ...(tenant.persona as Persona), ...change.persona }).filter(([, value]) => value !== undefined && value !== '');
+      set.persona = JSON.stringify(Object.fromEntries(parts));
+    }
+    if (change.texts) {
+      const merged: Record<string, string | null | undefined> = { ...(tenant.texts as Record<string, string>), ...change.texts };
+      set.texts = JSON.stringify(Object.fromEntries(Object.entries(merged).filter(([, value]) => typeof value === 'string' && value !== '')));
+    }
+    if (change.timezone) set.time_zone = change.timezone;
+    if (Object.keys(set).length > 0) await db.updateTable('tenants').set(set).where('id', '=', tenantId).execute();
+    return c.json(await settingsView(db, tenantId));
+  });
+
+  app.get('/agents', async (c) => {
+    const agents = await db.selectFrom('agents').select(['id', 'name', 'role', 'created_at']).where('tenant_id', '=', c.get('agent').tenant_id).orderBy('created_at').execute();
+    return c.json({ agents: agents.map((a) => ({ id: a.id, name: a.name, role: a.role, createdAt: a.created_at.toISOString() })) });
+  });
+
+  /** A new agent of the tenant; its token is in this answer only. */
+  app.post('/agents', jsonBody(newAgent), async (c) => {
+    const { name, role } = c.req.valid('json');
+    const { agent, token } = await createAgent(db, { tenantId: c.get('agent').tenant_id, name, role });
+    return c.json({ agent: { id: agent.id, name: agent.name, role: agent.role, createdAt: agent.created_at.toISOString() }, token }, 201);
+  });
+
+  app.get('/numbers', async (c) => {
+    const tenantId = c.get('agent').tenant_id;
+    return c.json({ numbers: (await numbersOf(db, [tenantId])).get(tenantId) ?? [] });
+  });
+
+  app.post('/numbers', jsonBody(newNumber), async (c) => {
+    const { number } = c.req.valid('json');
+    const added = await numbersFree(() => addNumber(db, c.get('agent').tenant_id, number));
+    return c.json({ number }, added ? 201 : 200);
+  });
+
+  app.delete('/numbers/:number', async (c) => {
+    const parsed = tenantNumber.safeParse(decodeURIComponent(c.req.param('number')));
+    if (!parsed.success || !(await removeNumber(db, c.get('agent').tenant_id, parsed.data))) {
+      throw new HttpError(404, 'not_found', `${c.req.param('number')} is not one of this tenant's numbers`);
+    }
+    return c.body(null, 204);
+  });
+
+  return app;
+}
