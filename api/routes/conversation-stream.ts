@@ -1,10 +1,9 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { requireAgent, type AgentEnv } from '../auth';
+import { agentConversation } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../errors';
 import { relayEvents } from '../sse';
-import { getConversation } from '../../db/repositories/conversations';
 import type { BusEvent } from '../../db/events';
 import type { ReplyStreamEvents } from '../protocol/timeline';
 
@@ -18,8 +17,7 @@ export function conversationStreamRoutes({ db, events }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
   app.get('/:id/stream', async (c) => {
-    const conversation = await getConversation(db, c.req.param('id'));
-    if (!conversation || conversation.tenant_id !== c.get('agent').tenant_id) throw new HttpError(404, 'not_found', `no conversation ${c.req.param('id')}`);
+    const conversation = await agentConversation(db, c.get('agent').tenant_id, c.req.param('id'));
     return streamSSE(c, async (stream) => {
       await relayEvents<Streamed>(
         stream,

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAgent, type AgentEnv } from '../auth';
+import { agentConversation } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { approvalView, callView, itemView, messageView, visitorView } from '../conversation-views';
 import { buildTimeline } from '../timeline';
-import { getConversation } from '../../db/repositories/conversations';
 import { getContact, optOutsOf, saveContact } from '../../db/repositories/contacts';
 import { listInbox } from '../../db/repositories/inbox';
 import { listCalls } from '../../db/repositories/calls';
@@ -61,11 +61,7 @@ export function conversationTimelineRoutes({ db }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
 
-  async function conversationOr404(tenantId: string, id: string): Promise<Conversation> {
-    const conversation = await getConversation(db, id);
-    if (!conversation || conversation.tenant_id !== tenantId) throw new HttpError(404, 'not_found', `no conversation ${id}`);
-    return conversation;
-  }
+  const conversationOr404 = (tenantId: string, id: string) => agentConversation(db, tenantId, id);
 
   app.get('/:id/timeline', async (c) => {
     const agent = c.get('agent');

@@ -1,16 +1,15 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireAgent, type AgentEnv } from '../auth';
+import { agentConversation } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
 import { listCalls } from '../../db/repositories/calls';
 import { visitorsOfConversation } from '../../db/repositories/web';
-import { getConversation } from '../../db/repositories/conversations';
 import { lastInboundAt, listMessages } from '../../db/repositories/messages';
 import { holderName } from '../../db/repositories/handoffs';
 import { conversationUsage } from '../../db/repositories/usage';
-import type { Conversation } from '../../db/schema';
 import { callView, conversationView, messageView, visitorView } from '../conversation-views';
 import type { Channel } from '../../domain/channels';
 import { assistantPrompt } from '../assistant-prompt';
@@ -46,12 +45,7 @@ export function conversationRoutes({ db, conversations, twilio }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
 
-  async function conversationOr404(tenantId: string, id: string): Promise<Conversation> {
-    const conversation = await getConversation(db, id);
-    // Another tenant's conversation is as unknown as a missing one.
-    if (!conversation || conversation.tenant_id !== tenantId) throw new HttpError(404, 'not_found', `no conversation ${id}`);
-    return conversation;
-  }
+  const conversationOr404 = (tenantId: string, id: string) => agentConversation(db, tenantId, id);
 
   /**
    * WhatsApp takes a business's own words only within 24 hours of the person's last WhatsApp message; outside it,

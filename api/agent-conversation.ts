@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import { HttpError } from './errors';
+import { getConversation } from '../db/repositories/conversations';
+import type { Conversation, Database } from '../db/schema';
+
+/** The conversation `id` of the agent's tenant; another tenant's is as unknown as a missing one (404). */
+export async function agentConversation(db: Kysely<Database>, tenantId: string, id: string): Promise<Conversation> {
+  const conversation = await getConversation(db, id);
+  if (!conversation || conversation.tenant_id !== tenantId) throw new HttpError(404, 'not_found', `no conversation ${id}`);
+  return conversation;
+}
