@@ -3,25 +3,23 @@ import { z } from 'zod';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
-import { numbersFree, tenantNumber } from '../phone-number';
+import { numbersFree, tenantNumber, timeZoneField } from '../tenant-fields';
 import { requireOperator } from '../operator-auth';
-import { isTimeZone } from '../../domain/time-zone';
 import { createAgent } from '../../db/repositories/agents';
-import { createTenant, deleteTenant, listTenants, numbersOf, updateTenant } from '../../db/repositories/tenant-admin';
+import { createTenant, deleteTenant, listTenants, numbersOf, numbersOfTenant, updateTenant } from '../../db/repositories/tenant-admin';
 import { getTenant } from '../../db/repositories/tenants';
 import type { Tenant } from '../../db/schema';
 import type { TenantView } from '../protocol/admin-api';
 
 const numbers = z.array(tenantNumber).max(100).transform((list) => [...new Set(list)]);
-const timezone = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver');
 const origin = z.url().refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme, host and port, no path');
 const widget = z.object({ allowedOrigins: z.array(origin).max(50) }).strict();
 
 const createBody = z
-  .object({ name: z.string().trim().min(1).max(200), timezone: timezone.optional(), numbers: numbers.default([]), widget: widget.optional() })
+  .object({ name: z.string().trim().min(1).max(200), timezone: timeZoneField.optional(), numbers: numbers.default([]), widget: widget.optional() })
   .strict();
 const changeBody = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), timezone: timezone.optional(), numbers: numbers.optional(), widget: widget.optional() })
+  .object({ name: z.string().trim().min(1).max(200).optional(), timezone: timeZoneField.optional(), numbers: numbers.optional(), widget: widget.optional() })
   .strict();
 
 function view(tenant: Tenant, tenantNumbers: string[]): TenantView {
@@ -65,7 +63,7 @@ export function adminTenantRoutes({ db, config }: ApiDeps) {
   app.get('/:id', async (c) => {
     const tenant = await getTenant(db, c.req.param('id'));
     if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${c.req.param('id')}`);
-    return c.json({ tenant: view(tenant, (await numbersOf(db, [tenant.id])).get(tenant.id) ?? []) });
+    return c.json({ tenant: view(tenant, await numbersOfTenant(db, tenant.id)) });
   });
 
   app.patch('/:id', jsonBody(changeBody), async (c) => {
@@ -73,7 +71,7 @@ export function adminTenantRoutes({ db, config }: ApiDeps) {
     const id = c.req.param('id');
     const tenant = await numbersFree(() => updateTenant(db, id, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins }, body.numbers));
     if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${id} (or it was deleted)`);
-    return c.json({ tenant: view(tenant, (await numbersOf(db, [id])).get(id) ?? []) });
+    return c.json({ tenant: view(tenant, await numbersOfTenant(db, id)) });
   });
 
   app.delete('/:id', async (c) => {

@@ -1,21 +1,14 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { jsonBody } from '../json-body';
 import type { PersonaView } from '../protocol/agent-api';
 import { assistantPrompt } from '../assistant-prompt';
 import { industryTemplates, templateDefaults, type Persona } from '../../domain/personas';
+import { personaBody } from '../tenant-fields';
 import type { Database } from '../../db/schema';
 import type { Kysely } from 'kysely';
 
-const personaBody = z.object({
-  assistantName: z.string().trim().max(60).optional(),
-  tone: z.string().trim().max(200).optional(),
-  profile: z.string().trim().max(4000).optional(),
-  instructions: z.string().trim().max(4000).optional(),
-  template: z.enum(industryTemplates).optional(),
-});
 
 async function view(db: Kysely<Database>, tenantId: string): Promise<PersonaView> {
   const [tenant, prompt] = await Promise.all([

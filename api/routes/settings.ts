@@ -5,28 +5,19 @@ import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
-import { numbersFree, tenantNumber } from '../phone-number';
+import { numbersFree, personaBody, tenantNumber, timeZoneField } from '../tenant-fields';
 import type { TenantSettingsView } from '../protocol/admin-api';
 import { createAgent } from '../../db/repositories/agents';
-import { addNumber, numbersOf, removeNumber } from '../../db/repositories/tenant-admin';
+import { addNumber, numbersOfTenant, removeNumber } from '../../db/repositories/tenant-admin';
 import type { Database } from '../../db/schema';
-import { industryTemplates, type Persona } from '../../domain/personas';
+import type { Persona } from '../../domain/personas';
 import { defaultServiceTexts, serviceTextKeys, type ServiceTextKey } from '../../domain/texts';
-import { isTimeZone } from '../../domain/time-zone';
 
-const persona = z
-  .object({
-    assistantName: z.string().trim().max(60).optional(),
-    tone: z.string().trim().max(200).optional(),
-    profile: z.string().trim().max(4000).optional(),
-    instructions: z.string().trim().max(4000).optional(),
-    template: z.enum(industryTemplates).optional(),
-  })
-  .strict();
+const persona = personaBody.strict();
 /** A text the service sends, in the tenant's words; null or empty: back to the default. */
 const texts = z.partialRecord(z.enum(serviceTextKeys as [ServiceTextKey, ...ServiceTextKey[]]), z.string().trim().max(1000).nullable());
 const settingsChange = z
-  .object({ persona: persona.optional(), texts: texts.optional(), timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver').optional() })
+  .object({ persona: persona.optional(), texts: texts.optional(), timezone: timeZoneField.optional() })
   .strict();
 const newAgent = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(['agent', 'admin']).default('agent') }).strict();
 const newNumber = z.object({ number: tenantNumber }).strict();
@@ -40,7 +31,7 @@ async function settingsView(db: Kysely<Database>, tenantId: string): Promise<Ten
     timezone: tenant.time_zone,
     persona: (tenant.persona ?? {}) as Persona,
     texts: Object.fromEntries(serviceTextKeys.map((key) => [key, { text: own[key]?.trim() ? own[key] : defaultServiceTexts[key], own: Boolean(own[key]?.trim()) }])),
-    numbers: (await numbersOf(db, [tenantId])).get(tenantId) ?? [],
+    numbers: await numbersOfTenant(db, tenantId),
   };
 }
 
@@ -86,7 +77,7 @@ export function settingsRoutes({ db }: ApiDeps) {
 
   app.get('/numbers', async (c) => {
     const tenantId = c.get('agent').tenant_id;
-    return c.json({ numbers: (await numbersOf(db, [tenantId])).get(tenantId) ?? [] });
+    return c.json({ numbers: await numbersOfTenant(db, tenantId) });
   });
 
   app.post('/numbers', jsonBody(newNumber), async (c) => {

@@ -61,6 +61,11 @@ export async function numbersOf(db: Kysely<Database>, tenantIds: string[]): Prom
   return byTenant;
 }
 
+/** The numbers one tenant answers, in order. */
+export async function numbersOfTenant(db: Kysely<Database>, tenantId: string): Promise<string[]> {
+  return (await numbersOf(db, [tenantId])).get(tenantId) ?? [];
+}
+
 /** Changes what is given; the numbers, when given, become exactly those (a number another tenant has: NumberTaken). */
 export async function updateTenant(db: Kysely<Database>, id: string, settings: TenantSettings, numbers?: string[]): Promise<Tenant | undefined> {
   return db.transaction().execute(async (trx) => {

@@ -1,7 +1,10 @@
+// What operators and a tenant's admins set on a tenant, validated once: its numbers, its time zone, its persona.
 import { z } from 'zod';
 import { parseAddress } from './contacts';
 import { HttpError } from './errors';
 import { NumberTaken } from '../db/repositories/tenant-admin';
+import { industryTemplates } from '../domain/personas';
+import { isTimeZone } from '../domain/time-zone';
 
 /** A number a tenant answers, in any form Twilio writes it (`whatsapp:+1…`, `+1…`, `(604) …`): kept as E.164. */
 export const tenantNumber = z.string().transform((raw, ctx) => {
@@ -22,3 +25,14 @@ export async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+export const timeZoneField = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver');
+
+/** Who the assistant is (`Persona`); an empty part falls back to the template's, or is left out. */
+export const personaBody = z.object({
+  assistantName: z.string().trim().max(60).optional(),
+  tone: z.string().trim().max(200).optional(),
+  profile: z.string().trim().max(4000).optional(),
+  instructions: z.string().trim().max(4000).optional(),
+  template: z.enum(industryTemplates).optional(),
+});
