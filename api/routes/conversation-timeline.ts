@@ -13,7 +13,7 @@ import { listCalls } from '../../db/repositories/calls';
 import { listMessages } from '../../db/repositories/messages';
 import { approvalsOf, handoffsOf, toolRunsOf } from '../../db/repositories/timeline';
 import { visitorsOfConversation } from '../../db/repositories/web';
-import type { Conversation, Database } from '../../db/schema';
+import type { Conversation, Database, WebVisitor } from '../../db/schema';
 import type { ContactPanel, ConversationTimeline } from '../protocol/timeline';
 import type { Kysely } from 'kysely';
 
@@ -29,24 +29,25 @@ const contactChange = z
 /** The most recent messages a timeline shows. */
 const timelineMessages = 500;
 
-async function contactPanel(db: Kysely<Database>, conversation: Conversation): Promise<ContactPanel> {
+/** What is known of the person; `visitors` when the caller reads them anyway (the timeline shows them too). */
+async function contactPanel(
+  db: Kysely<Database>,
+  conversation: Conversation,
+  visitors: Promise<WebVisitor[]> = visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key),
+): Promise<ContactPanel> {
   const { tenant_id: tenantId, contact_key: contactKey } = conversation;
-  const [contact, visitors, optOuts] = await Promise.all([
-    getContact(db, tenantId, contactKey),
-    visitorsOfConversation(db, tenantId, contactKey),
-    optOutsOf(db, tenantId, contactKey),
-  ]);
+  const [contact, webVisitors, optOuts] = await Promise.all([getContact(db, tenantId, contactKey), visitors, optOutsOf(db, tenantId, contactKey)]);
   const phones = new Map<string, boolean>();
   if (contactKey.startsWith('+')) phones.set(contactKey, true);
-  for (const v of visitors) {
+  for (const v of webVisitors) {
     if (v.linked_phone) phones.set(v.linked_phone, true);
     else if (v.phone && !phones.has(v.phone)) phones.set(v.phone, false);
   }
-  const firstSeen = [conversation.created_at, contact?.created_at, ...visitors.map((v) => v.created_at)].filter((d): d is Date => d instanceof Date);
+  const firstSeen = [conversation.created_at, contact?.created_at, ...webVisitors.map((v) => v.created_at)].filter((d): d is Date => d instanceof Date);
   return {
     contactKey,
-    name: contact?.name ?? visitors.find((v) => v.name)?.name ?? null,
-    email: contact?.email ?? visitors.find((v) => v.email)?.email ?? null,
+    name: contact?.name ?? webVisitors.find((v) => v.name)?.name ?? null,
+    email: contact?.email ?? webVisitors.find((v) => v.email)?.email ?? null,
     phones: [...phones].map(([number, proved]) => ({ number, proved })),
     channels: conversation.channels,
     firstSeen: new Date(Math.min(...firstSeen.map((d) => d.getTime()))).toISOString(),
@@ -66,15 +67,16 @@ export function conversationTimelineRoutes({ db }: ApiDeps) {
   app.get('/:id/timeline', async (c) => {
     const agent = c.get('agent');
     const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
+    const visitorsRead = visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key);
     const [[row], contact, newestFirst, calls, handoffs, approvals, tools, visitors] = await Promise.all([
       listInbox(db, { tenantId: agent.tenant_id, agentId: agent.id, ids: [conversation.id], limit: 1 }),
-      contactPanel(db, conversation),
+      contactPanel(db, conversation, visitorsRead),
       listMessages(db, conversation.id, { limit: timelineMessages, newestFirst: true }),
       listCalls(db, conversation.id),
       handoffsOf(db, conversation.id),
       approvalsOf(db, conversation.id),
       toolRunsOf(db, conversation.id),
-      visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key),
+      visitorsRead,
     ]);
     if (!row) throw new HttpError(404, 'not_found', `no conversation ${conversation.id}`);
     const iso = (date: Date | null) => date?.toISOString() ?? null;
