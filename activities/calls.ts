@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { describeRejection, isFinalRejection } from './channels/twilio-errors';
+import { SecretUnreadable } from '../config/secrets';
 import { refusal } from '../domain/failures';
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
@@ -19,7 +20,7 @@ const maxSummaryChars = 1500;
 const instructions = 'Summarize this phone call in at most 80 words: what the caller wanted, what they were told, what is still open.';
 
 export function callActivities(deps: ActivityDeps) {
-  const { db, twilio, voiceUrls } = deps;
+  const { db, twilioAccounts, voiceUrls } = deps;
   async function noteSummary(input: CallTarget, signal: AbortSignal): Promise<void> {
     const spoken = await listCallMessages(db, input.conversationId, input.callSid);
     if (spoken.length === 0) return;
@@ -66,6 +67,7 @@ export function callActivities(deps: ActivityDeps) {
      */
     async placeOutboundCall(input: { conversationId: string; tenantId: string; requestId: string; to: string; from: string }): Promise<{ callSid: string }> {
       try {
+        const twilio = await twilioAccounts.client(input.tenantId);
         const call = await twilio.calls.create({
           to: input.to,
           from: input.from,
@@ -85,6 +87,7 @@ export function callActivities(deps: ActivityDeps) {
         });
         return { callSid: call.sid };
       } catch (error) {
+        if (error instanceof SecretUnreadable) throw ApplicationFailure.nonRetryable(`the call was not placed: ${error.message}`, refusal.deliveryRefused);
         if (!isFinalRejection(error)) throw error;
         throw ApplicationFailure.nonRetryable(`the call was not placed: ${describeRejection(error).reason}`, refusal.deliveryRefused);
       }

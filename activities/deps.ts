@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
-import type { Twilio } from 'twilio';
 import type { Database } from '../db/schema';
 import type { Embedder } from './knowledge/embeddings';
 import type { Models } from './models';
+import type { TwilioAccounts } from '../worker/twilio-accounts';
 
 /** Everything activities touch, built once by the worker. Activities never read env or keep module-level handles. */
 export interface ActivityDeps {
   db: Kysely<Database>;
-  twilio: Twilio;
+  /** Each tenant's Twilio account (its own, or the deployment's). */
+  twilioAccounts: TwilioAccounts;
   /** The model, and its fallback; null: no OPENAI_API_KEY, replies come from the extractive knowledge responder. */
   models: Models | null;
   /** Knowledge search by meaning (EMBEDDINGS_*); null: full text alone. */

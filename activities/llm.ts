@@ -6,6 +6,7 @@ import { modelReply } from './model-reply';
 import { offlineReply } from './offline-reply';
 import { finishStreamedReply } from './streamed-reply';
 import { TokenStream } from './token-stream';
+import { screenUnknownSender, type Screened } from './unknown-sender';
 import { budgetOf } from '../db/repositories/usage';
 import type { ToolPlan } from './tools/registry';
 import type { Channel, ReplyTarget } from '../domain/channels';
@@ -54,7 +55,9 @@ export type GenerateReplyResult =
   /** `plans`: what to do with each call, decided by the tool registry (absent from results recorded before it). */
   | { kind: 'tool_calls'; assistant: ChatMessage; calls: ToolCall[]; plans?: ToolPlan[] }
   /** Hand the conversation to people, telling the customer with one of the service's texts. */
-  | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' | 'budgetSpent' };
+  | { kind: 'handoff'; reason: string; notice: 'handoffAck' | 'noAnswer' | 'budgetSpent' }
+  /** Kept from the model by the tenant's inbound policy (a text from someone it has not written to). */
+  | Screened;
 
 /**
  * A turn's reply: by the model when there is one (`model-reply.ts`), else by the extractive responder
@@ -65,6 +68,9 @@ export function llmActivities(deps: ActivityDeps) {
   const { db, models } = deps;
 
   async function generate(input: GenerateReplyInput, signal: AbortSignal): Promise<GenerateReplyResult> {
+    // Calls and web chats are answered whoever they are from; texts may be screened by the tenant's inbound policy.
+    const screened = input.stream || input.toolExchange.length > 0 ? null : await screenUnknownSender(db, input);
+    if (screened) return screened;
     const stream = input.stream ? new TokenStream(db, input.conversationId, input.stream.turnId, Context.current().info.attempt) : null;
     // A tenant whose monthly budget is spent gets people, not the model, until the month turns.
     if (models && (await budgetOf(db, input.tenantId)).state === 'spent') {

@@ -166,7 +166,7 @@ export function outboundActivities(deps: ActivityDeps) {
         for (const [index, partBody] of bodies.entries()) {
           const id = bodies.length === 1 ? input.outboxId : `${input.outboxId}#${index + 1}`;
           const streamedAt = 'streamedAt' in delivery ? delivery.streamedAt : undefined;
-          const part = { id, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined, ...(template ? { template } : {}) };
+          const part = { id, tenantId: input.tenantId, conversationId: input.conversationId, target: input.target, body: partBody, streamed: streamedAt !== undefined, ...(template ? { template } : {}) };
           const last = index === bodies.length - 1;
           const options = last && 'options' in delivery ? (delivery.options ?? null) : null;
           const sources = last && 'sources' in delivery ? (delivery.sources ?? null) : null;

@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { heartbeating } from './heartbeat';
 import { summarize } from './summarizer';
+import { unknownSender } from './unknown-sender';
 import { getConversation, markClosed, saveSummary } from '../db/repositories/conversations';
 import { messagesToSummarize } from '../db/repositories/messages';
 import type { Message } from '../db/schema';
@@ -24,12 +25,16 @@ export function summaryActivities(deps: ActivityDeps) {
     const newest = fresh.at(-1);
     if (!newest) return;
     const previous = conversation.summary;
-    const summary = await summarize(
-      deps,
-      { instructions, transcript: `${previous ? `Earlier summary: ${previous}\n\n` : ''}${transcript(fresh)}`, fallback: () => extractiveSummary(previous, fresh) },
-      { tenantId: conversation.tenant_id, conversationId, purpose: 'summary' },
-      signal,
-    );
+    // Someone the tenant's inbound policy keeps from the model: their words are summarized without it too.
+    const screened = await unknownSender(db, conversation.tenant_id, conversationId);
+    const summary = screened
+      ? extractiveSummary(previous, fresh)
+      : await summarize(
+          deps,
+          { instructions, transcript: `${previous ? `Earlier summary: ${previous}\n\n` : ''}${transcript(fresh)}`, fallback: () => extractiveSummary(previous, fresh) },
+          { tenantId: conversation.tenant_id, conversationId, purpose: 'summary' },
+          signal,
+        );
     await saveSummary(db, conversationId, summary.slice(0, maxSummaryChars), newest.id);
   }
 

@@ -1,5 +1,4 @@
 import type { Client } from '@temporalio/client';
-import type { Twilio } from 'twilio';
 import type { Kysely } from 'kysely';
 import type { ConversationClient } from './conversation-client';
 import type { Config } from '../config';
@@ -7,6 +6,7 @@ import type { Logger } from '../config/logger';
 import type { EventBus } from '../db/events';
 import type { Database } from '../db/schema';
 import type { Embedder } from '../activities/knowledge/embeddings';
+import type { TwilioAccounts } from '../worker/twilio-accounts';
 
 export interface ApiDeps {
   config: Config;
@@ -19,6 +19,9 @@ export interface ApiDeps {
   events: EventBus;
   /** Knowledge search by meaning, and embedding documents added through the API; null: full text alone. */
   embedder: Embedder | null;
-  /** Twilio's REST client, for what agents read from it (WhatsApp templates); sending is the worker's. */
-  twilio: Twilio;
+  /**
+   * Each tenant's Twilio account: the token its webhooks are signed with, and the client for what agents read from
+   * it (WhatsApp templates); sending is the worker's.
+   */
+  twilioAccounts: TwilioAccounts;
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../config/logger';
+import { SecretUnreadable } from '../config/secrets';
 import type { ErrorBody } from './protocol/error-body';
 
 /** The one error type routes throw; `app.onError` turns it into `{ error: { code, message } }`. */
@@ -35,6 +36,10 @@ export function handleError(log: Logger) {
       const status = error.status as ContentfulStatusCode;
       const code = status === 413 ? 'payload_too_large' : status < 500 ? 'bad_request' : 'internal';
       return c.json(errorBody(code, error.message || 'request rejected'), status);
+    }
+    if (error instanceof SecretUnreadable) {
+      log.error('tenant credentials unreadable', { path: c.req.path, error: error.message });
+      return c.json(errorBody('credentials_unreadable', `${error.message}; the operator must set SECRETS_KEY or the tenant's credentials again`), 503);
     }
     log.error('unhandled error', { path: c.req.path, error: error.stack ?? String(error) });
     return c.json(errorBody('internal', 'internal error'), 500);

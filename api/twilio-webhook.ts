@@ -3,17 +3,26 @@ import { HttpError } from './errors';
 import { withoutNul } from './nul';
 import { readSignedForm } from './twilio-signature';
 import type { Config } from '../config';
+import type { TwilioAccounts } from '../worker/twilio-accounts';
+
+/**
+ * The tenant whose account a webhook must be signed by, read from its form before the signature is checked (the
+ * service's number it names, or the call it is about); null: the deployment's account.
+ */
+export type SignerOf = (params: Record<string, string>) => Promise<string | null>;
 
 /** Twilio's resource ids: two letters and 32 hex digits (MessageSid SM…, CallSid CA…). */
 export const twilioSid = z.string().regex(/^[A-Z]{2}[0-9a-f]{32}$/i, 'must be a Twilio SID');
 
 /**
- * Reads a Twilio webhook: the signature first (403 without a valid one), then the form against `schema` (400 naming
- * the first problem). Returns the parsed form and every parameter as sent.
+ * Reads a Twilio webhook: the signature first, checked with the auth token of the account `signerOf` names (403
+ * without a valid one), then the form against `schema` (400 naming the first problem). Returns the parsed form and
+ * every parameter as sent.
  */
-export function signedWebhook(config: Config) {
-  return async <T extends z.ZodType>(request: Request, schema: T): Promise<{ form: z.infer<T>; params: Record<string, string> }> => {
-    const params = await readSignedForm(request, config.TWILIO_AUTH_TOKEN ?? '', config.PUBLIC_BASE_URL);
+export function signedWebhook(config: Config, accounts: TwilioAccounts) {
+  return async <T extends z.ZodType>(request: Request, schema: T, signerOf: SignerOf): Promise<{ form: z.infer<T>; params: Record<string, string> }> => {
+    const authTokenFor = async (form: Record<string, string>) => accounts.authToken(await signerOf(form));
+    const params = await readSignedForm(request, authTokenFor, config.PUBLIC_BASE_URL);
     // Signed as sent; read without NUL characters.
     const clean = withoutNul(params);
     const parsed = schema.safeParse(clean);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SecretBox } from './secrets';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -29,6 +30,22 @@ const schema = z.object({
   DEV_PORT_OFFSET: z.coerce.number().int().min(0).max(65535 - 54329).default(0),
   /** The operator's bearer token for `/api/admin/*` (managing tenants); unset, that API is off. */
   ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /**
+   * Seals tenants' own credentials at rest (AES-256-GCM): `id:base64-of-32-bytes[,id:…]`, the first key writes and
+   * every key listed reads. Unset, tenants use the deployment's Twilio account and cannot be given their own.
+   */
+  SECRETS_KEY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return null;
+      try {
+        return SecretBox.parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),

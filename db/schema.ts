@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /** A tenant's own second model, for when the first is down. */
+export type InboundPolicy = 'open' | 'known_only';
+
 export interface TenantFallback {
   baseUrl: string;
   apiKey: string;
@@ -42,6 +44,19 @@ interface TenantsTable {
   created_at: DefaultedTimestamp;
   /** Deleted by an operator: kept with its conversations, answering nothing, its agents signed out. */
   deleted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The tenant's own Twilio account (its auth token is in `tenant_secrets`); null: the deployment's. */
+  twilio_account_sid: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Who the assistant answers on SMS and WhatsApp (`domain/inbound-policy.ts`). */
+  inbound_policy: ColumnType<InboundPolicy, InboundPolicy | undefined, InboundPolicy>;
+}
+
+/** A tenant's credential, sealed with SECRETS_KEY (`config/secrets.ts`). */
+interface TenantSecretsTable {
+  tenant_id: string;
+  name: 'twilio_auth_token';
+  key_id: string;
+  sealed: string;
+  updated_at: DefaultedTimestamp;
 }
 
 interface PhoneNumbersTable {
@@ -539,6 +554,7 @@ interface AgentEventsTable {
 
 export interface Database {
   tenants: TenantsTable;
+  tenant_secrets: TenantSecretsTable;
   phone_numbers: PhoneNumbersTable;
   contacts: ContactsTable;
   conversations: ConversationsTable;

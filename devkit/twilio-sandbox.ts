@@ -62,6 +62,8 @@ export const sandboxTemplates: SandboxTemplate[] = [
 /** A call the service asked Twilio to place. */
 export interface PlacedCall {
   sid: string;
+  /** The account that placed it. */
+  accountSid: string;
   to: string;
   from: string;
   /** Where Twilio asks what to do when the call is answered. */
@@ -80,8 +82,11 @@ export interface TwilioFailure {
 export const acceptThenDrop = 'accept-then-drop';
 
 export interface TwilioSandbox extends RunningServer {
+  /** The first account: the deployment's. */
   accountSid: string;
   authToken: string;
+  /** Opens one more account (a tenant's own, or a subaccount): its own SID and auth token, as Twilio serves many. */
+  addAccount(accountSid: string, authToken: string): void;
   sent: SentMessage[];
   /** Calls placed through Calls.json (they ring nobody: a test answers them with the relay caller). */
   calls: PlacedCall[];
@@ -95,6 +100,7 @@ export interface TwilioSandbox extends RunningServer {
   failNext(times: number, failure: TwilioFailure | typeof acceptThenDrop): void;
   /** Resolves once `count` messages were accepted. */
   waitForSent(count: number, timeoutMs?: number): Promise<SentMessage[]>;
+  /** Forgets what was sent and scripted, and every account added after the first. */
   reset(): void;
 }
 
@@ -186,6 +192,12 @@ function rebase(url: string, base: string): string {
 export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Promise<TwilioSandbox> {
   const accountSid = options.accountSid ?? sandboxAccountSid;
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
+  const accounts = new Map([[accountSid, authToken]]);
+  /** The account whose SID and token the request's Basic auth carries, if they match one. */
+  const authenticated = (header: string | undefined): string | null => {
+    const [sidGiven, tokenGiven] = Buffer.from((header ?? '').replace(/^Basic /, ''), 'base64').toString().split(':');
+    return sidGiven && accounts.has(sidGiven) && accounts.get(sidGiven) === tokenGiven ? sidGiven : null;
+  };
   const sent: SentMessage[] = [];
   const calls: PlacedCall[] = [];
   const failures: (TwilioFailure | typeof acceptThenDrop)[] = [];
@@ -193,10 +205,10 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
   let attempts = 0;
   let lists = 0;
 
-  function accept(form: URLSearchParams, to: string, from: string): SentMessage {
+  function accept(account: string, form: URLSearchParams, to: string, from: string): SentMessage {
     const message: SentMessage = {
       sid: sid('SM'),
-      accountSid,
+      accountSid: account,
       to,
       from,
       body: form.get('Body') ?? '',
@@ -219,8 +231,8 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
   function postStatusCallbacks(message: SentMessage, url: string): void {
     const deliveryUrl = options.callbackBaseUrl && URL.canParse(url) ? rebase(url, options.callbackBaseUrl) : url;
     const post = (status: string) => {
-      const params = { MessageSid: message.sid, MessageStatus: status, AccountSid: accountSid, To: message.to, From: message.from };
-      const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
+      const params = { MessageSid: message.sid, MessageStatus: status, AccountSid: message.accountSid, To: message.to, From: message.from };
+      const signature = twilio.getExpectedTwilioSignature(accounts.get(message.accountSid) ?? '', url, params);
       void fetch(deliveryUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
@@ -237,7 +249,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     return sendJson(res, failure.status, { code: failure.code, message: failure.message, more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.status });
   }
 
-  function create(res: ServerResponse, body: string) {
+  function create(res: ServerResponse, account: string, body: string) {
     attempts += 1;
     const failure = failures.shift();
     if (failure && failure !== acceptThenDrop) return fail(res, failure);
@@ -262,12 +274,12 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     if ((text ?? '').length > 1600) {
       return sendJson(res, 400, { code: 21617, message: 'The concatenated message body exceeds the 1600 character limit.', status: 400 });
     }
-    const message = accept(form, to, from);
+    const message = accept(account, form, to, from);
     if (failure === acceptThenDrop) return void res.socket?.destroy();
     return sendJson(res, 201, messageResource(message, 'queued'));
   }
 
-  function placeCall(res: ServerResponse, body: string) {
+  function placeCall(res: ServerResponse, account: string, body: string) {
     const failure = failures.shift();
     if (failure && failure !== acceptThenDrop) return fail(res, failure);
     const form = new URLSearchParams(body);
@@ -276,12 +288,12 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     const url = form.get('Url') ?? form.get('Twiml');
     if (!to || !from) return sendJson(res, 400, { code: 21201, message: 'No To or From number was given.', status: 400 });
     if (!url) return sendJson(res, 400, { code: 21205, message: 'Url is not a valid URL.', status: 400 });
-    const call: PlacedCall = { sid: sid('CA'), to, from, url, statusCallback: form.get('StatusCallback') };
+    const call: PlacedCall = { sid: sid('CA'), accountSid: account, to, from, url, statusCallback: form.get('StatusCallback') };
     calls.push(call);
     const now = new Date().toUTCString();
     return sendJson(res, 201, {
       sid: call.sid,
-      account_sid: accountSid,
+      account_sid: account,
       to: call.to,
       from: call.from,
       status: 'queued',
@@ -293,16 +305,16 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
       duration: null,
       price: null,
       api_version: '2010-04-01',
-      uri: `/2010-04-01/Accounts/${accountSid}/Calls/${call.sid}.json`,
+      uri: `/2010-04-01/Accounts/${account}/Calls/${call.sid}.json`,
     });
   }
 
-  function list(res: ServerResponse, url: URL) {
+  function list(res: ServerResponse, account: string, url: URL) {
     lists += 1;
     const to = url.searchParams.get('To');
     const from = url.searchParams.get('From');
     const pageSize = Math.min(Number(url.searchParams.get('PageSize') ?? 50) || 50, 1000);
-    const matching = sent.filter((m) => (!to || m.to === to) && (!from || m.from === from)).reverse().slice(0, pageSize);
+    const matching = sent.filter((m) => m.accountSid === account && (!to || m.to === to) && (!from || m.from === from)).reverse().slice(0, pageSize);
     const uri = `${url.pathname}?${url.searchParams.toString()}`;
     return sendJson(res, 200, {
       messages: matching.map((m) => messageResource(m, 'sent')),
@@ -322,9 +334,9 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     if (req.method === 'GET' && url.pathname === '/sandbox/messages') return sendJson(res, 200, { messages: sent });
     // Twilio's Content API (content.twilio.com), reached under /content as the service's client sends it.
     if (req.method === 'GET' && url.pathname === '/content/v1/ContentAndApprovals') {
-      const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
-      if (req.headers.authorization !== expected) return sendJson(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
-      return sendJson(res, 200, contentAndApprovals(accountSid, url));
+      const account = authenticated(req.headers.authorization);
+      if (!account) return sendJson(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
+      return sendJson(res, 200, contentAndApprovals(account, url));
     }
     const messages = messagesPath.exec(url.pathname);
     const calling = req.method === 'POST' ? callsPath.exec(url.pathname) : null;
@@ -332,12 +344,12 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     if (!match || (req.method !== 'POST' && req.method !== 'GET')) {
       return sendJson(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     }
-    const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`;
-    if (req.headers.authorization !== expected || match[1] !== accountSid) {
+    const account = authenticated(req.headers.authorization);
+    if (!account || match[1] !== account) {
       return sendJson(res, 401, { code: 20003, message: 'Authentication Error - invalid username', status: 401 });
     }
-    if (calling) return placeCall(res, body);
-    return req.method === 'POST' ? create(res, body) : list(res, url);
+    if (calling) return placeCall(res, account, body);
+    return req.method === 'POST' ? create(res, account, body) : list(res, account, url);
   }, options.port, options.host);
 
   const sandbox: TwilioSandbox = {
@@ -345,6 +357,9 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
     onSent: null,
     accountSid,
     authToken,
+    addAccount(sidOfAccount, tokenOfAccount) {
+      accounts.set(sidOfAccount, tokenOfAccount);
+    },
     sent,
     calls,
     get attempts() {
@@ -382,6 +397,7 @@ export async function startTwilioSandbox(options: TwilioSandboxOptions = {}): Pr
       attempts = 0;
       lists = 0;
       sandbox.onSent = null;
+      for (const added of accounts.keys()) if (added !== accountSid) accounts.delete(added);
     },
   };
   return sandbox;

@@ -15,7 +15,8 @@ export type ServiceTextKey =
   | 'thanks'
   | 'goodbye'
   | 'topics'
-  | 'unsureAnswer';
+  | 'unsureAnswer'
+  | 'unknownSender';
 
 export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   /** The model stayed unavailable through every retry; a person takes over. */
@@ -50,6 +51,8 @@ export const defaultServiceTexts: Readonly<Record<ServiceTextKey, string>> = {
   topics: 'I can answer questions about {topics}.',
   /** Without a model, before a passage that shares only part of what was asked (`{topic}`, its document's title). */
   unsureAnswer: "I'm not sure I understood, but this is what I know about {topic}:",
+  /** Under the `known_only` inbound policy, to someone the business has not written to (at most once a day). */
+  unknownSender: 'Thanks for your message. This number answers people we are already in touch with; our team has your message and will reply if they can help.',
 };
 
 export const serviceTextKeys = Object.keys(defaultServiceTexts) as ServiceTextKey[];

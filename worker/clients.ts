@@ -6,16 +6,17 @@ import type { Config } from '../config';
 import { defaultPrices } from '../config/prices';
 import { Models, providerOf, type ModelEndpoint } from '../activities/models';
 import type { Database, TenantFallback } from '../db/schema';
+import type { TwilioCredentials } from '../db/repositories/tenant-credentials';
 
 const twilioDefaultBase = 'https://api.twilio.com';
 
 /**
- * Twilio's REST client, pointed at TWILIO_API_BASE_URL (Twilio itself by default, or any Twilio-compatible
+ * Twilio's REST client for the deployment's account (or a tenant's own `account`), pointed at TWILIO_API_BASE_URL (Twilio itself by default, or any Twilio-compatible
  * endpoint, which serves Twilio's other hosts under a folder of their name: content.twilio.com at `<base>/content`).
  * No client-side retries: the sendMessage activity's retry policy owns them, and its outbox row keeps a retry from
  * sending twice.
  */
-export function createTwilioClient(config: Config): twilio.Twilio {
+export function createTwilioClient(config: Config, account?: TwilioCredentials): twilio.Twilio {
   const base = config.TWILIO_API_BASE_URL.replace(/\/+$/, '');
   class BaseUrlRequestClient extends twilio.RequestClient {
     override request<TData>(opts: RequestClient.RequestOptions<TData>) {
@@ -24,7 +25,7 @@ export function createTwilioClient(config: Config): twilio.Twilio {
     }
   }
   const httpClient = new BaseUrlRequestClient({ timeout: 10_000, autoRetry: false });
-  return twilio(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, { httpClient });
+  return account ? twilio(account.accountSid, account.authToken, { httpClient }) : twilio(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, { httpClient });
 }
 
 function endpoint(apiKey: string, baseURL: string | undefined, model: string, timeout: number): ModelEndpoint {

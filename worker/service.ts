@@ -2,7 +2,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createConversationWorker } from './conversation-worker';
-import { createModels, createTwilioClient } from './clients';
+import { createModels } from './clients';
+import { TwilioAccounts } from './twilio-accounts';
 import { createEmbedder } from '../activities/knowledge/embeddings';
 import { installSdkLogging } from './sdk-logging';
 import type { Server } from 'node:http';
@@ -15,6 +16,7 @@ import { createDb } from '../db/connection';
 import { EventBus } from '../db/events';
 import { migrateToLatest } from '../db/migrate';
 import { defaultTenantId, upsertTenant } from '../db/repositories/tenants';
+import { resealSecrets } from '../db/repositories/tenant-credentials';
 
 export interface RunningService {
   /** null when this process runs no API. */
@@ -36,6 +38,11 @@ export async function startService(config: ConnectedConfig, log: Logger, options
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
   await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '' });
+  if (config.SECRETS_KEY) {
+    const { resealed, unreadable } = await resealSecrets(db, config.SECRETS_KEY);
+    if (resealed > 0) log.info('tenant secrets sealed again with the first SECRETS_KEY key', { resealed });
+    if (unreadable.length > 0) log.error('tenant secrets no SECRETS_KEY key opens: set them again', { tenants: unreadable });
+  }
   const stops: (() => Promise<void>)[] = [() => db.destroy()];
 
   if (roles.worker) {
@@ -46,7 +53,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
       config.TEMPORAL_ADDRESS,
       {
         db,
-        twilio: createTwilioClient(config),
+        twilioAccounts: new TwilioAccounts(db, config, 5_000),
         models,
         embedder: createEmbedder(config),
         tools: { allowPrivateUrls: config.TOOLS_ALLOW_PRIVATE_URLS },
@@ -75,8 +82,9 @@ export async function startService(config: ConnectedConfig, log: Logger, options
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     const events = new EventBus(config.DATABASE_URL);
     const conversations = createConversationClient(temporal, config);
-    const server = await listen(createApp({ config, db, temporal, conversations, log, events, embedder: createEmbedder(config), twilio: createTwilioClient(config) }).fetch, config.PORT);
-    const relay = attachRelaySocket(server as Server, config, { db, events, conversations, log });
+    const twilioAccounts = new TwilioAccounts(db, config);
+    const server = await listen(createApp({ config, db, temporal, conversations, log, events, embedder: createEmbedder(config), twilioAccounts }).fetch, config.PORT);
+    const relay = attachRelaySocket(server as Server, config, twilioAccounts, { db, events, conversations, log });
     const address = server.address();
     apiUrl = `http://localhost:${typeof address === 'object' && address ? address.port : config.PORT}`;
     stops.unshift(async () => {

@@ -41,7 +41,9 @@ export type TurnOutcome =
   | { kind: 'answered'; text: string; messageId: string | null; options?: ReplyOptions }
   | { kind: 'handoff'; reason: string; messageId: string | null; taskId: string }
   /** The customer wrote again before the reply was recorded: nothing was kept or sent; the newer turn answers. */
-  | { kind: 'superseded' };
+  | { kind: 'superseded' }
+  /** Kept from the model by the tenant's inbound policy: its notice sent when one was due. */
+  | { kind: 'screened'; messageId: string | null };
 
 /** What settling a turn needs of the conversation. */
 export interface SettleHost {
@@ -71,6 +73,11 @@ export async function settleTurn(
 ): Promise<TurnOutcome> {
   // Taken over while the model wrote: the person has the conversation, and nothing the assistant wrote goes out.
   if (!live && host.personHasIt?.() && patched('person-holds-reply')) return { kind: 'superseded' };
+  if (reply?.kind === 'screened') {
+    const messageId = reply.notice ? await host.deliver({ notice: reply.notice, author: 'system' }, target) : null;
+    host.turnSettled?.();
+    return { kind: 'screened', messageId };
+  }
   if (!reply || reply.kind === 'handoff') {
     const notice = !reply ? 'fallback' : (handoffNotice ?? reply.notice);
     const messageId = await host.deliver({ notice, author: reply && !handoffNotice ? 'ai' : 'system' }, target);

@@ -125,8 +125,9 @@ export class Calls {
         await endCall({ ...this.ref(request), handoffData: { reason: 'handoff', taskId: outcome.taskId, summary: outcome.reason } });
         return { text: '', outcome: 'handoff' };
       }
-      // The caller spoke again before the reply was recorded: as when cut off, only what they heard is kept.
-      if (outcome.kind === 'superseded') return await this.keepOnlyHeard(request, turn, target);
+      // The caller spoke again before the reply was recorded: as when cut off, only what they heard is kept. (A call
+      // is never screened: the inbound policy is for texts.)
+      if (outcome.kind !== 'answered') return await this.keepOnlyHeard(request, turn, target);
       turn.messageId = outcome.messageId;
       // The caller may have cut in while the reply was being recorded.
       if (turn.cut !== null) await this.keepHeard(request, turn);

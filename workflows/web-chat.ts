@@ -52,8 +52,9 @@ export class WebChat {
       const reply = await turn.scope.run(() => replyTurn(context, recorded.messageId));
       const outcome = await settleTurn(reply, this.host, target, { live: true });
       if (outcome.kind === 'handoff') return { text: '', messageId: outcome.messageId, outcome: 'handoff' };
-      // The visitor wrote again before the reply was recorded: the newer turn answers both.
-      if (outcome.kind === 'superseded') return superseded;
+      // The visitor wrote again before the reply was recorded: the newer turn answers both. (A chat is never
+      // screened: the inbound policy is for texts.)
+      if (outcome.kind !== 'answered') return superseded;
       const options = outcome.options ? { options: outcome.options } : {};
       return { text: outcome.text, messageId: outcome.messageId, outcome: 'answered', ...options };
     } catch (error) {

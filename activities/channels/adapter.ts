@@ -5,6 +5,8 @@ import type { TemplateUse } from '../../domain/whatsapp-template';
 export interface OutboundPart {
   /** The outbox row id: stable across attempts. */
   id: string;
+  /** Whose account sends it (a tenant's own Twilio account, or the deployment's). */
+  tenantId: string;
   conversationId: string;
   target: ReplyTarget;
   body: string;

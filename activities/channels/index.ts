@@ -6,7 +6,7 @@ import { voiceAdapter } from './voice';
 import { webAdapter } from './web';
 
 /** Each channel's delivery adapter. */
-export function deliveryAdapters({ db, twilio, statusCallbackUrl }: ActivityDeps): Record<Channel, DeliveryAdapter | null> {
-  const messaging = twilioMessagingAdapter(twilio, statusCallbackUrl);
+export function deliveryAdapters({ db, twilioAccounts, statusCallbackUrl }: ActivityDeps): Record<Channel, DeliveryAdapter | null> {
+  const messaging = twilioMessagingAdapter(twilioAccounts, statusCallbackUrl);
   return { sms: messaging, whatsapp: messaging, voice: voiceAdapter(db), web: webAdapter() };
 }

@@ -1,5 +1,6 @@
 /** Twilio error codes a retry cannot fix, with what they mean for the person reading the message record. */
 const readableCodes: Record<number, string> = {
+  20003: "Twilio refused the account's credentials (Account SID or auth token)",
   21211: 'the number is not a valid phone number',
   21408: 'sending to this region is not enabled on the account',
   21610: 'the recipient has unsubscribed (replied STOP)',

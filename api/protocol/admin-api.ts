@@ -8,6 +8,11 @@ export interface TenantView {
   timezone: string;
   /** The numbers it answers (E.164; one number serves SMS, WhatsApp and calls). */
   numbers: string[];
+  /**
+   * Its own Twilio account (sends, calls and webhook signatures), or `own: false`: the deployment's. The auth token
+   * is given in `POST`/`PATCH` `twilio: { accountSid, authToken }` and never returned.
+   */
+  twilio: { accountSid: string | null; own: boolean };
   /** Its chat widget: the key a site's script tag carries, and the sites allowed to use it (none listed: any). */
   widget: { key: string; allowedOrigins: string[] };
   createdAt: string;
@@ -19,6 +24,11 @@ export interface TenantSettingsView {
   tenantId: string;
   name: string;
   timezone: string;
+  /**
+   * Who the assistant answers on SMS and WhatsApp: `open` (anyone), or `known_only` (people the business has written
+   * to; anyone else is recorded, listed and answered once a day with the `unknownSender` text, never by the model).
+   */
+  inboundPolicy: 'open' | 'known_only';
   persona: { assistantName?: string; tone?: string; profile?: string; instructions?: string; template?: string };
   /** Every text the service sends, in the tenant's words where it set them (`own`), the default otherwise. */
   texts: Record<string, { text: string; own: boolean }>;

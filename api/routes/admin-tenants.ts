@@ -14,12 +14,32 @@ import type { TenantView } from '../protocol/admin-api';
 const numbers = z.array(tenantNumber).max(100).transform((list) => [...new Set(list)]);
 const origin = z.url().refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme, host and port, no path');
 const widget = z.object({ allowedOrigins: z.array(origin).max(50) }).strict();
+/** A Twilio account (or subaccount) of the tenant's own; null gives it back to the deployment's. */
+const twilioAccount = z
+  .object({
+    accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits'),
+    authToken: z.string().min(16, 'must be the account\'s auth token').max(128),
+  })
+  .strict()
+  .nullable();
 
 const createBody = z
-  .object({ name: z.string().trim().min(1).max(200), timezone: timeZoneField.optional(), numbers: numbers.default([]), widget: widget.optional() })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    timezone: timeZoneField.optional(),
+    twilio: twilioAccount.optional(),
+    numbers: numbers.default([]),
+    widget: widget.optional(),
+  })
   .strict();
 const changeBody = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), timezone: timeZoneField.optional(), numbers: numbers.optional(), widget: widget.optional() })
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    timezone: timeZoneField.optional(),
+    twilio: twilioAccount.optional(),
+    numbers: numbers.optional(),
+    widget: widget.optional(),
+  })
   .strict();
 
 function view(tenant: Tenant, tenantNumbers: string[]): TenantView {
@@ -28,6 +48,7 @@ function view(tenant: Tenant, tenantNumbers: string[]): TenantView {
     name: tenant.name,
     timezone: tenant.time_zone,
     numbers: tenantNumbers,
+    twilio: { accountSid: tenant.twilio_account_sid, own: tenant.twilio_account_sid !== null },
     widget: { key: tenant.widget_key, allowedOrigins: tenant.allowed_origins },
     createdAt: tenant.created_at.toISOString(),
     deletedAt: tenant.deleted_at?.toISOString() ?? null,
@@ -41,14 +62,23 @@ function view(tenant: Tenant, tenantNumbers: string[]): TenantView {
  * nothing; its numbers are free for another tenant. A number moved here reaches its new tenant within a minute (the
  * API processes remember which tenant a number is for that long).
  */
-export function adminTenantRoutes({ db, config }: ApiDeps) {
+export function adminTenantRoutes({ db, config, twilioAccounts }: ApiDeps) {
   const app = new Hono();
   app.use('*', requireOperator(config.ADMIN_TOKEN));
+
+  /** The tenant's own Twilio account to store, sealed with SECRETS_KEY (which must be set to take one). */
+  const ownTwilio = (given: z.infer<typeof twilioAccount> | undefined) => {
+    if (given === undefined) return undefined;
+    if (given && !config.SECRETS_KEY) {
+      throw new HttpError(409, 'secrets_key_unset', "set SECRETS_KEY on the service to keep a tenant's own Twilio credentials (they are stored encrypted)");
+    }
+    return { box: config.SECRETS_KEY, credentials: given };
+  };
 
   app.post('/', jsonBody(createBody), async (c) => {
     const body = c.req.valid('json');
     const tenant = await numbersFree(() =>
-      createTenant(db, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins }, body.numbers),
+      createTenant(db, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins, twilio: ownTwilio(body.twilio) }, body.numbers),
     );
     const { token } = await createAgent(db, { tenantId: tenant.id, name: `${body.name} admin`, role: 'admin' });
     return c.json({ tenant: view(tenant, body.numbers.sort()), adminToken: token }, 201);
@@ -69,13 +99,16 @@ export function adminTenantRoutes({ db, config }: ApiDeps) {
   app.patch('/:id', jsonBody(changeBody), async (c) => {
     const body = c.req.valid('json');
     const id = c.req.param('id');
-    const tenant = await numbersFree(() => updateTenant(db, id, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins }, body.numbers));
+    const settings = { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins, twilio: ownTwilio(body.twilio) };
+    const tenant = await numbersFree(() => updateTenant(db, id, settings, body.numbers));
     if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${id} (or it was deleted)`);
+    twilioAccounts.forget(id);
     return c.json({ tenant: view(tenant, await numbersOfTenant(db, id)) });
   });
 
   app.delete('/:id', async (c) => {
     if (!(await deleteTenant(db, c.req.param('id')))) throw new HttpError(404, 'not_found', `no tenant ${c.req.param('id')} (or it was deleted)`);
+    twilioAccounts.forget(c.req.param('id'));
     return c.body(null, 204);
   });
 

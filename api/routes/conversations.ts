@@ -41,7 +41,7 @@ const messageBody = z.union([
 const draftBody = z.object({ channel: z.enum(['sms', 'whatsapp']).default('sms'), instructions: z.string().trim().max(500).default('') });
 
 /** The read model, for agents of the conversation's tenant only. */
-export function conversationRoutes({ db, conversations, twilio }: ApiDeps) {
+export function conversationRoutes({ db, conversations, twilioAccounts }: ApiDeps) {
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db));
 
@@ -96,7 +96,7 @@ export function conversationRoutes({ db, conversations, twilio }: ApiDeps) {
     const requestId = idempotencyKey(c.req.header('idempotency-key'));
     if ('template' in message) {
       const { contentSid, variables } = message.template;
-      const template = (await approvedTemplates(twilio)).find((t) => t.sid === contentSid);
+      const template = (await approvedTemplates(await twilioAccounts.client(agent.tenant_id))).find((t) => t.sid === contentSid);
       if (!template) throw new HttpError(422, 'template_not_approved', `${contentSid} is not a WhatsApp template approved for this account`);
       const body = fillTemplate(template.body, variables);
       if (/\{\{\d+\}\}/.test(body)) throw new HttpError(400, 'template_variables', `fill every placeholder of ${template.name}: ${template.body}`);

@@ -9,7 +9,7 @@ import { numbersFree, personaBody, tenantNumber, timeZoneField } from '../tenant
 import type { TenantSettingsView } from '../protocol/admin-api';
 import { createAgent } from '../../db/repositories/agents';
 import { addNumber, numbersOfTenant, removeNumber } from '../../db/repositories/tenant-admin';
-import type { Database } from '../../db/schema';
+import type { Database, InboundPolicy } from '../../db/schema';
 import type { Persona } from '../../domain/personas';
 import { defaultServiceTexts, serviceTextKeys, type ServiceTextKey } from '../../domain/texts';
 
@@ -17,18 +17,19 @@ const persona = personaBody.strict();
 /** A text the service sends, in the tenant's words; null or empty: back to the default. */
 const texts = z.partialRecord(z.enum(serviceTextKeys as [ServiceTextKey, ...ServiceTextKey[]]), z.string().trim().max(1000).nullable());
 const settingsChange = z
-  .object({ persona: persona.optional(), texts: texts.optional(), timezone: timeZoneField.optional() })
+  .object({ persona: persona.optional(), texts: texts.optional(), timezone: timeZoneField.optional(), inboundPolicy: z.enum(['open', 'known_only']).optional() })
   .strict();
 const newAgent = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(['agent', 'admin']).default('agent') }).strict();
 const newNumber = z.object({ number: tenantNumber }).strict();
 
 async function settingsView(db: Kysely<Database>, tenantId: string): Promise<TenantSettingsView> {
-  const tenant = await db.selectFrom('tenants').select(['id', 'name', 'time_zone', 'persona', 'texts']).where('id', '=', tenantId).executeTakeFirstOrThrow();
+  const tenant = await db.selectFrom('tenants').select(['id', 'name', 'time_zone', 'persona', 'texts', 'inbound_policy']).where('id', '=', tenantId).executeTakeFirstOrThrow();
   const own = (tenant.texts ?? {}) as Record<string, string>;
   return {
     tenantId: tenant.id,
     name: tenant.name,
     timezone: tenant.time_zone,
+    inboundPolicy: tenant.inbound_policy,
     persona: (tenant.persona ?? {}) as Persona,
     texts: Object.fromEntries(serviceTextKeys.map((key) => [key, { text: own[key]?.trim() ? own[key] : defaultServiceTexts[key], own: Boolean(own[key]?.trim()) }])),
     numbers: await numbersOfTenant(db, tenantId),
@@ -37,7 +38,8 @@ async function settingsView(db: Kysely<Database>, tenantId: string): Promise<Ten
 
 /**
  * A tenant's own settings, for its admin agents (a plain agent is refused, 403; another tenant's admin sees only
- * theirs): who the assistant is, the texts the service sends, the time zone, the team and the numbers it answers.
+ * theirs): who the assistant is, the texts the service sends, the time zone, who the assistant answers on texts
+ * (`inboundPolicy`), the team and the numbers it answers.
  */
 export function settingsRoutes({ db }: ApiDeps) {
   const app = new Hono<AgentEnv>();
@@ -49,7 +51,7 @@ export function settingsRoutes({ db }: ApiDeps) {
     const tenantId = c.get('agent').tenant_id;
     const change = c.req.valid('json');
     const tenant = await db.selectFrom('tenants').select(['persona', 'texts']).where('id', '=', tenantId).executeTakeFirstOrThrow();
-    const set: { persona?: string; texts?: string; time_zone?: string } = {};
+    const set: { persona?: string; texts?: string; time_zone?: string; inbound_policy?: InboundPolicy } = {};
     if (change.persona) {
       const parts = Object.entries({ ...(tenant.persona as Persona), ...change.persona }).filter(([, value]) => value !== undefined && value !== '');
       set.persona = JSON.stringify(Object.fromEntries(parts));
@@ -59,6 +61,7 @@ export function settingsRoutes({ db }: ApiDeps) {
       set.texts = JSON.stringify(Object.fromEntries(Object.entries(merged).filter(([, value]) => typeof value === 'string' && value !== '')));
     }
     if (change.timezone) set.time_zone = change.timezone;
+    if (change.inboundPolicy) set.inbound_policy = change.inboundPolicy;
     if (Object.keys(set).length > 0) await db.updateTable('tenants').set(set).where('id', '=', tenantId).execute();
     return c.json(await settingsView(db, tenantId));
   });

@@ -8,6 +8,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { createTenantLookup } from '../tenant-lookup';
 import { signedWebhook, twilioSid, twimlResponse } from '../twilio-webhook';
+import { webhookSigners } from '../webhook-signers';
 import { serviceText } from '../../domain/texts';
 import { recordCallEnd, recordCallStart, recordCallStatus } from '../../db/repositories/calls';
 import { getTenant } from '../../db/repositories/tenants';
@@ -85,13 +86,14 @@ async function callingGreeting(db: Kysely<Database>, tenantId: string, contactKe
 }
 
 export function twilioVoiceRoutes(deps: ApiDeps) {
-  const { config, db, conversations, log } = deps;
+  const { config, db, conversations, log, twilioAccounts } = deps;
   const app = new Hono();
-  const signed = signedWebhook(config);
+  const signed = signedWebhook(config, twilioAccounts);
   const tenantFor = createTenantLookup(db);
+  const { call: callSigner } = webhookSigners(db, tenantFor);
 
   app.post('/', async (c) => {
-    const { form } = await signed(c.req.raw, voiceForm);
+    const { form } = await signed(c.req.raw, voiceForm, callSigner);
     const outbound = form.Direction.startsWith('outbound');
     // The customer is whoever is not the service's number: the caller, or whom an outbound call rings.
     const customer = parseAddress(outbound ? form.To : form.From);
@@ -131,7 +133,7 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
 
   /** The relay session ended: a transfer to a person (HandoffData from the session's `end`), or goodbye. */
   app.post('/ended', async (c) => {
-    const { form } = await signed(c.req.raw, connectActionForm);
+    const { form } = await signed(c.req.raw, connectActionForm, callSigner);
     const transfer = form.HandoffData ? wantsPerson(form.HandoffData) : false;
     const call = await recordCallEnd(db, form.CallSid, {
       // Answered with <Hangup/>, the call is over now; put through to a person, it goes on (its status callback
@@ -159,7 +161,7 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
   });
 
   app.post('/status', async (c) => {
-    const { form } = await signed(c.req.raw, callStatusForm);
+    const { form } = await signed(c.req.raw, callStatusForm, callSigner);
     const final = finalStatuses.has(form.CallStatus);
     const call = final
       ? await recordCallEnd(db, form.CallSid, { status: form.CallStatus, durationSeconds: form.CallDuration })

@@ -5,6 +5,7 @@ import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { createTenantLookup } from '../tenant-lookup';
 import { signedWebhook, twilioSid, twimlResponse } from '../twilio-webhook';
+import { webhookSigners } from '../webhook-signers';
 import { knownStatuses } from '../../domain/delivery-status';
 import { publishEvent } from '../../db/events';
 import { recordDeliveryEvent } from '../../db/repositories/delivery';
@@ -27,14 +28,14 @@ const statusForm = z.object({
 });
 
 export function twilioRoutes(deps: ApiDeps) {
-  const { config, db, conversations } = deps;
+  const { config, db, conversations, twilioAccounts } = deps;
   const app = new Hono();
   const tenantFor = createTenantLookup(db);
-
-  const signed = signedWebhook(config);
+  const signed = signedWebhook(config, twilioAccounts);
+  const signers = webhookSigners(db, tenantFor);
 
   app.post('/messaging', async (c) => {
-    const { form, params } = await signed(c.req.raw, messagingForm);
+    const { form, params } = await signed(c.req.raw, messagingForm, signers.to);
     const from = parseAddress(form.From);
     if (!from) throw new HttpError(400, 'invalid_webhook', 'From: not a phone number, short code or sender ID');
     const to = parseAddress(form.To);
@@ -61,7 +62,7 @@ export function twilioRoutes(deps: ApiDeps) {
 
   /** Delivery status callbacks: stored as events and applied so a status only ever moves forward. */
   app.post('/status', async (c) => {
-    const { form } = await signed(c.req.raw, statusForm);
+    const { form } = await signed(c.req.raw, statusForm, signers.from);
     try {
       const changed = await recordDeliveryEvent(db, {
         providerMessageId: form.MessageSid,

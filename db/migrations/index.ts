@@ -26,6 +26,8 @@ import * as messageSources from './2026_11_30_0015_message_sources';
 import * as replays from './2026_11_30_0016_replays';
 import * as inbox from './2026_11_30_0017_inbox';
 import * as tenantAdmin from './2026_11_30_0018_tenant_admin';
+import * as tenantSecrets from './2026_11_30_0019_tenant_secrets';
+import * as inboundPolicy from './2026_11_30_0020_inbound_policy';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +58,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0016_replays': replays,
   '2026_11_30_0017_inbox': inbox,
   '2026_11_30_0018_tenant_admin': tenantAdmin,
+  '2026_11_30_0019_tenant_secrets': tenantSecrets,
+  '2026_11_30_0020_inbound_policy': inboundPolicy,
 };

@@ -139,3 +139,9 @@ export async function listCalls(db: Kysely<Database>, conversationId: string): P
     .execute();
   return calls.map((call) => ({ ...call, turns: turns.filter((t) => t.call_sid === call.call_sid) }));
 }
+
+/** The tenant a call was recorded for (by the voice webhook, or when the service placed it). */
+export async function tenantOfCall(db: Kysely<Database>, callSid: string): Promise<string | null> {
+  const row = await db.selectFrom('calls').select('tenant_id').where('call_sid', '=', callSid).executeTakeFirst();
+  return row?.tenant_id ?? null;
+}

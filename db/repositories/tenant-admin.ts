@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database, Tenant } from '../schema';
+import type { SecretBox } from '../../config/secrets';
+import { setTwilioAccount, type TwilioCredentials } from './tenant-credentials';
 
 /** What an operator sets on a tenant. */
 export interface TenantSettings {
   name?: string;
   timeZone?: string;
   allowedOrigins?: string[];
+  /** Its own Twilio account, sealed with `box`; null: back to the deployment's; undefined: unchanged. */
+  twilio?: { box: SecretBox | null; credentials: TwilioCredentials | null };
 }
 
 /** A number another tenant already answers. */
@@ -42,7 +46,8 @@ export async function createTenant(db: Kysely<Database>, settings: Required<Pick
       .returningAll()
       .executeTakeFirstOrThrow();
     await setNumbers(trx, tenant.id, numbers);
-    return tenant;
+    if (settings.twilio) await setTwilioAccount(trx, settings.twilio.box, tenant.id, settings.twilio.credentials);
+    return { ...tenant, twilio_account_sid: settings.twilio?.credentials?.accountSid ?? null };
   });
 }
 
@@ -79,6 +84,10 @@ export async function updateTenant(db: Kysely<Database>, id: string, settings: T
         ? await trx.updateTable('tenants').set(changes).where('id', '=', id).where('deleted_at', 'is', null).returningAll().executeTakeFirst()
         : await trx.selectFrom('tenants').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (tenant && numbers) await setNumbers(trx, id, numbers);
+    if (tenant && settings.twilio) {
+      await setTwilioAccount(trx, settings.twilio.box, id, settings.twilio.credentials);
+      return { ...tenant, twilio_account_sid: settings.twilio.credentials?.accountSid ?? null };
+    }
     return tenant;
   });
 }

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
 import type { RunToolInput } from '../../activities/tool-runs';
-import { createTwilioClient } from '../../worker/clients';
+import { TwilioAccounts } from '../../worker/twilio-accounts';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import { localTime, zonedInstant } from '../../domain/time-zone';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -44,7 +44,7 @@ function booking(conversationId: string, slotId: string, key: string): RunToolIn
 function activities() {
   return createActivities({
     db: stack.db,
-    twilio: createTwilioClient(stack.config),
+    twilioAccounts: new TwilioAccounts(stack.db, stack.config),
     models: null,
     embedder: null,
     knowledge: { allowPrivateUrls: false },

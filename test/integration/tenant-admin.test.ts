@@ -82,12 +82,18 @@ describe('tenants, managed by the operator', () => {
       [{ name: 'X', numbers: ['call me'] }, 'numbers.0: call me is not a phone number'],
       [{ name: '' }, 'name'],
       [{ name: 'X', widget: { allowedOrigins: ['https://a.example/path'] } }, 'an origin'],
-      [{ name: 'X', twilio: { accountSid: 'AC1' } }, 'twilio'],
+      [{ name: 'X', twilio: { accountSid: 'AC1', authToken: 'x'.repeat(32) } }, 'twilio.accountSid: must look like AC'],
+      [{ name: 'X', twilio: { accountSid: `AC${'1'.repeat(32)}` } }, 'twilio.authToken'],
     ] as const) {
       const response = await admin('', { method: 'POST', body });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect((await message(response)).message).toContain(words);
     }
+    // Without SECRETS_KEY, a tenant's own credentials are refused rather than kept in the clear.
+    const unsealed = await admin('', { method: 'POST', body: { name: 'X', twilio: { accountSid: `AC${'1'.repeat(32)}`, authToken: 'f'.repeat(32) } } });
+    expect(unsealed.status).toBe(409);
+    expect((await message(unsealed)).code).toBe('secrets_key_unset');
+    expect(((await (await admin('')).json()) as { tenants: TenantView[] }).tenants.map((t) => t.name)).not.toContain('X');
     expect((await admin('/nobody')).status).toBe(404);
   });
 });

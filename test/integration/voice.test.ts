@@ -339,6 +339,7 @@ describe('agents reaching the person first', () => {
     expect(stack.twilio.calls).toEqual([
       {
         sid: callSid,
+        accountSid: stack.twilio.accountSid,
         to: from,
         from: '+15005550006',
         url: 'https://conversations.example.test/webhooks/twilio/voice',

@@ -87,7 +87,7 @@ export async function startStack(env: Record<string, string> = {}, options: Stac
     ...env,
   });
   const launch = async (port = config.PORT) =>
-    startService({ ...config, PORT: port, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress }, createLogger('error'), {
+    startService({ ...config, PORT: port, DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress }, createLogger(config.LOG_LEVEL), {
       // Bundled once for the whole run by the global setup.
       workflowBundle: { codePath: inject('workflowBundlePath') },
       roles: { api: true, worker: options.worker ?? true },
@@ -199,10 +199,11 @@ export function useStack(use: (stack: Stack) => void, env: Record<string, string
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
   await sql`truncate model_calls, leads, listings, approvals, http_tools, tool_runs, bookings, booking_slots, order_items, orders, menu_items, tenant_tools, handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, replay_turns, replays, knowledge_ingest_items, knowledge_ingests, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, phone_code_tries, web_sessions, web_visitors, agent_events`.execute(db);
   await db.deleteFrom('agents').where('tenant_id', '<>', 'default').execute();
+  await db.deleteFrom('tenant_secrets').execute();
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();
   await db
     .updateTable('tenants')
-    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [], code_countries: [], codes_per_hour: 100, time_zone: 'UTC', business_info: '{}', monthly_token_budget: null, persona: '{}', llm_fallback: null, deleted_at: null })
+    .set({ texts: '{}', system_prompt: '', voice: '{}', sender_number: null, allowed_origins: [], code_countries: [], codes_per_hour: 100, time_zone: 'UTC', business_info: '{}', monthly_token_budget: null, persona: '{}', llm_fallback: null, deleted_at: null, twilio_account_sid: null, inbound_policy: 'open' })
     .where('id', '=', 'default')
     .execute();
 }
