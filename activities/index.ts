@@ -1,5 +1,6 @@
 import { approvalActivities } from './approvals';
 import { callActivities } from './calls';
+import { campaignActivities } from './campaigns';
 import { draftActivities } from './draft';
 import type { ActivityDeps } from './deps';
 import { handoffActivities } from './handoff';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...callActivities(deps),
     ...draftActivities(deps),
     ...replayActivities(deps),
+    ...campaignActivities(deps, outbound.sendMessage),
   };
 }
 

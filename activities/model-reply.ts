@@ -5,7 +5,8 @@ import type { GenerateReplyInput, GenerateReplyResult } from './llm';
 import { modelMessages } from './reply-context';
 import type { Models } from './models';
 import type { TokenStream } from './token-stream';
-import { modelTool, offeredTools, planCall } from './tools/registry';
+import { modelTool, offeredTools, planCall, projectTools } from './tools/registry';
+import { projectOfConversation } from '../db/repositories/projects';
 import { optionsShown } from './tools/show-options';
 import { showOptionsTool } from '../domain/reply-options';
 import { asksAFact, citedSources, CitationFilter, type ReplySource } from '../domain/citations';
@@ -29,7 +30,8 @@ export async function modelReply(
   signal: AbortSignal,
 ): Promise<GenerateReplyResult> {
   // The prompt tells the model what it can do even on the last round, when it must answer in words.
-  const enabled = await offeredTools(deps.db, input.tenantId, input.channel);
+  const project = await projectOfConversation(deps.db, input.conversationId);
+  const enabled = projectTools(await offeredTools(deps.db, input.tenantId, input.channel), project?.tools);
   const offered = input.allowTools ? enabled : [];
   const messages = await modelMessages(deps, input, enabled);
   const request = { messages, ...(offered.length > 0 ? { tools: offered.map(modelTool) } : {}) };

@@ -16,6 +16,7 @@ import { getMessage, updateMessage } from '../db/repositories/messages';
 import { enqueueOutbound, markSent, providerIdsClaimed } from '../db/repositories/outbox';
 import { codeFor } from '../db/repositories/phone-codes';
 import { getTenant } from '../db/repositories/tenants';
+import { projectOfConversation } from '../db/repositories/projects';
 import type { MessageAuthor } from '../db/schema';
 
 /** What to say: a text (the model's, an agent's), or one of the service's own texts in the tenant's wording. */
@@ -133,9 +134,11 @@ export function outboundActivities(deps: ActivityDeps) {
   }
 
   /** The text a delivery sends, and the code in it that no record may show. */
-  async function deliveryText({ delivery, tenantId }: SendMessageInput): Promise<{ body: string; secret: string | null }> {
+  async function deliveryText({ delivery, tenantId, conversationId }: SendMessageInput): Promise<{ body: string; secret: string | null }> {
     if ('text' in delivery) return { body: delivery.text, secret: null };
-    const texts = (await getTenant(db, tenantId))?.texts;
+    // The project the conversation is in words its texts over the tenant's.
+    const [tenant, project] = await Promise.all([getTenant(db, tenantId), projectOfConversation(db, conversationId)]);
+    const texts = { ...(tenant?.texts as Record<string, string> | undefined), ...project?.texts };
     if ('notice' in delivery) return { body: serviceText(delivery.notice, texts), secret: null };
     const code = await codeFor(db, delivery.code);
     const wording = serviceText('phoneCode', texts);

@@ -10,6 +10,9 @@ export interface PromptTenant {
   system_prompt: string;
   persona: unknown;
   time_zone: string;
+  /** The project whose outreach reached the person (`projects`), and what it tells the assistant. */
+  project_name?: string | null;
+  project_prompt?: string | null;
 }
 
 const base =
@@ -42,7 +45,7 @@ function personaOf(value: unknown): Persona {
 
 /**
  * The one place the system prompt is built: who the assistant is (the tenant's persona, from its industry template
- * where it left a part out), the business, the tenant's instructions, what the assistant can do (its tools), the
+ * where it left a part out), the business, the tenant's instructions, the project the conversation is in, what the assistant can do (its tools), the
  * local date and time (a customer's "tomorrow"), and the channel's needs. What an agent sees as "what the assistant
  * was told".
  */
@@ -67,6 +70,7 @@ export function systemPrompt(
     template?.instructions ?? '',
     persona.instructions ?? '',
     tenant.system_prompt,
+    tenant.project_name ? `This conversation comes from ${tenant.name}'s "${tenant.project_name}", which reached the customer first.${tenant.project_prompt ? ` ${tenant.project_prompt}` : ''}` : '',
     tools.length > 0 ? `Your tools: ${tools.map((t) => t.name).join(', ')}.${acting.length > 0 ? ` ${actions}` : ''}` : '',
     `It is ${local.weekday} ${local.date}, ${local.time} where the business is (${tenant.time_zone}).`,
     aboutCustomer(customer),

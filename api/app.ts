@@ -28,6 +28,7 @@ import { settingsRoutes } from './routes/settings';
 import { toolRoutes } from './routes/tools';
 import { usageRoutes } from './routes/usage';
 import { twilioRoutes } from './routes/twilio';
+import { campaignRoutes } from './routes/campaigns';
 import { twilioVoiceRoutes } from './routes/twilio-voice';
 import { widgetRoutes } from './routes/widget';
 import { whatsAppRoutes } from './routes/whatsapp';
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/usage', usageRoutes(deps));
   app.route('/api/whatsapp', whatsAppRoutes(deps));
   app.route('/api/analytics', analyticsRoutes(deps));
+  app.route('/api/campaigns', campaignRoutes(deps));
   app.route('/api/persona', personaRoutes(deps));
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/models', modelRoutes(deps));

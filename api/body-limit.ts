@@ -12,6 +12,8 @@ const larger: Record<string, number> = {
   'POST /api/chat': 1024 * 1024,
   'POST /api/knowledge/documents': 25 * 1024 * 1024,
   'POST /api/knowledge/ingests': 25 * 1024 * 1024,
+  // An audience of up to 10,000 people with their placeholders.
+  'POST /api/campaigns': 4 * 1024 * 1024,
 };
 
 /**

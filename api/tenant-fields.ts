@@ -4,6 +4,7 @@ import { parseAddress } from './contacts';
 import { HttpError } from './errors';
 import { NumberTaken } from '../db/repositories/tenant-admin';
 import { industryTemplates } from '../domain/personas';
+import { serviceTextKeys, type ServiceTextKey } from '../domain/texts';
 import { isTimeZone } from '../domain/time-zone';
 
 /** A number a tenant answers, in any form Twilio writes it (`whatsapp:+1…`, `+1…`, `(604) …`): kept as E.164. */
@@ -25,6 +26,9 @@ export async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
     throw error;
   }
 }
+
+/** Texts the service sends, in the tenant's (or a project's) words; null or empty: back to the default. */
+export const serviceTexts = z.partialRecord(z.enum(serviceTextKeys as [ServiceTextKey, ...ServiceTextKey[]]), z.string().trim().max(1000).nullable());
 
 export const timeZoneField = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver');
 

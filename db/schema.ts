@@ -92,6 +92,9 @@ interface ConversationsTable {
   last_message_at: Timestamp;
   /** The conversation's run ended (idle, or an agent closed it); a new message clears it. */
   closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The project whose outreach reached the person last, and since when (`projects`). */
+  project_id: ColumnType<string | null, string | null | undefined, string | null>;
+  project_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: DefaultedTimestamp;
 }
 
@@ -552,8 +555,67 @@ interface AgentEventsTable {
   created_at: DefaultedTimestamp;
 }
 
+/** A tenant's project (a campaign, a product line, a brand). */
+interface ProjectsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** Told to the assistant on top of the tenant's prompt, in the project's conversations. */
+  prompt_addition: ColumnType<string, string | undefined, string>;
+  /** The number its outreach is sent from (one of the tenant's). */
+  sender_number: string | null;
+  /** The tools the assistant may use in its conversations; null: all the tenant's. */
+  tools: string[] | null;
+  /** Its own wording of the service's texts, over the tenant's. */
+  texts: ColumnType<Record<string, string>, string | undefined, string>;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+
+export type CampaignStatus = 'scheduled' | 'running' | 'paused' | 'cancelled' | 'done';
+export type CampaignSkip = 'duplicate' | 'invalid' | 'opted_out';
+
+/** What a campaign sends: an approved template (WhatsApp outside the 24-hour window), or a text. */
+export type CampaignMessage = { contentSid: string; variables: Record<string, string>; body: string } | { body: string };
+
+interface CampaignsTable {
+  id: string;
+  tenant_id: string;
+  project_id: string;
+  channel: 'sms' | 'whatsapp';
+  /** The number it is sent from. */
+  sender: string;
+  message: ColumnType<CampaignMessage, string, string>;
+  rate_per_second: number;
+  send_at: Date;
+  status: ColumnType<CampaignStatus, CampaignStatus | undefined, CampaignStatus>;
+  created_by: string | null;
+  created_at: DefaultedTimestamp;
+  finished_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+interface CampaignRecipientsTable {
+  campaign_id: string;
+  /** Its place in the audience as given (from 0): the order it is sent in. */
+  position: number;
+  /** The number as given. */
+  given: string;
+  /** E.164; null when it is not a number. */
+  phone: string | null;
+  name: string | null;
+  variables: ColumnType<Record<string, string>, string | undefined, string>;
+  skipped: CampaignSkip | null;
+  /** The outbox row it was sent as. */
+  message_id: string | null;
+  conversation_id: string | null;
+  sent_at: Date | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
+  projects: ProjectsTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
   tenant_secrets: TenantSecretsTable;
   phone_numbers: PhoneNumbersTable;
   contacts: ContactsTable;
@@ -593,6 +655,9 @@ export interface Database {
 }
 
 export type Tenant = Selectable<TenantsTable>;
+export type Project = Selectable<ProjectsTable>;
+export type Campaign = Selectable<CampaignsTable>;
+export type CampaignRecipient = Selectable<CampaignRecipientsTable>;
 export type NewTenant = Insertable<TenantsTable>;
 export type Conversation = Selectable<ConversationsTable>;
 export type Message = Selectable<MessagesTable>;

@@ -49,6 +49,15 @@ export async function offeredTools(db: Kysely<Database>, tenantId: string, chann
   return all.filter((tool) => isEnabled(tool, switches) && (!tool.channels || (channel !== undefined && tool.channels.includes(channel))));
 }
 
+/**
+ * What a project lets the assistant use (`only`: tool names; null: everything offered). Handing over to a person and
+ * showing buttons are not a project's to take away.
+ */
+export function projectTools(offered: ToolDefinition[], only: string[] | null | undefined): ToolDefinition[] {
+  if (!only) return offered;
+  return offered.filter((tool) => tool.kind === 'control' || tool.kind === 'display' || only.includes(tool.name));
+}
+
 /** A tool as the OpenAI-compatible API takes it: its arguments' JSON schema, as declared or generated from zod. */
 export function modelTool(tool: ToolDefinition) {
   const parameters = { ...(tool.parameters ?? (z.toJSONSchema(tool.args, { io: 'input' }) as Record<string, unknown>)) };

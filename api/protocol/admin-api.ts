@@ -34,3 +34,19 @@ export interface TenantSettingsView {
   texts: Record<string, { text: string; own: boolean }>;
   numbers: string[];
 }
+
+/** `/api/settings/projects`: a tenant's project (a campaign, a product line, a brand). */
+export interface ProjectView {
+  id: string;
+  name: string;
+  /** Told to the assistant on top of the tenant's prompt in the project's conversations. */
+  promptAddition: string;
+  /** The number its outreach is sent from (one of the tenant's); null: the tenant's first. */
+  senderNumber: string | null;
+  /** The tools the assistant may use in its conversations; null: all the tenant's. */
+  tools: string[] | null;
+  /** Its own wording of the service's texts, over the tenant's. */
+  texts: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+}

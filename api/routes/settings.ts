@@ -5,19 +5,18 @@ import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { jsonBody } from '../json-body';
-import { numbersFree, personaBody, tenantNumber, timeZoneField } from '../tenant-fields';
+import { numbersFree, personaBody, serviceTexts, tenantNumber, timeZoneField } from '../tenant-fields';
+import { projectRoutes } from './projects';
 import type { TenantSettingsView } from '../protocol/admin-api';
 import { createAgent } from '../../db/repositories/agents';
 import { addNumber, numbersOfTenant, removeNumber } from '../../db/repositories/tenant-admin';
 import type { Database, InboundPolicy } from '../../db/schema';
 import type { Persona } from '../../domain/personas';
-import { defaultServiceTexts, serviceTextKeys, type ServiceTextKey } from '../../domain/texts';
+import { defaultServiceTexts, serviceTextKeys } from '../../domain/texts';
 
 const persona = personaBody.strict();
-/** A text the service sends, in the tenant's words; null or empty: back to the default. */
-const texts = z.partialRecord(z.enum(serviceTextKeys as [ServiceTextKey, ...ServiceTextKey[]]), z.string().trim().max(1000).nullable());
 const settingsChange = z
-  .object({ persona: persona.optional(), texts: texts.optional(), timezone: timeZoneField.optional(), inboundPolicy: z.enum(['open', 'known_only']).optional() })
+  .object({ persona: persona.optional(), texts: serviceTexts.optional(), timezone: timeZoneField.optional(), inboundPolicy: z.enum(['open', 'known_only']).optional() })
   .strict();
 const newAgent = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(['agent', 'admin']).default('agent') }).strict();
 const newNumber = z.object({ number: tenantNumber }).strict();
@@ -41,9 +40,11 @@ async function settingsView(db: Kysely<Database>, tenantId: string): Promise<Ten
  * theirs): who the assistant is, the texts the service sends, the time zone, who the assistant answers on texts
  * (`inboundPolicy`), the team and the numbers it answers.
  */
-export function settingsRoutes({ db }: ApiDeps) {
+export function settingsRoutes(deps: ApiDeps) {
+  const { db } = deps;
   const app = new Hono<AgentEnv>();
   app.use('*', requireAgent(db), requireAdmin);
+  app.route('/projects', projectRoutes(deps));
 
   app.get('/', async (c) => c.json(await settingsView(db, c.get('agent').tenant_id)));
 

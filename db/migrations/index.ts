@@ -28,6 +28,8 @@ import * as inbox from './2026_11_30_0017_inbox';
 import * as tenantAdmin from './2026_11_30_0018_tenant_admin';
 import * as tenantSecrets from './2026_11_30_0019_tenant_secrets';
 import * as inboundPolicy from './2026_11_30_0020_inbound_policy';
+import * as projects from './2026_11_30_0021_projects';
+import * as campaigns from './2026_11_30_0022_campaigns';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -60,4 +62,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0018_tenant_admin': tenantAdmin,
   '2026_11_30_0019_tenant_secrets': tenantSecrets,
   '2026_11_30_0020_inbound_policy': inboundPolicy,
+  '2026_11_30_0021_projects': projects,
+  '2026_11_30_0022_campaigns': campaigns,
 };

@@ -6,8 +6,21 @@ export async function getConversation(db: Kysely<Database>, id: string): Promise
 }
 
 /** The conversation's run ended; the inbox shows it closed until its next message. */
+/**
+ * The conversation's run ended. A project's context ends with it once the person answered its outreach (wrote
+ * since); reached by the outreach but not yet answering, they keep it for when they do.
+ */
 export async function markClosed(db: Kysely<Database>, id: string): Promise<void> {
-  await db.updateTable('conversations').set({ closed_at: sql`now()` }).where('id', '=', id).execute();
+  const answered = sql<boolean>`exists (select 1 from messages where messages.conversation_id = conversations.id and messages.direction = 'inbound' and messages.created_at > conversations.project_since)`;
+  await db
+    .updateTable('conversations')
+    .set({
+      closed_at: sql`now()`,
+      project_id: sql`case when ${answered} then null else project_id end`,
+      project_since: sql`case when ${answered} then null else project_since end`,
+    })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -28,8 +41,11 @@ export async function getPromptSettings(db: Kysely<Database>, conversationId: st
     .selectFrom('conversations')
     .innerJoin('tenants', 'tenants.id', 'conversations.tenant_id')
     .leftJoin('contacts', (join) => join.onRef('contacts.tenant_id', '=', 'conversations.tenant_id').onRef('contacts.contact_key', '=', 'conversations.contact_key'))
+    .leftJoin('projects', 'projects.id', 'conversations.project_id')
     .select([
       'conversations.summary as summary',
+      'projects.name as project_name',
+      'projects.prompt_addition as project_prompt',
       'tenants.name',
       'tenants.system_prompt',
       'tenants.persona',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
-import type { TenantSettingsView, TenantView } from '../../api/protocol/admin-api';
+import type { ProjectView, TenantSettingsView, TenantView } from '../../api/protocol/admin-api';
+import { enterProject } from '../../db/repositories/campaigns';
 import { createAgent } from '../../db/repositories/agents';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
@@ -134,5 +135,49 @@ describe("a tenant's own settings, for its admins", () => {
     expect((await settings(`/numbers/${encodeURIComponent('+16045550799')}`, { method: 'DELETE', token: other.adminToken })).status).toBe(404);
     expect((await settings(`/numbers/${encodeURIComponent('+16045550799')}`, { method: 'DELETE' })).status).toBe(204);
     expect(await (await settings('/numbers')).json()).toEqual({ numbers: [] });
+  });
+});
+
+describe("a tenant's projects", () => {
+  const projects = (path = '', init: { method?: string; body?: unknown; token?: string } = {}) =>
+    stack.api(`/api/settings/projects${path}`, { method: init.method ?? 'GET', ...(init.token ? { token: init.token } : {}), ...(init.body ? { body: JSON.stringify(init.body) } : {}) });
+
+  it('keeps each project to its tenant, checks its number and tools, and answers its conversations with its prompt, tools and texts', async () => {
+    await stack.api('/api/settings/numbers', { method: 'POST', body: JSON.stringify({ number: '+15005550006' }) });
+    const refused = async (body: unknown, status: number, code: string) => {
+      const response = await projects('', { method: 'POST', body });
+      expect(response.status, JSON.stringify(body)).toBe(status);
+      expect((await message(response)).code).toBe(code);
+    };
+    await refused({ name: 'X', senderNumber: '+16045550000' }, 400, 'sender_not_yours');
+    await refused({ name: 'X', tools: ['launch_rockets'] }, 400, 'unknown_tool');
+    await refused({ name: 'X', texts: { nonsense: 'x' } }, 400, 'invalid_body');
+
+    const made = await projects('', { method: 'POST', body: { name: 'Moving help', promptAddition: 'Ask where they are moving from and to.', senderNumber: '+15005550006', tools: ['search_knowledge'], texts: { handoffAck: 'A mover will write to you.' } } });
+    expect(made.status).toBe(201);
+    const { project } = (await made.json()) as { project: ProjectView };
+    expect(project).toMatchObject({ name: 'Moving help', senderNumber: '+15005550006', tools: ['search_knowledge'], texts: { handoffAck: 'A mover will write to you.' } });
+    await refused({ name: 'Moving help' }, 409, 'project_name_taken');
+    const changed = await projects(`/${project.id}`, { method: 'PATCH', body: { promptAddition: 'Ask where they are moving from and to, and when.' } });
+    expect(((await changed.json()) as { project: ProjectView }).project).toMatchObject({ promptAddition: 'Ask where they are moving from and to, and when.', tools: ['search_knowledge'] });
+
+    // Plain agents and other tenants' admins do not see it.
+    const plain = await createAgent(stack.db, { tenantId: 'default', name: 'Plain agent' });
+    expect((await projects('', { token: plain.token })).status).toBe(403);
+    const other = await created({ name: 'Other' });
+    expect(await (await projects('', { token: other.adminToken })).json()).toEqual({ projects: [] });
+    expect((await projects(`/${project.id}`, { token: other.adminToken })).status).toBe(404);
+
+    // A conversation the project reached: its prompt, only its tools (and handing over), its texts.
+    const from = uniquePhone();
+    const id = conversationWorkflowId({ tenantId: 'default', contactKey: from });
+    await enterProject(stack.db, { id, tenantId: 'default', contactKey: from, channel: 'sms' }, project.id);
+    stack.openai.script({ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'wants a mover' } }] });
+    expect((await stack.postSms(smsParams({ from, body: 'I need help moving' }))).status).toBe(200);
+    const [notice] = await stack.twilio.waitForSent(1);
+    expect(notice?.body).toBe('A mover will write to you.');
+    const request = stack.openai.requests[0];
+    expect(JSON.stringify(request?.messages[0])).toContain('when.');
+    expect(request?.tools?.map((t) => t.function.name).sort()).toEqual(['handoff_to_human', 'search_knowledge']);
   });
 });

@@ -197,7 +197,7 @@ export function useStack(use: (stack: Stack) => void, env: Record<string, string
  * finishing from the test before waits for the truncation instead of deadlocking with it.
  */
 export async function resetDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate model_calls, leads, listings, approvals, http_tools, tool_runs, bookings, booking_slots, order_items, orders, menu_items, tenant_tools, handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, replay_turns, replays, knowledge_ingest_items, knowledge_ingests, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, phone_code_tries, web_sessions, web_visitors, agent_events`.execute(db);
+  await sql`truncate campaign_recipients, campaigns, model_calls, leads, listings, approvals, http_tools, tool_runs, bookings, booking_slots, order_items, orders, menu_items, tenant_tools, handoff_tasks, messages, conversations, contacts, opt_outs, delivery_events, phone_numbers, replay_turns, replays, knowledge_ingest_items, knowledge_ingests, knowledge_chunks, knowledge_documents, knowledge_terms, calls, call_turns, phone_codes, phone_code_tries, web_sessions, web_visitors, projects, agent_events`.execute(db);
   await db.deleteFrom('agents').where('tenant_id', '<>', 'default').execute();
   await db.deleteFrom('tenant_secrets').execute();
   await db.deleteFrom('tenants').where('id', '<>', 'default').execute();

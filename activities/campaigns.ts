@@ -1,0 +1,96 @@
+import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
+import type { ActivityDeps } from './deps';
+import type { SendMessageInput, SendMessageResult } from './outbound';
+import { conversationWorkflowId } from '../domain/conversation-key';
+import { fillTemplate } from '../domain/whatsapp-template';
+import { optedOutExpression } from '../db/repositories/contacts';
+import { enterProject, recipientSent, recipientsFrom, setCampaignStatus, skipRecipient } from '../db/repositories/campaigns';
+import type { Campaign, CampaignRecipient, CampaignStatus } from '../db/schema';
+
+/**
+ * How much one activity sends before handing back to its workflow (which may have been paused or cancelled): about
+ * two seconds of its pace, and at most 50 people.
+ */
+const sliceMs = 2_000;
+const sliceMax = 50;
+
+export interface SendCampaignSliceInput {
+  campaignId: string;
+  /** The position to go on from: the first one not yet handled. */
+  from: number;
+}
+
+export interface SendCampaignSliceResult {
+  /** Where the next slice starts; null: everyone was handled. */
+  next: number | null;
+}
+
+export function campaignActivities({ db }: ActivityDeps, sendMessage: (input: SendMessageInput) => Promise<SendMessageResult>) {
+  /** Writes to one person: skipped if they opted out of the channel, else one outbox row, sent once whatever is retried. */
+  async function writeTo(campaign: Campaign, person: CampaignRecipient & { phone: string }): Promise<void> {
+    const key = { tenantId: campaign.tenant_id, contactKey: person.phone };
+    const optedOut = await db.selectNoFrom(optedOutExpression({ ...key, channel: campaign.channel }).as('out')).executeTakeFirstOrThrow();
+    if (optedOut.out) return skipRecipient(db, campaign.id, person.position, 'opted_out');
+    const conversationId = conversationWorkflowId(key);
+    // The person's conversation is in the project from this outreach on: their reply is answered in its context.
+    await enterProject(db, { id: conversationId, ...key, channel: campaign.channel }, campaign.project_id);
+    const prefix = campaign.channel === 'whatsapp' ? 'whatsapp:' : '';
+    const message = campaign.message;
+    const variables = 'contentSid' in message ? { ...message.variables, ...person.variables } : {};
+    const text = 'contentSid' in message ? fillTemplate(message.body, variables) : message.body;
+    const outboxId = `campaign:${campaign.id}:${person.position}`;
+    try {
+      await sendMessage({
+        outboxId,
+        conversationId,
+        tenantId: campaign.tenant_id,
+        contactKey: person.phone,
+        target: { channel: campaign.channel, address: `${prefix}${person.phone}`, sender: `${prefix}${campaign.sender}` },
+        delivery: { text, author: 'agent', ...('contentSid' in message ? { template: { contentSid: message.contentSid, variables } } : {}) },
+      });
+    } catch (error) {
+      // A final refusal (an unreachable number, an account Twilio refuses) is recorded on the message: counted as
+      // failed. Anything else is retried.
+      if (!(error instanceof ApplicationFailure) || error.type !== 'SendRejected') throw error;
+    }
+    await recipientSent(db, campaign.id, person.position, { messageId: outboxId, conversationId });
+  }
+
+  return {
+    /**
+     * Sends the campaign's next people, paced to its rate, for about two seconds; heartbeats the position it reached,
+     * so a retry after a lost worker goes on from there (and the outbox keeps anyone from getting it twice).
+     */
+    async sendCampaignSlice(input: SendCampaignSliceInput): Promise<SendCampaignSliceResult> {
+      const context = Context.current();
+      const campaign = await db.selectFrom('campaigns').selectAll().where('id', '=', input.campaignId).executeTakeFirst();
+      if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'CampaignMissing');
+      const resumed = context.info.heartbeatDetails as number | undefined;
+      let position = Math.max(input.from, resumed ?? 0);
+      const gapMs = 1000 / campaign.rate_per_second;
+      const started = Date.now();
+      const people = await recipientsFrom(db, campaign.id, position, Math.max(1, Math.min(sliceMax, Math.ceil((sliceMs / 1000) * campaign.rate_per_second))));
+      // Alive every second, with the position reached, whatever the pace.
+      const beat = setInterval(() => context.heartbeat(position), 1000);
+      try {
+        for (const [index, person] of people.entries()) {
+          const due = started + gapMs * index;
+          if (due > Date.now()) await sleep(due - Date.now());
+          if (person.phone && !person.message_id) await writeTo(campaign, person as CampaignRecipient & { phone: string });
+          position = person.position + 1;
+          context.heartbeat(position);
+        }
+      } finally {
+        clearInterval(beat);
+      }
+      const more = await recipientsFrom(db, campaign.id, position, 1);
+      return { next: more.length > 0 ? position : null };
+    },
+
+    /** What the campaign's workflow is doing now, for `GET /api/campaigns/:id`. Safe to repeat. */
+    async campaignStatus({ campaignId, status }: { campaignId: string; status: CampaignStatus }): Promise<void> {
+      await setCampaignStatus(db, campaignId, status);
+    },
+  };
+}
+
