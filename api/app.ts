@@ -1,5 +1,7 @@
-import { Hono } from 'hono';
 import type { ApiDeps } from './deps';
+import { apiReferencePage } from './api-reference';
+import { declaredRoutes } from './openapi';
+import { methodNotAllowed } from './method-not-allowed';
 import { bodyLimits } from './body-limit';
 import { errorBody, handleError } from './errors';
 import { refuseNulInUrl } from './nul';
@@ -33,12 +35,27 @@ import { twilioVoiceRoutes } from './routes/twilio-voice';
 import { widgetRoutes } from './routes/widget';
 import { whatsAppRoutes } from './routes/whatsapp';
 
+/** The contract's front matter: what /openapi.json says of the API as a whole. */
+const contract = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Durable conversations API',
+    version: '1',
+    description:
+      'Customer conversations over SMS, WhatsApp, voice and web chat. Every error is `{ "error": { "code", "message" } }`; a path declared for other methods answers 405 with `Allow`.',
+  },
+};
+
 export function createApp(deps: ApiDeps) {
-  const app = new Hono();
+  const app = declaredRoutes();
   app.onError(handleError(deps.log));
   app.use('*', refuseNulInUrl);
   app.use('*', bodyLimits());
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  app.use('*', methodNotAllowed(() => app.routes));
+  app.openAPIRegistry.registerComponent('securitySchemes', 'agentToken', { type: 'http', scheme: 'bearer', description: "An agent's token (`npm run agent:create`, `POST /api/settings/agents`, or a new tenant's `adminToken`)." });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'operatorToken', { type: 'http', scheme: 'bearer', description: 'The operator token: the service\'s ADMIN_TOKEN.' });
+  app.doc31('/openapi.json', contract);
+  app.get('/docs', (c) => c.html(apiReferencePage(app.getOpenAPI31Document(contract) as Parameters<typeof apiReferencePage>[0])));
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));
   app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
@@ -70,6 +87,7 @@ export function createApp(deps: ApiDeps) {
   app.route('/console', consoleRoutes());
   app.get('/favicon.ico', (c) => c.redirect('/console/favicon.svg', 301));
   app.route('/', widgetRoutes(deps));
+  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   return app;
 }
 

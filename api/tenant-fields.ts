@@ -1,21 +1,24 @@
 // What operators and a tenant's admins set on a tenant, validated once: its numbers, its time zone, its persona.
-import { z } from 'zod';
-import { parseAddress } from './contacts';
+import { z } from '@hono/zod-openapi';
 import { HttpError } from './errors';
 import { NumberTaken } from '../db/repositories/tenant-admin';
 import { industryTemplates } from '../domain/personas';
 import { serviceTextKeys, type ServiceTextKey } from '../domain/texts';
 import { isTimeZone } from '../domain/time-zone';
 
-/** A number a tenant answers, in any form Twilio writes it (`whatsapp:+1…`, `+1…`, `(604) …`): kept as E.164. */
-export const tenantNumber = z.string().transform((raw, ctx) => {
-  const parsed = parseAddress(raw.trim());
-  if (!parsed?.contactKey.startsWith('+')) {
-    ctx.addIssue({ code: 'custom', message: `${raw} is not a phone number (E.164, e.g. +16045550100, or whatsapp:+16045550100)` });
-    return z.NEVER;
-  }
-  return parsed.contactKey;
-});
+/** E.164, as a channel may prefix it: what the contract promises to take. */
+const e164 = /^(?:whatsapp:)?(\+[1-9][0-9]{7,14})$/;
+
+/**
+ * A number a tenant answers, in E.164 as Twilio writes it (`+1…`, `whatsapp:+1…`: one number): kept without the
+ * channel. Exactly what the contract's pattern says, so a number written another way is refused in words rather
+ * than guessed at.
+ */
+export const tenantNumber = z
+  .string()
+  .regex(e164, { error: (issue) => `${String(issue.input)} is not a phone number in E.164 (e.g. +16045550100, or whatsapp:+16045550100)` })
+  .openapi({ description: 'E.164 (`+16045550100`), or as WhatsApp writes it (`whatsapp:+16045550100`): the same number.', example: '+16045550100' })
+  .transform((raw) => e164.exec(raw)?.[1] as string);
 
 /** A number another tenant answers is theirs: 409 in words. */
 export async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
@@ -30,7 +33,10 @@ export async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
 /** Texts the service sends, in the tenant's (or a project's) words; null or empty: back to the default. */
 export const serviceTexts = z.partialRecord(z.enum(serviceTextKeys as [ServiceTextKey, ...ServiceTextKey[]]), z.string().trim().max(1000).nullable());
 
-export const timeZoneField = z.string().refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver');
+export const timeZoneField = z
+  .string()
+  .refine(isTimeZone, 'an IANA time zone, e.g. America/Vancouver')
+  .openapi({ enum: [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])], example: 'America/Vancouver' });
 
 /** Who the assistant is (`Persona`); an empty part falls back to the template's, or is left out. */
 export const personaBody = z.object({

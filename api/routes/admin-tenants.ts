@@ -1,18 +1,20 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { jsonBody } from '../json-body';
+import { declaredRoutes, errorAnswers, jsonAnswer, operatorSecurity, withJsonBody } from '../openapi';
 import { numbersFree, tenantNumber, timeZoneField } from '../tenant-fields';
 import { requireOperator } from '../operator-auth';
 import { createAgent } from '../../db/repositories/agents';
 import { createTenant, deleteTenant, listTenants, numbersOf, numbersOfTenant, updateTenant } from '../../db/repositories/tenant-admin';
 import { getTenant } from '../../db/repositories/tenants';
 import type { Tenant } from '../../db/schema';
-import type { TenantView } from '../protocol/admin-api';
+import { tenantViewSchema, type TenantView } from '../protocol/admin-api';
 
 const numbers = z.array(tenantNumber).max(100).transform((list) => [...new Set(list)]);
-const origin = z.url().refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme, host and port, no path');
+const origin = z
+  .url()
+  .refine((url) => URL.canParse(url) && new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme, host and port, no path')
+  .openapi({ pattern: '^https?://[^/?#]+/?$', example: 'https://harbour.example' });
 const widget = z.object({ allowedOrigins: z.array(origin).max(50) }).strict();
 /** A Twilio account (or subaccount) of the tenant's own; null gives it back to the deployment's. */
 const twilioAccount = z
@@ -63,7 +65,7 @@ function view(tenant: Tenant, tenantNumbers: string[]): TenantView {
  * API processes remember which tenant a number is for that long).
  */
 export function adminTenantRoutes({ db, config, twilioAccounts }: ApiDeps) {
-  const app = new Hono();
+  const app = declaredRoutes();
   app.use('*', requireOperator(config.ADMIN_TOKEN));
 
   /** The tenant's own Twilio account to store, sealed with SECRETS_KEY (which must be set to take one). */
@@ -75,42 +77,107 @@ export function adminTenantRoutes({ db, config, twilioAccounts }: ApiDeps) {
     return { box: config.SECRETS_KEY, credentials: given };
   };
 
-  app.post('/', jsonBody(createBody), async (c) => {
-    const body = c.req.valid('json');
-    const tenant = await numbersFree(() =>
-      createTenant(db, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins, twilio: ownTwilio(body.twilio) }, body.numbers),
-    );
-    const { token } = await createAgent(db, { tenantId: tenant.id, name: `${body.name} admin`, role: 'admin' });
-    return c.json({ tenant: view(tenant, body.numbers.sort()), adminToken: token }, 201);
-  });
+  const tenantAnswer = z.object({ tenant: tenantViewSchema });
+  const deletedQuery = z.object({ deleted: z.enum(['true', 'false']).optional().openapi({ description: '`true`: deleted tenants too.' }) }).strict();
+  const idParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'harbour-kayaks-3f9a1c' }) });
 
-  app.get('/', async (c) => {
-    const tenants = await listTenants(db, c.req.query('deleted') === 'true');
-    const byTenant = await numbersOf(db, tenants.map((t) => t.id));
-    return c.json({ tenants: tenants.map((t) => view(t, byTenant.get(t.id) ?? [])) });
-  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      summary: 'Add a tenant',
+      description: "A company (or brand) with its numbers, time zone, chat widget and, optionally, its own Twilio account. Answers its first admin agent's token, this once.",
+      tags: ['Operator'],
+      security: operatorSecurity,
+      ...withJsonBody(createBody),
+      responses: { 201: jsonAnswer(z.object({ tenant: tenantViewSchema, adminToken: z.string() }), 'The tenant, and its first admin agent\'s token.'), ...errorAnswers(400, 401, 403, 409, 415) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const tenant = await numbersFree(() =>
+        createTenant(db, { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins, twilio: ownTwilio(body.twilio) }, body.numbers),
+      );
+      const { token } = await createAgent(db, { tenantId: tenant.id, name: `${body.name} admin`, role: 'admin' });
+      return c.json({ tenant: view(tenant, body.numbers.sort()), adminToken: token }, 201);
+    },
+  );
 
-  app.get('/:id', async (c) => {
-    const tenant = await getTenant(db, c.req.param('id'));
-    if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${c.req.param('id')}`);
-    return c.json({ tenant: view(tenant, await numbersOfTenant(db, tenant.id)) });
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      summary: 'List the tenants',
+      tags: ['Operator'],
+      security: operatorSecurity,
+      request: { query: deletedQuery },
+      responses: { 200: jsonAnswer(z.object({ tenants: z.array(tenantViewSchema) }), 'Every tenant, oldest first.'), ...errorAnswers(400, 401, 403) },
+    }),
+    async (c) => {
+      const tenants = await listTenants(db, c.req.valid('query').deleted === 'true');
+      const byTenant = await numbersOf(db, tenants.map((t) => t.id));
+      return c.json({ tenants: tenants.map((t) => view(t, byTenant.get(t.id) ?? [])) }, 200);
+    },
+  );
 
-  app.patch('/:id', jsonBody(changeBody), async (c) => {
-    const body = c.req.valid('json');
-    const id = c.req.param('id');
-    const settings = { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins, twilio: ownTwilio(body.twilio) };
-    const tenant = await numbersFree(() => updateTenant(db, id, settings, body.numbers));
-    if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${id} (or it was deleted)`);
-    twilioAccounts.forget(id);
-    return c.json({ tenant: view(tenant, await numbersOfTenant(db, id)) });
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      summary: 'One tenant',
+      tags: ['Operator'],
+      security: operatorSecurity,
+      description: 'A deleted tenant is 404 here; `GET /api/admin/tenants?deleted=true` lists it.',
+      request: { params: idParam },
+      responses: { 200: jsonAnswer(tenantAnswer, 'The tenant.'), ...errorAnswers(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const tenant = await getTenant(db, id);
+      if (!tenant || tenant.deleted_at) throw new HttpError(404, 'not_found', `no tenant ${id}${tenant ? ' (it was deleted: GET /api/admin/tenants?deleted=true lists it)' : ''}`);
+      return c.json({ tenant: view(tenant, await numbersOfTenant(db, tenant.id)) }, 200);
+    },
+  );
 
-  app.delete('/:id', async (c) => {
-    if (!(await deleteTenant(db, c.req.param('id')))) throw new HttpError(404, 'not_found', `no tenant ${c.req.param('id')} (or it was deleted)`);
-    twilioAccounts.forget(c.req.param('id'));
-    return c.body(null, 204);
-  });
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{id}',
+      summary: 'Change a tenant',
+      description: 'What is given changes; `numbers`, when given, become exactly those; `twilio: null` gives it back to the deployment\'s account.',
+      tags: ['Operator'],
+      security: operatorSecurity,
+      ...withJsonBody(changeBody, { params: idParam }),
+      responses: { 200: jsonAnswer(tenantAnswer, 'The tenant as changed.'), ...errorAnswers(400, 401, 403, 404, 409, 415) },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const { id } = c.req.valid('param');
+      const settings = { name: body.name, timeZone: body.timezone, allowedOrigins: body.widget?.allowedOrigins, twilio: ownTwilio(body.twilio) };
+      const tenant = await numbersFree(() => updateTenant(db, id, settings, body.numbers));
+      if (!tenant) throw new HttpError(404, 'not_found', `no tenant ${id} (or it was deleted)`);
+      twilioAccounts.forget(id);
+      return c.json({ tenant: view(tenant, await numbersOfTenant(db, id)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{id}',
+      summary: 'Delete a tenant',
+      description: 'Softly: it and its conversations are kept for retention; its numbers are freed and its agents signed out.',
+      tags: ['Operator'],
+      security: operatorSecurity,
+      request: { params: idParam },
+      responses: { 204: { description: 'Deleted.' }, ...errorAnswers(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      if (!(await deleteTenant(db, id))) throw new HttpError(404, 'not_found', `no tenant ${id} (or it was deleted)`);
+      twilioAccounts.forget(id);
+      return c.body(null, 204);
+    },
+  );
 
   return app;
 }

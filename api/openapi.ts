@@ -1,0 +1,79 @@
+// The API's contract: routes declared with the zod schemas that validate them, published at /openapi.json.
+import { OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
+import type { Env, MiddlewareHandler } from 'hono';
+import { HttpError } from './errors';
+import { withoutNul } from './nul';
+
+/** Every error the API answers: one shape, whatever went wrong (malformed JSON, a refused token, a missing row). */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ description: 'A stable, machine-readable reason: `invalid_body`, `not_found`, `number_taken`…', example: 'not_found' }),
+      message: z.string().openapi({ description: 'What went wrong, in words for a person.' }),
+    }),
+  })
+  .openapi('Error');
+
+const where = { json: 'invalid_body', query: 'invalid_query', param: 'invalid_params', header: 'invalid_header' } as Record<string, string>;
+
+/**
+ * Routes whose schemas are their documentation: a request that does not fit is a 400 in the service's error shape,
+ * naming the first problem (as `jsonBody` does for routes not declared yet).
+ */
+export function declaredRoutes<E extends Env>() {
+  return new OpenAPIHono<E>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      throw new HttpError(400, where[result.target] ?? 'bad_request', issue ? `${issue.path.join('.') || result.target}: ${issue.message}` : `invalid ${result.target}`);
+    },
+  });
+}
+
+/** A body that is not JSON (or none): 415, before anything reads it. */
+const requireJson: MiddlewareHandler = async (c, next) => {
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    throw new HttpError(415, 'unsupported_media_type', 'send a JSON body (content-type: application/json)');
+  }
+  await next();
+};
+
+/**
+ * A route's JSON body (read without NUL characters) with its other request parts: spread into `createRoute`. A
+ * request without a JSON body is refused (415) before it is validated.
+ */
+export function withJsonBody<T extends z.ZodType, R extends Omit<NonNullable<RouteConfig['request']>, 'body'>>(schema: T, request?: R) {
+  return {
+    request: { ...(request as R), body: { required: true, content: { 'application/json': { schema: z.preprocess(withoutNul, schema) as unknown as T } } } },
+    middleware: requireJson,
+  };
+}
+
+/** A JSON answer. */
+export function jsonAnswer<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+const errorMeanings: Record<number, string> = {
+  400: 'The request does not fit: the message names the first problem (malformed JSON included).',
+  401: 'No token, or one that is not known.',
+  403: 'The token may not do this.',
+  404: 'Nothing here for this token.',
+  405: 'The path is declared, but not for this method.',
+  409: 'It conflicts with what is there.',
+  413: 'The body is too large.',
+  415: 'The body is not JSON.',
+  422: 'Understood, but it cannot be done.',
+  503: 'A service behind the API is unreachable for now; retry later.',
+};
+
+/** The error answers a route may give (400, 413 and 415 come with any body). */
+export function errorAnswers(...statuses: (keyof typeof errorMeanings)[]) {
+  return Object.fromEntries(statuses.map((status) => [status, jsonAnswer(errorBodySchema, errorMeanings[status] ?? 'An error.')]));
+}
+
+/** Who may call: an agent's token (`agentToken`) or the operator's (`operatorToken`). */
+export const agentSecurity = [{ agentToken: [] }];
+export const operatorSecurity = [{ operatorToken: [] }];
+
+export type Declared = RouteConfig;
