@@ -31,7 +31,9 @@ export async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Texts the service sends, in the tenant's (or a project's) words; null or empty: back to the default. */
-export const serviceTexts = z.partialRecord(z.enum(serviceTextKeys as [ServiceTextKey, ...ServiceTextKey[]]), z.string().trim().max(1000).nullable());
+export const serviceTexts = z
+  .object(Object.fromEntries(serviceTextKeys.map((key) => [key, z.string().trim().max(1000).nullable().optional()])) as Record<ServiceTextKey, z.ZodOptional<z.ZodNullable<z.ZodString>>>)
+  .strict();
 
 export const timeZoneField = z
   .string()

@@ -337,31 +337,3 @@ export interface WhatsAppTemplate {
   variables: Record<string, string>;
 }
 
-/** `POST/GET /api/campaigns[/:id]`, and what pause, resume and cancel answer. */
-export interface CampaignView {
-  id: string;
-  /** Its project's id. */
-  project: string;
-  channel: 'sms' | 'whatsapp';
-  /** The number it is sent from. */
-  sender: string;
-  status: 'scheduled' | 'running' | 'paused' | 'cancelled' | 'done';
-  sendAt: string;
-  ratePerSecond: number;
-  createdAt: string;
-  finishedAt: string | null;
-  /**
-   * `queued`: not yet written to; `sent`: accepted by Twilio; `delivered`, `failed` (refused or undelivered, with the
-   * reason on the message); `replied`: wrote back since; `skipped` by reason (a repeat of a number written any way, a
-   * number that is not one, an opt-out of the channel).
-   */
-  counts: {
-    audience: number;
-    queued: number;
-    sent: number;
-    delivered: number;
-    failed: number;
-    replied: number;
-    skipped: { duplicate: number; invalid: number; opted_out: number };
-  };
-}

@@ -1,11 +1,10 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { jsonBody } from '../json-body';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
 import { serviceTexts, tenantNumber } from '../tenant-fields';
-import type { ProjectView } from '../protocol/admin-api';
+import { projectViewSchema, type ProjectView } from '../protocol/admin-api';
 import { tenantTools } from '../../activities/tools/registry';
 import { createProject, getProject, listProjects, ProjectNameTaken, updateProject, type ProjectFields } from '../../db/repositories/projects';
 import { numbersOfTenant } from '../../db/repositories/tenant-admin';
@@ -39,17 +38,17 @@ export function projectView(project: Project): ProjectView {
  * from (one of the tenant's) and its own texts.
  */
 export function projectRoutes({ db }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
 
   /** What was given, checked against the tenant: its numbers, its tools; texts merged over what the project had. */
   async function checked(tenantId: string, given: z.infer<typeof projectChange>, before?: Project): Promise<ProjectFields> {
     if (given.senderNumber && !(await numbersOfTenant(db, tenantId)).includes(given.senderNumber)) {
-      throw new HttpError(400, 'sender_not_yours', `${given.senderNumber} is not one of the tenant's numbers (POST /api/settings/numbers adds it)`);
+      throw new HttpError(422, 'sender_not_yours', `${given.senderNumber} is not one of the tenant's numbers (POST /api/settings/numbers adds it)`);
     }
     if (given.tools) {
       const known = new Set((await tenantTools(db, tenantId)).map((tool) => tool.name));
       const unknown = given.tools.filter((name) => !known.has(name));
-      if (unknown.length > 0) throw new HttpError(400, 'unknown_tool', `no tool named ${unknown.join(', ')}; the tenant's tools: ${[...known].join(', ')}`);
+      if (unknown.length > 0) throw new HttpError(422, 'unknown_tool', `no tool named ${unknown.join(', ')}; the tenant's tools: ${[...known].join(', ')}`);
     }
     const texts = given.texts && Object.fromEntries(Object.entries({ ...before?.texts, ...given.texts }).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
     return { ...given, texts };
@@ -64,28 +63,63 @@ export function projectRoutes({ db }: ApiDeps) {
     }
   };
 
-  app.get('/', async (c) => c.json({ projects: (await listProjects(db, c.get('agent').tenant_id)).map(projectView) }));
+  const tags = ['Settings'];
+  const projectAnswer = z.object({ project: projectViewSchema });
+  const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'prj_3f9a1c2b4d5e6f70' }) });
 
-  app.post('/', jsonBody(newProject), async (c) => {
-    const tenantId = c.get('agent').tenant_id;
-    const body = c.req.valid('json');
-    const project = await named(async () => createProject(db, tenantId, { ...(await checked(tenantId, body)), name: body.name }));
-    return c.json({ project: projectView(project) }, 201);
-  });
+  app.openapi(
+    createRoute({ method: 'get', path: '/', summary: "The tenant's projects", tags, security: agentSecurity, responses: { 200: jsonAnswer(z.object({ projects: z.array(projectViewSchema) }), 'Its projects, oldest first.'), ...errorAnswers(401, 403) } }),
+    async (c) => c.json({ projects: (await listProjects(db, c.get('agent').tenant_id)).map(projectView) }, 200),
+  );
 
-  app.get('/:id', async (c) => {
-    const project = await getProject(db, c.get('agent').tenant_id, c.req.param('id'));
-    if (!project) throw new HttpError(404, 'not_found', `no project ${c.req.param('id')}`);
-    return c.json({ project: projectView(project) });
-  });
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      summary: 'Add a project',
+      tags,
+      security: agentSecurity,
+      ...withJsonBody(newProject),
+      responses: { 201: jsonAnswer(projectAnswer, 'The project.'), ...errorAnswers(400, 401, 403, 409, 415, 422) },
+    }),
+    async (c) => {
+      const tenantId = c.get('agent').tenant_id;
+      const body = c.req.valid('json');
+      const project = await named(async () => createProject(db, tenantId, { ...(await checked(tenantId, body)), name: body.name }));
+      return c.json({ project: projectView(project) }, 201);
+    },
+  );
 
-  app.patch('/:id', jsonBody(projectChange), async (c) => {
-    const tenantId = c.get('agent').tenant_id;
-    const before = await getProject(db, tenantId, c.req.param('id'));
-    if (!before) throw new HttpError(404, 'not_found', `no project ${c.req.param('id')}`);
-    const project = await named(async () => updateProject(db, tenantId, before.id, await checked(tenantId, c.req.valid('json'), before)));
-    return c.json({ project: projectView(project ?? before) });
-  });
+  app.openapi(
+    createRoute({ method: 'get', path: '/{id}', summary: 'One project', tags, security: agentSecurity, request: { params: idParam }, responses: { 200: jsonAnswer(projectAnswer, 'The project.'), ...errorAnswers(400, 401, 403, 404) } }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const project = await getProject(db, c.get('agent').tenant_id, id);
+      if (!project) throw new HttpError(404, 'not_found', `no project ${id}`);
+      return c.json({ project: projectView(project) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{id}',
+      summary: 'Change a project',
+      description: 'What is given changes; `texts` merge (`null`: back to the tenant\'s).',
+      tags,
+      security: agentSecurity,
+      ...withJsonBody(projectChange, { params: idParam }),
+      responses: { 200: jsonAnswer(projectAnswer, 'The project as changed.'), ...errorAnswers(400, 401, 403, 404, 409, 415, 422) },
+    }),
+    async (c) => {
+      const tenantId = c.get('agent').tenant_id;
+      const { id } = c.req.valid('param');
+      const before = await getProject(db, tenantId, id);
+      if (!before) throw new HttpError(404, 'not_found', `no project ${id}`);
+      const project = await named(async () => updateProject(db, tenantId, before.id, await checked(tenantId, c.req.valid('json'), before)));
+      return c.json({ project: projectView(project ?? before) }, 200);
+    },
+  );
 
   return app;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import type { ProjectView } from '../../api/protocol/admin-api';
-import type { CampaignView } from '../../api/protocol/agent-api';
+import type { CampaignView } from '../../api/protocol/campaigns';
 import { createAgent } from '../../db/repositories/agents';
 import { sandboxTemplates } from '../../devkit/twilio-sandbox';
 import { keepHistory } from '../support/histories';
@@ -119,8 +119,9 @@ describe('outbound campaigns', () => {
     const news = await project({ name: 'Newsletter' });
     const post = (body: Record<string, unknown>) => stack.api('/api/campaigns', { method: 'POST', body: JSON.stringify({ project: news.id, channel: 'sms', template: { body: 'Hello from the shop!' }, audience: [{ phone: numberOf(1) }], ...body }) });
     const error = async (response: Response, status: number) => (await json<{ error: { code: string; message: string } }>(response, status)).error;
-    expect(await error(await post({ project: 'prj_nope' }), 400)).toMatchObject({ code: 'unknown_project' });
-    expect(await error(await post({ channel: 'whatsapp' }), 400)).toMatchObject({ code: 'template_required' });
+    expect(await error(await post({ project: 'prj_nope' }), 422)).toMatchObject({ code: 'unknown_project' });
+    // WhatsApp writes first only as an approved template.
+    expect(await error(await post({ channel: 'whatsapp' }), 400)).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('template.contentSid') });
     expect(await error(await post({ channel: 'whatsapp', template: { contentSid: sandboxTemplates[2]!.sid } }), 422)).toMatchObject({ code: 'template_not_approved' });
     expect(await error(await post({ audience: [] }), 400)).toMatchObject({ code: 'invalid_body' });
 

@@ -152,8 +152,8 @@ describe("a tenant's projects", () => {
       expect(response.status, JSON.stringify(body)).toBe(status);
       expect((await message(response)).code).toBe(code);
     };
-    await refused({ name: 'X', senderNumber: '+16045550000' }, 400, 'sender_not_yours');
-    await refused({ name: 'X', tools: ['launch_rockets'] }, 400, 'unknown_tool');
+    await refused({ name: 'X', senderNumber: '+16045550000' }, 422, 'sender_not_yours');
+    await refused({ name: 'X', tools: ['launch_rockets'] }, 422, 'unknown_tool');
     await refused({ name: 'X', texts: { nonsense: 'x' } }, 400, 'invalid_body');
 
     const made = await projects('', { method: 'POST', body: { name: 'Moving help', promptAddition: 'Ask where they are moving from and to.', senderNumber: '+15005550006', tools: ['search_knowledge'], texts: { handoffAck: 'A mover will write to you.' } } });
