@@ -40,12 +40,12 @@ const requireJson: MiddlewareHandler = async (c, next) => {
 
 /**
  * A route's JSON body (read without NUL characters) with its other request parts: spread into `createRoute`. A
- * request without a JSON body is refused (415) before it is validated.
+ * request without a JSON body is refused (415) before it is validated, after the route's own `before` (its access).
  */
-export function withJsonBody<T extends z.ZodType, R extends Omit<NonNullable<RouteConfig['request']>, 'body'>>(schema: T, request?: R) {
+export function withJsonBody<T extends z.ZodType, R extends Omit<NonNullable<RouteConfig['request']>, 'body'>>(schema: T, request?: R, before: MiddlewareHandler[] = []) {
   return {
     request: { ...(request as R), body: { required: true, content: { 'application/json': { schema: z.preprocess(withoutNul, schema) as unknown as T } } } },
-    middleware: requireJson,
+    middleware: [...before, requireJson],
   };
 }
 
@@ -64,6 +64,7 @@ const errorMeanings: Record<number, string> = {
   413: 'The body is too large.',
   415: 'The body is not JSON.',
   422: 'Understood, but it cannot be done.',
+  502: 'A service behind the API (Twilio, the model) answered with an error.',
   503: 'A service behind the API is unreachable for now; retry later.',
 };
 

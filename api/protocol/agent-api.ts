@@ -5,8 +5,17 @@ import type { ConversationStatus } from '../../domain/conversation-status';
 import type { ReplyOptions } from '../../domain/reply-options';
 import type { ReplySource } from '../../domain/citations';
 import type { KnowledgeGap } from '../../domain/knowledge-gaps';
+import type { z } from '@hono/zod-openapi';
+import type { agentViewSchema, modelsViewSchema, personaViewSchema, usageReportSchema, whatsAppTemplateListSchema, whatsAppTemplateSchema } from './agent-schemas';
 
 export type { ConversationEvent };
+
+export type AgentView = z.infer<typeof agentViewSchema>;
+export type UsageReport = z.infer<typeof usageReportSchema>;
+export type PersonaView = z.infer<typeof personaViewSchema>;
+export type ModelsView = z.infer<typeof modelsViewSchema>;
+export type WhatsAppTemplate = z.infer<typeof whatsAppTemplateSchema>;
+export type WhatsAppTemplateList = z.infer<typeof whatsAppTemplateListSchema>;
 
 /**
  * `GET /api/events`, the agents' live stream of their tenant: each conversation event under its type's name, its
@@ -20,17 +29,6 @@ export type AgentEvents = { [Event in ConversationEvent as Event['type']]: Event
   /** Nothing happened for a while (proxies close idle connections). */
   ping: Record<string, never>;
 };
-
-/** `GET /api/me`: whose token it is. */
-export interface AgentView {
-  id: string;
-  name: string;
-  tenantId: string;
-  /** `admin`: may also change the tenant's settings. */
-  role: 'agent' | 'admin';
-  /** The tenant's monthly token budget: `warning` from 80 % used, `spent` at 100 % (new turns go to people). */
-  budget: { monthlyTokens: number | null; usedThisMonth: number; state: 'ok' | 'warning' | 'spent' };
-}
 
 /** `GET /api/handoffs`: the tenant's open, escalated and claimed handoffs, oldest first. */
 export interface HandoffQueue {
@@ -71,7 +69,6 @@ export interface ConversationList {
   /** Asks for the next page (`cursor=`); null on the last. */
   nextCursor: string | null;
 }
-
 
 export interface ConversationListItem {
   id: string;
@@ -288,52 +285,5 @@ export interface LeadView {
   conversationId: string;
   contactKey: string;
   createdAt: string;
-}
-
-/** `GET /api/usage?from=&to=`: model use per day (the tenant's time zone) and model, and the month's budget. */
-export interface UsageReport {
-  from: string;
-  to: string;
-  timeZone: string;
-  days: { day: string; model: string; calls: number; promptTokens: number; completionTokens: number; costUsd: number }[];
-  totals: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
-  budget: AgentView['budget'];
-}
-
-/** `GET /api/persona`, `PUT /api/persona`: who the assistant is, the templates to start from, and the prompt it makes. */
-export interface PersonaView {
-  persona: {
-    assistantName?: string;
-    tone?: string;
-    profile?: string;
-    instructions?: string;
-    template?: string;
-  };
-  templates: { name: string; role: string; tone: string; instructions: string }[];
-  /** The system prompt a text conversation starts from now. */
-  prompt: string;
-}
-
-/** `GET /api/models`: the model the tenant's turns use, and the fallback that answers when it is down. */
-export interface ModelsView {
-  primary: { model: string; provider: string } | null;
-  /** The tenant's own (`PUT /api/models/fallback`) or else the service's; its key is never shown. */
-  fallback: { model: string; provider: string; source: 'tenant' | 'service' } | null;
-}
-
-/** `GET /api/whatsapp/templates`: the WhatsApp templates the account may send outside the 24-hour window. */
-export interface WhatsAppTemplateList {
-  templates: WhatsAppTemplate[];
-}
-
-export interface WhatsAppTemplate {
-  /** The Content API's id (HX…), sent as `template.contentSid`. */
-  sid: string;
-  name: string;
-  language: string;
-  /** Its text, with `{{1}}`, `{{2}}`… for the variables. */
-  body: string;
-  /** Sample values by placeholder number. */
-  variables: Record<string, string>;
 }
 

@@ -11,10 +11,15 @@ import type { Tenant } from '../../db/schema';
 import { tenantViewSchema, type TenantView } from '../protocol/admin-api';
 
 const numbers = z.array(tenantNumber).max(100).transform((list) => [...new Set(list)]);
+/** A site's origin: scheme, host (ASCII; an international one as xn--…) and port, no path; kept as a browser writes it. */
 const origin = z
-  .url()
-  .refine((url) => URL.canParse(url) && new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme, host and port, no path')
-  .openapi({ pattern: '^https?://[^/?#]+/?$', example: 'https://harbour.example' });
+  .string()
+  .regex(
+    /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?\/?$/,
+    'an origin: http(s), a host and perhaps a port, no path (https://shop.example)',
+  )
+  .openapi({ example: 'https://harbour.example' })
+  .transform((url) => (URL.canParse(url) ? new URL(url).origin : url.replace(/\/$/, '').toLowerCase()));
 const widget = z.object({ allowedOrigins: z.array(origin).max(50) }).strict();
 /** A Twilio account (or subaccount) of the tenant's own; null gives it back to the deployment's. */
 const twilioAccount = z

@@ -1,47 +1,80 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { jsonBody } from '../json-body';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
 import type { ModelsView } from '../protocol/agent-api';
+import { fallbackViewSchema, modelsViewSchema } from '../protocol/agent-schemas';
 import { providerOf } from '../../activities/models';
 import { namesPrivateHost } from '../../activities/tools/public-address';
 
-const fallbackBody = z.object({
-  baseUrl: z.url({ protocol: /^https?$/, error: 'an http or https URL' }).max(2000),
-  apiKey: z.string().min(1).max(500),
-  model: z.string().trim().min(1).max(200),
-});
+const fallbackBody = z
+  .object({
+    // An http(s) URL of a host (ASCII; an international one as xn--…), a port and a path.
+    baseUrl: z
+      .string()
+      .max(2000)
+      .regex(
+        /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/-]*)?$/,
+        'an http or https URL: a host, perhaps a port and a path (https://api.example.com/v1)',
+      )
+      .openapi({ example: 'https://api.example.com/v1' }),
+    apiKey: z.string().min(1).max(500),
+    model: z.string().trim().min(1).max(200),
+  })
+  .strict();
 
 /** Which models answer the tenant's customers; admins set the tenant's own fallback model. */
 export function modelRoutes({ db, config }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
+  const tags = ['Assistant'];
 
-  app.get('/', async (c) => {
-    const tenant = await db.selectFrom('tenants').select('llm_fallback').where('id', '=', c.get('agent').tenant_id).executeTakeFirstOrThrow();
-    const own = tenant.llm_fallback;
-    const service = config.LLM_FALLBACK_MODEL ? { model: config.LLM_FALLBACK_MODEL, provider: providerOf(config.LLM_FALLBACK_BASE_URL), source: 'service' as const } : null;
-    return c.json({
-      primary: config.OPENAI_API_KEY ? { model: config.OPENAI_MODEL, provider: providerOf(config.OPENAI_BASE_URL) } : null,
-      fallback: own ? { model: own.model, provider: providerOf(own.baseUrl), source: 'tenant' } : service,
-    } satisfies ModelsView);
-  });
+  app.openapi(
+    createRoute({ method: 'get', path: '/', summary: "The models that answer the tenant's customers", tags, security: agentSecurity, responses: { 200: jsonAnswer(modelsViewSchema, 'The model and its fallback.'), ...errorAnswers(401) } }),
+    async (c) => {
+      const tenant = await db.selectFrom('tenants').select('llm_fallback').where('id', '=', c.get('agent').tenant_id).executeTakeFirstOrThrow();
+      const own = tenant.llm_fallback;
+      const service = config.LLM_FALLBACK_MODEL ? { model: config.LLM_FALLBACK_MODEL, provider: providerOf(config.LLM_FALLBACK_BASE_URL), source: 'service' as const } : null;
+      return c.json(
+        {
+          primary: config.OPENAI_API_KEY ? { model: config.OPENAI_MODEL, provider: providerOf(config.OPENAI_BASE_URL) } : null,
+          fallback: own ? { model: own.model, provider: providerOf(own.baseUrl), source: 'tenant' as const } : service,
+        } satisfies ModelsView,
+        200,
+      );
+    },
+  );
 
-  app.put('/fallback', requireAdmin, jsonBody(fallbackBody), async (c) => {
-    const fallback = c.req.valid('json');
-    if (!config.TOOLS_ALLOW_PRIVATE_URLS && namesPrivateHost(fallback.baseUrl)) {
-      throw new HttpError(400, 'invalid_body', 'baseUrl: a loopback or private address (set TOOLS_ALLOW_PRIVATE_URLS=true to allow it)');
-    }
-    await db.updateTable('tenants').set({ llm_fallback: JSON.stringify(fallback) }).where('id', '=', c.get('agent').tenant_id).execute();
-    return c.json({ model: fallback.model, provider: providerOf(fallback.baseUrl), source: 'tenant' as const });
-  });
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/fallback',
+      summary: "Set the tenant's own fallback model (admins)",
+      description: 'Any OpenAI-compatible endpoint; it answers when the model is down, before the service\'s own fallback. Its key is never shown again.',
+      tags,
+      security: agentSecurity,
+      ...withJsonBody(fallbackBody, undefined, [requireAdmin]),
+      responses: { 200: jsonAnswer(fallbackViewSchema, 'The fallback as set.'), ...errorAnswers(400, 401, 403, 415, 422) },
+    }),
+    async (c) => {
+      const fallback = c.req.valid('json');
+      if (!URL.canParse(fallback.baseUrl)) throw new HttpError(422, 'invalid_url', `baseUrl: ${fallback.baseUrl} is not a URL a client can call`);
+      if (!config.TOOLS_ALLOW_PRIVATE_URLS && namesPrivateHost(fallback.baseUrl)) {
+        throw new HttpError(422, 'private_address', 'baseUrl: a loopback or private address (set TOOLS_ALLOW_PRIVATE_URLS=true to allow it)');
+      }
+      await db.updateTable('tenants').set({ llm_fallback: JSON.stringify(fallback) }).where('id', '=', c.get('agent').tenant_id).execute();
+      return c.json({ model: fallback.model, provider: providerOf(fallback.baseUrl), source: 'tenant' as const }, 200);
+    },
+  );
 
-  app.delete('/fallback', requireAdmin, async (c) => {
-    await db.updateTable('tenants').set({ llm_fallback: null }).where('id', '=', c.get('agent').tenant_id).execute();
-    return c.body(null, 204);
-  });
+  app.openapi(
+    createRoute({ method: 'delete', path: '/fallback', summary: "Remove the tenant's own fallback model (admins)", tags, security: agentSecurity, middleware: requireAdmin, responses: { 204: { description: 'Removed.' }, ...errorAnswers(401, 403) } }),
+    async (c) => {
+      await db.updateTable('tenants').set({ llm_fallback: null }).where('id', '=', c.get('agent').tenant_id).execute();
+      return c.body(null, 204);
+    },
+  );
 
   return app;
 }

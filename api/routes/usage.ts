@@ -1,8 +1,10 @@
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
 import type { UsageReport } from '../protocol/agent-api';
+import { usageReportSchema } from '../protocol/agent-schemas';
 import { isIsoDate, localTime } from '../../domain/time-zone';
 import { budgetOf, usageByDay } from '../../db/repositories/usage';
 
@@ -10,27 +12,37 @@ const maxDays = 366;
 
 /** What the tenant's model calls used and cost, per day and model, and how much of the month's budget is gone. */
 export function usageRoutes({ db }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
+  const day = z.string().refine(isIsoDate, 'a date written YYYY-MM-DD').openapi({ format: 'date', example: '2026-11-30' });
 
-  app.get('/', async (c) => {
+  const route = createRoute({
+    method: 'get',
+    path: '/',
+    summary: "The tenant's model usage and cost",
+    description: `Per day (the tenant's days) and model, from \`from\` to \`to\` (inclusive, at most ${maxDays} days; this month so far by default), with the month's budget.`,
+    tags: ['Usage'],
+    security: agentSecurity,
+    request: { query: z.object({ from: day.optional(), to: day.optional() }).strict() },
+    responses: { 200: jsonAnswer(usageReportSchema, 'Usage and cost.'), ...errorAnswers(400, 401, 422) },
+  });
+  app.openapi(route, async (c) => {
     const tenantId = c.get('agent').tenant_id;
     const tenant = await db.selectFrom('tenants').select('time_zone').where('id', '=', tenantId).executeTakeFirstOrThrow();
     const today = localTime(new Date(), tenant.time_zone).date;
-    const from = c.req.query('from') ?? `${today.slice(0, 8)}01`;
-    const to = c.req.query('to') ?? today;
-    for (const [name, value] of [['from', from], ['to', to]]) {
-      if (!isIsoDate(value ?? '')) throw new HttpError(400, 'invalid_query', `${name}: a date written YYYY-MM-DD`);
-    }
+    const query = c.req.valid('query');
+    const from = query.from ?? `${today.slice(0, 8)}01`;
+    const to = query.to ?? today;
     const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-    if (days < 0) throw new HttpError(400, 'invalid_query', 'from: must not be after to');
-    if (days >= maxDays) throw new HttpError(400, 'invalid_query', `at most ${maxDays} days at once`);
+    // Dates that are each fine but do not make a range: understood, and not possible.
+    if (days < 0) throw new HttpError(422, 'invalid_range', 'from: must not be after to');
+    if (days >= maxDays) throw new HttpError(422, 'invalid_range', `at most ${maxDays} days at once`);
     const [rows, budget] = await Promise.all([usageByDay(db, tenantId, tenant.time_zone, from, to), budgetOf(db, tenantId)]);
     const totals = rows.reduce(
       (sum, r) => ({ calls: sum.calls + r.calls, promptTokens: sum.promptTokens + r.promptTokens, completionTokens: sum.completionTokens + r.completionTokens, costUsd: sum.costUsd + r.costUsd }),
       { calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
     );
-    return c.json({ from, to, timeZone: tenant.time_zone, days: rows, totals: { ...totals, costUsd: Math.round(totals.costUsd * 1e8) / 1e8 }, budget } satisfies UsageReport);
+    return c.json({ from, to, timeZone: tenant.time_zone, days: rows, totals: { ...totals, costUsd: Math.round(totals.costUsd * 1e8) / 1e8 }, budget } satisfies UsageReport, 200);
   });
 
   return app;

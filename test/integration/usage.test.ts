@@ -54,7 +54,7 @@ describe('usage and cost', () => {
     expect(detail.usage).toMatchObject({ calls: 2, promptTokens: reported.prompt, completionTokens: reported.completion });
 
     expect((await stack.api('/api/usage?from=2026-13-01')).status).toBe(400);
-    expect((await stack.api('/api/usage?from=2026-12-02&to=2026-12-01')).status).toBe(400);
+    expect((await stack.api('/api/usage?from=2026-12-02&to=2026-12-01')).status).toBe(422);
     const empty = (await (await stack.api('/api/usage?from=2020-01-01&to=2020-01-31')).json()) as UsageReport;
     expect(empty.days).toEqual([]);
   });

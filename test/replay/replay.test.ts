@@ -35,6 +35,8 @@ const required = [
   'web-superseded',
   'knowledge-ingest',
   'replay',
+  'unknown-sender',
+  'campaign',
 ];
 
 const files = readdirSync(historiesDir).filter((file) => file.endsWith('.json'));
