@@ -107,7 +107,8 @@ export async function startService(config: ConnectedConfig, log: Logger, options
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
+    // A request line may carry an inbox filter of 200 conversation ids (about 25 kB): more than Node's default 16 kB.
+    const server = serve({ fetch, port, hostname: '0.0.0.0', serverOptions: { maxHeaderSize: 64 * 1024 } }, () => resolve(server));
     server.once('error', reject);
   });
 }

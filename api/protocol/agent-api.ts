@@ -6,7 +6,7 @@ import type { ReplyOptions } from '../../domain/reply-options';
 import type { ReplySource } from '../../domain/citations';
 import type { KnowledgeGap } from '../../domain/knowledge-gaps';
 import type { z } from '@hono/zod-openapi';
-import type { agentViewSchema, modelsViewSchema, personaViewSchema, usageReportSchema, whatsAppTemplateListSchema, whatsAppTemplateSchema } from './agent-schemas';
+import type { agentViewSchema, conversationListItemSchema, conversationListSchema, handoffQueueSchema, handoffViewSchema, modelsViewSchema, personaViewSchema, usageReportSchema, whatsAppTemplateListSchema, whatsAppTemplateSchema } from './agent-schemas';
 
 export type { ConversationEvent };
 
@@ -16,6 +16,10 @@ export type PersonaView = z.infer<typeof personaViewSchema>;
 export type ModelsView = z.infer<typeof modelsViewSchema>;
 export type WhatsAppTemplate = z.infer<typeof whatsAppTemplateSchema>;
 export type WhatsAppTemplateList = z.infer<typeof whatsAppTemplateListSchema>;
+export type ConversationList = z.infer<typeof conversationListSchema>;
+export type ConversationListItem = z.infer<typeof conversationListItemSchema>;
+export type HandoffQueue = z.infer<typeof handoffQueueSchema>;
+export type HandoffView = z.infer<typeof handoffViewSchema>;
 
 /**
  * `GET /api/events`, the agents' live stream of their tenant: each conversation event under its type's name, its
@@ -30,27 +34,6 @@ export type AgentEvents = { [Event in ConversationEvent as Event['type']]: Event
   ping: Record<string, never>;
 };
 
-/** `GET /api/handoffs`: the tenant's open, escalated and claimed handoffs, oldest first. */
-export interface HandoffQueue {
-  handoffs: HandoffView[];
-}
-
-export interface HandoffView {
-  id: string;
-  conversationId: string;
-  contactKey: string;
-  /** The name a web visitor gave, if any. */
-  customerName: string | null;
-  channel: string;
-  reason: string;
-  status: 'open' | 'claimed' | 'escalated' | 'resolved' | 'expired';
-  claimedBy: string | null;
-  claimedByName: string | null;
-  deadline: string;
-  escalatedAt: string | null;
-  createdAt: string;
-}
-
 export interface ConversationView {
   id: string;
   tenantId: string;
@@ -60,32 +43,6 @@ export interface ConversationView {
   summary: string | null;
   messageCount: number;
   lastMessageAt: string;
-  createdAt: string;
-}
-
-/** `GET /api/conversations?channel=&status=&open=&assigned=me&q=&cursor=&limit=`: the inbox, newest activity first. */
-export interface ConversationList {
-  conversations: ConversationListItem[];
-  /** Asks for the next page (`cursor=`); null on the last. */
-  nextCursor: string | null;
-}
-
-export interface ConversationListItem {
-  id: string;
-  contactKey: string;
-  /** From the contact panel, else what the person told the web chat. */
-  name: string | null;
-  email: string | null;
-  channels: string[];
-  lastChannel: string;
-  status: ConversationStatus;
-  lastMessageAt: string;
-  /** The newest message's text (notes aside), and who wrote it. */
-  preview: string | null;
-  previewAuthor: string | null;
-  /** Tool calls waiting for a person's approval. */
-  openApprovals: number;
-  messageCount: number;
   createdAt: string;
 }
 

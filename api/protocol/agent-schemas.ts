@@ -1,6 +1,7 @@
 // The agent API's answers as schemas: what the routes declare in /openapi.json. `agent-api.ts` gives their types
 // to the server and the console alike.
 import { z } from '@hono/zod-openapi';
+import { conversationStatuses } from '../../domain/conversation-status';
 
 const budget = z
   .object({ monthlyTokens: z.number().int().nullable(), usedThisMonth: z.number().int(), state: z.enum(['ok', 'warning', 'spent']) })
@@ -60,3 +61,48 @@ export const whatsAppTemplateSchema = z
   })
   .openapi('WhatsAppTemplate');
 export const whatsAppTemplateListSchema = z.object({ templates: z.array(whatsAppTemplateSchema) });
+
+/** A row of the inbox (`GET /api/conversations`). */
+export const conversationListItemSchema = z
+  .object({
+    id: z.string(),
+    contactKey: z.string(),
+    name: z.string().nullable().openapi({ description: 'From the contact panel, else what the person told the web chat.' }),
+    email: z.string().nullable(),
+    channels: z.array(z.string()),
+    lastChannel: z.string(),
+    status: z.enum(conversationStatuses),
+    lastMessageAt: z.string(),
+    preview: z.string().nullable().openapi({ description: "The newest message's text (notes aside)." }),
+    previewAuthor: z.string().nullable(),
+    openApprovals: z.number().int().openapi({ description: "Tool calls waiting for a person's approval." }),
+    messageCount: z.number().int(),
+    createdAt: z.string(),
+  })
+  .openapi('ConversationListItem');
+
+export const conversationListSchema = z
+  .object({
+    conversations: z.array(conversationListItemSchema),
+    nextCursor: z.string().nullable().openapi({ description: 'Asks for the next page (`cursor=`); null on the last.' }),
+  })
+  .openapi('ConversationList');
+
+/** An open, escalated or claimed handoff (`GET /api/handoffs`). */
+export const handoffViewSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    contactKey: z.string(),
+    customerName: z.string().nullable().openapi({ description: 'The name a web visitor gave, if any.' }),
+    channel: z.string(),
+    reason: z.string(),
+    status: z.enum(['open', 'claimed', 'escalated', 'resolved', 'expired']),
+    claimedBy: z.string().nullable(),
+    claimedByName: z.string().nullable(),
+    deadline: z.string(),
+    escalatedAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Handoff');
+export const handoffQueueSchema = z.object({ handoffs: z.array(handoffViewSchema) }).openapi('HandoffQueue');

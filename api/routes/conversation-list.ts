@@ -1,28 +1,29 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { conversationStatuses } from '../../domain/conversation-status';
 import { listInbox, type InboxCursor, type InboxRow } from '../../db/repositories/inbox';
 import { channels, type Channel } from '../../domain/channels';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
 import type { ConversationList } from '../protocol/agent-api';
+import { conversationListSchema } from '../protocol/agent-schemas';
 import { itemView } from '../conversation-views';
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ type: 'integer', minimum: 1, maximum: 200 }),
   channel: z.enum(channels as readonly [Channel, ...Channel[]]).optional(),
   status: z.enum(conversationStatuses).optional(),
   open: z.enum(['approval', 'handoff', 'any']).optional(),
   assigned: z.literal('me').optional(),
   q: z.string().trim().max(200).optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]*$/, 'a cursor this list gave').max(200).optional(),
   /** These conversations only, comma-separated (the conversations behind an analytics figure). */
   ids: z
     .string()
-    .max(20_000)
-    .transform((value) => value.split(',').filter(Boolean))
-    .pipe(z.array(z.string().max(300)).max(200))
+    // Up to 200 ids, in the characters ids are made of.
+    .regex(/^[A-Za-z0-9:+._@-]{1,120}(?:,[A-Za-z0-9:+._@-]{1,120}){0,199}$/, 'up to 200 conversation ids, comma-separated')
+    .transform((value) => value.split(','))
     .optional(),
 })
   // A parameter this list does not know (`before=` of an older version, a misspelling) is refused, not ignored.
@@ -42,7 +43,7 @@ function readCursor(cursor: string): InboxCursor {
   } catch {
     // Answered below.
   }
-  throw new HttpError(400, 'invalid_query', 'cursor is not one this list gave');
+  throw new HttpError(422, 'invalid_cursor', 'cursor is not one this list gave');
 }
 
 
@@ -51,15 +52,21 @@ function readCursor(cursor: string): InboxCursor {
  * searched, a page at a time; `nextCursor` asks for the next page (null on the last).
  */
 export function conversationListRoutes({ db }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
-  app.get('/', async (c) => {
-    const parsed = listQuery.safeParse(c.req.query());
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new HttpError(400, 'invalid_query', issue ? `${issue.path.join('.') || 'query'}: ${issue.message}` : 'bad query');
-    }
-    const { limit, channel, status, open, assigned, q, cursor, ids } = parsed.data;
+  const route = createRoute({
+    method: 'get',
+    path: '/',
+    summary: 'The inbox',
+    description:
+      "Every conversation of the agent's tenant, newest activity first, filtered and searched (`q`: words anyone wrote, a name or e-mail, four or more digits of a number), a page at a time. A parameter the list does not know is refused.",
+    tags: ['Conversations'],
+    security: agentSecurity,
+    request: { query: listQuery },
+    responses: { 200: jsonAnswer(conversationListSchema, 'A page of conversations.'), ...errorAnswers(400, 401, 422) },
+  });
+  app.openapi(route, async (c) => {
+    const { limit, channel, status, open, assigned, q, cursor, ids } = c.req.valid('query');
     const agent = c.get('agent');
     // One more than asked says whether there is a next page.
     const rows = await listInbox(db, {
@@ -76,7 +83,7 @@ export function conversationListRoutes({ db }: ApiDeps) {
     });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return c.json({ conversations: page.map(itemView), nextCursor: rows.length > limit && last ? cursorOf(last) : null } satisfies ConversationList);
+    return c.json({ conversations: page.map(itemView), nextCursor: rows.length > limit && last ? cursorOf(last) : null } satisfies ConversationList, 200);
   });
   return app;
 }

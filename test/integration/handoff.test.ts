@@ -174,9 +174,9 @@ describe('handoff to a human', () => {
     for (const action of ['takeover', 'giveback', 'draft']) expect((await post(`/api/conversations/${id}/${action}`, {}, outsider.token)).status, action).toBe(404);
     expect(((await (await stack.api(`/api/conversations?ids=${id}`, { token: outsider.token })).json()) as { conversations: unknown[] }).conversations).toEqual([]);
     expect(((await (await stack.api('/api/analytics', { token: outsider.token })).json()) as { totals: { conversations: number } }).totals.conversations).toBe(0);
-    for (const action of ['claim', 'reply', 'resolve']) {
-      const response = await post(`/api/handoffs/${task.id}/${action}`, { body: 'x' }, outsider.token);
-      expect(response.status).toBe(404);
+    for (const [action, body] of [['claim', {}], ['reply', { body: 'x' }], ['resolve', { action: 'close' }]] as const) {
+      const response = await post(`/api/handoffs/${task.id}/${action}`, body, outsider.token);
+      expect(response.status, action).toBe(404);
     }
     expect((await handoffs())[0]).toMatchObject({ status: 'open', claimedBy: null });
   });

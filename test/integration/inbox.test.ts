@@ -87,12 +87,16 @@ describe('the inbox list', () => {
       ['?limit=201', 'limit'],
       ['?status=sleeping', 'status'],
       ['?channel=fax', 'channel'],
-      ['?cursor=nonsense', 'cursor'],
+      ['?before=2026-11-01', 'before'],
     ] as const) {
       const response = await stack.api(`/api/conversations${query}`);
       expect(response.status, query).toBe(400);
       expect(((await response.json()) as { error: { message: string } }).error.message).toContain(words);
     }
+    // A cursor it never gave fits the schema, and cannot be followed.
+    const made = await stack.api('/api/conversations?cursor=nonsense');
+    expect(made.status).toBe(422);
+    expect(await made.json()).toEqual({ error: { code: 'invalid_cursor', message: 'cursor is not one this list gave' } });
   });
 
   it('filters by channel, status, open work and assignment', async () => {
