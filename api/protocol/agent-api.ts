@@ -1,7 +1,6 @@
 // The wire between the agent API (`api/routes/agents.ts`, `handoffs.ts`, `conversations.ts`) and the agent console.
 // Types only: the server and the browser code both import them, and neither can drift from the other.
 import type { ConversationEvent } from '../../domain/conversation-events';
-import type { ConversationStatus } from '../../domain/conversation-status';
 import type { ReplyOptions } from '../../domain/reply-options';
 import type { ReplySource } from '../../domain/citations';
 import type { KnowledgeGap } from '../../domain/knowledge-gaps';
