@@ -5,7 +5,17 @@ import type { ReplyOptions } from '../../domain/reply-options';
 import type { ReplySource } from '../../domain/citations';
 import type { KnowledgeGap } from '../../domain/knowledge-gaps';
 import type { z } from '@hono/zod-openapi';
-import type { agentViewSchema, conversationListItemSchema, conversationListSchema, handoffQueueSchema, handoffViewSchema, modelsViewSchema, personaViewSchema, usageReportSchema, whatsAppTemplateListSchema, whatsAppTemplateSchema } from './agent-schemas';
+import type {
+  agentViewSchema,
+  approvalListSchema,
+  approvalViewSchema,
+  bookingListSchema,
+  bookingViewSchema,
+  leadListSchema,
+  leadViewSchema,
+  orderListSchema,
+  orderViewSchema,
+  conversationListItemSchema, conversationListSchema, handoffQueueSchema, handoffViewSchema, modelsViewSchema, personaViewSchema, usageReportSchema, whatsAppTemplateListSchema, whatsAppTemplateSchema } from './agent-schemas';
 
 export type { ConversationEvent };
 
@@ -19,6 +29,14 @@ export type ConversationList = z.infer<typeof conversationListSchema>;
 export type ConversationListItem = z.infer<typeof conversationListItemSchema>;
 export type HandoffQueue = z.infer<typeof handoffQueueSchema>;
 export type HandoffView = z.infer<typeof handoffViewSchema>;
+export type ApprovalList = z.infer<typeof approvalListSchema>;
+export type ApprovalView = z.infer<typeof approvalViewSchema>;
+export type BookingList = z.infer<typeof bookingListSchema>;
+export type BookingView = z.infer<typeof bookingViewSchema>;
+export type OrderList = z.infer<typeof orderListSchema>;
+export type OrderView = z.infer<typeof orderViewSchema>;
+export type LeadList = z.infer<typeof leadListSchema>;
+export type LeadView = z.infer<typeof leadViewSchema>;
 
 /**
  * `GET /api/events`, the agents' live stream of their tenant: each conversation event under its type's name, its
@@ -165,81 +183,5 @@ export interface ToolView {
   enabled: boolean;
   /** The JSON schema of its arguments, as the model sees it. */
   parameters: Record<string, unknown>;
-}
-
-/** `GET /api/bookings`: the tenant's bookings, newest first. */
-export interface BookingList {
-  bookings: BookingView[];
-}
-
-export interface BookingView {
-  ref: string;
-  slotId: string;
-  service: string;
-  start: string;
-  name: string;
-  partySize: number;
-  notes: string | null;
-  status: 'booked' | 'cancelled';
-  conversationId: string;
-  contactKey: string;
-  createdAt: string;
-  cancelledAt: string | null;
-}
-
-/** `GET /api/orders`: the tenant's confirmed orders, newest first. */
-export interface OrderList {
-  orders: OrderView[];
-}
-
-export interface OrderView {
-  ref: string;
-  conversationId: string;
-  contactKey: string;
-  items: { itemId: string; name: string; quantity: number; unitPriceCents: number; notes: string | null }[];
-  totalCents: number;
-  currency: string | null;
-  confirmedAt: string | null;
-}
-
-/** `GET /api/approvals`: tool calls waiting for a person's decision, oldest first (`?status=all`: decided ones too). */
-export interface ApprovalList {
-  approvals: ApprovalView[];
-}
-
-export interface ApprovalView {
-  id: string;
-  conversationId: string;
-  tool: string;
-  arguments: Record<string, unknown>;
-  /** The arguments in words, one "name: value" each. */
-  summary: string;
-  /** sha256 of the tool and arguments: a decision may name it, to be sure it is about exactly these. */
-  argumentsHash: string;
-  status: 'pending' | 'approved' | 'denied' | 'expired';
-  decidedBy: string | null;
-  note: string | null;
-  result: unknown;
-  deadline: string;
-  createdAt: string;
-  decidedAt: string | null;
-}
-
-/** `GET /api/leads`: people interested in listings, newest first. */
-export interface LeadList {
-  leads: LeadView[];
-}
-
-export interface LeadView {
-  id: string;
-  listingId: string;
-  listing: string;
-  sellerName: string;
-  sellerPhone: string;
-  /** Everyone interested in the listing so far. */
-  interestCount: number;
-  conversationId: string;
-  contactKey: string;
-  createdAt: string;
 }
 

@@ -106,3 +106,69 @@ export const handoffViewSchema = z
   })
   .openapi('Handoff');
 export const handoffQueueSchema = z.object({ handoffs: z.array(handoffViewSchema) }).openapi('HandoffQueue');
+
+/** A tool call waiting for (or given) a person's approval. */
+export const approvalViewSchema = z
+  .object({
+    id: z.string(),
+    conversationId: z.string(),
+    tool: z.string(),
+    arguments: z.record(z.string(), z.unknown()),
+    summary: z.string().openapi({ description: 'The arguments in words, one "name: value" each.' }),
+    argumentsHash: z.string().openapi({ description: 'sha256 of the tool and arguments: a decision may name it, to be sure it is about exactly these.' }),
+    status: z.enum(['pending', 'approved', 'denied', 'expired']),
+    decidedBy: z.string().nullable(),
+    note: z.string().nullable(),
+    result: z.unknown(),
+    deadline: z.string(),
+    createdAt: z.string(),
+    decidedAt: z.string().nullable(),
+  })
+  .openapi('Approval');
+export const approvalListSchema = z.object({ approvals: z.array(approvalViewSchema) }).openapi('ApprovalList');
+
+export const bookingViewSchema = z
+  .object({
+    ref: z.string(),
+    slotId: z.string(),
+    service: z.string(),
+    start: z.string(),
+    name: z.string(),
+    partySize: z.number().int(),
+    notes: z.string().nullable(),
+    status: z.enum(['booked', 'cancelled']),
+    conversationId: z.string(),
+    contactKey: z.string(),
+    createdAt: z.string(),
+    cancelledAt: z.string().nullable(),
+  })
+  .openapi('Booking');
+export const bookingListSchema = z.object({ bookings: z.array(bookingViewSchema) }).openapi('BookingList');
+
+export const orderViewSchema = z
+  .object({
+    ref: z.string(),
+    conversationId: z.string(),
+    contactKey: z.string(),
+    items: z.array(z.object({ itemId: z.string(), name: z.string(), quantity: z.number().int(), unitPriceCents: z.number().int(), notes: z.string().nullable() })),
+    totalCents: z.number().int(),
+    currency: z.string().nullable(),
+    confirmedAt: z.string().nullable(),
+  })
+  .openapi('Order');
+export const orderListSchema = z.object({ orders: z.array(orderViewSchema) }).openapi('OrderList');
+
+export const leadViewSchema = z
+  .object({
+    id: z.string(),
+    listingId: z.string(),
+    listing: z.string(),
+    sellerName: z.string(),
+    sellerPhone: z.string(),
+    interestCount: z.number().int().openapi({ description: 'Everyone interested in the listing so far.' }),
+    conversationId: z.string(),
+    contactKey: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Lead');
+export const leadListSchema = z.object({ leads: z.array(leadViewSchema) }).openapi('LeadList');

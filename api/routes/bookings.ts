@@ -1,15 +1,18 @@
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
 import type { BookingList } from '../protocol/agent-api';
+import { bookingListSchema } from '../protocol/agent-schemas';
 import { tenantBookings } from '../../db/repositories/bookings';
 
 /** The bookings customers made with the assistant, for the tenant's agents. */
 export function bookingRoutes({ db }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
 
-  app.get('/', async (c) => {
+  const route = createRoute({ method: 'get', path: '/', summary: "Bookings made with the assistant", description: "Newest first.", tags: ['Actions'], security: agentSecurity, responses: { 200: jsonAnswer(bookingListSchema, 'Bookings.'), ...errorAnswers(401) } });
+  app.openapi(route, async (c) => {
     const rows = await tenantBookings(db, c.get('agent').tenant_id);
     return c.json({
       bookings: rows.map((b) => ({
@@ -26,7 +29,7 @@ export function bookingRoutes({ db }: ApiDeps) {
         createdAt: b.created_at.toISOString(),
         cancelledAt: b.cancelled_at?.toISOString() ?? null,
       })),
-    } satisfies BookingList);
+    } satisfies BookingList, 200);
   });
 
   return app;

@@ -1,15 +1,18 @@
-import { Hono } from 'hono';
+import { createRoute } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
 import type { LeadList } from '../protocol/agent-api';
+import { leadListSchema } from '../protocol/agent-schemas';
 import { tenantLeads } from '../../db/repositories/listings';
 
 /** Buyers' interest in listings that the assistant recorded (and told the sellers of), for the tenant's agents. */
 export function leadRoutes({ db }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
 
-  app.get('/', async (c) => {
+  const route = createRoute({ method: 'get', path: '/', summary: "Buyers' interest in listings", description: "What the assistant recorded (and told the sellers of).", tags: ['Actions'], security: agentSecurity, responses: { 200: jsonAnswer(leadListSchema, 'Leads.'), ...errorAnswers(401) } });
+  app.openapi(route, async (c) => {
     const rows = await tenantLeads(db, c.get('agent').tenant_id);
     return c.json({
       leads: rows.map((l) => ({
@@ -23,7 +26,7 @@ export function leadRoutes({ db }: ApiDeps) {
         contactKey: l.contact_key,
         createdAt: l.created_at.toISOString(),
       })),
-    } satisfies LeadList);
+    } satisfies LeadList, 200);
   });
 
   return app;
