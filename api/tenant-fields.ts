@@ -5,6 +5,7 @@ import { NumberTaken } from '../db/repositories/tenant-admin';
 import { industryTemplates } from '../domain/personas';
 import { serviceTextKeys, type ServiceTextKey } from '../domain/texts';
 import { isTimeZone } from '../domain/time-zone';
+import { namesPrivateHost } from '../activities/tools/public-address';
 
 /** E.164, as a channel may prefix it: what the contract promises to take. */
 const e164 = /^(?:whatsapp:)?(\+[1-9][0-9]{7,14})$/;
@@ -34,6 +35,27 @@ export async function numbersFree<T>(work: () => Promise<T>): Promise<T> {
 export const serviceTexts = z
   .object(Object.fromEntries(serviceTextKeys.map((key) => [key, z.string().trim().max(1000).nullable().optional()])) as Record<ServiceTextKey, z.ZodOptional<z.ZodNullable<z.ZodString>>>)
   .strict();
+
+/**
+ * An http(s) URL a tenant gives (its API as a tool, its fallback model): a host (ASCII; an international one as
+ * xn--…), perhaps a port and a path. Whether a client can call it is checked apart (422), as the pattern cannot say.
+ */
+export const httpUrlField = z
+  .string()
+  .max(2000)
+  .regex(
+    /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/-]*)?$/,
+    'an http or https URL: a host, perhaps a port and a path (https://api.example.com/v1)',
+  )
+  .openapi({ example: 'https://api.example.com/v1' });
+
+/** A URL given as `httpUrlField` that a client can call, on a public address unless private ones are allowed: 422 otherwise. */
+export function callableUrl(field: string, url: string, allowPrivate: boolean): void {
+  if (!URL.canParse(url)) throw new HttpError(422, 'invalid_url', `${field}: ${url} is not a URL a client can call`);
+  if (!allowPrivate && namesPrivateHost(url)) {
+    throw new HttpError(422, 'private_address', `${field}: a loopback or private address (set TOOLS_ALLOW_PRIVATE_URLS=true to allow it)`);
+  }
+}
 
 export const timeZoneField = z
   .string()

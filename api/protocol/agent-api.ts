@@ -15,7 +15,9 @@ import type {
   leadViewSchema,
   orderListSchema,
   orderViewSchema,
-  conversationListItemSchema, conversationListSchema, handoffQueueSchema, handoffViewSchema, modelsViewSchema, personaViewSchema, usageReportSchema, whatsAppTemplateListSchema, whatsAppTemplateSchema } from './agent-schemas';
+  conversationListItemSchema,
+  toolListSchema,
+  toolViewSchema, conversationListSchema, handoffQueueSchema, handoffViewSchema, modelsViewSchema, personaViewSchema, usageReportSchema, whatsAppTemplateListSchema, whatsAppTemplateSchema } from './agent-schemas';
 
 export type { ConversationEvent };
 
@@ -37,6 +39,8 @@ export type OrderList = z.infer<typeof orderListSchema>;
 export type OrderView = z.infer<typeof orderViewSchema>;
 export type LeadList = z.infer<typeof leadListSchema>;
 export type LeadView = z.infer<typeof leadViewSchema>;
+export type ToolList = z.infer<typeof toolListSchema>;
+export type ToolView = z.infer<typeof toolViewSchema>;
 
 /**
  * `GET /api/events`, the agents' live stream of their tenant: each conversation event under its type's name, its
@@ -163,25 +167,5 @@ export interface ConversationDetail {
   usage: { calls: number; promptTokens: number; completionTokens: number; costUsd: number };
   /** What the assistant is told now, on the conversation's newest channel: its system prompt. */
   assistantPrompt: string;
-}
-
-/** `GET /api/tools`: every tool the service has, and whether it is on for the agent's tenant. */
-export interface ToolList {
-  tools: ToolView[];
-}
-
-export interface ToolView {
-  name: string;
-  description: string;
-  /** `read` and `write` tools run; `control` and `display` tools steer the conversation or the reply. */
-  kind: 'read' | 'write' | 'control' | 'display';
-  /** `core` tools every tenant has; the others come in packs (bookings, business). */
-  pack: string;
-  approval: boolean;
-  /** The channels it is offered on; null: all. */
-  channels: string[] | null;
-  enabled: boolean;
-  /** The JSON schema of its arguments, as the model sees it. */
-  parameters: Record<string, unknown>;
 }
 

@@ -172,3 +172,18 @@ export const leadViewSchema = z
   })
   .openapi('Lead');
 export const leadListSchema = z.object({ leads: z.array(leadViewSchema) }).openapi('LeadList');
+
+/** One of the assistant's tools, as its tenant's agents see it. */
+export const toolViewSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    kind: z.enum(['read', 'write', 'control', 'display']).openapi({ description: '`read` and `write` tools run; `control` and `display` tools steer the conversation or the reply.' }),
+    pack: z.string().openapi({ description: '`core` tools every tenant has; the others come in packs (bookings, business).' }),
+    approval: z.boolean(),
+    channels: z.array(z.string()).nullable().openapi({ description: 'The channels it is offered on; null: all.' }),
+    enabled: z.boolean(),
+    parameters: z.record(z.string(), z.unknown()).openapi({ description: 'The JSON schema of its arguments, as the model sees it.' }),
+  })
+  .openapi('Tool');
+export const toolListSchema = z.object({ tools: z.array(toolViewSchema) }).openapi('ToolList');

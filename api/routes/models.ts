@@ -1,24 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
-import { HttpError } from '../errors';
 import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
 import type { ModelsView } from '../protocol/agent-api';
 import { fallbackViewSchema, modelsViewSchema } from '../protocol/agent-schemas';
 import { providerOf } from '../../activities/models';
-import { namesPrivateHost } from '../../activities/tools/public-address';
+import { callableUrl, httpUrlField } from '../tenant-fields';
 
 const fallbackBody = z
   .object({
-    // An http(s) URL of a host (ASCII; an international one as xn--…), a port and a path.
-    baseUrl: z
-      .string()
-      .max(2000)
-      .regex(
-        /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/-]*)?$/,
-        'an http or https URL: a host, perhaps a port and a path (https://api.example.com/v1)',
-      )
-      .openapi({ example: 'https://api.example.com/v1' }),
+    baseUrl: httpUrlField,
     apiKey: z.string().min(1).max(500),
     model: z.string().trim().min(1).max(200),
   })
@@ -59,10 +50,7 @@ export function modelRoutes({ db, config }: ApiDeps) {
     }),
     async (c) => {
       const fallback = c.req.valid('json');
-      if (!URL.canParse(fallback.baseUrl)) throw new HttpError(422, 'invalid_url', `baseUrl: ${fallback.baseUrl} is not a URL a client can call`);
-      if (!config.TOOLS_ALLOW_PRIVATE_URLS && namesPrivateHost(fallback.baseUrl)) {
-        throw new HttpError(422, 'private_address', 'baseUrl: a loopback or private address (set TOOLS_ALLOW_PRIVATE_URLS=true to allow it)');
-      }
+      callableUrl('baseUrl', fallback.baseUrl, config.TOOLS_ALLOW_PRIVATE_URLS);
       await db.updateTable('tenants').set({ llm_fallback: JSON.stringify(fallback) }).where('id', '=', c.get('agent').tenant_id).execute();
       return c.json({ model: fallback.model, provider: providerOf(fallback.baseUrl), source: 'tenant' as const }, 200);
     },

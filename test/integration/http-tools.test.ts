@@ -59,9 +59,10 @@ describe('a company API as a tool', () => {
     expect((await declare({ ...warranty, name: 'search_knowledge' })).status).toBe(409);
     expect((await declare({ ...warranty, name: 'Bad Name' })).status).toBe(400);
     expect((await declare({ ...warranty, name: 'short_secret', secret: 'abc' })).status).toBe(400);
-    expect((await declare({ ...warranty, name: 'no_schema', parameters: { type: 'string' } })).status).toBe(400);
+    // Schema-valid, and not a tool that can work: 422.
+    expect((await declare({ ...warranty, name: 'no_schema', parameters: { type: 'string' } })).status).toBe(422);
     expect((await declare({ ...warranty, name: 'ftp', url: 'ftp://example.com/x' })).status).toBe(400);
-    expect((await declare({ ...warranty, name: 'read_approval', effect: 'read', approval: true })).status).toBe(400);
+    expect((await declare({ ...warranty, name: 'read_approval', effect: 'read', approval: true })).status).toBe(422);
 
     await converse('Register my kettle', { name: 'register_warranty', arguments: { serial: 'KT-1234' } });
     expect(stack.openai.requests[0]?.tools?.map((t) => t.function.name)).toContain('register_warranty');
