@@ -49,6 +49,18 @@ export function withJsonBody<T extends z.ZodType, R extends Omit<NonNullable<Rou
   };
 }
 
+/**
+ * Text a person writes (a name, a reason, a message): up to `max` characters, not blank, kept without the spaces
+ * around it. The contract says "not blank" as a pattern, so what it promises is what is taken.
+ */
+export function text(max: number) {
+  return z
+    .string()
+    .max(max)
+    .regex(/[^\s\ufeff]/, 'must not be blank')
+    .transform((value) => value.trim());
+}
+
 /** A JSON answer. */
 export function jsonAnswer<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };

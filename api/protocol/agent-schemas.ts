@@ -2,6 +2,7 @@
 // to the server and the console alike.
 import { z } from '@hono/zod-openapi';
 import { conversationStatuses } from '../../domain/conversation-status';
+import type { ReplyOptions } from '../../domain/reply-options';
 
 const budget = z
   .object({ monthlyTokens: z.number().int().nullable(), usedThisMonth: z.number().int(), state: z.enum(['ok', 'warning', 'spent']) })
@@ -187,3 +188,89 @@ export const toolViewSchema = z
   })
   .openapi('Tool');
 export const toolListSchema = z.object({ tools: z.array(toolViewSchema) }).openapi('ToolList');
+
+export const conversationViewSchema = z
+  .object({
+    id: z.string(),
+    tenantId: z.string(),
+    contactKey: z.string(),
+    lastChannel: z.string(),
+    channels: z.array(z.string()),
+    summary: z.string().nullable(),
+    messageCount: z.number().int(),
+    lastMessageAt: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Conversation');
+
+/** A message of a conversation, as agents read it. */
+export const messageViewSchema = z
+  .object({
+    id: z.string(),
+    direction: z.enum(['inbound', 'outbound', 'internal']),
+    author: z.enum(['customer', 'ai', 'agent', 'system']),
+    channel: z.string(),
+    from: z.string(),
+    to: z.string(),
+    body: z.string(),
+    media: z.unknown(),
+    providerMessageId: z.string().nullable(),
+    status: z.string(),
+    errorCode: z.string().nullable(),
+    errorMessage: z.string().nullable(),
+    fullBody: z.string().nullable().openapi({ description: 'A spoken reply the caller interrupted: `body` is what they heard, this the whole reply.' }),
+    options: z
+      .custom<ReplyOptions | null>((value) => value === null || typeof value === 'object')
+      .openapi({ type: ['object', 'null'], description: 'Buttons shown under a web chat reply: `quickReplies` and `actions`.' }),
+    model: z.string().nullable().openapi({ description: 'The model that wrote an AI reply.' }),
+    sources: z
+      .array(z.object({ documentId: z.string(), title: z.string(), url: z.string().nullable() }))
+      .nullable()
+      .openapi({ description: 'The knowledge-base documents an AI reply cited; `[]`: a question of fact answered without any.' }),
+    createdAt: z.string(),
+  })
+  .openapi('Message');
+
+export const callTurnViewSchema = z.object({
+  turnId: z.string(),
+  prompt: z.string(),
+  promptAt: z.string(),
+  firstTokenAt: z.string().nullable(),
+  lastTokenAt: z.string().nullable(),
+  interruptedAt: z.string().nullable(),
+});
+
+export const callViewSchema = z
+  .object({
+    callSid: z.string(),
+    direction: z.string(),
+    from: z.string(),
+    to: z.string(),
+    status: z.string(),
+    sessionStatus: z.string().nullable(),
+    durationSeconds: z.number().nullable(),
+    handoffData: z.unknown().openapi({ description: 'Set when the call was put through to a person.' }),
+    errorCode: z.string().nullable(),
+    startedAt: z.string(),
+    connectedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
+    turns: z.array(callTurnViewSchema),
+  })
+  .openapi('Call');
+
+export const webVisitorViewSchema = z
+  .object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), linkedPhone: z.string().nullable(), since: z.string() })
+  .openapi('WebVisitor');
+
+export const conversationDetailSchema = z
+  .object({
+    conversation: conversationViewSchema,
+    live: z.unknown().openapi({ description: "The workflow's snapshot while it runs." }),
+    calls: z.array(callViewSchema),
+    visitors: z.array(webVisitorViewSchema),
+    usage: z.object({ calls: z.number().int(), promptTokens: z.number().int(), completionTokens: z.number().int(), costUsd: z.number() }).openapi({ description: "What the conversation's model calls used and cost." }),
+    assistantPrompt: z.string().openapi({ description: "What the assistant is told now, on the conversation's newest channel: its system prompt." }),
+  })
+  .openapi('ConversationDetail');
+
+export const conversationMessagesSchema = z.object({ messages: z.array(messageViewSchema) }).openapi('ConversationMessages');

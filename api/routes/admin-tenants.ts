@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { declaredRoutes, errorAnswers, jsonAnswer, operatorSecurity, withJsonBody } from '../openapi';
+import { declaredRoutes, errorAnswers, jsonAnswer, operatorSecurity, text, withJsonBody } from '../openapi';
 import { numbersFree, tenantNumber, timeZoneField } from '../tenant-fields';
 import { requireOperator } from '../operator-auth';
 import { createAgent } from '../../db/repositories/agents';
@@ -32,7 +32,7 @@ const twilioAccount = z
 
 const createBody = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: text(200),
     timezone: timeZoneField.optional(),
     twilio: twilioAccount.optional(),
     numbers: numbers.default([]),
@@ -41,7 +41,7 @@ const createBody = z
   .strict();
 const changeBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text(200).optional(),
     timezone: timeZoneField.optional(),
     twilio: twilioAccount.optional(),
     numbers: numbers.optional(),

@@ -2,14 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
 import { handoffQueueSchema } from '../protocol/agent-schemas';
 import { publishEvent } from '../../db/events';
 import { getHandoffTask, listActiveHandoffs } from '../../db/repositories/handoffs';
 import type { HandoffTask } from '../../db/schema';
 import type { HandoffQueue, HandoffView } from '../protocol/agent-api';
 
-const replyBody = z.object({ body: z.string().trim().min(1).max(1600) }).strict();
+const replyBody = z.object({ body: text(1600) }).strict();
 const resolveBody = z
   .object({
     note: z.string().trim().max(2000).optional().openapi({ description: "What the assistant is told of how it was resolved (it joins the assistant's context)." }),

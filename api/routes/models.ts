@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
 import type { ModelsView } from '../protocol/agent-api';
 import { fallbackViewSchema, modelsViewSchema } from '../protocol/agent-schemas';
 import { providerOf } from '../../activities/models';
@@ -11,7 +11,7 @@ const fallbackBody = z
   .object({
     baseUrl: httpUrlField,
     apiKey: z.string().min(1).max(500),
-    model: z.string().trim().min(1).max(200),
+    model: text(200),
   })
   .strict();
 

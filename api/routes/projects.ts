@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
 import { serviceTexts, tenantNumber } from '../tenant-fields';
 import { projectViewSchema, type ProjectView } from '../protocol/admin-api';
 import { tenantTools } from '../../activities/tools/registry';
@@ -16,8 +16,8 @@ const fields = {
   tools: z.array(z.string().min(1).max(64)).max(100).nullable(),
   texts: serviceTexts,
 };
-const newProject = z.object({ name: z.string().trim().min(1).max(200), ...z.object(fields).partial().shape }).strict();
-const projectChange = z.object({ name: z.string().trim().min(1).max(200), ...fields }).partial().strict();
+const newProject = z.object({ name: text(200), ...z.object(fields).partial().shape }).strict();
+const projectChange = z.object({ name: text(200), ...fields }).partial().strict();
 
 export function projectView(project: Project): ProjectView {
   return {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
 import { numbersFree, personaBody, serviceTexts, tenantNumber, timeZoneField } from '../tenant-fields';
 import { projectRoutes } from './projects';
 import { agentViewSchema, tenantSettingsViewSchema, type TenantSettingsView } from '../protocol/admin-api';
@@ -17,7 +17,7 @@ const persona = personaBody.strict();
 const settingsChange = z
   .object({ persona: persona.optional(), texts: serviceTexts.optional(), timezone: timeZoneField.optional(), inboundPolicy: z.enum(['open', 'known_only']).optional() })
   .strict();
-const newAgent = z.object({ name: z.string().trim().min(1).max(200), role: z.enum(['agent', 'admin']).default('agent') }).strict();
+const newAgent = z.object({ name: text(200), role: z.enum(['agent', 'admin']).default('agent') }).strict();
 const newNumber = z.object({ number: tenantNumber }).strict();
 
 async function settingsView(db: Kysely<Database>, tenantId: string): Promise<TenantSettingsView> {

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
 import type { ToolList, ToolView } from '../protocol/agent-api';
 import { toolListSchema, toolViewSchema } from '../protocol/agent-schemas';
 import { callableUrl, httpUrlField } from '../tenant-fields';
@@ -17,7 +17,7 @@ const switchBody = z.object({ enabled: z.boolean() }).strict();
 const declareBody = z
   .object({
     name: z.string().regex(httpToolName, 'lower case letters, digits and _, starting with a letter, at most 64'),
-    description: z.string().trim().min(1).max(1000),
+    description: text(1000),
     url: httpUrlField,
     method: z.enum(['GET', 'POST']),
     parameters: z.record(z.string(), z.unknown()).openapi({ description: "The JSON schema of the tool's arguments (an object schema)." }),

@@ -362,7 +362,7 @@ describe("a person's timeline", () => {
     expect(await stack.db.selectFrom('messages').select(['author', 'channel', 'body']).where('id', '=', messageId).executeTakeFirst()).toEqual({ author: 'agent', channel: 'whatsapp', body });
 
     const missing = await send({ channel: 'whatsapp', template: { contentSid: reminder!.sid, variables: { '1': 'Ana' } } });
-    expect(missing.status).toBe(400);
+    expect(missing.status).toBe(422);
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('fill every placeholder');
     const rejected = await send({ channel: 'whatsapp', template: { contentSid: 'HX0f4a5e2d1c3b4a59687766554433aa03', variables: { '1': 'Monday' } } });
     expect(rejected.status).toBe(422);
