@@ -1,76 +1,74 @@
-// The wire of a conversation's timeline and contact panel (`GET /api/conversations/:id/timeline`, `.../contact`).
-// Types only, shared by the server and the agent console.
-import type { ApprovalView, CallView, ConversationListItem, MessageView, WebVisitorView } from './agent-api';
+// The wire of a conversation's timeline and contact panel (`GET /api/conversations/:id/timeline`, `.../contact`): the
+// schemas the routes answer with (published in /openapi.json), and their types, shared with the agent console.
+import { z } from '@hono/zod-openapi';
+import { approvalViewSchema, callViewSchema, conversationListItemSchema, messageViewSchema, webVisitorViewSchema } from './agent-schemas';
 
-/** `GET /api/conversations/:id/contact`, `PATCH` it with `ContactChange`: what is known of the person. */
-export interface ContactPanel {
-  contactKey: string;
-  name: string | null;
-  email: string | null;
-  /** Their number, and any a web visitor gave (marked proved or not). */
-  phones: { number: string; proved: boolean }[];
-  channels: string[];
-  firstSeen: string;
-  /** Channels they opted out of (STOP, or a carrier's refusal), and when. */
-  optOuts: { channel: string; reason: string; since: string }[];
-  tags: string[];
-  /** Read by the assistant too. */
-  note: string | null;
-}
-
-export interface ContactChange {
-  name?: string | null;
-  email?: string | null;
-  tags?: string[];
-  note?: string | null;
-}
+/** `GET /api/conversations/:id/contact`, `PATCH` it: what is known of the person. */
+export const contactPanelSchema = z
+  .object({
+    contactKey: z.string(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phones: z.array(z.object({ number: z.string(), proved: z.boolean() })).openapi({ description: 'Their number, and any a web visitor gave (marked proved or not).' }),
+    channels: z.array(z.string()),
+    firstSeen: z.string(),
+    optOuts: z.array(z.object({ channel: z.string(), reason: z.string(), since: z.string() })).openapi({ description: "Channels they opted out of (STOP, or a carrier's refusal), and when." }),
+    tags: z.array(z.string()),
+    note: z.string().nullable().openapi({ description: 'Read by the assistant too.' }),
+  })
+  .openapi('Contact');
+export type ContactPanel = z.infer<typeof contactPanelSchema>;
 
 /** A handoff or takeover, from opening to its end. */
-export interface HandoffEntry {
-  id: string;
-  /** `takeover`: an agent joined unasked. */
-  kind: 'handoff' | 'takeover';
-  reason: string;
-  status: 'open' | 'claimed' | 'escalated' | 'resolved' | 'expired';
-  claimedBy: string | null;
-  claimedByName: string | null;
-  claimedAt: string | null;
-  /** When it was resolved or expired. */
-  endedAt: string | null;
-  note: string | null;
-}
+const handoffEntrySchema = z.object({
+  id: z.string(),
+  kind: z.enum(['handoff', 'takeover']).openapi({ description: '`takeover`: an agent joined unasked.' }),
+  reason: z.string(),
+  status: z.enum(['open', 'claimed', 'escalated', 'resolved', 'expired']),
+  claimedBy: z.string().nullable(),
+  claimedByName: z.string().nullable(),
+  claimedAt: z.string().nullable(),
+  endedAt: z.string().nullable().openapi({ description: 'When it was resolved or expired.' }),
+  note: z.string().nullable(),
+});
+export type HandoffEntry = z.infer<typeof handoffEntrySchema>;
 
 /** A tool the assistant ran, and what came of it. */
-export interface ToolEntry {
-  tool: string;
-  arguments: unknown;
-  status: 'running' | 'done';
-  result: unknown;
-  /** More than one: a retry found it (it still acted once). */
-  attempts: number;
-  finishedAt: string | null;
-}
+const toolEntrySchema = z.object({
+  tool: z.string(),
+  arguments: z.unknown(),
+  status: z.enum(['running', 'done']),
+  result: z.unknown(),
+  attempts: z.number().int().openapi({ description: 'More than one: a retry found it (it still acted once).' }),
+  finishedAt: z.string().nullable(),
+});
+export type ToolEntry = z.infer<typeof toolEntrySchema>;
 
-/** One thing that happened, in time order; `at` is when it started. */
-export type TimelineEntry =
-  | { kind: 'message'; at: string; message: MessageView }
-  /** A call as one block: its turns as spoken (with interruptions), then the summary written after it. */
-  | { kind: 'call'; at: string; call: CallView; transcript: MessageView[]; summary: string | null }
-  | { kind: 'handoff'; at: string; handoff: HandoffEntry }
-  | { kind: 'approval'; at: string; approval: ApprovalView }
-  | { kind: 'tool'; at: string; tool: ToolEntry }
-  | { kind: 'visitor'; at: string; visitor: WebVisitorView };
+/** One thing that happened, in time order; `at` is when it started. A call is one block: its turns, then its summary. */
+const timelineEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('message'), at: z.string(), message: messageViewSchema }),
+  z.object({ kind: z.literal('call'), at: z.string(), call: callViewSchema, transcript: z.array(messageViewSchema), summary: z.string().nullable() }),
+  z.object({ kind: z.literal('handoff'), at: z.string(), handoff: handoffEntrySchema }),
+  z.object({ kind: z.literal('approval'), at: z.string(), approval: approvalViewSchema }),
+  z.object({ kind: z.literal('tool'), at: z.string(), tool: toolEntrySchema }),
+  z.object({ kind: z.literal('visitor'), at: z.string(), visitor: webVisitorViewSchema }),
+]);
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
 /** `GET /api/conversations/:id/timeline`: everything about one person, in order. */
-export interface ConversationTimeline {
-  conversation: ConversationListItem;
-  contact: ContactPanel;
-  /** The short summary the assistant carries between runs. */
-  summary: string | null;
-  /** Who has the conversation now: null while the assistant answers. */
-  heldBy: { agentId: string; name: string; taskId: string; kind: 'handoff' | 'takeover' } | null;
-  entries: TimelineEntry[];
-}
+export const conversationTimelineSchema = z
+  .object({
+    conversation: conversationListItemSchema,
+    contact: contactPanelSchema,
+    summary: z.string().nullable().openapi({ description: 'The short summary the assistant carries between runs.' }),
+    heldBy: z
+      .object({ agentId: z.string(), name: z.string(), taskId: z.string(), kind: z.enum(['handoff', 'takeover']) })
+      .nullable()
+      .openapi({ description: 'Who has the conversation now: null while the assistant answers.' }),
+    entries: z.array(timelineEntrySchema),
+  })
+  .openapi('Timeline');
+export type ConversationTimeline = z.infer<typeof conversationTimelineSchema>;
 
 /** `GET /api/conversations/:id/stream`: a reply being written, for the agent watching (SSE event names and data). */
 export interface ReplyStreamEvents {

@@ -1,10 +1,9 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import { agentConversation } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { jsonBody } from '../json-body';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
 import { approvalView, callView, itemView, messageView, visitorView } from '../conversation-views';
 import { buildTimeline } from '../timeline';
 import { getContact, optOutsOf, saveContact } from '../../db/repositories/contacts';
@@ -14,14 +13,20 @@ import { listMessages } from '../../db/repositories/messages';
 import { approvalsOf, handoffsOf, toolRunsOf } from '../../db/repositories/timeline';
 import { visitorsOfConversation } from '../../db/repositories/web';
 import type { Conversation, Database, WebVisitor } from '../../db/schema';
-import type { ContactPanel, ConversationTimeline } from '../protocol/timeline';
+import { contactPanelSchema, conversationTimelineSchema, type ContactPanel, type ConversationTimeline } from '../protocol/timeline';
 import type { Kysely } from 'kysely';
 
 const contactChange = z
   .object({
     name: z.string().trim().max(200).nullable().optional(),
-    email: z.union([z.email().max(320), z.literal('')]).nullable().optional(),
-    tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+    // An address as people write one (a name, @, a domain with a dot); empty or null clears it.
+    email: z
+      .string()
+      .max(320)
+      .regex(/^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address')
+      .nullable()
+      .optional(),
+    tags: z.array(text(40)).max(20).optional(),
     note: z.string().trim().max(2000).nullable().optional(),
   })
   .strict();
@@ -59,14 +64,26 @@ async function contactPanel(
 
 /** One person's whole conversation for the agent console, and the contact panel agents keep. */
 export function conversationTimelineRoutes({ db }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
+  const tags = ['Conversations'];
+  const idParam = z.object({ id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' }, example: 'conversation:default:+16045550123' }) });
 
   const conversationOr404 = (tenantId: string, id: string) => agentConversation(db, tenantId, id);
 
-  app.get('/:id/timeline', async (c) => {
+  const timelineRoute = createRoute({
+    method: 'get',
+    path: '/{id}/timeline',
+    summary: "A person's timeline",
+    description: 'Messages on every channel (the newest 500), each call as one block with its summary, tool runs, approvals, handoffs and takeovers, web visits, the summary the assistant carries, and who holds the conversation.',
+    tags,
+    security: agentSecurity,
+    request: { params: idParam },
+    responses: { 200: jsonAnswer(conversationTimelineSchema, 'Everything about the person, in order.'), ...errorAnswers(400, 401, 404) },
+  });
+  app.openapi(timelineRoute, async (c) => {
     const agent = c.get('agent');
-    const conversation = await conversationOr404(agent.tenant_id, c.req.param('id'));
+    const conversation = await conversationOr404(agent.tenant_id, c.req.valid('param').id);
     const visitorsRead = visitorsOfConversation(db, conversation.tenant_id, conversation.contact_key);
     const [[row], contact, newestFirst, calls, handoffs, approvals, tools, visitors] = await Promise.all([
       listInbox(db, { tenantId: agent.tenant_id, agentId: agent.id, ids: [conversation.id], limit: 1 }),
@@ -106,17 +123,30 @@ export function conversationTimelineRoutes({ db }: ApiDeps) {
       summary: conversation.summary,
       heldBy: held?.claimed_by ? { agentId: held.claimed_by, name: held.claimed_by_name ?? 'an agent', taskId: held.id, kind: held.kind } : null,
       entries,
-    } satisfies ConversationTimeline);
+    } satisfies ConversationTimeline, 200);
   });
 
-  app.get('/:id/contact', async (c) => {
-    const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
-    return c.json(await contactPanel(db, conversation));
-  });
+  app.openapi(
+    createRoute({ method: 'get', path: '/{id}/contact', summary: 'What is known of the person', tags, security: agentSecurity, request: { params: idParam }, responses: { 200: jsonAnswer(contactPanelSchema, 'The contact panel.'), ...errorAnswers(400, 401, 404) } }),
+    async (c) => {
+      const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.valid('param').id);
+      return c.json(await contactPanel(db, conversation), 200);
+    },
+  );
 
   /** An agent edits what is known of the person; the note reaches the assistant's next turn. */
-  app.patch('/:id/contact', jsonBody(contactChange), async (c) => {
-    const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.param('id'));
+  const contactRoute = createRoute({
+    method: 'patch',
+    path: '/{id}/contact',
+    summary: 'Change what is known of the person',
+    description: "Name, e-mail, tags, note (`null` or empty clears one); the name and note reach the assistant's next turn, as information.",
+    tags,
+    security: agentSecurity,
+    ...withJsonBody(contactChange, { params: idParam }),
+    responses: { 200: jsonAnswer(contactPanelSchema, 'The contact panel as changed.'), ...errorAnswers(400, 401, 404, 415) },
+  });
+  app.openapi(contactRoute, async (c) => {
+    const conversation = await conversationOr404(c.get('agent').tenant_id, c.req.valid('param').id);
     const change = c.req.valid('json');
     const blankIsNull = (value: string | null | undefined) => (value === undefined ? undefined : value || null);
     await saveContact(db, conversation.tenant_id, conversation.contact_key, {
@@ -125,7 +155,7 @@ export function conversationTimelineRoutes({ db }: ApiDeps) {
       ...(change.note !== undefined ? { note: blankIsNull(change.note) } : {}),
       ...(change.tags !== undefined ? { tags: [...new Set(change.tags)] } : {}),
     });
-    return c.json(await contactPanel(db, conversation));
+    return c.json(await contactPanel(db, conversation), 200);
   });
 
   return app;
