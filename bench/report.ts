@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { formatCampaignTables } from './campaign';
 import { formatInboxTables } from './inbox';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- reads the results file as written, whatever its vintage */
@@ -183,6 +184,7 @@ export function formatReport(results: any): string {
     );
   }
   if (results.inbox?.levels) parts.push(...formatInboxTables(results.inbox));
+  if (results.campaign?.product) parts.push(...formatCampaignTables(results.campaign));
   for (const [key, value] of Object.entries(results)) {
     if ((value as any)?.error) parts.push(`**${key} failed:** ${(value as any).error}`);
   }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { webhookAckBenchmark } from './ack';
+import { campaignBenchmark } from './campaign';
 import { capacityBenchmark } from './capacity';
 import { costBenchmark } from './cost';
 import { startBenchEnv } from './env';
@@ -22,8 +23,8 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const want = (name: string) => !only || only.includes(name);
 const plan = quick
-  ? { rates: [25, 100], seconds: 3, settleMs: 5000, sequential: 10, concurrent: 10, rounds: 2, bursts: 5, burstSize: 3, messages: 100, levels: [100, 300], sample: 20, cache: 50, voiceTurns: 10, voiceCalls: 20, voiceCallTurns: 2, webTurns: 10, webVisitors: 50, webVisitorTurns: 2, toolTurns: 10, inboxLevels: [500, 2000], inboxRepetitions: 20 }
-  : { rates: [25, 50, 75, 100, 150], seconds: 10, settleMs: 15_000, sequential: 100, concurrent: 50, rounds: 5, bursts: 30, burstSize: 5, messages: 500, levels: [1000, 5000, 10_000], sample: 200, cache: 500, voiceTurns: 50, voiceCalls: 20, voiceCallTurns: 5, webTurns: 50, webVisitors: 50, webVisitorTurns: 4, toolTurns: 50, inboxLevels: [1000, 10_000], inboxRepetitions: 200 };
+  ? { rates: [25, 100], seconds: 3, settleMs: 5000, sequential: 10, concurrent: 10, rounds: 2, bursts: 5, burstSize: 3, messages: 100, levels: [100, 300], sample: 20, cache: 50, voiceTurns: 10, voiceCalls: 20, voiceCallTurns: 2, webTurns: 10, webVisitors: 50, webVisitorTurns: 2, toolTurns: 10, inboxLevels: [500, 2000], inboxRepetitions: 20, campaignEntries: 1000 }
+  : { rates: [25, 50, 75, 100, 150], seconds: 10, settleMs: 15_000, sequential: 100, concurrent: 50, rounds: 5, bursts: 30, burstSize: 5, messages: 500, levels: [1000, 5000, 10_000], sample: 200, cache: 500, voiceTurns: 50, voiceCalls: 20, voiceCallTurns: 5, webTurns: 50, webVisitors: 50, webVisitorTurns: 4, toolTurns: 50, inboxLevels: [1000, 10_000], inboxRepetitions: 200, campaignEntries: 10_000 };
 
 // --profile: the service's processes write V8 CPU profiles (read them with `npx tsx bench/profile.ts <dir>`).
 const profileDir = process.argv.includes('--profile') ? fileURLToPath(new URL(`./profiles/${Date.now()}`, import.meta.url)) : undefined;
@@ -63,6 +64,7 @@ async function runOnce(): Promise<{ results: Record<string, unknown>; failed: bo
       () => webBenchmark(env, { turns: plan.webTurns, concurrent: plan.webVisitors, concurrentTurns: plan.webVisitorTurns, tokenDelayMs: 20 }),
     ],
     ['inbox', 'inbox', 'inbox list and search', () => inboxBenchmark(env, { levels: plan.inboxLevels, repetitions: plan.inboxRepetitions })],
+    ['campaign', 'campaign', 'outbound campaign', () => campaignBenchmark(env, { entries: plan.campaignEntries })],
   ];
   let failed = false;
   const file = resultFile(results.when as string);
