@@ -1,10 +1,10 @@
-import type { Context } from 'hono';
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import type { AnalyticsDay, AnalyticsReport, ChannelCounts, UnansweredEntry } from '../protocol/analytics';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
+import { analyticsReportSchema, type AnalyticsDay, type AnalyticsReport, type ChannelCounts, type UnansweredEntry } from '../protocol/analytics';
 import { groupsOf } from '../../activities/knowledge/gaps';
 import type { Embedder } from '../../activities/knowledge/embeddings';
 import { callsByDay, conversationsIn, costByDay, firstResponse, handoffReasons, handoffWait, instantsOf, messagesByDay, type DayRange } from '../../db/repositories/analytics';
@@ -22,17 +22,18 @@ const maxConversationIds = 100;
 /** The questions grouped by meaning, at most (the newest): grouping embeds each one. */
 const maxQuestions = 500;
 
+const day = z.string().refine(isIsoDate, 'a date written YYYY-MM-DD').openapi({ format: 'date', example: '2026-11-30' });
+const rangeQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
+
 /** `from` and `to` as asked, else the last 30 days ending today, in the tenant's time zone. */
-function dayRange(c: Context, tenantId: string, timeZone: string): DayRange {
+function dayRange(query: z.infer<typeof rangeQuery>, tenantId: string, timeZone: string): DayRange {
   const today = localTime(new Date(), timeZone).date;
-  const to = c.req.query('to') ?? today;
-  const from = c.req.query('from') ?? addDays(to, 1 - defaultDays);
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
-    if (!isIsoDate(value)) throw new HttpError(400, 'invalid_query', `${name}: a date written YYYY-MM-DD`);
-  }
+  const to = query.to ?? today;
+  const from = query.from ?? addDays(to, 1 - defaultDays);
   const days = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-  if (days < 1) throw new HttpError(400, 'invalid_query', 'from: must not be after to');
-  if (days > maxDays) throw new HttpError(400, 'invalid_query', `to: at most ${maxDays} days after from, both included`);
+  // Dates that are each fine but do not make a range: understood, and not possible.
+  if (days < 1) throw new HttpError(422, 'invalid_range', 'from: must not be after to');
+  if (days > maxDays) throw new HttpError(422, 'invalid_range', `to: at most ${maxDays} days after from, both included`);
   return { tenantId, timeZone, from, to };
 }
 
@@ -62,13 +63,23 @@ async function unsourcedQuestions(db: Kysely<Database>, embedder: Embedder | nul
 
 /** What the tenant's conversations looked like over a range of days: volumes per channel, who answered, how fast, and what went unanswered. */
 export function analyticsRoutes({ db, embedder }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
 
-  app.get('/', async (c) => {
+  const route = createRoute({
+    method: 'get',
+    path: '/',
+    summary: "The tenant's numbers",
+    description: `Per day and channel, from \`from\` to \`to\` (both included, the tenant's days; the last ${defaultDays} days by default, at most ${maxDays}): conversations and messages, who answered and how fast, calls, cost, and what went unanswered.`,
+    tags: ['Usage'],
+    security: agentSecurity,
+    request: { query: rangeQuery },
+    responses: { 200: jsonAnswer(analyticsReportSchema, 'The figures.'), ...errorAnswers(400, 401, 422) },
+  });
+  app.openapi(route, async (c) => {
     const tenantId = c.get('agent').tenant_id;
     const tenant = await db.selectFrom('tenants').select('time_zone').where('id', '=', tenantId).executeTakeFirstOrThrow();
-    const range = dayRange(c, tenantId, tenant.time_zone);
+    const range = dayRange(c.req.valid('query'), tenantId, tenant.time_zone);
     const [messages, conversations, cost, calls, firstWait, handoffWaited, reasons, gaps] = await Promise.all([
       messagesByDay(db, range),
       conversationsIn(db, range),
@@ -133,7 +144,7 @@ export function analyticsRoutes({ db, embedder }: ApiDeps) {
       calls: { count: calls.count, averageSeconds: calls.averageSeconds },
       costUsd: cost.totalUsd,
       unanswered,
-    } satisfies AnalyticsReport);
+    } satisfies AnalyticsReport, 200);
   });
 
   return app;

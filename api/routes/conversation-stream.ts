@@ -1,8 +1,9 @@
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { requireAgent, type AgentEnv } from '../auth';
 import { agentConversation } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
+import { agentSecurity, declaredRoutes, errorAnswers } from '../openapi';
 import { relayEvents } from '../sse';
 import type { BusEvent } from '../../db/events';
 import type { ReplyStreamEvents } from '../protocol/timeline';
@@ -14,10 +15,20 @@ type Streamed = Extract<BusEvent, { type: 'token' | 'turn_end' }>;
  * for the agent watching the conversation. Nothing here is kept: the recorded message follows on `GET /api/events`.
  */
 export function conversationStreamRoutes({ db, events }: ApiDeps) {
-  const app = new Hono<AgentEnv>();
+  const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
-  app.get('/:id/stream', async (c) => {
-    const conversation = await agentConversation(db, c.get('agent').tenant_id, c.req.param('id'));
+  const route = createRoute({
+    method: 'get',
+    path: '/{id}/stream',
+    summary: 'A reply as it is written (server-sent events)',
+    description: '`token` events (`turnId`, `attempt`, `seq`, `text`; a new attempt writes again from the start), `turn_end`, `ready` once live, `ping` when idle. Nothing here is kept.',
+    tags: ['Conversations'],
+    security: agentSecurity,
+    request: { params: z.object({ id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    responses: { 200: { description: 'An event stream that stays open.', content: { 'text/event-stream': { schema: z.string() } } }, ...errorAnswers(400, 401, 404) },
+  });
+  app.openapi(route, async (c) => {
+    const conversation = await agentConversation(db, c.get('agent').tenant_id, c.req.valid('param').id);
     return streamSSE(c, async (stream) => {
       await relayEvents<Streamed>(
         stream,

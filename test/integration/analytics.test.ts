@@ -213,8 +213,9 @@ describe('analytics', () => {
     };
     expect(await refusal('from=2026-02-30')).toEqual({ status: 400, body: { error: { code: 'invalid_query', message: expect.stringMatching(/^from: /) as string } } });
     expect(await refusal('from=2026-01-01&to=tomorrow')).toEqual({ status: 400, body: { error: { code: 'invalid_query', message: expect.stringMatching(/^to: /) as string } } });
-    expect(await refusal('from=2026-02-12&to=2026-02-10')).toEqual({ status: 400, body: { error: { code: 'invalid_query', message: 'from: must not be after to' } } });
-    expect(await refusal('from=2025-01-01&to=2026-01-02')).toMatchObject({ status: 400, body: { error: { code: 'invalid_query', message: expect.stringMatching(/^to: at most 366 days/) as string } } });
+    // Dates that are each fine but make no range: 422.
+    expect(await refusal('from=2026-02-12&to=2026-02-10')).toEqual({ status: 422, body: { error: { code: 'invalid_range', message: 'from: must not be after to' } } });
+    expect(await refusal('from=2025-01-01&to=2026-01-02')).toMatchObject({ status: 422, body: { error: { code: 'invalid_range', message: expect.stringMatching(/^to: at most 366 days/) as string } } });
     // 366 days, both included, is a whole leap year.
     expect((await stack.api('/api/analytics?from=2024-01-01&to=2024-12-31')).status).toBe(200);
     expect((await stack.api('/api/analytics?from=2026-02-10', { token: 'not-a-token' })).status).toBe(401);
