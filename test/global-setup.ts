@@ -36,19 +36,36 @@ async function postgresServer(): Promise<{ adminUrl: string; stop(): Promise<voi
 }
 
 /**
+ * A Temporal dev server on a free port; tried again on another when it exits at start (another process on this
+ * machine took the port between its choosing and the server's binding).
+ */
+async function temporalDevServer(attempts = 3): ReturnType<typeof startDevServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startDevServer({ cliPath: temporalCliPath(), port: await freePort(), uiPort: null, dbFile: null });
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof Error) || !error.message.startsWith('temporal dev server exited')) throw error;
+    }
+  }
+}
+
+/**
  * Starts what every integration test needs, once per run: a fresh, migrated database and a Temporal dev server with
  * the conversation search attributes.
  */
 export default async function setup(project: TestProject) {
   const postgres = await postgresServer();
-  const database = await createScratchDatabase(postgres.adminUrl, `conversations_test_${process.pid}`);
-
-  const temporal = await startDevServer({
-    cliPath: temporalCliPath(),
-    port: await freePort(),
-    uiPort: null,
-    dbFile: null,
-  });
+  let database: Awaited<ReturnType<typeof createScratchDatabase>> | undefined;
+  let temporal: Awaited<ReturnType<typeof startDevServer>> | undefined;
+  try {
+    database = await createScratchDatabase(postgres.adminUrl, `conversations_test_${process.pid}`);
+    temporal = await temporalDevServer();
+  } catch (error) {
+    // Nothing this run started outlives a setup that failed half-way.
+    await database?.drop().catch(() => undefined);
+    await postgres.stop();
+    throw error;
+  }
 
   project.provide('databaseUrl', database.url);
   project.provide('temporalAddress', temporal.address);
