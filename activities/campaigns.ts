@@ -26,11 +26,17 @@ export interface SendCampaignSliceResult {
 }
 
 export function campaignActivities({ db }: ActivityDeps, sendMessage: (input: SendMessageInput) => Promise<SendMessageResult>) {
-  /** Writes to one person: skipped if they opted out of the channel, else one outbox row, sent once whatever is retried. */
-  async function writeTo(campaign: Campaign, person: CampaignRecipient & { phone: string }): Promise<void> {
+  /**
+   * Writes to one person: skipped if they opted out of the channel, else one outbox row, sent once whatever is
+   * retried. Whether a message went to the channel (what the pace counts).
+   */
+  async function writeTo(campaign: Campaign, person: CampaignRecipient & { phone: string }): Promise<boolean> {
     const key = { tenantId: campaign.tenant_id, contactKey: person.phone };
     const optedOut = await db.selectNoFrom(optedOutExpression({ ...key, channel: campaign.channel }).as('out')).executeTakeFirstOrThrow();
-    if (optedOut.out) return skipRecipient(db, campaign.id, person.position, 'opted_out');
+    if (optedOut.out) {
+      await skipRecipient(db, campaign.id, person.position, 'opted_out');
+      return false;
+    }
     const conversationId = conversationWorkflowId(key);
     // The person's conversation is in the project from this outreach on: their reply is answered in its context.
     await enterProject(db, { id: conversationId, ...key, channel: campaign.channel }, campaign.project_id);
@@ -54,6 +60,7 @@ export function campaignActivities({ db }: ActivityDeps, sendMessage: (input: Se
       if (!(error instanceof ApplicationFailure) || error.type !== 'SendRejected') throw error;
     }
     await recipientSent(db, campaign.id, person.position, { messageId: outboxId, conversationId });
+    return true;
   }
 
   return {
@@ -73,10 +80,14 @@ export function campaignActivities({ db }: ActivityDeps, sendMessage: (input: Se
       // Alive every second, with the position reached, whatever the pace.
       const beat = setInterval(() => context.heartbeat(position), 1000);
       try {
-        for (const [index, person] of people.entries()) {
-          const due = started + gapMs * index;
-          if (due > Date.now()) await sleep(due - Date.now());
-          if (person.phone && !person.message_id) await writeTo(campaign, person as CampaignRecipient & { phone: string });
+        // The pace counts messages sent: a skipped person (an opt-out) or one written to before a retry takes no slot.
+        let sent = 0;
+        for (const person of people) {
+          if (person.phone && !person.message_id) {
+            const due = started + gapMs * sent;
+            if (due > Date.now()) await sleep(due - Date.now());
+            if (await writeTo(campaign, person as CampaignRecipient & { phone: string })) sent += 1;
+          }
           position = person.position + 1;
           context.heartbeat(position);
         }
