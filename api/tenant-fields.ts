@@ -40,13 +40,12 @@ export const serviceTexts = z
  * An http(s) URL a tenant gives (its API as a tool, its fallback model): a host (ASCII; an international one as
  * xn--…), perhaps a port and a path. Whether a client can call it is checked apart (422), as the pattern cannot say.
  */
+export const httpUrlPattern =
+  /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/-]*)?$/;
 export const httpUrlField = z
   .string()
   .max(2000)
-  .regex(
-    /^https?:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/-]*)?$/,
-    'an http or https URL: a host, perhaps a port and a path (https://api.example.com/v1)',
-  )
+  .regex(httpUrlPattern, 'an http or https URL: a host, perhaps a port and a path (https://api.example.com/v1)')
   .openapi({ example: 'https://api.example.com/v1' });
 
 /** A URL given as `httpUrlField` that a client can call, on a public address unless private ones are allowed: 422 otherwise. */
