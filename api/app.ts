@@ -54,6 +54,12 @@ export function createApp(deps: ApiDeps) {
   app.use('*', methodNotAllowed(() => app.routes));
   app.openAPIRegistry.registerComponent('securitySchemes', 'agentToken', { type: 'http', scheme: 'bearer', description: "An agent's token (`npm run agent:create`, `POST /api/settings/agents`, or a new tenant's `adminToken`)." });
   app.openAPIRegistry.registerComponent('securitySchemes', 'operatorToken', { type: 'http', scheme: 'bearer', description: 'The operator token: the service\'s ADMIN_TOKEN.' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'twilioSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Twilio-Signature',
+    description: "Twilio's signature of the request, made with the auth token of the account of the tenant whose number it names.",
+  });
   app.doc31('/openapi.json', contract);
   app.get('/docs', (c) => c.html(apiReferencePage(app.getOpenAPI31Document(contract) as Parameters<typeof apiReferencePage>[0])));
   app.route('/', healthRoutes(deps));

@@ -85,6 +85,22 @@ export function errorAnswers(...statuses: (keyof typeof errorMeanings)[]) {
   return Object.fromEntries(statuses.map((status) => [status, jsonAnswer(errorBodySchema, errorMeanings[status] ?? 'An error.')]));
 }
 
+/**
+ * A Twilio webhook's request and answers: its form (described from the zod schema the route checks it with, after
+ * the signature), signed with `X-Twilio-Signature`, answered with TwiML or nothing.
+ */
+export function twilioWebhook(form: z.ZodType, answer: 'twiml' | 'empty') {
+  const schema = Object.fromEntries(Object.entries(z.toJSONSchema(form, { io: 'input' })).filter(([key]) => key !== '$schema'));
+  return {
+    security: [{ twilioSignature: [] }],
+    request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema } } } },
+    responses: {
+      ...(answer === 'twiml' ? { 200: { description: 'TwiML.', content: { 'text/xml': { schema: z.string() } } } } : { 204: { description: 'Recorded.' } }),
+      ...errorAnswers(400, 403, 404, 415, 503),
+    },
+  };
+}
+
 /** Who may call: an agent's token (`agentToken`) or the operator's (`operatorToken`). */
 export const agentSecurity = [{ agentToken: [] }];
 export const operatorSecurity = [{ operatorToken: [] }];

@@ -1,12 +1,12 @@
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import twilio from 'twilio';
-import { z } from 'zod';
 import { conversationWorkflowId, type ConversationClient } from '../conversation-client';
 import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { createTenantLookup } from '../tenant-lookup';
+import { declaredRoutes, twilioWebhook } from '../openapi';
 import { signedWebhook, twilioSid, twimlResponse } from '../twilio-webhook';
 import { webhookSigners } from '../webhook-signers';
 import { serviceText } from '../../domain/texts';
@@ -87,12 +87,21 @@ async function callingGreeting(db: Kysely<Database>, tenantId: string, contactKe
 
 export function twilioVoiceRoutes(deps: ApiDeps) {
   const { config, db, conversations, log, twilioAccounts } = deps;
-  const app = new Hono();
+  const app = declaredRoutes();
+  const tags = ['Twilio'];
   const signed = signedWebhook(config, twilioAccounts);
   const tenantFor = createTenantLookup(db);
   const { call: callSigner } = webhookSigners(db, tenantFor);
 
-  app.post('/', async (c) => {
+  const callRoute = createRoute({
+    method: 'post',
+    path: '/',
+    summary: 'A call (Twilio Voice)',
+    description: "Answered with a ConversationRelay session on the caller's conversation (or, for a number no tenant answers, a goodbye).",
+    tags,
+    ...twilioWebhook(voiceForm, 'twiml'),
+  });
+  app.openapi(callRoute, async (c) => {
     const { form } = await signed(c.req.raw, voiceForm, callSigner);
     const outbound = form.Direction.startsWith('outbound');
     // The customer is whoever is not the service's number: the caller, or whom an outbound call rings.
@@ -132,7 +141,15 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
   });
 
   /** The relay session ended: a transfer to a person (HandoffData from the session's `end`), or goodbye. */
-  app.post('/ended', async (c) => {
+  const endedRoute = createRoute({
+    method: 'post',
+    path: '/ended',
+    summary: "A call's relay session ended (Twilio's Connect action)",
+    description: 'Put through to a person when the session ended for a handoff, else goodbye.',
+    tags,
+    ...twilioWebhook(connectActionForm, 'twiml'),
+  });
+  app.openapi(endedRoute, async (c) => {
     const { form } = await signed(c.req.raw, connectActionForm, callSigner);
     const transfer = form.HandoffData ? wantsPerson(form.HandoffData) : false;
     const call = await recordCallEnd(db, form.CallSid, {
@@ -160,7 +177,8 @@ export function twilioVoiceRoutes(deps: ApiDeps) {
     return twimlResponse(response.toString());
   });
 
-  app.post('/status', async (c) => {
+  const callStatusRoute = createRoute({ method: 'post', path: '/status', summary: "A call's status (Twilio)", tags, ...twilioWebhook(callStatusForm, 'empty') });
+  app.openapi(callStatusRoute, async (c) => {
     const { form } = await signed(c.req.raw, callStatusForm, callSigner);
     const final = finalStatuses.has(form.CallStatus);
     const call = final

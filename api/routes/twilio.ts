@@ -1,9 +1,9 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { createRoute, z } from '@hono/zod-openapi';
 import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { createTenantLookup } from '../tenant-lookup';
+import { declaredRoutes, twilioWebhook } from '../openapi';
 import { signedWebhook, twilioSid, twimlResponse } from '../twilio-webhook';
 import { webhookSigners } from '../webhook-signers';
 import { knownStatuses } from '../../domain/delivery-status';
@@ -29,12 +29,21 @@ const statusForm = z.object({
 
 export function twilioRoutes(deps: ApiDeps) {
   const { config, db, conversations, twilioAccounts } = deps;
-  const app = new Hono();
+  const app = declaredRoutes();
+  const tags = ['Twilio'];
   const tenantFor = createTenantLookup(db);
   const signed = signedWebhook(config, twilioAccounts);
   const signers = webhookSigners(db, tenantFor);
 
-  app.post('/messaging', async (c) => {
+  const messagingRoute = createRoute({
+    method: 'post',
+    path: '/messaging',
+    summary: 'An SMS or WhatsApp message (Twilio)',
+    description: "Recorded in the sender's conversation with the tenant whose number it was written to; answered at once with empty TwiML (the reply goes out through the API).",
+    tags,
+    ...twilioWebhook(messagingForm, 'twiml'),
+  });
+  app.openapi(messagingRoute, async (c) => {
     const { form, params } = await signed(c.req.raw, messagingForm, signers.to);
     const from = parseAddress(form.From);
     if (!from) throw new HttpError(400, 'invalid_webhook', 'From: not a phone number, short code or sender ID');
@@ -61,7 +70,15 @@ export function twilioRoutes(deps: ApiDeps) {
   });
 
   /** Delivery status callbacks: stored as events and applied so a status only ever moves forward. */
-  app.post('/status', async (c) => {
+  const statusRoute = createRoute({
+    method: 'post',
+    path: '/status',
+    summary: "A sent message's delivery status (Twilio)",
+    description: 'Applied so a status only ever moves forward; one that arrives before the send is recorded is applied when it is.',
+    tags,
+    ...twilioWebhook(statusForm, 'empty'),
+  });
+  app.openapi(statusRoute, async (c) => {
     const { form } = await signed(c.req.raw, statusForm, signers.from);
     try {
       const changed = await recordDeliveryEvent(db, {

@@ -17,7 +17,7 @@ async function schemathesis(token: string, filter: string[]): Promise<{ code: nu
   const args = [
     '--config-file', fileURLToPath(new URL('../support/schemathesis.toml', import.meta.url)),
     'run', `${stack.apiUrl}/openapi.json`, '--url', stack.apiUrl, '--checks', 'all', '-H', `Authorization: Bearer ${token}`,
-    '--max-examples', '25', '--seed', '1', '--workers', '1', '--no-color', '--report', 'json', '--report-json-path', join(reports, 'run.json'), ...filter,
+    '--max-examples', '15', '--seed', '1', '--workers', '1', '--no-color', '--report', 'json', '--report-json-path', join(reports, 'run.json'), ...filter,
   ];
   try {
     // Run where its own files (a hypothesis database) are thrown away with the reports.
