@@ -1,3 +1,4 @@
+import { z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { HttpError } from './errors';
 import { getConversation } from '../db/repositories/conversations';
@@ -9,3 +10,8 @@ export async function agentConversation(db: Kysely<Database>, tenantId: string, 
   if (!conversation || conversation.tenant_id !== tenantId) throw new HttpError(404, 'not_found', `no conversation ${id}`);
   return conversation;
 }
+
+/** A conversation's id in a route's path (`conversation:<tenant>:<contact>`, URL-encoded). */
+export const conversationIdParam = z.object({
+  id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' }, example: 'conversation:default:+16045550123' }),
+});

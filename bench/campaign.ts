@@ -1,3 +1,4 @@
+import type { CampaignView } from '../api/protocol/campaigns';
 import { readFileSync } from 'node:fs';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { sql } from 'kysely';
@@ -276,15 +277,7 @@ export async function campaignBenchmark(env: BenchEnv, options: { entries: numbe
   }
 }
 
-interface Counts {
-  audience: number;
-  queued: number;
-  sent: number;
-  delivered: number;
-  failed: number;
-  replied: number;
-  skipped: { duplicate: number; invalid: number; opted_out: number };
-}
+type Counts = CampaignView['counts'];
 
 const sum = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import { requireAgent, type AgentEnv } from '../auth';
-import { agentConversation } from '../agent-conversation';
+import { agentConversation, conversationIdParam } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
 import { agentSecurity, declaredRoutes, errorAnswers } from '../openapi';
 import { relayEvents } from '../sse';
@@ -24,7 +24,7 @@ export function conversationStreamRoutes({ db, events }: ApiDeps) {
     description: '`token` events (`turnId`, `attempt`, `seq`, `text`; a new attempt writes again from the start), `turn_end`, `ready` once live, `ping` when idle. Nothing here is kept.',
     tags: ['Conversations'],
     security: agentSecurity,
-    request: { params: z.object({ id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    request: { params: conversationIdParam },
     responses: { 200: { description: 'An event stream that stays open.', content: { 'text/event-stream': { schema: z.string() } } }, ...errorAnswers(400, 401, 404) },
   });
   app.openapi(route, async (c) => {

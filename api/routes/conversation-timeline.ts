@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
-import { agentConversation } from '../agent-conversation';
+import { agentConversation, conversationIdParam } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
@@ -67,7 +67,7 @@ export function conversationTimelineRoutes({ db }: ApiDeps) {
   const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
   const tags = ['Conversations'];
-  const idParam = z.object({ id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' }, example: 'conversation:default:+16045550123' }) });
+  const idParam = conversationIdParam;
 
   const conversationOr404 = (tenantId: string, id: string) => agentConversation(db, tenantId, id);
 

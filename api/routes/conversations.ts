@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
-import { agentConversation } from '../agent-conversation';
+import { agentConversation, conversationIdParam } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
@@ -43,7 +43,7 @@ const messageBody = z.union([
     .strict(),
 ]);
 const draftBody = z.object({ channel: z.enum(['sms', 'whatsapp']).default('sms'), instructions: z.string().trim().max(500).default('') }).strict();
-const idParam = z.object({ id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' }, example: 'conversation:default:+16045550123' }) });
+const idParam = conversationIdParam;
 const idempotencyHeader = z.object({
   'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,100}$/).optional().openapi({ description: 'A repeated key sends once: the first answer again.' }),
 });
