@@ -1,10 +1,11 @@
-import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context, sleep } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import type { SendMessageInput, SendMessageResult } from './outbound';
 import { conversationWorkflowId } from '../domain/conversation-key';
 import { fillTemplate } from '../domain/whatsapp-template';
 import { optedOutExpression } from '../db/repositories/contacts';
 import { enterProject, recipientSent, recipientsFrom, setCampaignStatus, skipRecipient } from '../db/repositories/campaigns';
+import { numbersOfTenant } from '../db/repositories/tenant-admin';
 import type { Campaign, CampaignRecipient, CampaignStatus } from '../db/schema';
 
 /**
@@ -23,6 +24,8 @@ export interface SendCampaignSliceInput {
 export interface SendCampaignSliceResult {
   /** Where the next slice starts; null: everyone was handled. */
   next: number | null;
+  /** The campaign cannot go on: its sending number is no longer the tenant's. */
+  stopped?: 'sender_gone';
 }
 
 export function campaignActivities({ db }: ActivityDeps, sendMessage: (input: SendMessageInput) => Promise<SendMessageResult>) {
@@ -65,24 +68,28 @@ export function campaignActivities({ db }: ActivityDeps, sendMessage: (input: Se
 
   return {
     /**
-     * Sends the campaign's next people, paced to its rate, for about two seconds; heartbeats the position it reached,
-     * so a retry after a lost worker goes on from there (and the outbox keeps anyone from getting it twice).
+     * Sends the campaign's next people (at most 50, or about two seconds of its pace), paced to its rate, and then
+     * waits out the pace after its last send, so slices one after another keep the rate. A retry after a lost worker
+     * passes over whoever was written to (their rows say so; the outbox keeps anyone from getting it twice). A pause
+     * or cancel stops it between two people. A sender that is no longer the tenant's (a number given up, a tenant
+     * deleted) stops the campaign.
      */
     async sendCampaignSlice(input: SendCampaignSliceInput): Promise<SendCampaignSliceResult> {
       const context = Context.current();
       const campaign = await db.selectFrom('campaigns').selectAll().where('id', '=', input.campaignId).executeTakeFirst();
       if (!campaign) throw ApplicationFailure.nonRetryable(`no campaign ${input.campaignId}`, 'CampaignMissing');
-      const resumed = context.info.heartbeatDetails as number | undefined;
-      let position = Math.max(input.from, resumed ?? 0);
+      if (!(await numbersOfTenant(db, campaign.tenant_id)).includes(campaign.sender)) return { next: null, stopped: 'sender_gone' };
+      let position = input.from;
       const gapMs = 1000 / campaign.rate_per_second;
       const started = Date.now();
       const people = await recipientsFrom(db, campaign.id, position, Math.max(1, Math.min(sliceMax, Math.ceil((sliceMs / 1000) * campaign.rate_per_second))));
-      // Alive every second, with the position reached, whatever the pace.
+      // Alive every second, whatever the pace: a cancellation reaches the activity through its heartbeat.
       const beat = setInterval(() => context.heartbeat(position), 1000);
       try {
         // The pace counts messages sent: a skipped person (an opt-out) or one written to before a retry takes no slot.
         let sent = 0;
         for (const person of people) {
+          if (context.cancellationSignal.aborted) throw new CancelledFailure('the campaign was paused or cancelled');
           if (person.phone && !person.message_id) {
             const due = started + gapMs * sent;
             if (due > Date.now()) await sleep(due - Date.now());
@@ -91,6 +98,8 @@ export function campaignActivities({ db }: ActivityDeps, sendMessage: (input: Se
           position = person.position + 1;
           context.heartbeat(position);
         }
+        const nextDue = started + gapMs * sent;
+        if (sent > 0 && nextDue > Date.now()) await sleep(nextDue - Date.now());
       } finally {
         clearInterval(beat);
       }

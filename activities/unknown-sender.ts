@@ -9,8 +9,8 @@ export interface Screened {
 
 /**
  * Under the tenant's `known_only` policy, whether the conversation's person is someone the business has never written
- * to (no reply by the assistant or a person, ever), and whether anything was sent to them in the last 24 hours. Null:
- * the policy is `open`, or they are known.
+ * to (no message from a person of the team, no text from the assistant, ever), and whether a text was sent to them in
+ * the last 24 hours. Null: the policy is `open`, or they are known.
  */
 export async function unknownSender(db: Kysely<Database>, tenantId: string, conversationId: string): Promise<{ writtenToRecently: boolean } | null> {
   const tenant = await db.selectFrom('tenants').select('inbound_policy').where('id', '=', tenantId).executeTakeFirst();
@@ -18,8 +18,11 @@ export async function unknownSender(db: Kysely<Database>, tenantId: string, conv
   const written = await db
     .selectFrom('messages')
     .select([
-      sql<boolean>`coalesce(bool_or(author in ('ai', 'agent')), false)`.as('known'),
-      sql<boolean>`coalesce(bool_or(created_at > now() - interval '24 hours'), false)`.as('recently'),
+      // A person of the team (a reply, a campaign), or the assistant on a text: a call or a web chat, which anyone can
+      // open, makes nobody known.
+      sql<boolean>`coalesce(bool_or(author = 'agent' or (author = 'ai' and channel in ('sms', 'whatsapp'))), false)`.as('known'),
+      // The once-a-day notice counts texts sent to them, not what a call said.
+      sql<boolean>`coalesce(bool_or(created_at > now() - interval '24 hours' and channel in ('sms', 'whatsapp')), false)`.as('recently'),
     ])
     .where('conversation_id', '=', conversationId)
     .where('direction', '=', 'outbound')

@@ -39,7 +39,8 @@ export function handleError(log: Logger) {
     }
     if (error instanceof SecretUnreadable) {
       log.error('tenant credentials unreadable', { path: c.req.path, error: error.message });
-      return c.json(errorBody('credentials_unreadable', `${error.message}; the operator must set SECRETS_KEY or the tenant's credentials again`), 503);
+      // Which tenant or key is the operator's to read in the log, not the caller's.
+      return c.json(errorBody('credentials_unreadable', "a tenant's stored credentials cannot be read now; retry later"), 503);
     }
     log.error('unhandled error', { path: c.req.path, error: error.stack ?? String(error) });
     return c.json(errorBody('internal', 'internal error'), 500);

@@ -25,25 +25,3 @@ export async function readForm(request: Request): Promise<Record<string, string>
   }
   return Object.fromEntries(new URLSearchParams(await request.text()));
 }
-
-/**
- * Reads a Twilio webhook's form and checks its signature before anything else, so an unsigned request learns
- * nothing. The token to check it with is chosen from the form (`authTokenFor`: the account of the tenant whose
- * number it names), so a request signed with any other account's token is refused. `publicBaseUrl` is what Twilio
- * called (PUBLIC_BASE_URL), not what this process sees behind a proxy.
- */
-export async function readSignedForm(
-  request: Request,
-  authTokenFor: (params: Record<string, string>) => Promise<string>,
-  publicBaseUrl: string,
-): Promise<Record<string, string>> {
-  const params = await readForm(request);
-  const url = new URL(request.url);
-  verifyTwilioSignature({
-    authToken: await authTokenFor(params),
-    signature: request.headers.get('x-twilio-signature') ?? undefined,
-    publicUrl: `${publicBaseUrl}${url.pathname}${url.search}`,
-    params,
-  });
-  return params;
-}

@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import { parseAddress } from './contacts';
 import type { SignerOf } from './twilio-webhook';
 import { tenantOfCall } from '../db/repositories/calls';
+import { tenantOfMessage } from '../db/repositories/messages';
 import type { Database } from '../db/schema';
 
 /**
- * Whose Twilio account signs each kind of webhook, told by the service's own number in it: the number a message was
- * written to, the number the service sent from (a status callback), the service's side of a call. `tenantFor` is
- * the API's number directory.
+ * Whose Twilio account signs each kind of webhook: for what the service recorded (a message it sent, a call), the
+ * tenant it recorded it for, so one tenant's token can never speak for another's records; otherwise the service's
+ * own number in it (the number a message was written to, the service's side of a new call). `tenantFor` is the
+ * API's number directory.
  */
 export function webhookSigners(db: Kysely<Database>, tenantFor: (number: string) => Promise<string | null>) {
   const ofNumber = async (raw: string | undefined) => {
@@ -15,11 +17,14 @@ export function webhookSigners(db: Kysely<Database>, tenantFor: (number: string)
     return address ? tenantFor(address.contactKey) : null;
   };
   const to: SignerOf = (params) => ofNumber(params.To);
-  const from: SignerOf = (params) => ofNumber(params.From);
-  /** From on a call the service placed, To on one it answered; without them, the call as recorded. */
+  /** A sent message's status: the tenant that sent it, as recorded; one not recorded yet, by the number it came from. */
+  const status: SignerOf = async (params) => (params.MessageSid ? await tenantOfMessage(db, params.MessageSid) : null) ?? ofNumber(params.From);
+  /** A call: the tenant it was recorded for; one not recorded yet, by the service's number on it (From on a call it placed, To on one it answered). */
   const call: SignerOf = async (params) => {
-    if (params.From && params.To) return ofNumber((params.Direction ?? 'inbound').startsWith('outbound') ? params.From : params.To);
-    return params.CallSid ? tenantOfCall(db, params.CallSid) : null;
+    const recorded = params.CallSid ? await tenantOfCall(db, params.CallSid) : null;
+    if (recorded) return recorded;
+    if (!params.From || !params.To) return null;
+    return ofNumber((params.Direction ?? 'inbound').startsWith('outbound') ? params.From : params.To);
   };
-  return { to, from, call };
+  return { to, status, call };
 }

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, CancellationScope, condition, continueAsNew, isCancellation, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { CampaignStatus } from '../db/schema';
 import { campaignStatusQuery, cancelCampaignUpdate, pauseCampaignUpdate, resumeCampaignUpdate, type CampaignInput } from './campaign-definitions';
@@ -8,6 +8,8 @@ const { sendCampaignSlice } = proxyActivities<Activities>({
   // from there on another within seconds, and the outbox keeps anyone from getting the message twice.
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '5 seconds',
+  // A slice stopped by a pause or cancel is waited for, so the next one never runs beside it.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -24,6 +26,8 @@ const { campaignStatus } = proxyActivities<Activities>({
 export async function campaignWorkflow(input: CampaignInput): Promise<CampaignStatus> {
   let paused = input.paused ?? false;
   let cancelled = false;
+  /** The slice being sent: a pause or cancel stops it at once (its activity is cancelled), rather than after it. */
+  let slice: CancellationScope | null = null;
   let status: CampaignStatus = 'scheduled';
   const show = async (next: CampaignStatus) => {
     if (next === status && next !== 'scheduled') return;
@@ -35,7 +39,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSt
   const live = (): CampaignStatus => (cancelled ? 'cancelled' : paused ? 'paused' : status === 'paused' ? 'running' : status);
   setHandler(campaignStatusQuery, () => live());
   setHandler(pauseCampaignUpdate, () => {
-    if (!cancelled && status !== 'done') paused = true;
+    if (!cancelled && status !== 'done') {
+      paused = true;
+      slice?.cancel();
+    }
     return live();
   });
   setHandler(resumeCampaignUpdate, () => {
@@ -43,7 +50,10 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSt
     return live();
   });
   setHandler(cancelCampaignUpdate, () => {
-    if (status !== 'done') cancelled = true;
+    if (status !== 'done') {
+      cancelled = true;
+      slice?.cancel();
+    }
     return live();
   });
 
@@ -60,10 +70,24 @@ export async function campaignWorkflow(input: CampaignInput): Promise<CampaignSt
       continue;
     }
     await show('running');
+    // Paused or cancelled while that was recorded: not one more person.
+    if (paused || cancelled) continue;
     if (workflowInfo().continueAsNewSuggested) {
       await continueAsNew<typeof campaignWorkflow>({ ...input, from, paused });
     }
-    ({ next: from } = await sendCampaignSlice({ campaignId: input.campaignId, from }));
+    const scope = new CancellationScope();
+    slice = scope;
+    const startFrom: number = from;
+    try {
+      const result = await scope.run(() => sendCampaignSlice({ campaignId: input.campaignId, from: startFrom }));
+      from = result.next;
+      if (result.stopped) cancelled = true;
+    } catch (error) {
+      // Stopped by a pause or cancel: whoever was written to is recorded; the next slice goes on from the first who was not.
+      if (!isCancellation(error)) throw error;
+    } finally {
+      slice = null;
+    }
   }
   await show(cancelled ? 'cancelled' : 'done');
   return status;

@@ -111,8 +111,10 @@ export function campaignRoutes({ db, temporal, config, twilioAccounts }: ApiDeps
       const body = c.req.valid('json');
       const project = await getProject(db, agent.tenant_id, body.project);
       if (!project) throw new HttpError(422, 'unknown_project', `no project ${body.project} (GET /api/settings/projects)`);
-      const sender = project.sender_number ?? (await numbersOfTenant(db, agent.tenant_id))[0];
+      const numbers = await numbersOfTenant(db, agent.tenant_id);
+      const sender = project.sender_number ?? numbers[0];
       if (!sender) throw new HttpError(409, 'no_sender', 'the project has no sender number and the tenant has no numbers');
+      if (!numbers.includes(sender)) throw new HttpError(409, 'sender_not_yours', `the project's number ${sender} is no longer one of the tenant's (PATCH /api/settings/projects/${project.id})`);
       const message = await messageOf(agent.tenant_id, body.template);
       const sendAt = body.sendAt ? new Date(body.sendAt) : new Date();
       const campaign = await createCampaign(

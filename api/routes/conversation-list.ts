@@ -22,7 +22,8 @@ const listQuery = z.object({
   ids: z
     .string()
     // Up to 200 ids, in the characters ids are made of.
-    .regex(/^[A-Za-z0-9:+._@-]{1,120}(?:,[A-Za-z0-9:+._@-]{1,120}){0,199}$/, 'up to 200 conversation ids, comma-separated')
+    // (An alphanumeric sender ID may hold spaces.)
+    .regex(/^[A-Za-z0-9:+._@ -]{1,120}(?:,[A-Za-z0-9:+._@ -]{1,120}){0,199}$/, 'up to 200 conversation ids, comma-separated')
     .transform((value) => value.split(','))
     .optional(),
 })

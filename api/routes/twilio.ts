@@ -79,7 +79,7 @@ export function twilioRoutes(deps: ApiDeps) {
     ...twilioWebhook(statusForm, 'empty'),
   });
   app.openapi(statusRoute, async (c) => {
-    const { form } = await signed(c.req.raw, statusForm, signers.from);
+    const { form } = await signed(c.req.raw, statusForm, signers.status);
     try {
       const changed = await recordDeliveryEvent(db, {
         providerMessageId: form.MessageSid,

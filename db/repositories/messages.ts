@@ -135,3 +135,9 @@ export async function lastInboundAt(db: Kysely<Database>, conversationId: string
     .executeTakeFirst();
   return row?.at ?? null;
 }
+
+/** The tenant that sent the message the channel knows by `providerMessageId`, if it was recorded. */
+export async function tenantOfMessage(db: Kysely<Database>, providerMessageId: string): Promise<string | null> {
+  const row = await db.selectFrom('messages').select('tenant_id').where('provider_message_id', '=', providerMessageId).executeTakeFirst();
+  return row?.tenant_id ?? null;
+}

@@ -134,9 +134,12 @@ describe('outbound campaigns', () => {
     expect(await error(over, 409)).toMatchObject({ code: 'campaign_over' });
 
     // Sent now: to each person once, as written.
-    const now = (await json<{ campaign: CampaignView }>(await post({ audience: [{ phone: numberOf(2) }, { phone: '604-558-0002' }, { phone: numberOf(3) }] }), 201)).campaign;
+    // At half a message a second each slice is one person: the pace holds from one slice to the next.
+    const now = (await json<{ campaign: CampaignView }>(await post({ ratePerSecond: 0.5, audience: [{ phone: numberOf(2) }, { phone: '604-558-0002' }, { phone: numberOf(3) }] }), 201)).campaign;
     const finished = await until(now.id, (c) => c.status === 'done');
     expect(finished.counts).toMatchObject({ audience: 3, sent: 2, queued: 0, skipped: { duplicate: 1, invalid: 0, opted_out: 0 } });
+    const [first, second] = stack.twilio.sent.filter((m) => m.to === numberOf(2) || m.to === numberOf(3));
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(1950);
     expect(stack.twilio.sent.filter((m) => m.to === numberOf(2) || m.to === numberOf(3)).map((m) => ({ to: m.to, from: m.from, body: m.body }))).toEqual([
       { to: numberOf(2), from: sender, body: 'Hello from the shop!' },
       { to: numberOf(3), from: sender, body: 'Hello from the shop!' },

@@ -97,6 +97,10 @@ describe("tenants' own Twilio accounts", () => {
     const status = { MessageSid: sent[0]!.sid, MessageStatus: 'delivered', AccountSid: harbour.accountSid, From: harbour.number, To: ana };
     const postStatus = (token: string) => fetch(`${stack.apiUrl}${statusPath}`, { method: 'POST', ...signedForm(`${stack.config.PUBLIC_BASE_URL}${statusPath}`, token, status) });
     expect((await postStatus(bakery.authToken)).status).toBe(403);
+    // Naming its own number does not let one company's token speak for another's message.
+    const forgedStatus = { ...status, AccountSid: bakery.accountSid, From: bakery.number };
+    const forgedPost = await fetch(`${stack.apiUrl}${statusPath}`, { method: 'POST', ...signedForm(`${stack.config.PUBLIC_BASE_URL}${statusPath}`, bakery.authToken, forgedStatus) });
+    expect(forgedPost.status).toBe(403);
     expect((await postStatus(harbour.authToken)).status).toBe(204);
 
     // A call to the company's number: its voice webhook and relay socket take its token alone.

@@ -67,12 +67,20 @@ describe('the known-only inbound policy', () => {
 
     // Known-only: a call from a stranger is still answered.
     await knownOnly();
-    const caller = stack.caller(uniquePhone());
+    const number = uniquePhone();
+    const caller = stack.caller(number);
     expect(await caller.ring()).toBe(200);
     await caller.connect();
     stack.openai.script({ content: 'You are speaking with the shop.' });
     caller.say('who is this?');
     expect((await caller.reply()).text).toBe('You are speaking with the shop.');
     await caller.hangUp();
+    // A call anyone can place makes nobody known: their text is still screened (once the call's summary is written:
+    // a call is the model's).
+    await stack.settled(number);
+    const calls = stack.openai.requests.length;
+    await text(number, 'and by text?');
+    expect(stack.twilio.sent.at(-1)).toMatchObject({ to: number, body: defaultServiceTexts.unknownSender });
+    expect(stack.openai.requests).toHaveLength(calls);
   });
 });
