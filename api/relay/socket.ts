@@ -8,6 +8,7 @@ import { tenantOfCall } from '../../db/repositories/calls';
 import type { TwilioAccounts } from '../../worker/twilio-accounts';
 import { errorBody } from '../errors';
 import { relayPath, relayUrl } from '../routes/twilio-voice';
+import { twilioSid } from '../twilio-webhook';
 
 /** Twilio's frames are small; anything bigger is not a ConversationRelay frame. */
 const maxFrameBytes = 64 * 1024;
@@ -36,7 +37,8 @@ export function attachRelaySocket(server: Server, config: Config, accounts: Twil
     const publicUrl = `${relayUrl(config.PUBLIC_BASE_URL)}${url.search}`;
     // The URL the voice route gave names the call (`callRelayUrl`); the signature below covers it.
     const callSid = url.searchParams.get('callSid');
-    const authToken = await accounts.authToken(callSid ? await tenantOfCall(deps.db, callSid) : null);
+    // Only a well-formed SID is looked up: nothing of the URL is verified yet.
+    const authToken = await accounts.authToken(callSid && twilioSid.safeParse(callSid).success ? await tenantOfCall(deps.db, callSid) : null);
     if (!twilio.validateRequest(authToken, signature, publicUrl, {})) {
       return refuse(socket, 403, 'signature_invalid', 'X-Twilio-Signature does not match the request');
     }
