@@ -3,6 +3,7 @@ import { OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi';
 import type { Env, MiddlewareHandler } from 'hono';
 import { HttpError } from './errors';
 import { withoutNul } from './nul';
+import { isIsoDate } from '../domain/time-zone';
 
 /** Every error the API answers: one shape, whatever went wrong (malformed JSON, a refused token, a missing row). */
 export const errorBodySchema = z
@@ -61,6 +62,19 @@ export function text(max: number) {
     .transform((value) => value.trim());
 }
 
+/** A whole number in a query string, from `min` to `max`, `fallback` when left out; the contract says the bounds. */
+export function queryInt(min: number, max: number, fallback: number) {
+  return z.coerce.number().int().min(min).max(max).default(fallback).openapi({ type: 'integer', minimum: min, maximum: max });
+}
+
+/** A day in a query string, YYYY-MM-DD. */
+export const isoDay = z.string().refine(isIsoDate, 'a date written YYYY-MM-DD').openapi({ format: 'date', example: '2026-11-30' });
+
+/** A zod schema as the plain JSON Schema the contract shows, for a body a route checks by its own rules. */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(z.toJSONSchema(schema, { io: 'input' })).filter(([key]) => key !== '$schema'));
+}
+
 /** A JSON answer. */
 export function jsonAnswer<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { 'application/json': { schema } } };
@@ -90,7 +104,7 @@ export function errorAnswers(...statuses: (keyof typeof errorMeanings)[]) {
  * the signature), signed with `X-Twilio-Signature`, answered with TwiML or nothing.
  */
 export function twilioWebhook(form: z.ZodType, answer: 'twiml' | 'empty') {
-  const schema = Object.fromEntries(Object.entries(z.toJSONSchema(form, { io: 'input' })).filter(([key]) => key !== '$schema'));
+  const schema = jsonSchemaOf(form);
   return {
     security: [{ twilioSignature: [] }],
     request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema } } } },

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, isoDay, jsonAnswer } from '../openapi';
 import { analyticsReportSchema, type AnalyticsDay, type AnalyticsReport, type ChannelCounts, type UnansweredEntry } from '../protocol/analytics';
 import { groupsOf } from '../../activities/knowledge/gaps';
 import type { Embedder } from '../../activities/knowledge/embeddings';
@@ -12,7 +12,7 @@ import { unansweredQuestions } from '../../db/repositories/knowledge-gaps';
 import type { Database } from '../../db/schema';
 import { channels, type Channel } from '../../domain/channels';
 import { asksAFact } from '../../domain/citations';
-import { addDays, isIsoDate, localTime } from '../../domain/time-zone';
+import { addDays, localTime } from '../../domain/time-zone';
 
 const maxDays = 366;
 const defaultDays = 30;
@@ -22,8 +22,7 @@ const maxConversationIds = 100;
 /** The questions grouped by meaning, at most (the newest): grouping embeds each one. */
 const maxQuestions = 500;
 
-const day = z.string().refine(isIsoDate, 'a date written YYYY-MM-DD').openapi({ format: 'date', example: '2026-11-30' });
-const rangeQuery = z.object({ from: day.optional(), to: day.optional() }).strict();
+const rangeQuery = z.object({ from: isoDay.optional(), to: isoDay.optional() }).strict();
 
 /** `from` and `to` as asked, else the last 30 days ending today, in the tenant's time zone. */
 function dayRange(query: z.infer<typeof rangeQuery>, tenantId: string, timeZone: string): DayRange {

@@ -5,13 +5,13 @@ import { HttpError } from '../errors';
 import { conversationStatuses } from '../../domain/conversation-status';
 import { listInbox, type InboxCursor, type InboxRow } from '../../db/repositories/inbox';
 import { channels, type Channel } from '../../domain/channels';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, queryInt } from '../openapi';
 import type { ConversationList } from '../protocol/agent-api';
 import { conversationListSchema } from '../protocol/agent-schemas';
 import { itemView } from '../conversation-views';
 
 const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ type: 'integer', minimum: 1, maximum: 200 }),
+  limit: queryInt(1, 200, 50),
   channel: z.enum(channels as readonly [Channel, ...Channel[]]).optional(),
   status: z.enum(conversationStatuses).optional(),
   open: z.enum(['approval', 'handoff', 'any']).optional(),

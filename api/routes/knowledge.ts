@@ -4,7 +4,7 @@ import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { invalidBody } from '../json-body';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, jsonSchemaOf, queryInt, text, withJsonBody } from '../openapi';
 import { ingestProgressSchema, knowledgeDocumentSchema, knowledgeGapSchema, knowledgeHitSchema } from '../protocol/knowledge';
 import { httpUrlField, httpUrlPattern } from '../tenant-fields';
 import { withoutNul } from '../nul';
@@ -26,7 +26,7 @@ const documentBody = z
   .strict();
 
 /** The two bodies a document comes in, as the contract describes them. */
-const documentJsonSchema = Object.fromEntries(Object.entries(z.toJSONSchema(documentBody, { io: 'input' })).filter(([key]) => key !== '$schema'));
+const documentJsonSchema = jsonSchemaOf(documentBody);
 const documentFormSchema = {
   type: 'object' as const,
   required: ['file'],
@@ -44,11 +44,9 @@ const ingestBody = z
   })
   .strict();
 
-/** A whole number in a query, between `min` and `max`. */
-const count = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback).openapi({ type: 'integer', minimum: min, maximum: max });
-const pageQuery = z.object({ limit: count(1, 500, 100), offset: z.coerce.number().int().min(0).max(1_000_000).default(0).openapi({ type: 'integer', minimum: 0, maximum: 1_000_000 }) }).strict();
-const gapsQuery = z.object({ days: count(1, 365, 30), limit: count(1, 100, 10) }).strict();
-const searchQuery = z.object({ q: text(500), limit: count(1, 20, 5) }).strict();
+const pageQuery = z.object({ limit: queryInt(1, 500, 100), offset: queryInt(0, 1_000_000, 0) }).strict();
+const gapsQuery = z.object({ days: queryInt(1, 365, 30), limit: queryInt(1, 100, 10) }).strict();
+const searchQuery = z.object({ q: text(500), limit: queryInt(1, 20, 5) }).strict();
 const uuidParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });
 const tags = ['Knowledge'];
 

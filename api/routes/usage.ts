@@ -2,10 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, isoDay, jsonAnswer } from '../openapi';
 import type { UsageReport } from '../protocol/agent-api';
 import { usageReportSchema } from '../protocol/agent-schemas';
-import { isIsoDate, localTime } from '../../domain/time-zone';
+import { localTime } from '../../domain/time-zone';
 import { budgetOf, usageByDay } from '../../db/repositories/usage';
 
 const maxDays = 366;
@@ -14,7 +14,6 @@ const maxDays = 366;
 export function usageRoutes({ db }: ApiDeps) {
   const app = declaredRoutes<AgentEnv>();
   app.use('*', requireAgent(db));
-  const day = z.string().refine(isIsoDate, 'a date written YYYY-MM-DD').openapi({ format: 'date', example: '2026-11-30' });
 
   const route = createRoute({
     method: 'get',
@@ -23,7 +22,7 @@ export function usageRoutes({ db }: ApiDeps) {
     description: `Per day (the tenant's days) and model, from \`from\` to \`to\` (inclusive, at most ${maxDays} days; this month so far by default), with the month's budget.`,
     tags: ['Usage'],
     security: agentSecurity,
-    request: { query: z.object({ from: day.optional(), to: day.optional() }).strict() },
+    request: { query: z.object({ from: isoDay.optional(), to: isoDay.optional() }).strict() },
     responses: { 200: jsonAnswer(usageReportSchema, 'Usage and cost.'), ...errorAnswers(400, 401, 422) },
   });
   app.openapi(route, async (c) => {
