@@ -1,6 +1,7 @@
 import type { ApiDeps } from './deps';
 import { apiReferencePage } from './api-reference';
-import { declaredRoutes } from './openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { declaredRoutes, jsonAnswer } from './openapi';
 import { methodNotAllowed } from './method-not-allowed';
 import { bodyLimits } from './body-limit';
 import { errorBody, handleError } from './errors';
@@ -46,6 +47,8 @@ const contract = {
   },
 };
 
+const page = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+
 export function createApp(deps: ApiDeps) {
   const app = declaredRoutes();
   app.onError(handleError(deps.log));
@@ -54,6 +57,7 @@ export function createApp(deps: ApiDeps) {
   app.use('*', methodNotAllowed(() => app.routes));
   app.openAPIRegistry.registerComponent('securitySchemes', 'agentToken', { type: 'http', scheme: 'bearer', description: "An agent's token (`npm run agent:create`, `POST /api/settings/agents`, or a new tenant's `adminToken`)." });
   app.openAPIRegistry.registerComponent('securitySchemes', 'operatorToken', { type: 'http', scheme: 'bearer', description: 'The operator token: the service\'s ADMIN_TOKEN.' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'chatSession', { type: 'http', scheme: 'bearer', description: "A web visitor's chat session token (`POST /api/chat/sessions`)." });
   app.openAPIRegistry.registerComponent('securitySchemes', 'twilioSignature', {
     type: 'apiKey',
     in: 'header',
@@ -61,7 +65,16 @@ export function createApp(deps: ApiDeps) {
     description: "Twilio's signature of the request, made with the auth token of the account of the tenant whose number it names.",
   });
   app.doc31('/openapi.json', contract);
-  app.get('/docs', (c) => c.html(apiReferencePage(app.getOpenAPI31Document(contract) as Parameters<typeof apiReferencePage>[0])));
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This contract (OpenAPI 3.1)',
+    tags: ['Pages'],
+    responses: { 200: jsonAnswer(z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }), 'The contract.') },
+  });
+  app.openapi(createRoute({ method: 'get', path: '/docs', summary: 'This contract as a page to read', tags: ['Pages'], responses: { 200: page('The reference.') } }), (c) =>
+    c.html(apiReferencePage(app.getOpenAPI31Document(contract) as Parameters<typeof apiReferencePage>[0])),
+  );
   app.route('/', healthRoutes(deps));
   app.route('/webhooks/twilio', twilioRoutes(deps));
   app.route('/webhooks/twilio/voice', twilioVoiceRoutes(deps));
@@ -91,7 +104,9 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/chat', chatVisitorRoutes(deps, chat));
   app.route('/api', agentRoutes(deps));
   app.route('/console', consoleRoutes());
-  app.get('/favicon.ico', (c) => c.redirect('/console/favicon.svg', 301));
+  app.openapi(createRoute({ method: 'get', path: '/favicon.ico', summary: "The console's icon (where browsers look)", tags: ['Pages'], responses: { 301: { description: 'To `/console/favicon.svg`.' } } }), (c) =>
+    c.redirect('/console/favicon.svg', 301),
+  );
   app.route('/', widgetRoutes(deps));
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   return app;

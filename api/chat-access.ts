@@ -47,16 +47,18 @@ export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
     return { ...session, key, conversationId: conversationWorkflowId(key) };
   }
 
-  /**
-   * For routes under `/sessions/:id` (or `/:id`): the token must open that very session (404 otherwise). Runs
-   * before the body is read, so a request from no one parses nothing.
-   */
-  const ownSession = createMiddleware<SessionEnv>(async (c, next) => {
-    const session = await sessionOf(c);
-    if (c.req.param('id') !== session.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
-    c.set('session', session);
-    await next();
-  });
+  /** The session the token opens, for the route (`c.get('session')`); `own`: the path's `:id` must be that very session (404 otherwise). */
+  const session = (own: boolean) =>
+    createMiddleware<SessionEnv>(async (c, next) => {
+      const found = await sessionOf(c);
+      if (own && c.req.param('id') !== found.id) throw new HttpError(404, 'not_found', 'no such chat in this session');
+      c.set('session', found);
+      await next();
+    });
+  /** Runs before the body is read, so a request from no one parses nothing. */
+  const withSession = session(false);
+  /** For routes under `/sessions/:id` (or `/:id`): the token must open that very session. */
+  const ownSession = session(true);
 
   /** CORS: the widget runs on the tenant's sites. Which origins may is checked once the tenant is known. */
   const cors: MiddlewareHandler = async (c, next) => {
@@ -74,5 +76,5 @@ export function chatAccess({ config, db }: Pick<ApiDeps, 'config' | 'db'>) {
     await next();
   };
 
-  return { idleMs, limits, addressOf, checkOrigin, sessionOf, ownSession, cors };
+  return { idleMs, limits, addressOf, checkOrigin, withSession, ownSession, cors };
 }

@@ -4,29 +4,21 @@ import type { Env, MiddlewareHandler } from 'hono';
 import { HttpError } from './errors';
 import { withoutNul } from './nul';
 import { isIsoDate } from '../domain/time-zone';
-
-/** Every error the API answers: one shape, whatever went wrong (malformed JSON, a refused token, a missing row). */
-export const errorBodySchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ description: 'A stable, machine-readable reason: `invalid_body`, `not_found`, `number_taken`…', example: 'not_found' }),
-      message: z.string().openapi({ description: 'What went wrong, in words for a person.' }),
-    }),
-  })
-  .openapi('Error');
+import { errorBodySchema } from './protocol/error-body';
 
 const where = { json: 'invalid_body', query: 'invalid_query', param: 'invalid_params', header: 'invalid_header' } as Record<string, string>;
 
-/**
- * Routes whose schemas are their documentation: a request that does not fit is a 400 in the service's error shape,
- * naming the first problem (as `jsonBody` does for routes not declared yet).
- */
+/** A request part that does not fit its schema: 400, naming the first problem. */
+export function invalidRequest(target: string, error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): HttpError {
+  const issue = error.issues[0];
+  return new HttpError(400, where[target] ?? 'bad_request', issue ? `${issue.path.join('.') || (target === 'json' ? 'body' : target)}: ${issue.message}` : `invalid ${target}`);
+}
+
+/** Routes whose schemas are their documentation: a request that does not fit is a 400 in the service's error shape. */
 export function declaredRoutes<E extends Env>() {
   return new OpenAPIHono<E>({
     defaultHook: (result) => {
-      if (result.success) return;
-      const issue = result.error.issues[0];
-      throw new HttpError(400, where[result.target] ?? 'bad_request', issue ? `${issue.path.join('.') || result.target}: ${issue.message}` : `invalid ${result.target}`);
+      if (!result.success) throw invalidRequest(result.target, result.error);
     },
   });
 }
@@ -61,6 +53,9 @@ export function text(max: number) {
     .regex(/[^\s\ufeff]/, 'must not be blank')
     .transform((value) => value.trim());
 }
+
+/** An e-mail address as people write one: a name, @, a domain with a dot (what the contract says is what is taken). */
+export const emailAddress = z.string().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address');
 
 /** A whole number in a query string, from `min` to `max`, `fallback` when left out; the contract says the bounds. */
 export function queryInt(min: number, max: number, fallback: number) {
@@ -115,8 +110,10 @@ export function twilioWebhook(form: z.ZodType, answer: 'twiml' | 'empty') {
   };
 }
 
-/** Who may call: an agent's token (`agentToken`) or the operator's (`operatorToken`). */
+/** Who may call: an agent's token (`agentToken`), the operator's (`operatorToken`), a visitor's session (`chatSession`). */
 export const agentSecurity = [{ agentToken: [] }];
 export const operatorSecurity = [{ operatorToken: [] }];
+/** A web visitor's chat session token (`POST /api/chat/sessions`). */
+export const chatSecurity = [{ chatSession: [] }];
 
 export type Declared = RouteConfig;

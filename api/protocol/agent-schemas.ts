@@ -2,7 +2,7 @@
 // to the server and the console alike.
 import { z } from '@hono/zod-openapi';
 import { conversationStatuses } from '../../domain/conversation-status';
-import type { ReplyOptions } from '../../domain/reply-options';
+import { replyOptionsSchema } from './reply-options';
 
 const budget = z
   .object({ monthlyTokens: z.number().int().nullable(), usedThisMonth: z.number().int(), state: z.enum(['ok', 'warning', 'spent']) })
@@ -219,9 +219,7 @@ export const messageViewSchema = z
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
     fullBody: z.string().nullable().openapi({ description: 'A spoken reply the caller interrupted: `body` is what they heard, this the whole reply.' }),
-    options: z
-      .custom<ReplyOptions | null>((value) => value === null || typeof value === 'object')
-      .openapi({ type: ['object', 'null'], description: 'Buttons shown under a web chat reply: `quickReplies` and `actions`.' }),
+    options: replyOptionsSchema.nullable().openapi({ description: 'Buttons shown under a web chat reply.' }),
     model: z.string().nullable().openapi({ description: 'The model that wrote an AI reply.' }),
     sources: z
       .array(z.object({ documentId: z.string(), title: z.string(), url: z.string().nullable() }))

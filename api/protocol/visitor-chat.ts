@@ -1,43 +1,14 @@
 // The wire between a web visitor's session routes (`api/routes/chat.ts`, `api/routes/chat-visitor.ts`) and the chat
 // widget. Types only: the server and the browser code both import them, and neither can drift from the other.
-import type { ReplyOptions } from '../../domain/reply-options';
+import type { z } from '@hono/zod-openapi';
+import type { codeSentSchema, openedSessionSchema, phoneLinkedSchema, visitorDetailsSchema, visitorHistorySchema, visitorMessageSchema } from './visitor-schemas';
 
-/** What a visitor said of themselves, and the one number they proved with a code (`linkedPhone`). */
-export interface VisitorDetails {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  linkedPhone: string | null;
-}
-
-/** `POST /api/chat/sessions`: a session, and the visitor's secret the browser keeps for the next one. */
-export interface OpenedSession {
-  sessionId: string;
-  token: string;
-  visitorToken: string;
-  idleTimeoutSeconds: number;
-  visitor: VisitorDetails;
-}
-
-/** A message as the visitor sees it, with the buttons a reply carried. */
-export interface VisitorMessage {
-  id: string;
-  author: 'customer' | 'ai' | 'agent' | 'system';
-  text: string;
-  options: ReplyOptions | null;
-  createdAt: string;
-}
-
-/** `GET /api/chat/sessions/:id/messages`: the conversation so far, oldest first. */
-export interface VisitorHistory {
-  messages: VisitorMessage[];
-}
-
-/** `POST /api/chat/sessions/:id/phone/verify`: the right code; the chat is that number's conversation from now on. */
-export interface PhoneLinked {
-  linked: true;
-  phone: string;
-}
+export type VisitorDetails = z.infer<typeof visitorDetailsSchema>;
+export type OpenedSession = z.infer<typeof openedSessionSchema>;
+export type VisitorMessage = z.infer<typeof visitorMessageSchema>;
+export type VisitorHistory = z.infer<typeof visitorHistorySchema>;
+export type CodeSent = z.infer<typeof codeSentSchema>;
+export type PhoneLinked = z.infer<typeof phoneLinkedSchema>;
 
 /**
  * `GET /api/chat/sessions/:id/events`, the visitor's live stream: each SSE event's name and its data (JSON). Only

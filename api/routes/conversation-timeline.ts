@@ -3,7 +3,7 @@ import { requireAgent, type AgentEnv } from '../auth';
 import { agentConversation, conversationIdParam } from '../agent-conversation';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, emailAddress, jsonAnswer, text, withJsonBody } from '../openapi';
 import { approvalView, callView, itemView, messageView, visitorView } from '../conversation-views';
 import { buildTimeline } from '../timeline';
 import { getContact, optOutsOf, saveContact } from '../../db/repositories/contacts';
@@ -19,13 +19,8 @@ import type { Kysely } from 'kysely';
 const contactChange = z
   .object({
     name: z.string().trim().max(200).nullable().optional(),
-    // An address as people write one (a name, @, a domain with a dot); empty or null clears it.
-    email: z
-      .string()
-      .max(320)
-      .regex(/^$|^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address')
-      .nullable()
-      .optional(),
+    // Empty or null clears it.
+    email: z.union([emailAddress, z.literal('')]).nullable().optional(),
     tags: z.array(text(40)).max(20).optional(),
     note: z.string().trim().max(2000).nullable().optional(),
   })

@@ -3,8 +3,7 @@ import type { Context } from 'hono';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { invalidBody } from '../json-body';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, jsonSchemaOf, queryInt, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, invalidRequest, jsonAnswer, jsonSchemaOf, queryInt, text, withJsonBody } from '../openapi';
 import { ingestProgressSchema, knowledgeDocumentSchema, knowledgeGapSchema, knowledgeHitSchema } from '../protocol/knowledge';
 import { httpUrlField, httpUrlPattern } from '../tenant-fields';
 import { withoutNul } from '../nul';
@@ -56,7 +55,7 @@ async function parsedJson<T extends z.ZodType>(c: Context, schema: T): Promise<z
     throw new HttpError(400, 'invalid_body', 'a JSON body, or a multipart form with the document as `file`');
   });
   const parsed = schema.safeParse(withoutNul(raw));
-  if (!parsed.success) throw invalidBody(parsed.error);
+  if (!parsed.success) throw invalidRequest('json', parsed.error);
   return parsed.data;
 }
 

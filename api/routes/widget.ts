@@ -1,22 +1,34 @@
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
 import { browserScript } from '../browser-scripts';
 import type { ApiDeps } from '../deps';
+import { declaredRoutes } from '../openapi';
 import { defaultTenantId, getTenant } from '../../db/repositories/tenants';
 
 /** The embeddable chat widget, and a page that shows it (the default tenant's). */
 export function widgetRoutes({ db }: ApiDeps) {
-  const app = new Hono();
+  const app = declaredRoutes();
+  const tags = ['Pages'];
+  const answer = (type: string, description: string) => ({ 200: { description, content: { [type]: { schema: z.string() } } } });
 
   // Bundled from api/browser/widget/ on the first request (api/browser-scripts.ts).
-  app.get('/widget.js', async (c) =>
-    c.body(await browserScript('widget'), 200, {
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': 'public, max-age=300',
-      'x-content-type-options': 'nosniff',
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/widget.js',
+      summary: 'The chat widget',
+      description: 'One script tag on any site: `<script src=".../widget.js" data-widget-key="…" async>`.',
+      tags,
+      responses: answer('text/javascript', 'The script.'),
     }),
+    async (c) =>
+      c.body(await browserScript('widget'), 200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'cache-control': 'public, max-age=300',
+        'x-content-type-options': 'nosniff',
+      }),
   );
 
-  app.get('/demo', async (c) => {
+  app.openapi(createRoute({ method: 'get', path: '/demo', summary: "A page showing the default tenant's widget", tags, responses: answer('text/html', 'The page.') }), async (c) => {
     const tenant = await getTenant(db, defaultTenantId);
     const page = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

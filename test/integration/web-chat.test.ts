@@ -232,7 +232,7 @@ describe('web chat with the AI SDK client', () => {
     expect((await post(message)).status).toBe(401);
     expect((await post(message, 'wst_forged')).status).toBe(401);
     const session = (await (await openSession()).json()) as Session;
-    expect((await post({ messages: [{ id: 'x', role: 'user', parts: [{ type: 'text', text: '  ' }] }] }, session.token)).status).toBe(400);
+    expect((await post({ messages: [{ id: 'x', role: 'user', parts: [{ type: 'text', text: '  ' }] }] }, session.token)).status).toBe(422);
     expect((await post({ messages: [] }, session.token)).status).toBe(400);
     await stack.db.updateTable('web_sessions').set({ last_active_at: new Date(Date.now() - 31 * 60_000) }).where('id', '=', session.sessionId).execute();
     const expired = await post(message, session.token);
@@ -346,7 +346,7 @@ describe('proving a phone number', () => {
     // The number alone opens nothing.
     expect(await history()).toEqual([]);
     const wrong = await call('/phone/verify', { code: code === '000000' ? '111111' : '000000' });
-    expect(wrong.status).toBe(400);
+    expect(wrong.status).toBe(422);
     expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('wrong_code');
     expect(await history()).toEqual([]);
 
@@ -354,7 +354,7 @@ describe('proving a phone number', () => {
     expect(right.status).toBe(200);
     expect(await right.json()).toEqual({ linked: true, phone });
     expect(await history()).toEqual(expect.arrayContaining(['My order number is 4417.']));
-    expect((await call('/phone/verify', { code })).status).toBe(400);
+    expect((await call('/phone/verify', { code })).status).toBe(422);
 
     const { reply } = await send(session, [], 'l1', 'Any news on my order?');
     expect(textOf(reply)).toBe('echo: Any news on my order?');
@@ -391,7 +391,7 @@ describe('proving a phone number', () => {
     // not even the right one.
     for (const session of [await newSession(), await newSession()]) {
       const code = await codeSent(session);
-      for (let i = 0; i < 5; i += 1) expect((await call(session, '/phone/verify', { code: wrongFor(code) })).status).toBe(400);
+      for (let i = 0; i < 5; i += 1) expect((await call(session, '/phone/verify', { code: wrongFor(code) })).status).toBe(422);
       expect((await call(session, '/phone/verify', { code })).status).toBe(429);
     }
     const third = await newSession();

@@ -39,7 +39,7 @@ export class ChatSession {
         body: JSON.stringify({ widgetKey, visitorToken: localStorage.getItem(store.visitor) || undefined, ...given }),
       });
     let response = await open(details);
-    if (response.status === 400) {
+    if (response.status === 400 || response.status === 422) {
       // Details the page passed that the service refuses (a malformed data-phone) must not keep the visitor out.
       console.warn('dc-chat: the visitor details were refused:', (await readJson<Partial<ErrorBody>>(response)).error?.message);
       response = await open({});
