@@ -1,3 +1,4 @@
+import type { SecretBox } from '../config/secrets';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Embedder } from './knowledge/embeddings';
@@ -19,8 +20,11 @@ export interface ActivityDeps {
     /** Without a model, the pause between the words of a streamed reply: a call or a chat hears it spoken. */
     offlineWordMs: number;
   };
-  /** Companies' APIs declared as tools: whether one may sit on a loopback or private address. */
-  tools: { allowPrivateUrls: boolean };
+  /**
+   * Companies' APIs declared as tools: whether one may sit on a loopback or private address, and what opens their
+   * sealed signing secrets (SECRETS_KEY).
+   */
+  tools: { allowPrivateUrls: boolean; secrets: SecretBox | null };
   /** Knowledge documents fetched from URLs: whether one may sit on a loopback or private address. */
   knowledge: { allowPrivateUrls: boolean };
   /** Twilio posts delivery status here; null leaves StatusCallback unset. */

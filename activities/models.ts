@@ -5,6 +5,8 @@ import type OpenAI from 'openai';
 import { callModel, streamModel, type ModelAnswer } from './model-call';
 import { costOf, type PriceTable } from '../config/prices';
 import type { Database, TenantFallback } from '../db/schema';
+import type { SecretBox } from '../config/secrets';
+import { openSecret, secretNames } from '../db/repositories/tenant-secrets';
 
 /** An OpenAI-compatible endpoint and the model asked there. */
 export interface ModelEndpoint {
@@ -97,13 +99,15 @@ export class Models {
     readonly primary: ModelEndpoint,
     private readonly serviceFallback: ModelEndpoint | null,
     private readonly prices: PriceTable,
-    private readonly endpointFor: (fallback: TenantFallback) => ModelEndpoint,
+    private readonly endpointFor: (fallback: Required<TenantFallback>) => ModelEndpoint,
+    /** Opens tenants' sealed fallback keys (SECRETS_KEY). */
+    private readonly secrets: SecretBox | null = null,
     private readonly breaker = new CircuitBreaker(),
   ) {}
 
   /** The same endpoint asking another model, with no fallback (a replay tries exactly the model it was given). */
   withModel(model: string): Models {
-    const fixed = new Models(this.db, { ...this.primary, model }, null, this.prices, this.endpointFor);
+    const fixed = new Models(this.db, { ...this.primary, model }, null, this.prices, this.endpointFor, this.secrets);
     fixed.withoutFallback = true;
     return fixed;
   }
@@ -117,9 +121,12 @@ export class Models {
     const row = await this.db.selectFrom('tenants').select('llm_fallback').where('id', '=', tenantId).executeTakeFirst();
     const own = row?.llm_fallback;
     if (!own) return this.serviceFallback;
-    const key = JSON.stringify([own.baseUrl, own.apiKey, own.model]);
+    // A key no SECRETS_KEY key opens (logged at start) leaves the tenant with the service's fallback.
+    const apiKey = own.apiKey ?? (await openSecret(this.db, this.secrets, tenantId, secretNames.fallbackApiKey).catch(() => null));
+    if (!apiKey) return this.serviceFallback;
+    const key = JSON.stringify([own.baseUrl, apiKey, own.model]);
     let endpoint = this.tenantEndpoints.get(key);
-    if (!endpoint) this.tenantEndpoints.set(key, (endpoint = this.endpointFor(own)));
+    if (!endpoint) this.tenantEndpoints.set(key, (endpoint = this.endpointFor({ ...own, apiKey })));
     return endpoint;
   }
 

@@ -57,6 +57,7 @@ export function toolActivities({ db, tools, embedder }: Pick<ActivityDeps, 'db' 
       now: new Date(),
       callKey: input.key,
       allowPrivateUrls: tools.allowPrivateUrls,
+      secrets: tools.secrets,
       embedder,
       signal,
       async notify(notification) {

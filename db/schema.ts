@@ -1,11 +1,14 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-/** A tenant's own second model, for when the first is down. */
 export type InboundPolicy = 'open' | 'known_only';
 
+/**
+ * A tenant's own second model, for when the first is down. Its key is sealed in `tenant_secrets`
+ * (`llm_fallback_api_key`) wherever SECRETS_KEY is set; `apiKey` holds it only where the service has no key.
+ */
 export interface TenantFallback {
   baseUrl: string;
-  apiKey: string;
+  apiKey?: string;
   model: string;
 }
 
@@ -35,7 +38,7 @@ interface TenantsTable {
   time_zone: Generated<string>;
   /** Model tokens (prompt and completion) the tenant may use in a calendar month (its time zone); null: no limit. */
   monthly_token_budget: ColumnType<number | null, number | null | undefined, number | null>;
-  /** The tenant's own fallback model (`{ baseUrl, apiKey, model }`); null: the service's, if any. */
+  /** The tenant's own fallback model (`TenantFallback`); null: the service's, if any. */
   llm_fallback: ColumnType<TenantFallback | null, string | null | undefined, string | null>;
   /** Who the assistant is for the tenant (`Persona`, as JSON). */
   persona: ColumnType<unknown, string | undefined, string>;
@@ -53,7 +56,8 @@ interface TenantsTable {
 /** A tenant's credential, sealed with SECRETS_KEY (`config/secrets.ts`). */
 interface TenantSecretsTable {
   tenant_id: string;
-  name: 'twilio_auth_token';
+  /** `twilio_auth_token`, `llm_fallback_api_key`, or `tool:<name>` (a declared API's signing secret). */
+  name: string;
   key_id: string;
   sealed: string;
   updated_at: DefaultedTimestamp;
@@ -471,8 +475,11 @@ interface HttpToolsTable {
   parameters: ColumnType<Record<string, unknown>, string, string>;
   effect: 'read' | 'write';
   approval: Generated<boolean>;
-  /** Signs every call (`X-Signature-256`); never shown again. */
-  secret: string;
+  /**
+   * Signs every call (`X-Signature-256`); never shown again. Null when sealed in `tenant_secrets` (`tool:<name>`),
+   * which it is wherever SECRETS_KEY is set.
+   */
+  secret: string | null;
   created_at: DefaultedTimestamp;
 }
 

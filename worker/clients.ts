@@ -46,6 +46,6 @@ export function createModels(config: Config, db: Kysely<Database>): Models | nul
   const primary = endpoint(config.OPENAI_API_KEY, config.OPENAI_BASE_URL, config.OPENAI_MODEL, config.OPENAI_TIMEOUT_MS);
   const { LLM_FALLBACK_API_KEY: key, LLM_FALLBACK_BASE_URL: url, LLM_FALLBACK_MODEL: model } = config;
   const fallback = key && url && model ? endpoint(key, url, model, config.OPENAI_TIMEOUT_MS) : null;
-  const tenantEndpoint = (own: TenantFallback) => endpoint(own.apiKey, own.baseUrl, own.model, config.OPENAI_TIMEOUT_MS);
-  return new Models(db, primary, fallback, { ...defaultPrices, ...config.LLM_PRICES }, tenantEndpoint);
+  const tenantEndpoint = (own: Required<TenantFallback>) => endpoint(own.apiKey, own.baseUrl, own.model, config.OPENAI_TIMEOUT_MS);
+  return new Models(db, primary, fallback, { ...defaultPrices, ...config.LLM_PRICES }, tenantEndpoint, config.SECRETS_KEY);
 }

@@ -16,7 +16,7 @@ import { createDb } from '../db/connection';
 import { EventBus } from '../db/events';
 import { migrateToLatest } from '../db/migrate';
 import { defaultTenantId, upsertTenant } from '../db/repositories/tenants';
-import { resealSecrets } from '../db/repositories/tenant-credentials';
+import { sealTenantSecrets } from './seal-secrets';
 
 export interface RunningService {
   /** null when this process runs no API. */
@@ -38,11 +38,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
   const db = createDb(config.DATABASE_URL);
   await migrateToLatest(db);
   await upsertTenant(db, { id: defaultTenantId, name: 'Default', system_prompt: '' });
-  if (config.SECRETS_KEY) {
-    const { resealed, unreadable } = await resealSecrets(db, config.SECRETS_KEY);
-    if (resealed > 0) log.info('tenant secrets sealed again with the first SECRETS_KEY key', { resealed });
-    if (unreadable.length > 0) log.error('tenant secrets no SECRETS_KEY key opens: set them again', { tenants: unreadable });
-  }
+  await sealTenantSecrets(db, config.SECRETS_KEY, log);
   const stops: (() => Promise<void>)[] = [() => db.destroy()];
 
   if (roles.worker) {
@@ -56,7 +52,7 @@ export async function startService(config: ConnectedConfig, log: Logger, options
         twilioAccounts: new TwilioAccounts(db, config, 5_000),
         models,
         embedder: createEmbedder(config),
-        tools: { allowPrivateUrls: config.TOOLS_ALLOW_PRIVATE_URLS },
+        tools: { allowPrivateUrls: config.TOOLS_ALLOW_PRIVATE_URLS, secrets: config.SECRETS_KEY },
         knowledge: { allowPrivateUrls: config.KNOWLEDGE_ALLOW_PRIVATE_URLS },
         llm: { contextTokens: config.LLM_CONTEXT_TOKENS, offlineWordMs: Math.round(60_000 / config.OFFLINE_WORDS_PER_MINUTE) },
         statusCallbackUrl: `${config.PUBLIC_BASE_URL}/webhooks/twilio/status`,

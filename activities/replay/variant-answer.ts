@@ -129,6 +129,7 @@ async function runForReplay(
     now: turn.askedAt,
     callKey: context.callKey,
     allowPrivateUrls: deps.tools.allowPrivateUrls,
+    secrets: deps.tools.secrets,
     embedder: deps.embedder,
     signal: context.signal,
     async notify() {

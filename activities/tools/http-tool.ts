@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { callCompanyApi } from './company-api';
 import type { ToolDefinition } from './tool';
 import type { HttpTool } from '../../db/schema';
+import { httpToolSecret } from '../../db/repositories/http-tools';
 
 /** Names a declared tool may take: what the model's API accepts, and none the service has itself. */
 export const httpToolName = /^[a-z][a-z0-9_]{0,63}$/;
@@ -25,15 +26,16 @@ export function httpToolDefinition(row: HttpTool): ToolDefinition {
     description: row.description,
     args: z.fromJSONSchema(row.parameters as Parameters<typeof z.fromJSONSchema>[0]) as z.ZodType<Record<string, unknown>>,
     parameters: row.parameters,
-    fingerprint: createHash('sha256').update(JSON.stringify([row.url, row.method, row.parameters, row.effect, row.secret])).digest('hex'),
+    // A declaration is never changed, only removed and declared again: its time stands for its secret.
+    fingerprint: createHash('sha256').update(JSON.stringify([row.url, row.method, row.parameters, row.effect, row.created_at.toISOString()])).digest('hex'),
     kind: row.effect,
     pack: 'custom',
     approval: row.approval,
-    run: (args, context) =>
+    run: async (args, context) =>
       callCompanyApi({
         url: row.url,
         method: row.method,
-        secret: row.secret,
+        secret: await httpToolSecret(context.db, context.secrets, row),
         idempotencyKey: context.callKey,
         args,
         allowPrivateUrls: context.allowPrivateUrls,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { Channel } from '../../domain/channels';
 import type { Database } from '../../db/schema';
+import type { SecretBox } from '../../config/secrets';
 import type { Embedder } from '../knowledge/embeddings';
 
 /** What a tool reads or changes, and on whose behalf. */
@@ -20,6 +21,8 @@ export interface ToolContext {
   callKey: string;
   /** A company's API may sit on a loopback or private address (TOOLS_ALLOW_PRIVATE_URLS). */
   allowPrivateUrls: boolean;
+  /** Opens a company's API's sealed signing secret (SECRETS_KEY); null where the service has no key. */
+  secrets: SecretBox | null;
   /** Knowledge search by meaning; null: full text alone. */
   embedder: Embedder | null;
   /** Aborted when the activity is cancelled. */

@@ -6,6 +6,7 @@ import type { ModelsView } from '../protocol/agent-api';
 import { fallbackViewSchema, modelsViewSchema } from '../protocol/agent-schemas';
 import { providerOf } from '../../activities/models';
 import { callableUrl, httpUrlField } from '../tenant-fields';
+import { setTenantFallback } from '../../db/repositories/tenant-fallback';
 
 const fallbackBody = z
   .object({
@@ -51,7 +52,7 @@ export function modelRoutes({ db, config }: ApiDeps) {
     async (c) => {
       const fallback = c.req.valid('json');
       callableUrl('baseUrl', fallback.baseUrl, config.TOOLS_ALLOW_PRIVATE_URLS);
-      await db.updateTable('tenants').set({ llm_fallback: JSON.stringify(fallback) }).where('id', '=', c.get('agent').tenant_id).execute();
+      await setTenantFallback(db, config.SECRETS_KEY, c.get('agent').tenant_id, fallback);
       return c.json({ model: fallback.model, provider: providerOf(fallback.baseUrl), source: 'tenant' as const }, 200);
     },
   );
@@ -59,7 +60,7 @@ export function modelRoutes({ db, config }: ApiDeps) {
   app.openapi(
     createRoute({ method: 'delete', path: '/fallback', summary: "Remove the tenant's own fallback model (admins)", tags, security: agentSecurity, middleware: requireAdmin, responses: { 204: { description: 'Removed.' }, ...errorAnswers(401, 403) } }),
     async (c) => {
-      await db.updateTable('tenants').set({ llm_fallback: null }).where('id', '=', c.get('agent').tenant_id).execute();
+      await setTenantFallback(db, config.SECRETS_KEY, c.get('agent').tenant_id, null);
       return c.body(null, 204);
     },
   );

@@ -75,7 +75,7 @@ export function toolRoutes({ db, config }: ApiDeps) {
       const problem = argumentSchemaProblem(tool.parameters);
       if (problem) throw new HttpError(422, 'invalid_parameters', problem);
       callableUrl('url', tool.url, config.TOOLS_ALLOW_PRIVATE_URLS);
-      if (!(await addHttpTool(db, { tenant_id: tenantId, ...tool }))) throw new HttpError(409, 'tool_exists', `the tenant has a tool named ${tool.name}`);
+      if (!(await addHttpTool(db, config.SECRETS_KEY, { tenant_id: tenantId, ...tool }))) throw new HttpError(409, 'tool_exists', `the tenant has a tool named ${tool.name}`);
       const added = await tenantTool(db, tenantId, tool.name);
       return c.json(view(added as ToolDefinition, true), 201);
     },

@@ -30,6 +30,7 @@ import * as tenantSecrets from './2026_11_30_0019_tenant_secrets';
 import * as inboundPolicy from './2026_11_30_0020_inbound_policy';
 import * as projects from './2026_11_30_0021_projects';
 import * as campaigns from './2026_11_30_0022_campaigns';
+import * as sealedToolSecrets from './2026_11_30_0023_sealed_tool_secrets';
 
 /** Listed explicitly (not read from disk) so migrations run the same from tsx, a bundle or a container. */
 export const migrations: Record<string, Migration> = {
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_30_0020_inbound_policy': inboundPolicy,
   '2026_11_30_0021_projects': projects,
   '2026_11_30_0022_campaigns': campaigns,
+  '2026_11_30_0023_sealed_tool_secrets': sealedToolSecrets,
 };

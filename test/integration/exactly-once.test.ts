@@ -48,7 +48,7 @@ function activities() {
     models: null,
     embedder: null,
     knowledge: { allowPrivateUrls: false },
-    tools: { allowPrivateUrls: false },
+    tools: { allowPrivateUrls: false, secrets: null },
     llm: { contextTokens: 3000, offlineWordMs: 0 },
     statusCallbackUrl: null,
     voiceUrls: { answer: `${publicBaseUrl}/webhooks/twilio/voice`, status: `${publicBaseUrl}/webhooks/twilio/voice/status` },

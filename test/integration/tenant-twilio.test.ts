@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../api/conversation-client';
 import type { TenantView } from '../../api/protocol/admin-api';
 import { SecretBox } from '../../config/secrets';
-import { resealSecrets, setTwilioAccount, twilioAccountOf } from '../../db/repositories/tenant-credentials';
+import { setTwilioAccount, twilioAccountOf } from '../../db/repositories/tenant-credentials';
+import { resealSecrets } from '../../db/repositories/tenant-secrets';
 import { signedForm } from '../../devkit/twilio-signing';
 import { smsParams, uniquePhone, useStack, type Stack } from '../support/stack';
 
