@@ -5,7 +5,7 @@ import type OpenAI from 'openai';
 import { callModel, streamModel, type ModelAnswer } from './model-call';
 import { costOf, type PriceTable } from '../config/prices';
 import type { Database, TenantFallback } from '../db/schema';
-import type { SecretBox } from '../config/secrets';
+import { SecretUnreadable, type SecretBox } from '../config/secrets';
 import { openSecret, secretNames } from '../db/repositories/tenant-secrets';
 
 /** An OpenAI-compatible endpoint and the model asked there. */
@@ -121,13 +121,23 @@ export class Models {
     const row = await this.db.selectFrom('tenants').select('llm_fallback').where('id', '=', tenantId).executeTakeFirst();
     const own = row?.llm_fallback;
     if (!own) return this.serviceFallback;
-    // A key no SECRETS_KEY key opens (logged at start) leaves the tenant with the service's fallback.
-    const apiKey = own.apiKey ?? (await openSecret(this.db, this.secrets, tenantId, secretNames.fallbackApiKey).catch(() => null));
+    const apiKey = own.apiKey ?? (await this.sealedFallbackKey(tenantId));
     if (!apiKey) return this.serviceFallback;
     const key = JSON.stringify([own.baseUrl, apiKey, own.model]);
     let endpoint = this.tenantEndpoints.get(key);
     if (!endpoint) this.tenantEndpoints.set(key, (endpoint = this.endpointFor({ ...own, apiKey })));
     return endpoint;
+  }
+
+  /** The tenant's sealed fallback key; one no SECRETS_KEY key opens (logged at start too) leaves it the service's fallback. */
+  private async sealedFallbackKey(tenantId: string): Promise<string | null> {
+    try {
+      return await openSecret(this.db, this.secrets, tenantId, secretNames.fallbackApiKey);
+    } catch (error) {
+      if (!(error instanceof SecretUnreadable)) throw error;
+      log.warn("the tenant's fallback model key does not open: the service's fallback answers instead", { tenantId, reason: error.message });
+      return null;
+    }
   }
 
   /** One completion (streamed through `onToken` when given), by the primary or, when it is down, the fallback. */

@@ -5,7 +5,7 @@ import type { ChatAccess, SessionEnv } from '../chat-access';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
 import { LiveReply } from '../live-reply';
-import { chatSecurity, declaredRoutes, emailAddress, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { chatSecurity, declaredRoutes, emailAddress, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
 import { phoneNumber } from '../contacts';
 import { getMessage } from '../../db/repositories/messages';
 import { openSession, tenantForWidgetKey } from '../../db/repositories/web';
@@ -20,7 +20,7 @@ const sessionBody = z
     widgetKey: z.string().min(1).max(100).openapi({ description: "The tenant's widget key (the widget's `data-widget-key`)." }),
     /** The visitor's secret from an earlier session: their history stays with them. */
     visitorToken: z.string().max(200).optional().openapi({ description: "The visitor's secret from an earlier session: their history stays with them." }),
-    name: z.string().trim().min(1).max(100).optional(),
+    name: text(100).optional(),
     email: emailAddress.optional(),
     /** A number the visitor gave: shown to agents, not proved (linking the phone's conversation takes the SMS code). */
     phone: typedPhone.optional().openapi({ description: "A number the visitor gave: shown to agents, not proved (linking the phone's conversation takes the texted code)." }),

@@ -9,5 +9,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  const sealed = await db.selectFrom('http_tools').select('name').where('secret', 'is', null).execute();
+  if (sealed.length > 0) throw new Error(`declared APIs' secrets are sealed (${sealed.map((t) => t.name).join(', ')}): remove those tools before going back`);
   await db.schema.alterTable('http_tools').alterColumn('secret', (c) => c.setNotNull()).execute();
 }

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { SecretUnreadable, type SecretBox } from '../../config/secrets';
 import type { Database } from '../schema';
-import { dropSecret, openSecret, sealSecret, secretNames } from './tenant-secrets';
+import { dropSecret, openSealed, sealSecret, secretNames } from './tenant-secrets';
 
 /** A tenant's own Twilio account, its auth token opened. */
 export interface TwilioCredentials {
@@ -25,9 +25,14 @@ export async function setTwilioAccount(db: Kysely<Database>, box: SecretBox | nu
  * does not open with SECRETS_KEY (or SECRETS_KEY is unset), rather than falling back to another account.
  */
 export async function twilioAccountOf(db: Kysely<Database>, box: SecretBox | null, tenantId: string): Promise<TwilioCredentials | null> {
-  const tenant = await db.selectFrom('tenants').select('twilio_account_sid').where('id', '=', tenantId).executeTakeFirst();
-  if (!tenant?.twilio_account_sid) return null;
-  const authToken = await openSecret(db, box, tenantId, secretNames.twilioAuthToken);
-  if (authToken === null) throw new SecretUnreadable(`tenant ${tenantId} has an Account SID but no auth token`);
-  return { accountSid: tenant.twilio_account_sid, authToken };
+  // One read: the SID and the token as one change left them.
+  const row = await db
+    .selectFrom('tenants')
+    .leftJoin('tenant_secrets', (join) => join.onRef('tenant_secrets.tenant_id', '=', 'tenants.id').on('tenant_secrets.name', '=', secretNames.twilioAuthToken))
+    .select(['tenants.twilio_account_sid', 'tenant_secrets.key_id', 'tenant_secrets.sealed'])
+    .where('tenants.id', '=', tenantId)
+    .executeTakeFirst();
+  if (!row?.twilio_account_sid) return null;
+  if (!row.key_id || !row.sealed) throw new SecretUnreadable(`tenant ${tenantId} has an Account SID but no auth token`);
+  return { accountSid: row.twilio_account_sid, authToken: openSealed(box, tenantId, secretNames.twilioAuthToken, { key_id: row.key_id, sealed: row.sealed }) };
 }

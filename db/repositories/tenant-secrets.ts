@@ -24,15 +24,16 @@ export async function sealSecret(db: Kysely<Database>, box: SecretBox, tenantId:
     .execute();
 }
 
-/**
- * The tenant's secret `name`, opened; null when it has none. Throws SecretUnreadable when no key SECRETS_KEY lists
- * opens it (or SECRETS_KEY is unset).
- */
-export async function openSecret(db: Kysely<Database>, box: SecretBox | null, tenantId: string, name: string): Promise<string | null> {
-  const row = await db.selectFrom('tenant_secrets').select(['key_id', 'sealed']).where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
-  if (!row) return null;
+/** A sealed secret as read from its row, opened. Throws SecretUnreadable when no key SECRETS_KEY lists opens it (or SECRETS_KEY is unset). */
+export function openSealed(box: SecretBox | null, tenantId: string, name: string, row: { key_id: string; sealed: string }): string {
   if (!box) throw new SecretUnreadable('SECRETS_KEY is not set');
   return box.open({ keyId: row.key_id, sealed: row.sealed }, secretContext(tenantId, name));
+}
+
+/** The tenant's secret `name`, opened (`openSealed`); null when it has none. */
+export async function openSecret(db: Kysely<Database>, box: SecretBox | null, tenantId: string, name: string): Promise<string | null> {
+  const row = await db.selectFrom('tenant_secrets').select(['key_id', 'sealed']).where('tenant_id', '=', tenantId).where('name', '=', name).executeTakeFirst();
+  return row ? openSealed(box, tenantId, name, row) : null;
 }
 
 export async function dropSecret(db: Kysely<Database>, tenantId: string, name: string): Promise<void> {
