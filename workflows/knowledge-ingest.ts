@@ -14,9 +14,9 @@ export const ingestProgressQuery = defineQuery<IngestProgress | null>('progress'
 
 const { ingestKnowledgeBatch } = proxyActivities<Activities>({
   // A batch of documents to read, embed and store; a slow local embedding model takes seconds a document. It
-  // heartbeats every second, so an attempt lost with its worker is retried on another within seconds.
+  // heartbeats every second, so an attempt lost with its worker is retried on another within five seconds.
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '10 seconds',
+  heartbeatTimeout: '5 seconds',
   // Each document's outcome is recorded as it ends, so a retry redoes only the one in progress. An embeddings
   // endpoint or database that stays down fails the run after the last attempt, with the documents done so far kept.
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
