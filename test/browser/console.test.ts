@@ -455,6 +455,37 @@ describe('the inbox', () => {
     expect(stack.twilio.sent.at(-1)).toMatchObject({ to: `whatsapp:${from}`, contentSid: 'HX0f4a5e2d1c3b4a59687766554433aa02' });
   });
 
+  it("shows a campaign's progress as it goes out, and pauses, resumes and cancels it", async () => {
+    const sender = '+15005550006';
+    expect((await stack.api('/api/settings/numbers', { method: 'POST', body: JSON.stringify({ number: sender }) })).status).toBe(201);
+    const created = await stack.api('/api/settings/projects', { method: 'POST', body: JSON.stringify({ name: 'Winter menu', senderNumber: sender }) });
+    const { project } = (await created.json()) as { project: { id: string } };
+    const audience = [...Array.from({ length: 6 }, () => ({ phone: uniquePhone() })), { phone: 'not a number' }];
+    const started = await stack.api('/api/campaigns', { method: 'POST', body: JSON.stringify({ project: project.id, channel: 'sms', template: { body: 'Our winter menu is out.' }, audience, ratePerSecond: 0.5 }) });
+    expect(started.status).toBe(201);
+    const { campaign } = (await started.json()) as { campaign: { id: string } };
+
+    const page = await signedIn();
+    const item = page.locator(`[data-testid="campaign-${campaign.id}"]`);
+    // Read again every few seconds while it goes out: the first message shows without a reload.
+    await item.locator('.campaign-counts', { hasText: /^[1-5] of 6 written to/ }).waitFor({ timeout: 20_000 });
+    expect(await item.textContent()).toContain('SMS from +15005550006');
+    expect(await item.textContent()).toContain('1 skipped (0 repeated, 1 not numbers, 0 opted out)');
+
+    await item.getByRole('button', { name: 'Pause' }).click();
+    await item.locator('.campaign-status', { hasText: 'paused' }).waitFor();
+    await item.getByRole('button', { name: 'Resume' }).click();
+    await item.locator('.campaign-status', { hasText: 'sending' }).waitFor();
+    await item.getByRole('button', { name: 'Cancel' }).click();
+    await item.locator('.campaign-status', { hasText: 'cancelled' }).waitFor();
+    expect(await item.getByRole('button').count()).toBe(0);
+    const after = (await (await stack.api(`/api/campaigns/${campaign.id}`)).json()) as { campaign: { status: string; counts: { sent: number } } };
+    expect(after.campaign.status).toBe('cancelled');
+    expect(after.campaign.counts.sent).toBeLessThan(6);
+    // A cancelled campaign's bar is full at what was written.
+    expect(await item.locator('.campaign-counts').textContent()).toMatch(new RegExp(`^${after.campaign.counts.sent} of ${after.campaign.counts.sent} written to`));
+  });
+
   it('works on a narrow screen', async () => {
     const page = await freshPage({ width: 390, height: 844 });
     await page.goto(`${stack.apiUrl}/console`);

@@ -1,5 +1,5 @@
 // The agent console: the inbox (every conversation, live), a person's timeline with what an agent can do in it, their
-// contact panel, the handoff queue and approvals, and the analytics view; kept live by the agent event stream. Every
+// contact panel, the handoff queue and approvals, campaigns under way, and the analytics view; kept live by the agent event stream. Every
 // call goes through the same agent API as any other client. Loaded by index.html as a module (api/browser-scripts.ts
 // bundles it).
 import type { AgentView } from '../../protocol/agent-api';
@@ -7,6 +7,7 @@ import { api } from './agent-api';
 import { loadApprovals } from './approvals';
 import { loadGaps } from './gaps';
 import { loadReplays } from './replays';
+import { loadCampaigns } from './campaigns';
 import { agentTyping, claim, reply, resolve } from './handoff-actions';
 import { showAnalytics } from './analytics';
 import { loadMessages, selectConversation } from './conversation';
@@ -47,7 +48,7 @@ async function signIn(token: string): Promise<void> {
   page.views.hidden = false;
   page.whoami.textContent = `${state.me.name} · ${state.me.tenantId}`;
   showBudget(state.me.budget);
-  await Promise.all([loadInbox(), loadQueue(), loadApprovals(), loadGaps(), loadReplays()]);
+  await Promise.all([loadInbox(), loadQueue(), loadApprovals(), loadGaps(), loadReplays(), loadCampaigns()]);
   void listen();
 }
 
