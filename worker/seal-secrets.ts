@@ -12,6 +12,8 @@ export async function sealTenantSecrets(db: Kysely<Database>, box: SecretBox | n
   if (!box) {
     const plain = await plainSecretCount(db);
     if (plain > 0) log.warn('SECRETS_KEY is not set: tenants\' API signing secrets and fallback model keys are kept unencrypted; set it and they are sealed at the next start', { plain });
+    const sealed = await db.selectFrom('tenant_secrets').select('tenant_id').distinct().execute();
+    if (sealed.length > 0) log.error('SECRETS_KEY is not set: tenants\' sealed secrets cannot be opened (their Twilio accounts, declared APIs and fallback models are refused) until it is', { tenants: sealed.map((s) => s.tenant_id) });
     return;
   }
   const sealed = await sealPlainSecrets(db, box);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { log } from '@temporalio/activity';
 import { z } from 'zod';
 import { callCompanyApi } from './company-api';
-import type { ToolDefinition } from './tool';
+import { refused, type ToolDefinition } from './tool';
 import type { HttpTool } from '../../db/schema';
+import { SecretUnreadable } from '../../config/secrets';
 import { httpToolSecret } from '../../db/repositories/http-tools';
 
 /** Names a declared tool may take: what the model's API accepts, and none the service has itself. */
@@ -31,15 +33,23 @@ export function httpToolDefinition(row: HttpTool): ToolDefinition {
     kind: row.effect,
     pack: 'custom',
     approval: row.approval,
-    run: async (args, context) =>
-      callCompanyApi({
+    run: async (args, context) => {
+      const secret = await httpToolSecret(context.db, context.secrets, row).catch((error: unknown) => {
+        if (!(error instanceof SecretUnreadable)) throw error;
+        log.warn("a declared API's signing secret does not open", { tool: row.name, tenantId: row.tenant_id, reason: error.message });
+        return null;
+      });
+      // No retry can open it: the model is told the call did not happen.
+      if (secret === null) return refused(`${row.name} cannot be called now (its signing secret cannot be read); it did not run`);
+      return callCompanyApi({
         url: row.url,
         method: row.method,
-        secret: await httpToolSecret(context.db, context.secrets, row),
+        secret,
         idempotencyKey: context.callKey,
         args,
         allowPrivateUrls: context.allowPrivateUrls,
         signal: context.signal,
-      }),
+      });
+    },
   };
 }

@@ -67,6 +67,15 @@ describe("tenants' secrets under SECRETS_KEY", () => {
     const readable = [JSON.stringify(row), JSON.stringify(sealed), await (await stack.api('/api/tools')).text(), await historyText(from)];
     for (const text of readable) expect(text).not.toContain(company.secret);
 
+    // A secret no key opens (sealed under a key since dropped): the call is not made, and the model is told so.
+    await stack.db.updateTable('tenant_secrets').set({ key_id: 'k0' }).where('name', '=', secretNames.toolSecret('stock_level')).execute();
+    company.reset();
+    stack.openai.reset();
+    stack.twilio.reset();
+    await askStock();
+    expect(company.requests).toEqual([]);
+    expect(JSON.stringify(stack.openai.requests[1]?.messages)).toContain('stock_level cannot be called now (its signing secret cannot be read); it did not run');
+
     // Removed, its secret goes with it.
     expect((await stack.api('/api/tools/stock_level', { method: 'DELETE' })).status).toBe(204);
     expect(await stack.db.selectFrom('tenant_secrets').select('name').execute()).toEqual([]);
