@@ -18,11 +18,9 @@ import { openedSessionSchema, sessionIdParam, typedPhone } from '../protocol/vis
 const sessionBody = z
   .object({
     widgetKey: z.string().min(1).max(100).openapi({ description: "The tenant's widget key (the widget's `data-widget-key`)." }),
-    /** The visitor's secret from an earlier session: their history stays with them. */
     visitorToken: z.string().max(200).optional().openapi({ description: "The visitor's secret from an earlier session: their history stays with them." }),
     name: text(100).optional(),
     email: emailAddress.optional(),
-    /** A number the visitor gave: shown to agents, not proved (linking the phone's conversation takes the SMS code). */
     phone: typedPhone.optional().openapi({ description: "A number the visitor gave: shown to agents, not proved (linking the phone's conversation takes the texted code)." }),
   })
   .openapi('NewChatSession');
