@@ -57,6 +57,17 @@ export function text(max: number) {
 /** An e-mail address as people write one: a name, @, a domain with a dot (what the contract says is what is taken). */
 export const emailAddress = z.string().max(320).regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'an e-mail address');
 
+/**
+ * Text in a query string (a search): at most `max` characters, none of them NUL, since an address carrying one is a
+ * 400 at the door (`refuseNulInUrl`); the contract says so.
+ */
+export function queryText(max: number, { notBlank = false } = {}) {
+  // One pattern: the contract shows one per parameter.
+  return notBlank
+    ? z.string().max(max).regex(/^[^\u0000]*[^\s\ufeff\u0000][^\u0000]*$/, 'must not be blank, nor hold a NUL character')
+    : z.string().max(max).regex(/^[^\u0000]*$/, 'no NUL character');
+}
+
 /** A whole number in a query string, from `min` to `max`, `fallback` when left out; the contract says the bounds. */
 export function queryInt(min: number, max: number, fallback: number) {
   return z.coerce.number().int().min(min).max(max).default(fallback).openapi({ type: 'integer', minimum: min, maximum: max });

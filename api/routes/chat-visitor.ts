@@ -4,7 +4,7 @@ import type { ChatAccess, SessionEnv } from '../chat-access';
 import { codeCountries, countryOf, phoneNumber } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError, tooManyRequests } from '../errors';
-import { chatSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { chatSecurity, declaredRoutes, errorAnswers, jsonAnswer, queryText, withJsonBody } from '../openapi';
 import { relayEvents } from '../sse';
 import { StreamSlots } from '../stream-slots';
 import { publishEvent, type BusEvent } from '../../db/events';
@@ -221,7 +221,7 @@ export function chatVisitorRoutes(deps: ApiDeps, access: ChatAccess) {
         'What arrives while no request is open: `message` (an agent\'s reply, a reply finished after its request went away; its id `<createdAt>|<message id>`), `typing`, `handoff_opened`, `agent_joined`, `handoff_closed`, `ready` once live, `ping` when idle. `Last-Event-ID` (or `?lastEventId=`) first sends the messages missed; the token may come as `?token=` (EventSource sends no headers). At most three streams a session.',
       tags,
       security: chatSecurity,
-      request: { params: sessionIdParam, query: z.object({ token: z.string().max(200).optional(), lastEventId: z.string().max(200).optional() }) },
+      request: { params: sessionIdParam, query: z.object({ token: queryText(200).optional(), lastEventId: queryText(200).optional() }) },
       responses: { 200: { description: 'An event stream that stays open.', content: { 'text/event-stream': { schema: z.string() } } }, ...errorAnswers(400, 401, 403, 404, 429) },
     }),
     async (c) => {

@@ -5,7 +5,7 @@ import { HttpError } from '../errors';
 import { conversationStatuses } from '../../domain/conversation-status';
 import { listInbox, type InboxCursor, type InboxRow } from '../../db/repositories/inbox';
 import { channels, type Channel } from '../../domain/channels';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, queryInt } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, queryInt, queryText } from '../openapi';
 import type { ConversationList } from '../protocol/agent-api';
 import { conversationListSchema } from '../protocol/agent-schemas';
 import { itemView } from '../conversation-views';
@@ -16,7 +16,7 @@ const listQuery = z.object({
   status: z.enum(conversationStatuses).optional(),
   open: z.enum(['approval', 'handoff', 'any']).optional(),
   assigned: z.literal('me').optional(),
-  q: z.string().trim().max(200).optional(),
+  q: queryText(200).trim().optional(),
   cursor: z.string().regex(/^[A-Za-z0-9_-]*$/, 'a cursor this list gave').max(200).optional(),
   /** These conversations only, comma-separated (the conversations behind an analytics figure). */
   ids: z
