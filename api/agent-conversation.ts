@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { HttpError } from './errors';
 import { getConversation } from '../db/repositories/conversations';
 import type { Conversation, Database } from '../db/schema';
+import { pathId } from './openapi';
 
 /** The conversation `id` of the agent's tenant; another tenant's is as unknown as a missing one (404). */
 export async function agentConversation(db: Kysely<Database>, tenantId: string, id: string): Promise<Conversation> {
@@ -13,5 +14,5 @@ export async function agentConversation(db: Kysely<Database>, tenantId: string, 
 
 /** A conversation's id in a route's path (`conversation:<tenant>:<contact>`, URL-encoded). */
 export const conversationIdParam = z.object({
-  id: z.string().min(1).max(300).openapi({ param: { name: 'id', in: 'path' }, example: 'conversation:default:+16045550123' }),
+  id: pathId(300).openapi({ param: { name: 'id', in: 'path' }, example: 'conversation:default:+16045550123' }),
 });

@@ -68,6 +68,11 @@ export function queryText(max: number, { notBlank = false } = {}) {
     : z.string().max(max).regex(/^[^\u0000]*$/, 'no NUL character');
 }
 
+/** An id in a path: up to `max` characters, none of them NUL (a 400 at the door, as for query text). */
+export function pathId(max: number) {
+  return z.string().min(1).max(max).regex(/^[^\u0000]+$/, 'no NUL character');
+}
+
 /** A whole number in a query string, from `min` to `max`, `fallback` when left out; the contract says the bounds. */
 export function queryInt(min: number, max: number, fallback: number) {
   return z.coerce.number().int().min(min).max(max).default(fallback).openapi({ type: 'integer', minimum: min, maximum: max });

@@ -53,4 +53,4 @@ export const typedPhone = z
   .openapi({ example: '(604) 555-0142' });
 
 /** The session a route under `/sessions/{id}` is for: the token's own (404 for any other). */
-export const sessionIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, description: 'The session\'s id (`sessionId`).' }) });
+export const sessionIdParam = z.object({ id: z.string().min(1).max(64).regex(/^[^\u0000]+$/, 'no NUL character').openapi({ param: { name: 'id', in: 'path' }, description: 'The session\'s id (`sessionId`).' }) });

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { declaredRoutes, errorAnswers, jsonAnswer, operatorSecurity, text, withJsonBody } from '../openapi';
+import { declaredRoutes, errorAnswers, jsonAnswer, operatorSecurity, pathId, text, withJsonBody } from '../openapi';
 import { numbersFree, tenantNumber, timeZoneField } from '../tenant-fields';
 import { requireOperator } from '../operator-auth';
 import { createAgent } from '../../db/repositories/agents';
@@ -84,7 +84,7 @@ export function adminTenantRoutes({ db, config, twilioAccounts }: ApiDeps) {
 
   const tenantAnswer = z.object({ tenant: tenantViewSchema });
   const deletedQuery = z.object({ deleted: z.enum(['true', 'false']).optional().openapi({ description: '`true`: deleted tenants too.' }) }).strict();
-  const idParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' }, example: 'harbour-kayaks-3f9a1c' }) });
+  const idParam = z.object({ id: pathId(100).openapi({ param: { name: 'id', in: 'path' }, example: 'harbour-kayaks-3f9a1c' }) });
 
   app.openapi(
     createRoute({

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, pathId, withJsonBody } from '../openapi';
 import type { ApprovalList } from '../protocol/agent-api';
 import { approvalListSchema, approvalViewSchema } from '../protocol/agent-schemas';
 import { approvalView } from '../conversation-views';
@@ -14,7 +14,7 @@ const decisionBody = z
     argumentsHash: z.string().regex(/^[0-9a-f]{64}$/).optional().openapi({ description: 'When given, the decision holds only for exactly the tool and arguments with this hash.' }),
   })
   .strict();
-const idParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });
+const idParam = z.object({ id: pathId(100).openapi({ param: { name: 'id', in: 'path' } }) });
 const tags = ['Actions'];
 
 /** Tool calls that wait for a person: the tenant's agents approve or deny each once. */

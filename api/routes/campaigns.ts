@@ -4,7 +4,7 @@ import { requireAgent, type AgentEnv } from '../auth';
 import { parseAddress } from '../contacts';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, pathId, text, withJsonBody } from '../openapi';
 import { campaignViewSchema, type CampaignView } from '../protocol/campaigns';
 import { approvedTemplates } from '../whatsapp-templates';
 import { campaignCounts, createCampaign, getCampaign, listCampaigns, setCampaignStatus, type NewRecipient } from '../../db/repositories/campaigns';
@@ -37,7 +37,7 @@ const newCampaign = z.discriminatedUnion('channel', [
   z.object({ channel: z.literal('whatsapp'), template, ...common }).strict(),
   z.object({ channel: z.literal('sms'), template: z.union([template, z.object({ body: text(1600) }).strict()]), ...common }).strict(),
 ]);
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'cmp_3f9a1c2b4d5e6f70' }) });
+const idParam = z.object({ id: pathId(64).openapi({ param: { name: 'id', in: 'path' }, example: 'cmp_3f9a1c2b4d5e6f70' }) });
 const tags = ['Campaigns'];
 
 export function campaignWorkflowId(campaignId: string): string {

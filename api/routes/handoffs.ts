@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, pathId, text, withJsonBody } from '../openapi';
 import { handoffQueueSchema } from '../protocol/agent-schemas';
 import { publishEvent } from '../../db/events';
 import { getHandoffTask, listActiveHandoffs } from '../../db/repositories/handoffs';
@@ -16,7 +16,7 @@ const resolveBody = z
     action: z.enum(['return_to_ai', 'close']).default('return_to_ai'),
   })
   .strict();
-const idParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });
+const idParam = z.object({ id: pathId(100).openapi({ param: { name: 'id', in: 'path' } }) });
 const tags = ['Handoffs'];
 
 export function handoffRoutes({ db, conversations }: ApiDeps) {

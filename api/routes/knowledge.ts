@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, invalidRequest, jsonAnswer, jsonSchemaOf, queryInt, queryText, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, invalidRequest, jsonAnswer, jsonSchemaOf, pathId, queryInt, queryText, text, withJsonBody } from '../openapi';
 import { ingestProgressSchema, knowledgeDocumentSchema, knowledgeGapSchema, knowledgeHitSchema } from '../protocol/knowledge';
 import { httpUrlField, httpUrlPattern } from '../tenant-fields';
 import { withoutNul } from '../nul';
@@ -46,7 +46,7 @@ const ingestBody = z
 const pageQuery = z.object({ limit: queryInt(1, 500, 100), offset: queryInt(0, 1_000_000, 0) }).strict();
 const gapsQuery = z.object({ days: queryInt(1, 365, 30), limit: queryInt(1, 100, 10) }).strict();
 const searchQuery = z.object({ q: queryText(500, { notBlank: true }).trim(), limit: queryInt(1, 20, 5) }).strict();
-const uuidParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) });
+const uuidParam = z.object({ id: pathId(100).openapi({ param: { name: 'id', in: 'path' } }) });
 const tags = ['Knowledge'];
 
 /** A JSON body checked against `schema` (for a route that also takes other bodies), its text without NUL. */

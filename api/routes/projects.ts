@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, pathId, text, withJsonBody } from '../openapi';
 import { serviceTexts, tenantNumber } from '../tenant-fields';
 import { projectViewSchema, type ProjectView } from '../protocol/admin-api';
 import { tenantTools } from '../../activities/tools/registry';
@@ -65,7 +65,7 @@ export function projectRoutes({ db }: ApiDeps) {
 
   const tags = ['Settings'];
   const projectAnswer = z.object({ project: projectViewSchema });
-  const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'prj_3f9a1c2b4d5e6f70' }) });
+  const idParam = z.object({ id: pathId(64).openapi({ param: { name: 'id', in: 'path' }, example: 'prj_3f9a1c2b4d5e6f70' }) });
 
   app.openapi(
     createRoute({ method: 'get', path: '/', summary: "The tenant's projects", tags, security: agentSecurity, responses: { 200: jsonAnswer(z.object({ projects: z.array(projectViewSchema) }), 'Its projects, oldest first.'), ...errorAnswers(401, 403) } }),

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, pathId } from '../openapi';
 import { replayReport, reportHtml } from '../../activities/replay/report';
 import { listReplays } from '../../db/repositories/replays';
 
@@ -58,7 +58,7 @@ export function replayRoutes({ db }: ApiDeps) {
       description: 'Each turn: the recorded and the changed answer, sources, model, cost and time, the judge\'s verdict; totals. JSON, or a page with `?format=html`.',
       tags,
       security: agentSecurity,
-      request: { params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: 'id', in: 'path' } }) }), query: z.object({ format: z.enum(['json', 'html']).optional() }).strict() },
+      request: { params: z.object({ id: pathId(100).openapi({ param: { name: 'id', in: 'path' } }) }), query: z.object({ format: z.enum(['json', 'html']).optional() }).strict() },
       responses: {
         200: { description: 'The report.', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'text/html': { schema: z.string() } } },
         ...errorAnswers(400, 401, 404),

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireAdmin, requireAgent, type AgentEnv } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpError } from '../errors';
-import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, text, withJsonBody } from '../openapi';
+import { agentSecurity, declaredRoutes, errorAnswers, jsonAnswer, pathId, text, withJsonBody } from '../openapi';
 import type { ToolList, ToolView } from '../protocol/agent-api';
 import { toolListSchema, toolViewSchema } from '../protocol/agent-schemas';
 import { callableUrl, httpUrlField } from '../tenant-fields';
@@ -26,7 +26,7 @@ const declareBody = z
     secret: z.string().min(16, 'at least 16 characters').max(200).openapi({ description: 'Signs each call (HMAC); never shown again.' }),
   })
   .strict();
-const nameParam = z.object({ name: z.string().min(1).max(64).openapi({ param: { name: 'name', in: 'path' } }) });
+const nameParam = z.object({ name: pathId(64).openapi({ param: { name: 'name', in: 'path' } }) });
 const tags = ['Actions'];
 
 function view(tool: ToolDefinition, enabled: boolean): ToolView {
